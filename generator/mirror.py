@@ -1,0 +1,132 @@
+"""The static JSON mirror: every event at its detail path, every planned list page by page.
+
+Records are written as the bytes of their snapshot lines; list pages wrap them in LL2's
+envelope `{"count","next","previous","results"}` with `next`/`previous` pointing at the
+mirror's own page files. Pages are produced one at a time (streaming): memory holds one page.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+
+from generator.api import PAGE_SIZES, SUBSETS
+from generator.engine import select
+from generator.output import StagedOutput
+from generator.query import Query, normalise, query_path
+from generator.records import RecordSource
+from generator.settings import BuildSettings
+from generator.validate import SnapshotIndex, VersionIndex
+
+
+@dataclass
+class Tally:
+    """Files and bytes written, per family of outputs (for the build's report)."""
+
+    files: dict[str, int] = field(default_factory=dict)
+    bytes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, family: str, size: int) -> None:
+        self.files[family] = self.files.get(family, 0) + 1
+        self.bytes[family] = self.bytes.get(family, 0) + size
+
+
+def envelope(count: int, next_url: str | None, previous_url: str | None, results: list[bytes]) -> bytes:
+    """LL2's paginated envelope around records that are already JSON bytes."""
+    return b"".join(
+        (
+            b'{"count":',
+            str(count).encode(),
+            b',"next":',
+            orjson.dumps(next_url),
+            b',"previous":',
+            orjson.dumps(previous_url),
+            b',"results":[',
+            b",".join(results),
+            b"]}",
+        )
+    )
+
+
+def core_list_queries(vindex: VersionIndex) -> Iterator[Query]:
+    """First pages of the lists every build has: each subset x mode x page size."""
+    spec = vindex.spec
+    for subset in SUBSETS:
+        for mode in spec.modes:
+            for limit in PAGE_SIZES:
+                pairs = [("limit", str(limit))] + ([("mode", mode)] if mode else [])
+                yield normalise(spec.version, subset, None, pairs)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list: its query, the ids on it, and its neighbours' queries."""
+
+    query: Query
+    count: int
+    ids: list[int]
+    next: Query | None
+    previous: Query | None
+
+
+def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
+    """Every page of the list that `first` starts (offset 0); one empty page when no ids."""
+    limit = first.limit
+    offsets = range(0, max(len(ids), 1), limit)
+    for offset in offsets:
+        query = first.with_params(offset=offset)
+        has_next = offset + limit < len(ids)
+        yield ListPage(
+            query,
+            len(ids),
+            ids[offset : offset + limit],
+            first.with_params(offset=offset + limit) if has_next else None,
+            first.with_params(offset=max(offset - limit, 0)) if offset > 0 else None,
+        )
+
+
+def write_list(
+    first: Query,
+    ids: list[int],
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    tally: Tally,
+    family: str = "lists",
+) -> None:
+    """Write every page of one list."""
+    def url(q: Query | None) -> str | None:
+        return None if q is None else settings.url(query_path(q))
+
+    for page in paginate(first, ids):
+        body = envelope(page.count, url(page.next), url(page.previous), records.many(first.version, first.mode, page.ids))
+        out.write(query_path(page.query), body)
+        tally.add(family, len(body))
+
+
+def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally) -> None:
+    """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
+    spec = vindex.spec
+    for mode, findex in vindex.files.items():
+        for event_id in findex.spans:
+            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
+            body = records.get(spec.version, mode, event_id)
+            out.write(query_path(query), body)
+            tally.add("details", len(body))
+
+
+def write_json_mirror(
+    index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime
+) -> Tally:
+    """Details and the core lists of every version."""
+    tally = Tally()
+    for vindex in index.versions.values():
+        write_details(vindex, records, out, tally)
+        selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
+        for first in core_list_queries(vindex):
+            key = (first.subset, first.filters, first.ordering)
+            if key not in selections:
+                selections[key] = select(vindex.facets.values(), first, now)
+            write_list(first, selections[key], records, out, settings, tally)
+    return tally

@@ -1,0 +1,334 @@
+"""LL2 list/detail requests in canonical form: one Query per distinct answer.
+
+`parse_request` reads either an LL2-style URL (`/2.3.0/events/?type__ids=8,2&limit=500`) or a
+mirror path (`/2.3.0/events/type__ids-2.8/limit-100/index.json`) and normalises the query the
+way LL2 (Django REST framework + django-filter) treats it:
+
+- unknown parameters are ignored, as DRF does;
+- `limit` is clamped to 100; a non-positive or non-numeric limit falls back to 10 (DRF);
+- a bad `offset` counts as 0; `ordering` keeps only known fields, else the default (DRF);
+- an unknown `mode` is the endpoint's default mode (LL2);
+- comma lists mean "any of", so they are sorted and de-duplicated; `search` terms are
+  case-insensitive and all must match, so they are lower-cased, sorted and de-duplicated;
+- a bad value of a filter (`type=abc`) is a 400 at LL2: QueryError here;
+- parameters equal to their default are dropped.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
+from generator.errors import QueryError
+
+ORDERING_FIELDS = ("date", "last_updated")
+DEFAULT_ORDERING = {"all": "date", "upcoming": "date", "previous": "-date"}
+FORMATS = ("json", "api")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A canonical request: version, list subset or event id, and normalised parameters."""
+
+    version: str
+    subset: str = "all"  # all | upcoming | previous
+    event_id: int | None = None  # set for a detail request
+    params: tuple[tuple[str, str], ...] = ()  # sorted by name, defaults dropped
+    format: str = "json"  # json | api (the browsable HTML page)
+
+    @property
+    def is_detail(self) -> bool:
+        return self.event_id is not None
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The canonical value of one parameter, or `default`."""
+        return dict(self.params).get(name, default)
+
+    @property
+    def limit(self) -> int:
+        return int(self.get("limit") or DEFAULT_LIMIT)
+
+    @property
+    def offset(self) -> int:
+        return int(self.get("offset") or 0)
+
+    @property
+    def mode(self) -> str | None:
+        spec = VERSIONS[self.version]
+        default = spec.default_detail_mode if self.is_detail else spec.default_list_mode
+        return self.get("mode", default)
+
+    @property
+    def ordering(self) -> str:
+        return self.get("ordering") or DEFAULT_ORDERING[self.subset]
+
+    @property
+    def filters(self) -> tuple[tuple[str, str], ...]:
+        """Parameters that select events (everything but paging, mode and ordering)."""
+        return tuple((k, v) for k, v in self.params if k not in PRESENTATION)
+
+    def with_params(self, **changes: str | int | None) -> "Query":
+        """A copy with parameters set (None removes), re-normalised."""
+        params = dict(self.params)
+        for name, value in changes.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = str(value)
+        return normalise(self.version, self.subset, self.event_id, list(params.items()), self.format)
+
+
+PRESENTATION = frozenset({"limit", "offset", "mode", "ordering"})
+
+
+# -- value normalisers: raw string -> canonical string, "" to drop, QueryError for a 400 ----
+
+def _limit(raw: str) -> str:
+    try:
+        value = int(raw)
+    except ValueError:
+        return ""
+    if value <= 0:
+        return ""
+    value = min(value, MAX_LIMIT)
+    return "" if value == DEFAULT_LIMIT else str(value)
+
+
+def _offset(raw: str) -> str:
+    try:
+        value = int(raw)
+    except ValueError:
+        return ""
+    return str(value) if value > 0 else ""
+
+
+def _int_list(raw: str) -> str:
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    try:
+        values = sorted({int(item) for item in items})
+    except ValueError:
+        raise QueryError(f"{raw!r} is not a comma-separated list of whole numbers") from None
+    return ",".join(str(v) for v in values)
+
+
+def _int(raw: str) -> str:
+    try:
+        return str(int(raw.strip()))
+    except ValueError:
+        raise QueryError(f"{raw!r} is not a whole number") from None
+
+
+def _str_list(raw: str) -> str:
+    return ",".join(sorted({item.strip() for item in raw.split(",") if item.strip()}))
+
+
+def _datetime(raw: str) -> str:
+    text = raw.strip().replace(" ", "+")  # '+' in a query string arrives as a space
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"{raw!r} is not a date and time (ISO 8601)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # LL2 reads naive times as UTC
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _search(raw: str) -> str:
+    terms = raw.replace(",", " ").lower().split()
+    return " ".join(sorted(set(terms)))
+
+
+def _bool(raw: str) -> str:
+    value = raw.strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return "true"
+    if value in ("false", "0", "no", "off", ""):
+        return ""
+    raise QueryError(f"{raw!r} is not true or false")
+
+
+def _slug(raw: str) -> str:
+    return raw.strip()
+
+
+#: Filters of each version (from the seed pages; 2.2.0's `last_updated` takes gte/lte).
+FILTERS_2_2_0: dict[str, Callable[[str], str]] = {
+    "type": _int,
+    "type__ids": _int_list,
+    "program": _int_list,
+    "agency__ids": _int_list,
+    "last_updated__gte": _datetime,
+    "last_updated__lte": _datetime,
+}
+FILTERS_2_3_0: dict[str, Callable[[str], str]] = {
+    "agency__ids": _int_list,
+    "date__gt": _datetime,
+    "date__gte": _datetime,
+    "date__lt": _datetime,
+    "date__lte": _datetime,
+    "day": _int_list,
+    "id": _int_list,
+    "last_updated__gte": _datetime,
+    "last_updated__lte": _datetime,
+    "month": _int_list,
+    "program": _int_list,
+    "slug": _slug,
+    "type": _int,
+    "type__ids": _int_list,
+    "video_url": _str_list,
+    "year": _int_list,
+}
+FILTERS = {"2.2.0": FILTERS_2_2_0, "2.3.0": FILTERS_2_3_0}
+#: The 2.3.0 spec spells `date__lt` as `date__gt__lt` ("Date is less than"): same filter.
+ALIASES = {"date__gt__lt": "date__lt"}
+
+
+def _ordering(raw: str) -> str:
+    terms = []
+    for term in raw.split(","):
+        term = term.strip()
+        if term.lstrip("-") in ORDERING_FIELDS and term not in terms:
+            terms.append(term)
+    return ",".join(terms)
+
+
+def normalise(
+    version: str,
+    subset: str,
+    event_id: int | None,
+    pairs: list[tuple[str, str]],
+    fmt: str = "json",
+) -> Query:
+    """Canonical Query from raw (name, value) pairs, as LL2 would interpret them."""
+    if version not in VERSIONS:
+        raise QueryError(f"unknown API version {version!r} (the mirror has {', '.join(VERSIONS)})")
+    spec = VERSIONS[version]
+    filters = FILTERS[version]
+    merged: dict[str, str] = {}
+    for name, value in pairs:
+        name = ALIASES.get(name, name)
+        if name == "format":
+            fmt = value if value in FORMATS else fmt
+        elif name in ("program", "type__ids", "agency__ids", "id", "year", "month", "day", "video_url") and name in merged:
+            merged[name] = f"{merged[name]},{value}"  # repeated list parameters add up
+        else:
+            merged[name] = value
+    params: dict[str, str] = {}
+    for name, raw in merged.items():
+        if name == "limit" and event_id is None:
+            value = _limit(raw)
+        elif name == "offset" and event_id is None:
+            value = _offset(raw)
+        elif name == "mode" and spec.modes != (None,):
+            default = spec.default_detail_mode if event_id is not None else spec.default_list_mode
+            value = raw if raw in spec.modes and raw != default else ""
+        elif event_id is not None:
+            continue  # a detail ignores list parameters
+        elif name == "ordering":
+            value = _ordering(raw)
+            value = "" if value == DEFAULT_ORDERING[subset] else value
+        elif name == "search":
+            value = _search(raw)
+        elif name == "hide_recent_previous" and version == "2.3.0" and subset == "upcoming":
+            value = _bool(raw)
+        elif name in filters:
+            try:
+                value = filters[name](raw)
+            except QueryError as exc:
+                raise QueryError(f"LL2 answers 400 Bad Request: {name}: {exc}") from None
+        else:
+            continue  # unknown: ignored, as DRF does
+        if value:
+            params[name] = value
+    return Query(version, subset, event_id, tuple(sorted(params.items())), fmt)
+
+
+# -- mirror paths ---------------------------------------------------------------------------
+
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def encode_value(value: str) -> str:
+    """Canonical value -> path-safe text: [a-z0-9_-] kept, ',' -> '.', other bytes '~XX'."""
+    out = []
+    for char in value:
+        if char in _SAFE:
+            out.append(char)
+        elif char == ",":
+            out.append(".")
+        else:
+            out.extend(f"~{byte:02X}" for byte in char.encode())
+    return "".join(out)
+
+
+def decode_value(text: str) -> str:
+    """Inverse of encode_value."""
+    raw = bytearray()
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "~":
+            try:
+                raw.append(int(text[i + 1 : i + 3], 16))
+            except ValueError:
+                raise QueryError(f"bad escape in path segment {text!r}") from None
+            i += 3
+            continue
+        raw.extend(b"," if char == "." else char.encode())
+        i += 1
+    return raw.decode("utf-8", errors="strict")
+
+
+def query_dir(query: Query) -> str:
+    """The folder (relative to dist/, no leading slash) that serves `query`."""
+    spec = VERSIONS[query.version]
+    parts = [query.version, spec.endpoint]
+    if query.subset != "all":
+        parts.append(query.subset)
+    if query.event_id is not None:
+        parts.append(str(query.event_id))
+    parts.extend(f"{name}-{encode_value(value)}" for name, value in query.params)
+    return "/".join(parts)
+
+
+def query_path(query: Query) -> str:
+    """The file (relative to dist/) that serves `query`: index.json, or index.html for format=api."""
+    name = "index.html" if query.format == "api" else "index.json"
+    return f"{query_dir(query)}/{name}"
+
+
+def parse_request(url: str, base_path: str = "") -> Query:
+    """Canonical Query for an LL2 URL or a mirror URL/path (host and `base_path` are ignored)."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    base = base_path.rstrip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :]
+    segments = [s for s in path.split("/") if s]
+    fmt = "json"
+    if segments and segments[-1] in ("index.json", "index.html"):
+        fmt = "api" if segments.pop() == "index.html" else "json"
+    if len(segments) < 2:
+        raise QueryError(f"{url!r} is not an events path such as /2.3.0/events/")
+    version, endpoint, rest = segments[0], segments[1], segments[2:]
+    if version not in VERSIONS:
+        raise QueryError(f"unknown API version {version!r} in {url!r} (the mirror has {', '.join(VERSIONS)})")
+    if endpoint != VERSIONS[version].endpoint:
+        raise QueryError(f"{version} serves events at /{version}/{VERSIONS[version].endpoint}/, not /{endpoint}/")
+    subset = "all"
+    if rest and rest[0] in SUBSETS[1:]:
+        subset = rest.pop(0)
+    event_id = None
+    if rest and rest[0].isdigit():
+        if subset != "all":
+            raise QueryError(f"{url!r}: the mirror serves an event at /{version}/{endpoint}/{{id}}/ only")
+        event_id = int(rest.pop(0))
+    pairs: list[tuple[str, str]] = []
+    for segment in rest:
+        name, sep, encoded = segment.partition("-")
+        if not sep:
+            raise QueryError(f"{url!r}: {segment!r} is not a mirror path segment (name-value)")
+        pairs.append((name, decode_value(encoded)))
+    pairs.extend(parse_qsl(parts.query, keep_blank_values=True))
+    return normalise(version, subset, event_id, pairs, fmt)

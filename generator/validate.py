@@ -1,0 +1,232 @@
+"""Validate every record of the snapshot before anything is written.
+
+Reads each file once, line by line, validating the raw bytes with the model of its
+version/mode (`model_validate_json`, pydantic's fast path). Keeps only what the writers need:
+where each record's bytes are (offset, length) and, for one mode per version, its facets.
+Every problem is collected (not only the first) and raised together as ValidationFailed.
+Unknown fields are schema drift: a warning per field with its record count (an error with
+`strict`), the record still published exactly as sent.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from generator.api import VERSIONS, VersionSpec
+from generator.errors import Problem, ValidationFailed
+from generator.facets import Facets, facets_of
+from generator.models import EVENT_MODELS
+from generator.snapshot import Line, Snapshot, SnapshotFile, iter_lines
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one record's bytes are in its snapshot file."""
+
+    line: int
+    offset: int
+    length: int
+
+
+@dataclass
+class FileIndex:
+    """The validated records of one snapshot file: id -> span, in id order."""
+
+    file: SnapshotFile
+    spans: dict[int, Span] = field(default_factory=dict)
+
+
+@dataclass
+class VersionIndex:
+    """One API version: its files by mode and the facets of each event."""
+
+    spec: VersionSpec
+    files: dict[str | None, FileIndex]
+    facets: dict[int, Facets]
+
+
+@dataclass(frozen=True)
+class Drift:
+    """An unknown field seen in `records` records of one file."""
+
+    file: str
+    field: str
+    records: int
+
+    def __str__(self) -> str:
+        return (
+            f"warning: schema drift in {self.file}: unknown field '{self.field}' "
+            f"in {self.records} record(s) (published as sent)"
+        )
+
+
+@dataclass
+class SnapshotIndex:
+    """Everything the writers need from a validated snapshot."""
+
+    snapshot: Snapshot
+    versions: dict[str, VersionIndex]
+    drift: list[Drift]
+
+
+def field_path(loc: Sequence[int | str], *, indices: bool = True) -> str:
+    """('vid_urls', 0, 'live') -> 'vid_urls[0].live' (or 'vid_urls[].live')."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]" if indices else "[]"
+        else:
+            out += f".{part}" if out else part
+    return out or "(record)"
+
+
+def _record_id(data: bytes) -> int | None:
+    """The record's id if the line is a JSON object with an integer id, else None."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    record_id = value.get("id") if isinstance(value, dict) else None
+    return record_id if type(record_id) is int else None
+
+
+def _prune(value: Any, loc: Sequence[int | str]) -> None:
+    """Delete the unknown field at `loc` from parsed JSON (to validate the rest of it)."""
+    for part in loc[:-1]:
+        value = value[part]
+    del value[loc[-1]]
+
+
+@dataclass
+class _Checked:
+    record_id: int | None
+    model: BaseModel | None
+    problems: list[Problem]
+    drift: list[str]
+
+
+def check_line(model: type[BaseModel], file: SnapshotFile, line: Line) -> _Checked:
+    """Validate one line: its model (None on error), problems and drifted field paths."""
+    try:
+        instance = model.model_validate_json(line.data)
+        return _Checked(instance.id, instance, [], [])  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    record_id = _record_id(line.data)
+    label = file.label
+    if errors and errors[0]["type"] == "json_invalid":
+        message = f"malformed JSON: {errors[0]['ctx'].get('error', errors[0]['msg'])}"
+        return _Checked(None, None, [Problem(label, line.number, None, "(record)", message)], [])
+    problems: list[Problem] = []
+    drift_locs: list[tuple[int | str, ...]] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            drift_locs.append(loc)
+        elif loc == ("response_mode",) and err["type"] == "literal_error":
+            problems.append(
+                Problem(
+                    label,
+                    line.number,
+                    record_id,
+                    "response_mode",
+                    f"is {err['input']!r} but this file holds {file.mode!r} records",
+                )
+            )
+        else:
+            problems.append(Problem(label, line.number, record_id, field_path(loc), err["msg"]))
+    drift = sorted({field_path(loc, indices=False) for loc in drift_locs})
+    if problems:
+        return _Checked(record_id, None, problems, drift)
+    # Only drift: validate what is left, so the known fields still yield facets.
+    value = orjson.loads(line.data)
+    for loc in sorted(drift_locs, reverse=True):
+        _prune(value, loc)
+    return _Checked(record_id, model.model_validate_json(orjson.dumps(value)), [], drift)
+
+
+def validate_file(
+    file: SnapshotFile, problems: list[Problem], drift: Counter[tuple[str, str]], keep_facets: bool
+) -> tuple[FileIndex, dict[int, Facets]]:
+    """Validate one snapshot file; append its problems, count its drift, return its index."""
+    model = EVENT_MODELS[(file.version, file.mode)]
+    index = FileIndex(file)
+    facets: dict[int, Facets] = {}
+    previous_id: int | None = None
+    for line in iter_lines(file.path):
+        checked = check_line(model, file, line)
+        problems.extend(checked.problems)
+        for path in checked.drift:
+            drift[(file.label, path)] += 1
+        record_id = checked.record_id
+        if record_id is None:
+            continue
+        if record_id in index.spans:
+            first = index.spans[record_id].line
+            problems.append(
+                Problem(file.label, line.number, record_id, "id", f"duplicate id (first on line {first})")
+            )
+            continue
+        if previous_id is not None and record_id < previous_id:
+            problems.append(
+                Problem(
+                    file.label,
+                    line.number,
+                    record_id,
+                    "id",
+                    f"out of order after id {previous_id} (snapshot files are sorted by id)",
+                )
+            )
+        previous_id = record_id if previous_id is None else max(previous_id, record_id)
+        index.spans[record_id] = Span(line.number, line.offset, len(line.data))
+        if keep_facets and checked.model is not None:
+            facets[record_id] = facets_of(checked.model)
+    return index, facets
+
+
+def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: list[Problem]) -> None:
+    """Every mode of a version must hold the same events as its reference mode."""
+    for other in files:
+        if other is reference:
+            continue
+        for missing_from, present_in in ((other, reference), (reference, other)):
+            for record_id in sorted(present_in.spans.keys() - missing_from.spans.keys()):
+                problems.append(
+                    Problem(
+                        present_in.file.label,
+                        present_in.spans[record_id].line,
+                        record_id,
+                        "id",
+                        f"missing from {missing_from.file.label}",
+                    )
+                )
+
+
+def validate_snapshot(snapshot: Snapshot, *, strict: bool = False) -> SnapshotIndex:
+    """Validate every file; raise ValidationFailed listing every problem, else index it all."""
+    problems: list[Problem] = []
+    drift_counts: Counter[tuple[str, str]] = Counter()
+    versions: dict[str, VersionIndex] = {}
+    for version, spec in VERSIONS.items():
+        files: dict[str | None, FileIndex] = {}
+        facets: dict[int, Facets] = {}
+        for file in (f for f in snapshot.files if f.version == version):
+            keep = file.mode == spec.facet_mode
+            files[file.mode], found = validate_file(file, problems, drift_counts, keep)
+            if keep:
+                facets = found
+        _cross_check(files.values(), files[spec.facet_mode], problems)
+        versions[version] = VersionIndex(spec, files, facets)
+    drift = [Drift(file, path, count) for (file, path), count in sorted(drift_counts.items())]
+    if strict:
+        problems.extend(
+            Problem(d.file, 0, None, d.field, f"unknown field in {d.records} record(s) (--strict)")
+            for d in drift
+        )
+    if problems:
+        raise ValidationFailed(sorted(problems, key=lambda p: (p.file, p.line)))
+    return SnapshotIndex(snapshot, versions, drift)
