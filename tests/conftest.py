@@ -1,0 +1,65 @@
+"""Shared fixtures: the real seed snapshot, small generated corpora, and a build runner."""
+
+import hashlib
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench/ (the corpus generator) is importable in tests
+
+from bench.corpus import write_corpus  # noqa: E402
+from generator.cli import main  # noqa: E402
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
+SEED_1304 = ROOT / "tests" / "data" / "event-1304.2.3.0.detailed.json"
+
+
+@pytest.fixture
+def seed_content(tmp_path: Path) -> Path:
+    """A copy of the repository's content/ folder (the real seed snapshot)."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def corpus_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 57-event content folder (odd size, so the last page is partial)."""
+    root = tmp_path_factory.mktemp("corpus") / "content"
+    write_corpus(root / "snapshot", 57, seed=3)
+    return root
+
+
+def copy_content(content: Path, tmp_path: Path) -> Path:
+    """A writable copy of a content folder."""
+    target = tmp_path / "content-copy"
+    shutil.copytree(content, target)
+    return target
+
+
+def run_build(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line in-process; return exit code, stdout and stderr."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under root, by relative path (empty when root is absent)."""
+    if not root.exists():
+        return {}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    return lambda *args: run_build(capsys, *args)

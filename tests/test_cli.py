@@ -1,0 +1,69 @@
+"""The command line: help for every option, resolve, atomic failure."""
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from generator import mirror
+from generator.cli import make_parser
+from tests.conftest import tree_digest
+
+
+def all_parsers(parser: argparse.ArgumentParser):
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from all_parsers(sub)
+
+
+def test_every_option_has_help_text() -> None:
+    for parser in all_parsers(make_parser()):
+        for action in parser._actions:
+            assert action.help, f"{parser.prog}: {action.option_strings or action.dest} has no help"
+
+
+def test_resolve_prints_the_file_or_says_it_is_not_precomputed(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    code, out, err = build_runner("resolve", "/2.3.0/events/?mode=list&limit=100", "--dist", str(dist))
+    assert (code, out, err) == (0, f"{dist}/2.3.0/events/limit-100/mode-list/index.json\n", "")
+    code, out, err = build_runner("resolve", "/2.3.0/events/?mode=list&limit=100&offset=100", "--dist", str(dist))
+    assert code == 1 and out == ""
+    assert err == (
+        "not precomputed: /2.3.0/events/?mode=list&limit=100&offset=100 "
+        f"(would be {dist}/2.3.0/events/limit-100/mode-list/offset-100/index.json); "
+        "the mirror has no file for this query\n"
+    )
+    code, out, err = build_runner("resolve", "/2.3.0/events/?type=abc", "--dist", str(dist))
+    assert code == 2 and err == "Error: LL2 answers 400 Bad Request: type: 'abc' is not a whole number\n"
+
+
+def test_a_build_that_fails_while_writing_leaves_dist_as_it_was(
+    corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
+    before = tree_digest(dist)
+    calls = {"n": 0}
+    real = mirror.write_list
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt  # an interrupted build
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mirror, "write_list", failing)
+    with pytest.raises(KeyboardInterrupt):
+        build_runner("--content", str(corpus_content), "--dist", str(dist), "--now", "2030-01-01T00:00:00Z")
+    assert tree_digest(dist) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_cleared(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    stale = tmp_path / ".dist.staging-99999"
+    (stale / "2.3.0").mkdir(parents=True)
+    assert build_runner("--content", str(seed_content), "--dist", str(tmp_path / "dist"))[0] == 0
+    assert not stale.exists()
