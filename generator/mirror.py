@@ -86,6 +86,15 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
+def emit(out: StagedOutput, query: Query, body: bytes, tally: Tally, family: str) -> None:
+    """Write the JSON answer to one query: the single place every mirror file goes through.
+
+    Later stages that need each answer (browsable HTML pages, manifest) hook in here.
+    """
+    out.write(query_path(query), body)
+    tally.add(family, len(body))
+
+
 def write_list(
     first: Query,
     ids: list[int],
@@ -101,8 +110,7 @@ def write_list(
 
     for page in paginate(first, ids):
         body = envelope(page.count, url(page.next), url(page.previous), records.many(first.version, first.mode, page.ids))
-        out.write(query_path(page.query), body)
-        tally.add(family, len(body))
+        emit(out, page.query, body, tally, family)
 
 
 def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally) -> None:
@@ -111,9 +119,7 @@ def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput
     for mode, findex in vindex.files.items():
         for event_id in findex.spans:
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            body = records.get(spec.version, mode, event_id)
-            out.write(query_path(query), body)
-            tally.add("details", len(body))
+            emit(out, query, records.get(spec.version, mode, event_id), tally, "details")
 
 
 def write_json_mirror(

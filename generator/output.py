@@ -6,8 +6,11 @@ killed outright leaves a `.dist.staging-*` folder that the next build clears awa
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from generator.errors import LL2StaticError
 
@@ -53,8 +56,8 @@ class StagedOutput:
             raise OutputError(f"refusing to write {relpath!r}: not a plain path inside dist/")
         return self.root.joinpath(*parts)
 
-    def write(self, relpath: str, data: bytes) -> None:
-        """Write one file; writing the same path twice is a bug, so it is an error."""
+    def _claim(self, relpath: str) -> Path:
+        """Register `relpath` as written by this build and make its folder."""
         if relpath in self._written:
             raise OutputError(f"{relpath} written twice in one build: two outputs claim one path")
         target = self.path(relpath)
@@ -62,10 +65,22 @@ class StagedOutput:
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        with open(target, "wb") as handle:
-            handle.write(data)
         self._written.add(relpath)
+        return target
+
+    def write(self, relpath: str, data: bytes) -> None:
+        """Write one file; writing the same path twice is a bug, so it is an error."""
+        with open(self._claim(relpath), "wb") as handle:
+            handle.write(data)
         self.bytes_written += len(data)
+
+    @contextmanager
+    def stream(self, relpath: str) -> Iterator[BinaryIO]:
+        """Open one output file for streaming writes (large dumps); same rules as `write`."""
+        target = self._claim(relpath)
+        with open(target, "wb") as handle:
+            yield handle
+        self.bytes_written += target.stat().st_size
 
     @property
     def files_written(self) -> int:
