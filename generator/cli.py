@@ -46,6 +46,8 @@ def make_parser() -> argparse.ArgumentParser:
                              "(default: the snapshot's as_of, so a snapshot always builds the same)")
     parser.add_argument("--strict", action="store_true",
                         help="fail on warnings such as schema drift (unknown fields)")
+    parser.add_argument("--clean", action="store_true",
+                        help="ignore the build cache (.dist.cache/): validate and write every file")
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
@@ -59,13 +61,16 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _print_report(report: BuildReport, settings: BuildSettings) -> None:
+    if report.up_to_date:
+        print(f"{settings.dist_dir}/ is up to date (same snapshot, options and code as its last build)")
+        return
     for drift in report.drift:
         print(drift, file=sys.stderr)
     events = ", ".join(f"{v}: {n} events" for v, n in report.events.items())
     total_files = sum(report.tally.files.values())
     total_bytes = sum(report.tally.bytes.values())
     print(f"built {settings.dist_dir}/ ({events}; now = {report.now:%Y-%m-%dT%H:%M:%SZ}): "
-          f"{total_files} files, {total_bytes:,} bytes")
+          f"{total_files} files ({report.reused} unchanged), {total_bytes:,} bytes")
     for family in sorted(report.tally.files):
         print(f"  {family:<10} {report.tally.files[family]:>7} files {report.tally.bytes[family]:>14,} bytes")
 
@@ -89,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "resolve":
             return _resolve(args)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
-                                 base_url=args.base_url, now=args.now, strict=args.strict)
+                                 base_url=args.base_url, now=args.now, strict=args.strict,
+                                 clean=args.clean)
         _print_report(build(settings), settings)
         return 0
     except QueryError as exc:

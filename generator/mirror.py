@@ -5,7 +5,7 @@ envelope `{"count","next","previous","results"}` with `next`/`previous` pointing
 mirror's own page files. Pages are produced one at a time (streaming): memory holds one page.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +13,7 @@ import orjson
 
 from generator.api import PAGE_SIZES, SUBSETS
 from generator.engine import select
+from generator.fingerprint import digest
 from generator.output import StagedOutput
 from generator.query import Query, normalise, query_path
 from generator.records import RecordSource
@@ -86,13 +87,23 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
-def emit(out: StagedOutput, query: Query, body: bytes, tally: Tally, family: str) -> None:
+def emit(
+    out: StagedOutput, query: Query, body: bytes | Callable[[], bytes], tally: Tally, family: str, key: bytes | None = None
+) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 
+    `body` may be a function producing the bytes, with `key` the digest of all it depends on:
+    then an unchanged answer is reused from the previous build (incremental builds).
     Later stages that need each answer (browsable HTML pages, manifest) hook in here.
     """
-    out.write(query_path(query), body)
-    tally.add(family, len(body))
+    relpath = query_path(query)
+    if key is None:
+        data = body() if callable(body) else body
+        out.write(relpath, data)
+        size = len(data)
+    else:
+        size = out.write_keyed(relpath, key, body if callable(body) else (lambda: body))
+    tally.add(family, size)
 
 
 def write_list(
@@ -109,8 +120,16 @@ def write_list(
         return None if q is None else settings.url(query_path(q))
 
     for page in paginate(first, ids):
-        body = envelope(page.count, url(page.next), url(page.previous), records.many(first.version, first.mode, page.ids))
-        emit(out, page.query, body, tally, family)
+        next_url, previous_url = url(page.next), url(page.previous)
+        key = digest(
+            b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(),
+            *records.digests(first.version, first.mode, page.ids),
+        )
+
+        def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
+            return envelope(page.count, next_url, previous_url, records.many(first.version, first.mode, page.ids))
+
+        emit(out, page.query, body, tally, family, key)
 
 
 def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally) -> None:
@@ -119,7 +138,12 @@ def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput
     for mode, findex in vindex.files.items():
         for event_id in findex.spans:
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            emit(out, query, records.get(spec.version, mode, event_id), tally, "details")
+            span = findex.spans[event_id]
+
+            def body(mode: str | None = mode, event_id: int = event_id) -> bytes:
+                return records.get(spec.version, mode, event_id)
+
+            emit(out, query, body, tally, "details", span.digest)
 
 
 def write_json_mirror(

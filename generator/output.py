@@ -2,11 +2,16 @@
 
 A failed or interrupted build removes its staging folder and leaves dist/ as it was; a build
 killed outright leaves a `.dist.staging-*` folder that the next build clears away.
+
+Incremental: `write_keyed` takes a key (digest of everything the file's bytes depend on) and
+a function that produces the bytes; when the previous build wrote the same path with the same
+key, the old file is hard-linked into the staging folder (same bytes, same timestamps) and the
+bytes are never produced. Files the new build does not write vanish with the old dist/.
 """
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -22,12 +27,16 @@ class OutputError(LL2StaticError):
 class StagedOutput:
     """Write files under a staging folder; `commit()` swaps it in as `final`."""
 
-    def __init__(self, final: Path) -> None:
+    def __init__(self, final: Path, previous_keys: dict[str, str] | None = None) -> None:
         self.final = final
         self.root = final.parent / f".{final.name}.staging-{os.getpid()}"
         self._written: set[str] = set()
         self._made: set[Path] = set()
         self.bytes_written = 0
+        self.previous_keys = previous_keys or {}
+        #: Keys of the files this build wrote with write_keyed (saved for the next build).
+        self.keys: dict[str, str] = {}
+        self.reused = 0
 
     def __enter__(self) -> "StagedOutput":
         for stale in self.final.parent.glob(f".{self.final.name}.staging-*"):
@@ -73,6 +82,19 @@ class StagedOutput:
         with open(self._claim(relpath), "wb") as handle:
             handle.write(data)
         self.bytes_written += len(data)
+
+    def write_keyed(self, relpath: str, key: bytes, produce: Callable[[], bytes]) -> int:
+        """Write `produce()` unless the previous build wrote this path with this key; return size."""
+        hex_key = key.hex()
+        self.keys[relpath] = hex_key
+        old = self.final / relpath
+        if self.previous_keys.get(relpath) == hex_key and old.is_file():
+            os.link(old, self._claim(relpath))
+            self.reused += 1
+            return old.stat().st_size
+        data = produce()
+        self.write(relpath, data)
+        return len(data)
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[BinaryIO]:

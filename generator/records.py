@@ -40,5 +40,10 @@ class RecordSource:
         span = self._index.versions[version].files[mode].spans[event_id]
         return self._maps[(version, mode)][span.offset : span.offset + span.length]
 
+    def digests(self, version: str, mode: str | None, ids: Iterable[int]) -> list[bytes]:
+        """Digests of records' bytes (what outputs built from them depend on)."""
+        spans = self._index.versions[version].files[mode].spans
+        return [spans[i].digest for i in ids]
+
     def many(self, version: str, mode: str | None, ids: Iterable[int]) -> list[bytes]:
         return [self.get(version, mode, i) for i in ids]

@@ -17,6 +17,13 @@ class BuildSettings:
     now: datetime | None = None
     #: Treat warnings (schema drift) as errors.
     strict: bool = False
+    #: Ignore the build cache: validate and write everything (same bytes, just slower).
+    clean: bool = False
+
+    def fingerprint(self) -> str:
+        """The options that shape the output (paths and `clean` do not)."""
+        now = None if self.now is None else self.now.isoformat()
+        return f"base_url={self.base_url!r} now={now} strict={self.strict}"
 
     @property
     def snapshot_dir(self) -> Path:

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator.api import VERSIONS, VersionSpec
 from generator.errors import Problem, ValidationFailed
-from generator.facets import Facets, facets_of
+from generator.facets import Facets, facets_from_row, facets_of, facets_to_row
+from generator.fingerprint import digest
 from generator.models import EVENT_MODELS
 from generator.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 
@@ -30,6 +31,7 @@ class Span:
     line: int
     offset: int
     length: int
+    digest: bytes  # of the line's bytes: what outputs built from it depend on
 
 
 @dataclass
@@ -71,6 +73,8 @@ class SnapshotIndex:
     snapshot: Snapshot
     versions: dict[str, VersionIndex]
     drift: list[Drift]
+    #: Cache entries of every valid record: digest(model, line) hex -> [id, drift, facets row].
+    validated: dict[str, Any] = field(default_factory=dict)
 
 
 def field_path(loc: Sequence[int | str], *, indices: bool = True) -> str:
@@ -149,16 +153,46 @@ def check_line(model: type[BaseModel], file: SnapshotFile, line: Line) -> _Check
     return _Checked(record_id, model.model_validate_json(orjson.dumps(value)), [], drift)
 
 
+def _check_cached(
+    model: type[BaseModel],
+    file: SnapshotFile,
+    line: Line,
+    keep_facets: bool,
+    known: dict[str, Any],
+    validated: dict[str, Any],
+) -> tuple[_Checked, Facets | None]:
+    """check_line, skipped for a line that validated before (same model, same bytes)."""
+    key = digest(model.__qualname__.encode(), model.__module__.encode(), line.data).hex()
+    entry = known.get(key)
+    if entry is not None and (entry[2] is not None or not keep_facets):
+        validated[key] = entry
+        facets = facets_from_row(entry[2]) if keep_facets else None
+        return _Checked(entry[0], None, [], entry[1]), facets
+    checked = check_line(model, file, line)
+    facets = None
+    if not checked.problems and checked.model is not None:
+        facets = facets_of(checked.model) if keep_facets else None
+        validated[key] = [checked.record_id, checked.drift, None if facets is None else facets_to_row(facets)]
+    return checked, facets
+
+
 def validate_file(
-    file: SnapshotFile, problems: list[Problem], drift: Counter[tuple[str, str]], keep_facets: bool
+    file: SnapshotFile,
+    problems: list[Problem],
+    drift: Counter[tuple[str, str]],
+    keep_facets: bool,
+    known: dict[str, Any] | None = None,
+    validated: dict[str, Any] | None = None,
 ) -> tuple[FileIndex, dict[int, Facets]]:
     """Validate one snapshot file; append its problems, count its drift, return its index."""
     model = EVENT_MODELS[(file.version, file.mode)]
     index = FileIndex(file)
     facets: dict[int, Facets] = {}
     previous_id: int | None = None
+    known = {} if known is None else known
+    validated = {} if validated is None else validated
     for line in iter_lines(file.path):
-        checked = check_line(model, file, line)
+        checked, line_facets = _check_cached(model, file, line, keep_facets, known, validated)
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -182,9 +216,9 @@ def validate_file(
                 )
             )
         previous_id = record_id if previous_id is None else max(previous_id, record_id)
-        index.spans[record_id] = Span(line.number, line.offset, len(line.data))
-        if keep_facets and checked.model is not None:
-            facets[record_id] = facets_of(checked.model)
+        index.spans[record_id] = Span(line.number, line.offset, len(line.data), digest(line.data))
+        if line_facets is not None:
+            facets[record_id] = line_facets
     return index, facets
 
 
@@ -206,8 +240,14 @@ def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: lis
                 )
 
 
-def validate_snapshot(snapshot: Snapshot, *, strict: bool = False) -> SnapshotIndex:
-    """Validate every file; raise ValidationFailed listing every problem, else index it all."""
+def validate_snapshot(
+    snapshot: Snapshot, *, strict: bool = False, known: dict[str, Any] | None = None
+) -> SnapshotIndex:
+    """Validate every file; raise ValidationFailed listing every problem, else index it all.
+
+    `known` holds cache entries of records validated by an earlier build (see cache.py).
+    """
+    validated: dict[str, Any] = {}
     problems: list[Problem] = []
     drift_counts: Counter[tuple[str, str]] = Counter()
     versions: dict[str, VersionIndex] = {}
@@ -216,7 +256,7 @@ def validate_snapshot(snapshot: Snapshot, *, strict: bool = False) -> SnapshotIn
         facets: dict[int, Facets] = {}
         for file in (f for f in snapshot.files if f.version == version):
             keep = file.mode == spec.facet_mode
-            files[file.mode], found = validate_file(file, problems, drift_counts, keep)
+            files[file.mode], found = validate_file(file, problems, drift_counts, keep, known, validated)
             if keep:
                 facets = found
         _cross_check(files.values(), files[spec.facet_mode], problems)
@@ -229,4 +269,4 @@ def validate_snapshot(snapshot: Snapshot, *, strict: bool = False) -> SnapshotIn
         )
     if problems:
         raise ValidationFailed(sorted(problems, key=lambda p: (p.file, p.line)))
-    return SnapshotIndex(snapshot, versions, drift)
+    return SnapshotIndex(snapshot, versions, drift, validated)

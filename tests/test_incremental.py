@@ -1,0 +1,79 @@
+"""Incremental builds: nothing rewritten without a change, and always the bytes of a clean build."""
+
+import random
+from pathlib import Path
+
+import orjson
+
+from tests.conftest import copy_content, tree_digest
+
+
+def stats(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of every file: what a rewrite would change."""
+    return {str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_without_changes_touches_nothing(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
+    before = stats(dist)
+    code, out, err = build_runner("--content", str(corpus_content), "--dist", str(dist))
+    assert code == 0
+    assert out == f"{dist}/ is up to date (same snapshot, options and code as its last build)\n"
+    assert stats(dist) == before
+
+
+def rewrite(path: Path, change) -> None:
+    lines = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in change(lines)))
+
+
+def test_incremental_build_after_random_changes_equals_a_clean_build(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+    content = copy_content(corpus_content, tmp_path)
+    incremental, clean = tmp_path / "incremental", tmp_path / "clean"
+    assert build_runner("--content", str(content), "--dist", str(incremental))[0] == 0
+    before = stats(incremental)
+    rng = random.Random(11)
+    files = sorted((content / "snapshot").glob("*/*.ndjson"))
+    ids = [orjson.loads(line)["id"] for line in files[0].read_bytes().splitlines()]
+    renamed = set(rng.sample(ids, 4))
+    removed = set(rng.sample(sorted(set(ids) - renamed), 2))
+    moved = rng.choice(sorted(set(ids) - renamed - removed))
+
+    def change(records):
+        out = []
+        for r in records:
+            if r["id"] in removed:
+                continue
+            if r["id"] in renamed:
+                r["name"] += " (updated)"
+            if r["id"] == moved:
+                r["date"] = "2030-01-01T00:00:00Z"
+            out.append(r)
+        return out
+
+    for path in files:
+        rewrite(path, change)
+    code, out, err = build_runner("--content", str(content), "--dist", str(incremental))
+    assert code == 0, err
+    assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(incremental) == tree_digest(clean)
+    after = stats(incremental)
+    untouched = [p for p in after if before.get(p) == after[p]]
+    rewritten = [p for p in after if before.get(p) != after[p]]
+    assert len(untouched) > len(rewritten) > 0
+    # Removed events' own files are gone; renamed events' files were rewritten.
+    for event_id in removed:
+        assert f"2.2.0/event/{event_id}/index.json" not in after
+    for event_id in renamed:
+        assert f"2.2.0/event/{event_id}/index.json" in rewritten
+
+
+def test_deleting_the_cache_gives_the_same_bytes(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
+    first = tree_digest(dist)
+    assert build_runner("--content", str(corpus_content), "--dist", str(dist), "--now", "2024-01-01T00:00:00Z")[0] == 0
+    assert tree_digest(dist) != first
+    assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
+    assert tree_digest(dist) == first
