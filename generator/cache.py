@@ -4,8 +4,9 @@
 
 - `validated`: records (by digest of model and line bytes) that passed validation, with their
   id, drift and facets, so an unchanged record is not validated again;
-- `outputs`: the key of every file in dist/ (a digest of everything its bytes depend on), so an
-  output whose key is unchanged is hard-linked from the previous dist/ instead of rewritten;
+- `outputs`: every file in dist/ with its key (a digest of everything its bytes depend on, or
+  null) and size, so an output whose key is unchanged is left alone instead of rewritten, and
+  files the new build no longer writes are deleted;
 - `inputs`: digest of the whole input (code, settings, snapshot files): equal means dist/ is
   already up to date and nothing is done at all.
 
@@ -30,7 +31,7 @@ class BuildCache:
     salt: str
     inputs: str | None = None
     validated: dict[str, Any] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, dist: Path, salt: str, *, enabled: bool = True) -> "BuildCache":
@@ -48,7 +49,15 @@ class BuildCache:
             cache.outputs = state.get("outputs", {})
         return cache
 
-    def save(self, inputs: str, validated: dict[str, Any], outputs: dict[str, str]) -> None:
+    def forget(self) -> None:
+        """Drop the saved state before dist/ changes, so a build killed mid-commit cannot
+        leave a cache that describes files dist/ no longer holds."""
+        try:
+            (self.root / STATE).unlink()
+        except FileNotFoundError:
+            pass
+
+    def save(self, inputs: str, validated: dict[str, Any], outputs: dict[str, list[Any]]) -> None:
         """Write the new state atomically (after dist/ was swapped in)."""
         self.root.mkdir(parents=True, exist_ok=True)
         state = {"salt": self.salt, "inputs": inputs, "validated": validated, "outputs": outputs}

@@ -64,6 +64,7 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
     if report.up_to_date:
         print(f"{settings.dist_dir}/ is up to date (same snapshot, options and code as its last build)")
         return
+    assert report.tally is not None
     for drift in report.drift:
         print(drift, file=sys.stderr)
     events = ", ".join(f"{v}: {n} events" for v, n in report.events.items())

@@ -1,12 +1,19 @@
-"""Atomic output: build into a staging folder beside dist/, swap it in only when complete.
+"""Atomic output: nothing is written into dist/ until the whole build has succeeded.
 
-A failed or interrupted build removes its staging folder and leaves dist/ as it was; a build
-killed outright leaves a `.dist.staging-*` folder that the next build clears away.
+Two ways to land a build, chosen by whether a previous build can be reused:
+- **swap** (first or `--clean` build): every file goes into a staging folder beside dist/,
+  which replaces dist/ by two renames at the end;
+- **patch** (incremental build): only files whose bytes change go into the staging folder;
+  at the end a journal listing them and the stale files is written, then they are moved into
+  dist/ by atomic renames and the stale files deleted. That apply step is all renames and
+  takes milliseconds; if it is killed, the next build finds the journal and finishes it first.
 
-Incremental: `write_keyed` takes a key (digest of everything the file's bytes depend on) and
-a function that produces the bytes; when the previous build wrote the same path with the same
-key, the old file is hard-linked into the staging folder (same bytes, same timestamps) and the
-bytes are never produced. Files the new build does not write vanish with the old dist/.
+Either way a failed or interrupted build leaves dist/ as it was (its staging folder is removed,
+or cleared by the next build), and no file in dist/ is ever partly written.
+
+`write_keyed` takes a key (digest of everything a file's bytes depend on) and a function that
+produces the bytes; when the previous build wrote that path with the same key, the bytes are
+never produced and the file in dist/ is not touched (same bytes, same timestamps).
 """
 
 import os
@@ -17,29 +24,68 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+import orjson
+
 from generator.errors import LL2StaticError
+
+JOURNAL = ".apply-journal.json"
+
+#: What the build cache keeps of each output: relpath -> [key hex or None, size in bytes].
+Outputs = dict[str, list[str | int | None]]
 
 
 class OutputError(LL2StaticError):
     """A path that would escape the output folder, or one written twice."""
 
 
-class StagedOutput:
-    """Write files under a staging folder; `commit()` swaps it in as `final`."""
+def _prune_empty_dirs(root: Path, relpath: str) -> None:
+    """Remove the now-empty folders above a deleted file, up to (not including) root."""
+    parent = (root / relpath).parent
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:
+            return
+        parent = parent.parent
 
-    def __init__(self, final: Path, previous_keys: dict[str, str] | None = None) -> None:
+
+def apply_journal(staging: Path, final: Path) -> None:
+    """Move a finished patch build's files into place and delete its stale files."""
+    journal = orjson.loads((staging / JOURNAL).read_bytes())
+    for relpath in journal["write"]:
+        source = staging / relpath
+        if source.exists():  # already moved by an apply that was interrupted
+            target = final / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for relpath in journal["delete"]:
+        try:
+            (final / relpath).unlink()
+        except FileNotFoundError:
+            continue
+        _prune_empty_dirs(final, relpath)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+class StagedOutput:
+    """Collect a build's files in a staging folder; `commit()` lands them in `final`."""
+
+    def __init__(self, final: Path, previous: Outputs | None = None) -> None:
         self.final = final
         self.root = final.parent / f".{final.name}.staging-{os.getpid()}"
-        self._written: set[str] = set()
+        #: The previous build's outputs; None or empty means a full (swap) build.
+        self.previous = previous or {}
+        self.patch = bool(self.previous) and final.is_dir()
+        self.outputs: Outputs = {}
         self._made: set[Path] = set()
+        self._staged: list[str] = []
         self.bytes_written = 0
-        self.previous_keys = previous_keys or {}
-        #: Keys of the files this build wrote with write_keyed (saved for the next build).
-        self.keys: dict[str, str] = {}
         self.reused = 0
 
     def __enter__(self) -> "StagedOutput":
-        for stale in self.final.parent.glob(f".{self.final.name}.staging-*"):
+        for stale in sorted(self.final.parent.glob(f".{self.final.name}.staging-*")):
+            if (stale / JOURNAL).is_file():
+                apply_journal(stale, self.final)  # finish a patch that was interrupted
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.final.parent.glob(f".{self.final.name}.old-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -65,51 +111,83 @@ class StagedOutput:
             raise OutputError(f"refusing to write {relpath!r}: not a plain path inside dist/")
         return self.root.joinpath(*parts)
 
-    def _claim(self, relpath: str) -> Path:
-        """Register `relpath` as written by this build and make its folder."""
-        if relpath in self._written:
+    def _claim(self, relpath: str, key: str | None) -> None:
+        """Register `relpath` as an output of this build (once)."""
+        if relpath in self.outputs:
             raise OutputError(f"{relpath} written twice in one build: two outputs claim one path")
+        self.path(relpath)  # validates the path
+        self.outputs[relpath] = [key, 0]
+
+    def _stage(self, relpath: str) -> Path:
         target = self.path(relpath)
         parent = target.parent
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        self._written.add(relpath)
+        self._staged.append(relpath)
         return target
 
+    def _unchanged(self, relpath: str, data: bytes) -> bool:
+        """In a patch build: does dist/ already hold exactly these bytes at relpath?"""
+        if not self.patch or relpath not in self.previous:
+            return False
+        old = self.final / relpath
+        try:
+            return old.stat().st_size == len(data) and old.read_bytes() == data
+        except OSError:
+            return False
+
     def write(self, relpath: str, data: bytes) -> None:
-        """Write one file; writing the same path twice is a bug, so it is an error."""
-        with open(self._claim(relpath), "wb") as handle:
+        """Write one file (in a patch build, only if its bytes differ from dist/'s)."""
+        self._claim(relpath, None)
+        self.outputs[relpath][1] = len(data)
+        if self._unchanged(relpath, data):
+            self.reused += 1
+            return
+        with open(self._stage(relpath), "wb") as handle:
             handle.write(data)
         self.bytes_written += len(data)
 
     def write_keyed(self, relpath: str, key: bytes, produce: Callable[[], bytes]) -> int:
         """Write `produce()` unless the previous build wrote this path with this key; return size."""
         hex_key = key.hex()
-        self.keys[relpath] = hex_key
-        old = self.final / relpath
-        if self.previous_keys.get(relpath) == hex_key and old.is_file():
-            os.link(old, self._claim(relpath))
+        before = self.previous.get(relpath)
+        if self.patch and before is not None and before[0] == hex_key and (self.final / relpath).is_file():
+            self._claim(relpath, hex_key)
+            self.outputs[relpath][1] = before[1]
             self.reused += 1
-            return old.stat().st_size
+            return int(before[1] or 0)
         data = produce()
-        self.write(relpath, data)
+        self._claim(relpath, hex_key)
+        self.outputs[relpath][1] = len(data)
+        with open(self._stage(relpath), "wb") as handle:
+            handle.write(data)
+        self.bytes_written += len(data)
         return len(data)
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[BinaryIO]:
         """Open one output file for streaming writes (large dumps); same rules as `write`."""
-        target = self._claim(relpath)
+        self._claim(relpath, None)
+        target = self._stage(relpath)
         with open(target, "wb") as handle:
             yield handle
-        self.bytes_written += target.stat().st_size
+        size = target.stat().st_size
+        self.outputs[relpath][1] = size
+        self.bytes_written += size
 
     @property
     def files_written(self) -> int:
-        return len(self._written)
+        return len(self.outputs)
 
     def commit(self) -> None:
-        """Swap the staging folder in as the final folder."""
+        """Land the build: swap the staging folder in, or apply the patch through a journal."""
+        if self.patch:
+            stale = sorted(set(self.previous) - set(self.outputs))
+            journal = {"write": self._staged, "delete": stale}
+            (self.root / JOURNAL).write_bytes(orjson.dumps(journal))
+            apply_journal(self.root, self.final)
+            return
         old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
         if self.final.exists():
             os.rename(self.final, old)

@@ -8,32 +8,40 @@ skip the build, and unchanged records skip validation and rewriting.
 from dataclasses import dataclass
 from datetime import datetime
 
+from typing import TYPE_CHECKING
+
 from generator.cache import BuildCache
 from generator.fingerprint import code_fingerprint, digest
-from generator.mirror import Tally, write_json_mirror
-from generator.output import StagedOutput
-from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
-from generator.validate import Drift, validate_snapshot
+
+if TYPE_CHECKING:
+    from generator.mirror import Tally
+    from generator.validate import Drift
 
 
 @dataclass
 class BuildReport:
     now: datetime
     events: dict[str, int]  # version -> number of events
-    drift: list[Drift]
-    tally: Tally
+    drift: list["Drift"]
+    tally: "Tally | None"  # None when up to date
     up_to_date: bool = False  # nothing to do: dist/ already is this build's output
-    reused: int = 0  # files hard-linked unchanged from the previous dist/
+    reused: int = 0  # files left untouched in dist/ because their bytes did not change
 
 
 def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot) -> str:
-    """Digest of everything a build reads: code, options, snapshot metadata and files."""
+    """Digest of everything a build reads: code, options, and the snapshot files' identities.
+
+    Files are identified by path, size, mtime and inode (not content: reading a large snapshot
+    would cost more than the whole no-change build may). A file rewritten in place within the
+    same nanosecond at the same size would go unnoticed: `--clean` covers that.
+    """
     paths = [snapshot.root / "snapshot.json"] + [f.path for f in snapshot.files]
     parts = [salt.encode(), settings.fingerprint().encode()]
     for path in paths:
-        parts += [path.name.encode(), path.read_bytes()]
+        st = path.stat()
+        parts.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
     return digest(*parts).hex()
 
 
@@ -44,10 +52,17 @@ def build(settings: BuildSettings) -> BuildReport:
     cache = BuildCache.load(settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean)
     inputs = inputs_digest(cache.salt, settings, snapshot)
     if cache.inputs == inputs:
-        return BuildReport(now, {}, [], Tally(), up_to_date=True)
+        return BuildReport(now, {}, [], None, up_to_date=True)
+    # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
+    from generator.mirror import write_json_mirror
+    from generator.output import StagedOutput
+    from generator.records import RecordSource
+    from generator.validate import validate_snapshot
+
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
         tally = write_json_mirror(index, records, out, settings, now)
-    cache.save(inputs, index.validated, out.keys)
+        cache.forget()  # dist/ is about to change
+    cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally, reused=out.reused)
