@@ -104,18 +104,23 @@ class StagedOutput:
         else:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def path(self, relpath: str) -> Path:
-        """Absolute staging path for `relpath`; refuses anything that leaves the folder."""
+    @staticmethod
+    def check(relpath: str) -> None:
+        """Refuse any relpath that could leave the output folder."""
         parts = relpath.split("/")
         if relpath.startswith("/") or any(p in ("", ".", "..") or "\\" in p for p in parts):
             raise OutputError(f"refusing to write {relpath!r}: not a plain path inside dist/")
-        return self.root.joinpath(*parts)
+
+    def path(self, relpath: str) -> Path:
+        """Absolute staging path for `relpath`; refuses anything that leaves the folder."""
+        self.check(relpath)
+        return self.root.joinpath(*relpath.split("/"))
 
     def _claim(self, relpath: str, key: str | None) -> None:
         """Register `relpath` as an output of this build (once)."""
         if relpath in self.outputs:
             raise OutputError(f"{relpath} written twice in one build: two outputs claim one path")
-        self.path(relpath)  # validates the path
+        self.check(relpath)
         self.outputs[relpath] = [key, 0]
 
     def _stage(self, relpath: str) -> Path:
@@ -152,7 +157,7 @@ class StagedOutput:
         """Write `produce()` unless the previous build wrote this path with this key; return size."""
         hex_key = key.hex()
         before = self.previous.get(relpath)
-        if self.patch and before is not None and before[0] == hex_key and (self.final / relpath).is_file():
+        if self.patch and before is not None and before[0] == hex_key and os.path.isfile(f"{self.final}/{relpath}"):
             self._claim(relpath, hex_key)
             self.outputs[relpath][1] = before[1]
             self.reused += 1

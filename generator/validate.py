@@ -157,12 +157,13 @@ def _check_cached(
     model: type[BaseModel],
     file: SnapshotFile,
     line: Line,
+    line_digest: bytes,
     keep_facets: bool,
     known: dict[str, Any],
     validated: dict[str, Any],
 ) -> tuple[_Checked, Facets | None]:
     """check_line, skipped for a line that validated before (same model, same bytes)."""
-    key = digest(model.__qualname__.encode(), model.__module__.encode(), line.data).hex()
+    key = digest(model.__module__.encode(), model.__qualname__.encode(), line_digest).hex()
     entry = known.get(key)
     if entry is not None and (entry[2] is not None or not keep_facets):
         validated[key] = entry
@@ -192,7 +193,8 @@ def validate_file(
     known = {} if known is None else known
     validated = {} if validated is None else validated
     for line in iter_lines(file.path):
-        checked, line_facets = _check_cached(model, file, line, keep_facets, known, validated)
+        line_digest = digest(line.data)
+        checked, line_facets = _check_cached(model, file, line, line_digest, keep_facets, known, validated)
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -216,7 +218,7 @@ def validate_file(
                 )
             )
         previous_id = record_id if previous_id is None else max(previous_id, record_id)
-        index.spans[record_id] = Span(line.number, line.offset, len(line.data), digest(line.data))
+        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest)
         if line_facets is not None:
             facets[record_id] = line_facets
     return index, facets
