@@ -1,6 +1,10 @@
-"""Read validated records back as the exact bytes of their snapshot lines."""
+"""Read validated records back as the exact bytes of their snapshot lines.
 
-import mmap
+Reads with `os.pread` rather than mmap: mapped pages that have been read count towards the
+build's resident memory, which would then grow with the size of the snapshot.
+"""
+
+import os
 from collections.abc import Iterable
 from contextlib import ExitStack
 from types import TracebackType
@@ -9,23 +13,18 @@ from generator.validate import SnapshotIndex
 
 
 class RecordSource:
-    """Maps every snapshot file once; `get` returns a record's bytes by version, mode and id."""
+    """Opens every snapshot file once; `get` returns a record's bytes by version, mode and id."""
 
     def __init__(self, index: SnapshotIndex) -> None:
         self._index = index
         self._stack = ExitStack()
-        self._maps: dict[tuple[str, str | None], mmap.mmap | bytes] = {}
+        self._fds: dict[tuple[str, str | None], int] = {}
 
     def __enter__(self) -> "RecordSource":
         for version, vindex in self._index.versions.items():
             for mode, findex in vindex.files.items():
                 handle = self._stack.enter_context(findex.file.path.open("rb"))
-                if findex.file.path.stat().st_size == 0:
-                    self._maps[(version, mode)] = b""
-                else:
-                    self._maps[(version, mode)] = self._stack.enter_context(
-                        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-                    )
+                self._fds[(version, mode)] = handle.fileno()
         return self
 
     def __exit__(
@@ -38,7 +37,7 @@ class RecordSource:
 
     def get(self, version: str, mode: str | None, event_id: int) -> bytes:
         span = self._index.versions[version].files[mode].spans[event_id]
-        return self._maps[(version, mode)][span.offset : span.offset + span.length]
+        return os.pread(self._fds[(version, mode)], span.length, span.offset)
 
     def digests(self, version: str, mode: str | None, ids: Iterable[int]) -> list[bytes]:
         """Digests of records' bytes (what outputs built from them depend on)."""
