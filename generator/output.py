@@ -82,6 +82,13 @@ class StagedOutput:
             yield handle
         self.bytes_written += target.stat().st_size
 
+    @contextmanager
+    def to_path(self, relpath: str) -> Iterator[Path]:
+        """Claim `relpath` for a writer that creates the file itself (SQLite); same rules."""
+        target = self._claim(relpath)
+        yield target
+        self.bytes_written += target.stat().st_size
+
     @property
     def files_written(self) -> int:
         return len(self._written)

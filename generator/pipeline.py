@@ -1,4 +1,4 @@
-"""The build, read as its stages: load -> validate -> write JSON -> swap in.
+"""The build, read as its stages: load -> validate -> write JSON -> open data -> swap in.
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
 that replaces dist/ only when complete.
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from generator.mirror import Tally, write_json_mirror
+from generator.opendata import write_open_data
 from generator.output import StagedOutput
 from generator.records import RecordSource
 from generator.settings import BuildSettings
@@ -30,5 +31,6 @@ def build(settings: BuildSettings) -> BuildReport:
     now = settings.now or snapshot.as_of
     with StagedOutput(settings.dist_dir) as out, RecordSource(index) as records:
         tally = write_json_mirror(index, records, out, settings, now)
+        write_open_data(index, records, out, settings, tally)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally)
