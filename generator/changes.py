@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from generator.api import VERSIONS
-from generator.snapshot import Snapshot, iter_lines
+from generator.snapshot import Snapshot, display_path, iter_lines
 from generator.validate import SnapshotIndex
 
 FORMAT = 1
@@ -50,8 +50,14 @@ def _commit_info(top: Path, commit: str) -> dict[str, str]:
 
 def find_base(root: Path) -> tuple[Path, str, dict[str, Any], bool]:
     """(repository top, snapshot path in it, base commit info, uncommitted changes?)."""
-    if _git(root, "rev-parse", "--is-inside-work-tree") != "true":
-        raise GitUnavailable(f"{root} is not in a git work tree")
+    try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree") == "true"
+    except GitUnavailable as exc:
+        if "not a git repository" not in str(exc):
+            raise
+        inside = False
+    if not inside:
+        raise GitUnavailable(f"{display_path(root)} is not in a git repository")
     top = Path(_git(root, "rev-parse", "--show-toplevel"))
     rel = root.resolve().relative_to(top.resolve()).as_posix()
     try:
