@@ -19,7 +19,6 @@ import orjson
 
 from generator.flat import CSV_COLUMNS, FlatEvent, flatten
 from generator.output import StagedOutput
-from generator.records import RecordSource
 from generator.validate import VersionIndex
 
 DUMPS_DIR = "dumps"
@@ -60,7 +59,19 @@ def _gzip(stack: ExitStack, out: StagedOutput, relpath: str) -> gzip.GzipFile:
     )
 
 
-def write_record_dumps(vindex: VersionIndex, mode: str | None, records: RecordSource, out: StagedOutput) -> list[Dump]:
+def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[bytes]:
+    """The validated records of one file as their bytes, in id order, read sequentially.
+
+    Plain reads rather than RecordSource's mapping: the dumps read every record once, and
+    pages of a mapped file stay counted in the process' memory until it is unmapped.
+    """
+    with vindex.files[mode].file.path.open("rb") as handle:
+        for span in vindex.files[mode].spans.values():
+            handle.seek(span.offset)
+            yield handle.read(span.length)
+
+
+def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput) -> list[Dump]:
     """The JSON array and NDJSON dumps of one version/mode, plain and gzip'd, in one pass."""
     version = vindex.spec.version
     base = f"{DUMPS_DIR}/{version}/{stem(vindex, mode)}"
@@ -76,8 +87,7 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, records: RecordSo
         lines = stack.enter_context(out.stream(dumps[2].relpath))
         lines_gz = _gzip(stack, out, dumps[3].relpath)
         separator = b"[\n"
-        for event_id in vindex.files[mode].spans:
-            data = records.get(version, mode, event_id)
+        for data in iter_records(vindex, mode):
             for handle in (array, array_gz):
                 handle.write(separator)
                 handle.write(data)
@@ -91,14 +101,13 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, records: RecordSo
     return dumps
 
 
-def iter_flat(vindex: VersionIndex, records: RecordSource) -> Iterator[FlatEvent]:
+def iter_flat(vindex: VersionIndex) -> Iterator[FlatEvent]:
     """Every event of a version as flat rows, in id order, parsed one at a time."""
-    mode = table_mode(vindex)
-    for event_id in vindex.files[mode].spans:
-        yield flatten(orjson.loads(records.get(vindex.spec.version, mode, event_id)))
+    for data in iter_records(vindex, table_mode(vindex)):
+        yield flatten(orjson.loads(data))
 
 
-def write_csv(vindex: VersionIndex, records: RecordSource, out: StagedOutput) -> Dump:
+def write_csv(vindex: VersionIndex, out: StagedOutput) -> Dump:
     """The events of one version as CSV (RFC 4180: comma, double quotes, CRLF), with a header."""
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.csv", version, table_mode(vindex), "csv")
@@ -106,7 +115,7 @@ def write_csv(vindex: VersionIndex, records: RecordSource, out: StagedOutput) ->
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         writer = csv.writer(text)
         writer.writerow([c.name for c in CSV_COLUMNS])
-        for flat in iter_flat(vindex, records):
+        for flat in iter_flat(vindex):
             writer.writerow(flat.csv_row())
         text.flush()
         text.detach()  # leave closing the file to out.stream

@@ -11,16 +11,13 @@ from generator.datapackage import data_package
 from generator.dumps import Dump, write_csv, write_record_dumps
 from generator.mirror import Tally
 from generator.output import StagedOutput
-from generator.records import RecordSource
 from generator.schemas import write_schemas
 from generator.settings import BuildSettings
 from generator.sqlite_dump import write_sqlite
 from generator.validate import SnapshotIndex
 
 
-def write_open_data(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, tally: Tally
-) -> list[Dump]:
+def write_open_data(index: SnapshotIndex, out: StagedOutput, settings: BuildSettings, tally: Tally) -> list[Dump]:
     """Write the whole open-data stage into the staging folder; return the dumps written."""
     schemas = write_schemas(out, settings)
     for relpath in schemas.values():
@@ -29,9 +26,9 @@ def write_open_data(
     dumps: list[Dump] = []
     for vindex in index.versions.values():
         for mode in vindex.spec.modes:
-            dumps.extend(write_record_dumps(vindex, mode, records, out))
-        dumps.append(write_csv(vindex, records, out))
-        dumps.append(write_sqlite(vindex, records, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}))
+            dumps.extend(write_record_dumps(vindex, mode, out))
+        dumps.append(write_csv(vindex, out))
+        dumps.append(write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}))
     for dump in dumps:
         tally.add("dumps", out.path(dump.relpath).stat().st_size)
     for relpath, body in (

@@ -31,6 +31,6 @@ def build(settings: BuildSettings) -> BuildReport:
     now = settings.now or snapshot.as_of
     with StagedOutput(settings.dist_dir) as out, RecordSource(index) as records:
         tally = write_json_mirror(index, records, out, settings, now)
-        write_open_data(index, records, out, settings, tally)
+        write_open_data(index, out, settings, tally)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally)
