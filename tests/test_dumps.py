@@ -117,3 +117,20 @@ def test_csv_loads_with_one_row_per_event_and_matches_its_table_schema(dumps_dis
             assert row["launch_ids"] == ";".join(x["id"] for x in record["launches"])
             assert row["date"] == (record["date"] or "")
             assert row["webcast_live"] in ("true", "false")
+
+
+def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -> None:
+    import re
+
+    from generator.opendata import downloads_markdown
+    from generator.schemas import schema_relpath
+
+    _, dist = dumps_dist
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    schemas = [schema_relpath(spec.version, mode) for spec, mode in FILES]
+    markdown = downloads_markdown(package, schemas, link="../")
+    targets = re.findall(r"\]\(\.\./([^)]+)\)", markdown)
+    assert len(targets) == len(package["resources"]) + len(schemas) + 2
+    assert all((dist / t).is_file() for t in targets)
+    ndjson = next(r for r in package["resources"] if r["path"] == "dumps/2.3.0/events.list.ndjson")
+    assert f"{ndjson['bytes'] / 1000:,.1f} KB" in markdown
