@@ -3,7 +3,8 @@
     schemas/{version}/{endpoint}[.{mode}].schema.json     (JSON Schema draft 2020-12)
 
 One schema per version and mode, describing one record of the matching dump and API answer.
-Unknown fields are refused (`additionalProperties: false`), as the models report them as drift.
+Unknown fields are allowed: the models report them as schema drift, but the build still
+publishes such records as sent, and a published schema must accept the published dumps.
 """
 
 from typing import Any
@@ -25,6 +26,18 @@ def schema_relpath(version: str, mode: str | None) -> str:
     return f"{SCHEMAS_DIR}/{version}/{name}.schema.json"
 
 
+def _allow_unknown_fields(node: Any) -> None:
+    """Drop pydantic's `additionalProperties: false` (from extra="forbid") everywhere."""
+    if isinstance(node, dict):
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        for value in node.values():
+            _allow_unknown_fields(value)
+    elif isinstance(node, list):
+        for value in node:
+            _allow_unknown_fields(value)
+
+
 def record_schema(version: str, mode: str | None, settings: BuildSettings) -> dict[str, Any]:
     """The JSON Schema of one event record of `version` in `mode`."""
     model = EVENT_MODELS[(version, mode)]
@@ -34,6 +47,7 @@ def record_schema(version: str, mode: str | None, settings: BuildSettings) -> di
     if settings.base_url.startswith(("http://", "https://")):
         head["$id"] = settings.url(schema_relpath(version, mode))
     schema = model.model_json_schema()
+    _allow_unknown_fields(schema)
     schema["title"] = f"LL2 {version} event" + (f" ({mode})" if mode else "")
     schema["description"] = (
         f"One event record of the Launch Library 2 API {what}, as the ll2-static mirror and its "

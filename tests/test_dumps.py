@@ -46,7 +46,7 @@ def test_the_schema_rejects_a_record_that_breaks_the_model(dumps_dist) -> None:
     assert validator.is_valid(record)
     assert not validator.is_valid(record | {"response_mode": "detailed"})
     assert not validator.is_valid(record | {"webcast_live": "yes"})
-    assert not validator.is_valid(record | {"unknown_field": 1})
+    assert validator.is_valid(record | {"unknown_field": 1})  # drift: published as sent, so allowed
     assert not validator.is_valid({k: v for k, v in record.items() if k != "slug"})
 
 
@@ -134,3 +134,18 @@ def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -
     assert all((dist / t).is_file() for t in targets)
     ndjson = next(r for r in package["resources"] if r["path"] == "dumps/2.3.0/events.list.ndjson")
     assert f"{ndjson['bytes'] / 1000:,.1f} KB" in markdown
+
+
+def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(seed_content, tmp_path, capsys) -> None:
+    path = seed_content / "snapshot/2.3.0/events.detailed.ndjson"
+    record = orjson.loads(path.read_bytes())
+    record["new_field"] = {"x": 1}
+    record["launches"][0]["brand_new"] = True
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    dist = tmp_path / "dist"
+    code, _, err = run_build(capsys, "--content", str(seed_content), "--dist", str(dist))
+    assert code == 0 and "schema drift" in err
+    line = (dist / "dumps/2.3.0/events.detailed.ndjson").read_bytes().rstrip(b"\n")
+    assert line == orjson.dumps(record)
+    schema = orjson.loads((dist / "schemas/2.3.0/events.detailed.schema.json").read_bytes())
+    assert list(Draft202012Validator(schema).iter_errors(orjson.loads(line))) == []
