@@ -49,6 +49,22 @@ def _prune_empty_dirs(root: Path, relpath: str) -> None:
         parent = parent.parent
 
 
+def _same_file(old: Path, new: Path, size: int) -> bool:
+    """Do two files hold the same bytes? (Compared in chunks: dumps can be large.)"""
+    try:
+        if old.stat().st_size != size:
+            return False
+        with open(old, "rb") as a, open(new, "rb") as b:
+            while True:
+                chunk = a.read(1 << 20)
+                if chunk != b.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
+
+
 def apply_journal(staging: Path, final: Path) -> None:
     """Move a finished patch build's files into place and delete its stale files."""
     journal = orjson.loads((staging / JOURNAL).read_bytes())
@@ -103,6 +119,15 @@ class StagedOutput:
             self.commit()
         else:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def current(self, relpath: str) -> Path:
+        """Where an output of this build holds its bytes now: staged, or unchanged in dist/."""
+        staged = self.path(relpath)
+        return staged if staged.exists() else self.final / relpath
+
+    def size(self, relpath: str) -> int:
+        """Size in bytes of an output this build has written (or kept)."""
+        return int(self.outputs[relpath][1] or 0)
 
     @staticmethod
     def check(relpath: str) -> None:
@@ -173,12 +198,27 @@ class StagedOutput:
     @contextmanager
     def stream(self, relpath: str) -> Iterator[BinaryIO]:
         """Open one output file for streaming writes (large dumps); same rules as `write`."""
+        with self.to_path(relpath) as target, open(target, "wb") as handle:
+            yield handle
+
+    @contextmanager
+    def to_path(self, relpath: str) -> Iterator[Path]:
+        """Claim `relpath` for a writer that creates the file itself (SQLite); same rules.
+
+        In a patch build a file that comes out identical to dist/'s is dropped from the
+        patch, so dist/ keeps the old file and its timestamps.
+        """
         self._claim(relpath, None)
         target = self._stage(relpath)
-        with open(target, "wb") as handle:
-            yield handle
+        yield target
         size = target.stat().st_size
         self.outputs[relpath][1] = size
+        old = self.final / relpath
+        if self.patch and relpath in self.previous and _same_file(old, target, size):
+            target.unlink()
+            self._staged.remove(relpath)
+            self.reused += 1
+            return
         self.bytes_written += size
 
     @property

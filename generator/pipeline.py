@@ -1,4 +1,5 @@
-"""The build, read as its stages: load -> up to date? -> validate -> write JSON -> swap in.
+"""The build, read as its stages: load -> up to date? -> validate -> write JSON -> open data
+-> swap in.
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
 that replaces dist/ only when complete. The build cache (cache.py) lets an unchanged input
@@ -11,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache
+from generator.changes import base_identity
 from generator.fingerprint import code_fingerprint, digest
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
@@ -35,10 +37,11 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot) -> str
 
     Files are identified by path, size, mtime and inode (not content: reading a large snapshot
     would cost more than the whole no-change build may). A file rewritten in place within the
-    same nanosecond at the same size would go unnoticed: `--clean` covers that.
+    same nanosecond at the same size would go unnoticed: `--clean` covers that. The git commit
+    that changes.json compares with is an input too.
     """
     paths = [snapshot.root / "snapshot.json"] + [f.path for f in snapshot.files]
-    parts = [salt.encode(), settings.fingerprint().encode()]
+    parts = [salt.encode(), settings.fingerprint().encode(), base_identity(snapshot.root).encode()]
     for path in paths:
         st = path.stat()
         parts.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
@@ -55,6 +58,7 @@ def build(settings: BuildSettings) -> BuildReport:
         return BuildReport(now, {}, [], None, up_to_date=True)
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
     from generator.mirror import write_json_mirror
+    from generator.opendata import write_open_data
     from generator.output import StagedOutput
     from generator.records import RecordSource
     from generator.validate import validate_snapshot
@@ -62,6 +66,7 @@ def build(settings: BuildSettings) -> BuildReport:
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
         tally = write_json_mirror(index, records, out, settings, now)
+        write_open_data(index, out, settings, tally)
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}

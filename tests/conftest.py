@@ -63,3 +63,12 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     return lambda *args: run_build(capsys, *args)
+
+
+@pytest.fixture(scope="session")
+def dumps_dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(content, dist) of a generated 200-event corpus built once: enough for every filter to match."""
+    root = tmp_path_factory.mktemp("dumps")
+    write_corpus(root / "content" / "snapshot", 200, seed=11)
+    assert main(["--content", str(root / "content"), "--dist", str(root / "dist")]) == 0
+    return root / "content", root / "dist"

@@ -1,0 +1,86 @@
+"""The open-data stage: JSON Schemas, dumps, changes log and data package, in that order.
+
+    dist/schemas/...          JSON Schemas of the records (generator/schemas.py)
+    dist/dumps/...            JSON, NDJSON, gzip, CSV, SQLite (generator/dumps.py, sqlite_dump.py)
+    dist/changes.json         what changed since the previous snapshot in git (generator/changes.py)
+    dist/datapackage.json     every dump described, sized and hashed (generator/datapackage.py)
+
+The stage returns what it wrote, so a page of the site can list the downloads
+(`downloads_markdown`) and the changes (`changes.changes_markdown`).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from generator.changes import changes_json, snapshot_changes
+from generator.datapackage import data_package
+from generator.dumps import Dump, write_csv, write_record_dumps
+from generator.mirror import Tally
+from generator.output import StagedOutput
+from generator.schemas import write_schemas
+from generator.settings import BuildSettings
+from generator.sqlite_dump import write_sqlite
+from generator.validate import SnapshotIndex
+
+
+@dataclass(frozen=True)
+class OpenData:
+    """What the stage wrote: the dumps, the schema of each version/mode, and the two documents."""
+
+    dumps: list[Dump]
+    schemas: dict[tuple[str, str | None], str]
+    changes: dict[str, Any]
+    package: dict[str, Any]
+
+
+def write_open_data(index: SnapshotIndex, out: StagedOutput, settings: BuildSettings, tally: Tally) -> OpenData:
+    """Write the whole open-data stage into the staging folder."""
+    schemas = write_schemas(out, settings)
+    for relpath in schemas.values():
+        tally.add("schemas", out.size(relpath))
+    as_of = index.snapshot.metadata["as_of"]
+    dumps: list[Dump] = []
+    for vindex in index.versions.values():
+        for mode in vindex.spec.modes:
+            dumps.extend(write_record_dumps(vindex, mode, out))
+        dumps.append(write_csv(vindex, out))
+        dumps.append(write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}))
+    for dump in dumps:
+        tally.add("dumps", out.size(dump.relpath))
+    changes = snapshot_changes(index.snapshot, index)
+    package = data_package(dumps, out, schemas, as_of, settings)
+    for relpath, body in (("changes.json", changes_json(changes)), ("datapackage.json", package)):
+        out.write(relpath, body)
+        tally.add("metadata", len(body))
+    return OpenData(dumps, schemas, changes, orjson.loads(package))
+
+
+def _size(count: int) -> str:
+    """Bytes for people: 912 bytes, 14.0 KB, 3.2 MB (powers of 1000)."""
+    if count < 1000:
+        return f"{count:,} bytes"
+    if count < 1_000_000:
+        return f"{count / 1000:,.1f} KB"
+    return f"{count / 1_000_000:,.1f} MB"
+
+
+def downloads_markdown(package: dict[str, Any], schemas: Iterable[str], link: str = "") -> str:
+    """A Markdown section listing every download (title, file, size, sha256) and the schemas.
+
+    `package` is datapackage.json's document; `link` prefixes every path (e.g. "../").
+    """
+    lines = ["## Downloads", "", "| data | file | size | sha256 |", "|---|---|---:|---|"]
+    for r in package["resources"]:
+        digest = r["hash"].removeprefix("sha256:")
+        lines.append(f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {_size(r['bytes'])} | `{digest[:16]}…` |")
+    schema_links = ", ".join(f"[{p.split('/', 1)[1]}]({link}{p})" for p in schemas)
+    lines += [
+        "",
+        f"Described in [datapackage.json]({link}datapackage.json) (Frictionless Data Package). "
+        f"JSON Schemas of the records: {schema_links}. "
+        f"What changed since the previous snapshot: [changes.json]({link}changes.json).",
+    ]
+    return "\n".join(lines) + "\n"

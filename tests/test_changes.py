@@ -1,0 +1,115 @@
+"""dist/changes.json: events added, updated and removed since the previous snapshot in git."""
+
+import subprocess
+from pathlib import Path
+
+import orjson
+import pytest
+
+from bench.corpus import write_corpus
+from generator.changes import changes_markdown
+from tests.conftest import run_build
+
+FILES = ["2.2.0/event.ndjson", "2.3.0/events.list.ndjson", "2.3.0/events.normal.ndjson",
+         "2.3.0/events.detailed.ndjson"]
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository whose first commit holds an 8-event snapshot."""
+    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                       "GIT_CONFIG_GLOBAL": "/dev/null"}.items():
+        monkeypatch.setenv(key, value)
+    root = tmp_path / "repo"
+    write_corpus(root / "content" / "snapshot", 8, seed=5)
+    git(root.parent, "init", "-q", "-b", "main", str(root))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "First snapshot")
+    return root
+
+
+def ids(repo: Path) -> list[int]:
+    lines = (repo / "content/snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()
+    return [orjson.loads(line)["id"] for line in lines]
+
+
+def refresh(repo: Path, remove: int, rename: int, add: int) -> None:
+    """Edit every snapshot file as a fetch would: drop one event, rename one, add one."""
+    for name in FILES:
+        path = repo / "content/snapshot" / name
+        out = []
+        for line in path.read_bytes().splitlines():
+            record = orjson.loads(line)
+            if record["id"] == remove:
+                continue
+            if record["id"] == rename:
+                line = orjson.dumps(record | {"name": record["name"] + " (postponed)"})
+            out.append(line)
+        out.append(orjson.dumps(orjson.loads(out[-1]) | {"id": add}))
+        path.write_bytes(b"".join(line + b"\n" for line in out))
+
+
+def build_changes(capsys, repo: Path, tmp_path: Path) -> dict:
+    dist = tmp_path / "dist"
+    code, _, err = run_build(capsys, "--content", str(repo / "content"), "--dist", str(dist))
+    assert code == 0, err
+    return orjson.loads((dist / "changes.json").read_bytes())
+
+
+def test_changes_list_events_added_updated_and_removed_by_the_last_snapshot_commit(repo, tmp_path, capsys) -> None:
+    before = ids(repo)
+    refresh(repo, remove=before[0], rename=before[3], add=before[-1] + 100)
+    git(repo, "commit", "-q", "-am", "Snapshot: 1 added, 1 changed, 1 removed")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "A later code change")
+    changes = build_changes(capsys, repo, tmp_path)
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert changes["base"]["commit"] == first and changes["base"]["subject"] == "First snapshot"
+    assert changes["uncommitted"] is False and changes["reason"] is None
+    by_path = {f["path"]: f for f in changes["files"]}
+    assert set(by_path) == set(FILES)
+    for name in FILES:
+        entry = by_path[name]
+        assert (entry["added"], entry["updated"], entry["removed"]) == ([before[-1] + 100], [before[3]], [before[0]])
+    assert changes["summary"] == {"2.2.0": {"added": 1, "updated": 1, "removed": 1},
+                                  "2.3.0": {"added": 1, "updated": 1, "removed": 1}}
+    markdown = changes_markdown(changes)
+    assert "| 2.3.0 | 1 | 1 | 1 |" in markdown and first[:12] in markdown
+
+
+def test_uncommitted_snapshot_changes_are_compared_with_head(repo, tmp_path, capsys) -> None:
+    before = ids(repo)
+    refresh(repo, remove=before[1], rename=before[2], add=before[-1] + 7)
+    changes = build_changes(capsys, repo, tmp_path)
+    assert changes["uncommitted"] is True
+    assert changes["base"]["commit"] == git(repo, "rev-parse", "HEAD").strip()
+    detailed = next(f for f in changes["files"] if f["mode"] == "detailed")
+    assert (detailed["added"], detailed["updated"], detailed["removed"]) == ([before[-1] + 7], [before[2]], [before[1]])
+
+
+def test_without_a_repository_changes_say_why_there_is_no_base(corpus_content, tmp_path, capsys) -> None:
+    changes = build_changes(capsys, corpus_content.parent, tmp_path)
+    assert changes["base"] is None and changes["files"] is None
+    assert changes["reason"].endswith("content/snapshot is not in a git repository")
+    assert changes_markdown(changes).endswith(f"Not available for this build: {changes['reason']}.\n")
+
+
+def test_a_shallow_clone_degrades_with_a_reason_naming_the_fix(repo, tmp_path, capsys) -> None:
+    refresh(repo, remove=ids(repo)[0], rename=ids(repo)[1], add=10_000)
+    git(repo, "commit", "-q", "-am", "Snapshot refresh")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    changes = build_changes(capsys, clone, tmp_path)
+    assert changes["base"] is None
+    assert changes["reason"].startswith("shallow clone: the commit before ")
+    assert "fetch-depth: 0" in changes["reason"]
+
+
+def test_the_first_snapshot_commit_has_no_previous_snapshot(repo, tmp_path, capsys) -> None:
+    changes = build_changes(capsys, repo, tmp_path)
+    assert changes["base"] is None
+    assert changes["reason"].endswith("is the first commit of content/snapshot: no previous snapshot")

@@ -1,0 +1,151 @@
+"""The dumps in dist/dumps/: faithful records, valid against the schemas, CSV, data package."""
+
+import csv
+import gzip
+import hashlib
+import io
+from pathlib import Path
+
+import orjson
+import pytest
+from jsonschema import Draft202012Validator
+
+from generator.api import VERSIONS
+from generator.flat import CSV_COLUMNS
+from tests.conftest import run_build
+
+FILES = [(spec, mode) for spec in VERSIONS.values() for mode in spec.modes]
+
+
+def stem(spec, mode) -> str:
+    return spec.snapshot_name(mode).removesuffix(".ndjson")
+
+
+def snapshot_lines(content: Path, spec, mode) -> list[bytes]:
+    return (content / "snapshot" / spec.version / spec.snapshot_name(mode)).read_bytes().splitlines()
+
+
+@pytest.mark.parametrize(("spec", "mode"), FILES, ids=lambda x: getattr(x, "version", x))
+def test_every_ndjson_line_validates_against_the_published_schema(dumps_dist, spec, mode) -> None:
+    content, dist = dumps_dist
+    schema = orjson.loads((dist / "schemas" / spec.version / f"{stem(spec, mode)}.schema.json").read_bytes())
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    lines = (dist / "dumps" / spec.version / f"{stem(spec, mode)}.ndjson").read_bytes().splitlines()
+    assert len(lines) == 200
+    for number, line in enumerate(lines, start=1):
+        errors = [e.message for e in validator.iter_errors(orjson.loads(line))]
+        assert errors == [], f"line {number}"
+
+
+def test_the_schema_rejects_a_record_that_breaks_the_model(dumps_dist) -> None:
+    content, dist = dumps_dist
+    schema = orjson.loads((dist / "schemas/2.3.0/events.list.schema.json").read_bytes())
+    record = orjson.loads(snapshot_lines(content, VERSIONS["2.3.0"], "list")[0])
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid(record)
+    assert not validator.is_valid(record | {"response_mode": "detailed"})
+    assert not validator.is_valid(record | {"webcast_live": "yes"})
+    assert validator.is_valid(record | {"unknown_field": 1})  # drift: published as sent, so allowed
+    assert not validator.is_valid({k: v for k, v in record.items() if k != "slug"})
+
+
+@pytest.mark.parametrize(("spec", "mode"), FILES, ids=lambda x: getattr(x, "version", x))
+def test_json_and_ndjson_dumps_hold_the_snapshot_records_byte_for_byte(dumps_dist, spec, mode) -> None:
+    content, dist = dumps_dist
+    lines = snapshot_lines(content, spec, mode)
+    base = dist / "dumps" / spec.version / stem(spec, mode)
+    ndjson = (base.parent / f"{base.name}.ndjson").read_bytes()
+    array = (base.parent / f"{base.name}.json").read_bytes()
+    assert ndjson == b"".join(line + b"\n" for line in lines)
+    assert array == b"[\n" + b",\n".join(lines) + b"\n]\n"
+    assert [r["id"] for r in orjson.loads(array)] == sorted(orjson.loads(x)["id"] for x in lines)
+    assert gzip.decompress((base.parent / f"{base.name}.ndjson.gz").read_bytes()) == ndjson
+    assert gzip.decompress((base.parent / f"{base.name}.json.gz").read_bytes()) == array
+
+
+def test_an_empty_snapshot_gives_valid_empty_dumps(tmp_path: Path, capsys) -> None:
+    content = tmp_path / "content" / "snapshot"
+    for spec, mode in FILES:
+        (content / spec.version).mkdir(parents=True, exist_ok=True)
+        (content / spec.version / spec.snapshot_name(mode)).write_bytes(b"")
+    (content / "snapshot.json").write_bytes(b'{"as_of": "2025-01-01T00:00:00Z"}')
+    dist = tmp_path / "dist"
+    assert run_build(capsys, "--content", str(tmp_path / "content"), "--dist", str(dist))[0] == 0
+    assert orjson.loads((dist / "dumps/2.3.0/events.list.json").read_bytes()) == []
+    assert (dist / "dumps/2.3.0/events.list.ndjson").read_bytes() == b""
+    rows = list(csv.reader(io.StringIO((dist / "dumps/2.3.0/events.csv").read_text(encoding="utf-8"))))
+    assert rows == [[c.name for c in CSV_COLUMNS]]
+
+
+def test_datapackage_sizes_and_hashes_match_the_files(dumps_dist) -> None:
+    _, dist = dumps_dist
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    resources = package["resources"]
+    paths = {r["path"] for r in resources}
+    assert paths == {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    assert len({r["name"] for r in resources}) == len(resources)
+    for r in resources:
+        data = (dist / r["path"]).read_bytes()
+        assert r["bytes"] == len(data), r["path"]
+        assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), r["path"]
+        assert r["licenses"] and r["sources"] and r["mediatype"] and r["format"]
+        if r["format"] in ("json", "ndjson"):
+            assert (dist / r["schema"]).is_file(), r["schema"]
+    by_path = {r["path"]: r for r in resources}
+    assert by_path["dumps/2.3.0/events.list.ndjson.gz"]["mediatype"] == "application/gzip"
+    assert by_path["dumps/2.3.0/events.list.ndjson.gz"]["compression"] == "gz"
+    assert by_path["dumps/2.3.0/events.sqlite"]["mediatype"] == "application/vnd.sqlite3"
+
+
+def test_csv_loads_with_one_row_per_event_and_matches_its_table_schema(dumps_dist) -> None:
+    content, dist = dumps_dist
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    for spec in VERSIONS.values():
+        relpath = f"dumps/{spec.version}/{spec.endpoint}.csv"
+        schema = next(r for r in package["resources"] if r["path"] == relpath)["schema"]
+        with (dist / relpath).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0]) == [f["name"] for f in schema["fields"]]
+        records = [orjson.loads(x) for x in snapshot_lines(content, spec, spec.facet_mode)]
+        assert len(rows) == len(records) == 200
+        for row, record in zip(rows, records, strict=True):
+            assert int(row["id"]) == record["id"]
+            assert row["name"] == record["name"] and row["description"] == record["description"]
+            assert row["agency_ids"] == ";".join(str(a["id"]) for a in record["agencies"])
+            assert row["program_ids"] == ";".join(str(p["id"]) for p in record["program"] or ())
+            assert row["launch_ids"] == ";".join(x["id"] for x in record["launches"])
+            assert row["date"] == (record["date"] or "")
+            assert row["webcast_live"] in ("true", "false")
+
+
+def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -> None:
+    import re
+
+    from generator.opendata import downloads_markdown
+    from generator.schemas import schema_relpath
+
+    _, dist = dumps_dist
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    schemas = [schema_relpath(spec.version, mode) for spec, mode in FILES]
+    markdown = downloads_markdown(package, schemas, link="../")
+    targets = re.findall(r"\]\(\.\./([^)]+)\)", markdown)
+    assert len(targets) == len(package["resources"]) + len(schemas) + 2
+    assert all((dist / t).is_file() for t in targets)
+    ndjson = next(r for r in package["resources"] if r["path"] == "dumps/2.3.0/events.list.ndjson")
+    assert f"{ndjson['bytes'] / 1000:,.1f} KB" in markdown
+
+
+def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(seed_content, tmp_path, capsys) -> None:
+    path = seed_content / "snapshot/2.3.0/events.detailed.ndjson"
+    record = orjson.loads(path.read_bytes())
+    record["new_field"] = {"x": 1}
+    record["launches"][0]["brand_new"] = True
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    dist = tmp_path / "dist"
+    code, _, err = run_build(capsys, "--content", str(seed_content), "--dist", str(dist))
+    assert code == 0 and "schema drift" in err
+    line = (dist / "dumps/2.3.0/events.detailed.ndjson").read_bytes().rstrip(b"\n")
+    assert line == orjson.dumps(record)
+    schema = orjson.loads((dist / "schemas/2.3.0/events.detailed.schema.json").read_bytes())
+    assert list(Draft202012Validator(schema).iter_errors(orjson.loads(line))) == []
