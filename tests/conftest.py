@@ -63,3 +63,51 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     return lambda *args: run_build(capsys, *args)
+
+
+# --- fetching from a fake LL2 on loopback (tests/test_fetch.py) ---------------------------
+
+class FakeClock:
+    """Injected time: `sleep` only moves the clock forward and remembers the wait."""
+
+    def __init__(self, start: str = "2028-01-01T00:00:00Z") -> None:
+        from generator.snapshot import parse_utc
+
+        self.time = parse_utc(start)
+        self.sleeps: list[float] = []
+
+    def now(self):  # noqa: ANN201 - a datetime, like Clock.now
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.time += timedelta(seconds=seconds)
+
+
+@pytest.fixture(scope="session")
+def fetch_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 150-event snapshot (2 pages of 100 per version/mode) for the fake LL2."""
+    root = tmp_path_factory.mktemp("fetch-corpus") / "snapshot"
+    write_corpus(root, 150, seed=11)
+    return root
+
+
+@pytest.fixture
+def fake_ll2(fetch_corpus: Path):
+    """A fake LL2 server on 127.0.0.1 serving the fetch corpus; faults set per test."""
+    from tests.fake_ll2 import FakeLL2, start
+
+    fake = FakeLL2(fetch_corpus)
+    stop = start(fake)
+    yield fake
+    stop()
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
