@@ -13,12 +13,15 @@ from generator.fetch.plan import Walk
 class Progress:
     """Status line on `stream` when it is a terminal (tests pass `force=True`)."""
 
-    def __init__(self, stream: TextIO, budget: Budget, force: bool = False) -> None:
+    def __init__(self, stream: TextIO, force: bool = False) -> None:
         self.stream = stream
-        self.budget = budget
+        self.budget: Budget | None = None  # set by run_fetch
         self.enabled = force or stream.isatty()
         self.requests = 0
         self.records = 0
+
+    def _left(self) -> int:
+        return self._left() if self.budget else 0
 
     def _show(self, text: str) -> None:
         if self.enabled:
@@ -27,10 +30,10 @@ class Progress:
 
     def on_request(self, url: str) -> None:
         self.requests += 1
-        self._show(f"request {self.requests}: GET {url} (budget left {self.budget.left()})")
+        self._show(f"request {self.requests}: GET {url} (budget left {self._left()})")
 
     def on_wait(self, seconds: float, reason: str) -> None:
-        self._show(f"waiting {seconds:.0f}s: {reason} (budget left {self.budget.left()})")
+        self._show(f"waiting {seconds:.0f}s: {reason} (budget left {self._left()})")
 
     def on_page(self, walk: Walk, page: Page) -> None:
         self.records += len(page.records)
@@ -38,7 +41,7 @@ class Progress:
         self._show(
             f"{walk.file if walk.role != 'reconcile' else 'id listing'} ({walk.role}): page "
             f"{walk.pages}, {walk.records}/{total} records; {self.requests} requests, "
-            f"{self.records} records this run, budget left {self.budget.left()}"
+            f"{self.records} records this run, budget left {self._left()}"
         )
 
     def close(self) -> None:

@@ -128,6 +128,8 @@ def run_fetch(
     """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
     state = load_state(settings.snapshot_dir)
     budget = Budget(clock, settings.max_requests, settings.per_hour, state.request_log())
+    if progress:
+        progress.budget = budget
     plan, resumed = choose_plan(settings, state, clock.now())
     client = LL2Client(http, settings, budget, clock, rng,
                        progress.on_request if progress else lambda url: None,
