@@ -7,7 +7,8 @@ tests can check that the snapshot holds exactly what was sent.
 
 Faults are scripted by request number (1-based, over all requests): "429" (Retry-After from
 `retry_after`), "500", "timeout" (holds the connection until the client gives up), "truncated"
-(a well-framed body cut in half), "cut" (connection closed mid-body), "html". `before[n]`
+(a well-framed body cut in half), "cut" (connection closed mid-body), "html", "401".
+`before[n]`
 runs a function before request n is answered (to change data between pages).
 """
 
@@ -43,6 +44,7 @@ class FakeLL2:
         self.retry_after = "30"
         self.requests: list[str] = []  # path and query of every request, in order
         self.served: list[str] = []  # those answered 200 with a whole body
+        self.bodies: list[bytes] = []  # their bodies
         self.auth: list[str | None] = []
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -151,6 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b'{"detail":"Not found."}')
         elif fault == "429":
             self._send(429, b'{"detail":"Request was throttled."}', {"Retry-After": fake.retry_after})
+        elif fault == "401":
+            self._send(401, b'{"detail":"Invalid token."}')
         elif fault == "500":
             self._send(500, b"<h1>Server Error (500)</h1>")
         elif fault == "html":
@@ -165,7 +169,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             self._send(200, body)
-            fake.served.append(self.path)
+            with fake.lock:
+                fake.served.append(self.path)
+                fake.bodies.append(body)
 
 
 class _Server(ThreadingHTTPServer):

@@ -21,7 +21,7 @@ class Progress:
         self.records = 0
 
     def _left(self) -> int:
-        return self._left() if self.budget else 0
+        return self.budget.left() if self.budget else 0
 
     def _show(self, text: str) -> None:
         if self.enabled:
