@@ -61,7 +61,7 @@ def test_a_full_fetch_writes_every_version_and_mode_exactly_as_sent(
     assert meta["fetch"]["high_water"] == {"2.2.0": "2027-12-31T23:50:00Z", "2.3.0": "2027-12-31T23:50:00Z"}
     assert meta["fetch"]["resume"] is None
     assert {f["base_url"] for f in meta["files"].values()} == {fake_ll2.url}
-    assert "derived" not in meta  # the seed's derived records were replaced by fetched ones
+    assert meta["derived"] == {"2.3.0/events.list.ndjson": [], "2.3.0/events.normal.ndjson": []}
     assert set(fake_ll2.auth) == {"Token t0ken"}
     assert "t0ken" not in (seed_content / "snapshot/snapshot.json").read_text()
     assert fake_ll2.requests[0] == "/2.2.0/event/?limit=100&ordering=-last_updated"
@@ -109,6 +109,10 @@ def test_a_full_fetch_stopped_by_the_budget_resumes_without_asking_for_a_page_tw
         if not reports[-1].complete:
             assert data(seed_content) == seed  # the published snapshot waits for the whole fetch
             assert metadata(seed_content)["fetch"]["resume"]["kind"] == "full"
+            assert list((seed_content / "snapshot/progress").glob("*.ndjson.part"))
+            assert sorted(p.name for p in (seed_content / "snapshot").glob("*/*.ndjson")) == sorted(
+                Path(n).name for n in DATA_FILES
+            )
         fake_clock.advance(600)
         assert len(reports) < 10
 

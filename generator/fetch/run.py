@@ -105,9 +105,8 @@ def _merge(
             if name in derived:
                 fetched = change.fetched.get(name, set())
                 derived[name] = [i for i in derived[name] if i not in fetched and i not in change.removed]
-        meta["derived"] = {k: v for k, v in derived.items() if v}
-        if not meta["derived"]:
-            del meta["derived"]
+        if derived:
+            meta["derived"] = derived  # emptied lists stay: readers index it by file name
     listing_walks = [w for i, w in enumerate(plan.walks) if stable_listing(w, sinks[i]) is not None
                      and (w.role == RECONCILE or (w.role == "full" and w.mode == "list"))]
     if listing_walks and listing_walks[0].started_at:

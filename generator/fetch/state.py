@@ -8,8 +8,9 @@ snapshot.json gains a `fetch` object:
     resume         the unfinished plan (its walks and where each stopped), or null
     last_run       what the last run did: counts, requests, whether it completed
 
-Records of an unfinished plan wait in `progress/NN.ndjson` (NN = walk number), one validated
-record per line as received. The whole folder is written through StagedOutput: a run that
+Records of an unfinished plan wait in `progress/NN.ndjson.part` (NN = walk number), one
+validated record per line as received, in arrival order (the `.part` ending keeps them apart
+from the snapshot's sorted `*.ndjson` files). The whole folder is written through StagedOutput: a run that
 fails leaves it byte-identical, a run that finishes or stops on budget swaps it in at once.
 """
 
@@ -40,7 +41,7 @@ def data_files() -> dict[str, str]:
 
 
 def progress_name(index: int) -> str:
-    return f"{PROGRESS}/{index:02d}.ndjson"
+    return f"{PROGRESS}/{index:02d}.ndjson.part"
 
 
 @dataclass
