@@ -8,7 +8,6 @@ runs in this process, so the times include serving the pages.
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -19,12 +18,8 @@ import httpx
 from bench.corpus import write_corpus
 from generator.fetch import FetchSettings, run_fetch
 from generator.fetch.clock import stamp
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import FakeClock  # noqa: E402
-from tests.fake_ll2 import FakeLL2, start  # noqa: E402
+from tests.conftest import FakeClock
+from tests.fake_ll2 import FakeLL2, start
 
 
 def main() -> None:

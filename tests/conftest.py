@@ -3,7 +3,8 @@
 import hashlib
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ sys.path.insert(0, str(ROOT))  # bench/ (the corpus generator) is importable in 
 
 from bench.corpus import write_corpus  # noqa: E402
 from generator.cli import main  # noqa: E402
+from generator.snapshot import parse_utc  # noqa: E402
+from tests.fake_ll2 import FakeLL2, start  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
@@ -71,12 +74,10 @@ class FakeClock:
     """Injected time: `sleep` only moves the clock forward and remembers the wait."""
 
     def __init__(self, start: str = "2028-01-01T00:00:00Z") -> None:
-        from generator.snapshot import parse_utc
-
         self.time = parse_utc(start)
         self.sleeps: list[float] = []
 
-    def now(self):  # noqa: ANN201 - a datetime, like Clock.now
+    def now(self) -> datetime:
         return self.time
 
     def sleep(self, seconds: float) -> None:
@@ -84,8 +85,6 @@ class FakeClock:
         self.advance(seconds)
 
     def advance(self, seconds: float) -> None:
-        from datetime import timedelta
-
         self.time += timedelta(seconds=seconds)
 
 
@@ -98,10 +97,8 @@ def fetch_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def fake_ll2(fetch_corpus: Path):
+def fake_ll2(fetch_corpus: Path) -> Iterator[FakeLL2]:
     """A fake LL2 server on 127.0.0.1 serving the fetch corpus; faults set per test."""
-    from tests.fake_ll2 import FakeLL2, start
-
     fake = FakeLL2(fetch_corpus)
     stop = start(fake)
     yield fake
