@@ -13,7 +13,7 @@ from generator.fetch.budget import Budget, BudgetSpent
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
-from generator.fetch.plan import RECONCILE, Plan, full_plan, incremental_plan
+from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_plan
 from generator.fetch.progress import Progress
 from generator.fetch.settings import FetchSettings
 from generator.fetch.state import SnapshotState, data_files, load_state, progress_name, write_state
@@ -70,17 +70,36 @@ def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) ->
     return incremental_plan(settings, now, marks, due), False
 
 
+def _is_id_listing(walk: Walk) -> bool:
+    """A walk over every 2.3.0 id: the deletion check, or the full 2.3.0 list walk."""
+    return walk.role == RECONCILE or (walk.role == "full" and (walk.version, walk.mode) == ("2.3.0", "list"))
+
+
+def _describe_files(meta: dict[str, Any], plan: Plan, walks: list[Walk], now: datetime) -> None:
+    """Per-file metadata: where and when its records were fetched."""
+    for walk in walks:
+        entry = meta.setdefault("files", {}).setdefault(walk.file, {})
+        entry.update(version=walk.version, mode=walk.mode, base_url=plan.api_url, fetched_at=stamp(now),
+                     source=f"LL2 API, {plan.kind} fetch started {plan.started_at}; "
+                            "records exactly as received (generator/fetch)")
+
+
+def _forget_derived(meta: dict[str, Any], names: list[str], change: VersionChange) -> None:
+    """Records of these files fetched from LL2 (or removed) are no longer derived ones."""
+    derived = meta.get("derived") or {}
+    for name in set(names) & derived.keys():
+        fetched = change.fetched.get(name, set())
+        # Emptied lists stay: readers index `derived` by file name.
+        derived[name] = [i for i in derived[name] if i not in fetched and i not in change.removed]
+
+
 def _merge(
     settings: FetchSettings, state: SnapshotState, plan: Plan, sinks: list[list[bytes]], now: datetime
 ) -> tuple[dict[str, bytes], dict[str, VersionChange]]:
-    """New data files of a finished plan, and what changed per version; updates the metadata."""
-    meta = state.metadata
-    fetch = state.fetch
-    reconcile = [
-        stable_listing(w, sinks[i]) for i, w in enumerate(plan.walks)
-        if w.role == RECONCILE or (w.role == "full" and (w.version, w.mode) == ("2.3.0", "list"))
-    ]
-    shared_listings = [ids for ids in reconcile if ids is not None]
+    """New data files of a finished plan and what changed per version; updates the metadata."""
+    meta, fetch = state.metadata, state.fetch
+    listed = [(w, ids) for i, w in enumerate(plan.walks)
+              if _is_id_listing(w) and (ids := stable_listing(w, sinks[i])) is not None]
     data: dict[str, bytes] = {}
     changes: dict[str, VersionChange] = {}
     last_phase = max(w.phase for w in plan.walks)
@@ -89,28 +108,17 @@ def _merge(
         names = [n for n, v in data_files().items() if v == version]
         walks = [(w, sinks[i]) for i, w in enumerate(plan.walks) if w.version == version and w.role != RECONCILE]
         listings = [ids for w, recs in walks if (ids := stable_listing(w, recs)) is not None]
-        new, change = merge_version({n: state.files[n] for n in names}, walks, listings + shared_listings)
-        changes[version] = change
+        # 2.2.0 and 2.3.0 serve one database: a listing of 2.3.0 ids covers both.
+        listings += [ids for _, ids in listed]
+        new, changes[version] = merge_version({n: state.files[n] for n in names}, walks, listings)
         data.update({n: render(new[n]) for n in names})
         starts = [parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at]
         if starts:
             marks[version] = stamp(min(starts) - settings.overlap)
-        for walk, _ in walks:
-            entry = meta.setdefault("files", {}).setdefault(walk.file, {})
-            entry.update(version=version, mode=walk.mode, base_url=plan.api_url, fetched_at=stamp(now),
-                         source=f"LL2 API, {plan.kind} fetch started {plan.started_at}; "
-                                "records exactly as received (generator/fetch)")
-        derived = meta.get("derived") or {}
-        for name in names:
-            if name in derived:
-                fetched = change.fetched.get(name, set())
-                derived[name] = [i for i in derived[name] if i not in fetched and i not in change.removed]
-        if derived:
-            meta["derived"] = derived  # emptied lists stay: readers index it by file name
-    listing_walks = [w for i, w in enumerate(plan.walks) if stable_listing(w, sinks[i]) is not None
-                     and (w.role == RECONCILE or (w.role == "full" and w.mode == "list"))]
-    if listing_walks and listing_walks[0].started_at:
-        fetch["reconciled_at"] = listing_walks[0].started_at
+        _describe_files(meta, plan, [w for w, _ in walks], now)
+        _forget_derived(meta, names, changes[version])
+    if listed and listed[0][0].started_at:
+        fetch["reconciled_at"] = listed[0][0].started_at
     fetch["high_water"] = marks
     meta["as_of"] = stamp(now)
     meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is the fetch time
