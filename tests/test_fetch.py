@@ -262,6 +262,16 @@ def test_a_retry_after_longer_than_the_run_waits_stops_cleanly_and_resumes(
     assert data(seed_content) == fake_ll2.expected()
 
 
+def test_a_retry_after_given_as_an_http_date_is_honoured(
+    seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
+) -> None:
+    fake_ll2.script = {1: "429"}
+    fake_ll2.retry_after = "Sat, 01 Jan 2028 00:00:45 GMT"  # 45 s after the fake clock's start
+    report = fetch(seed_content, fake_ll2, fake_clock)
+    assert report.complete and fake_clock.sleeps == [45.0]
+    assert data(seed_content) == fake_ll2.expected()
+
+
 def test_the_hourly_budget_spans_runs(seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock) -> None:
     first = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)
     fake_clock.advance(60)
