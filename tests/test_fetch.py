@@ -204,6 +204,22 @@ def test_records_that_fail_validation_are_refused_and_the_snapshot_kept(
     assert tree_digest(seed_content) == before
 
 
+def test_a_host_that_ignores_last_updated_gte_is_caught_before_it_spends_the_budget(
+    seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
+) -> None:
+    fetch(seed_content, fake_ll2, fake_clock)
+    before = tree_digest(seed_content)
+    real_page = fake_ll2.page
+    fake_ll2.page = lambda path, query: real_page(path, query.replace("last_updated__gte", "ignored"))  # type: ignore[method-assign]
+    fake_clock.advance(3600)
+
+    with pytest.raises(FetchError) as caught:
+        fetch(seed_content, fake_ll2, fake_clock)
+
+    assert "is before last_updated__gte=2027-12-31T23:50:00Z (the filter was ignored; try --full)" in str(caught.value)
+    assert tree_digest(seed_content) == before
+
+
 def test_events_deleted_upstream_are_removed_by_the_periodic_id_listing(
     seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
 ) -> None:
