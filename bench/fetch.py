@@ -23,8 +23,12 @@ from tests.fake_ll2 import FakeLL2, start
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--events", type=int, default=1500, help="events per version (default 1500)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ll2-fetch-bench-"))
     try:
@@ -32,7 +36,9 @@ def main() -> None:
         fake = FakeLL2(work / "server")
         stop = start(fake)
         clock = FakeClock()
-        settings = FetchSettings(content_dir=work / "content", api_url=fake.url, max_requests=10_000, per_hour=10_000)
+        settings = FetchSettings(
+            content_dir=work / "content", api_url=fake.url, max_requests=10_000, per_hour=10_000
+        )
         size = sum(len(b) for records in fake.records.values() for b in records.values())
         print(f"{args.events} events per version, {size:,} bytes of records")
         for label in ("full", "incremental (3 changed)"):
@@ -47,7 +53,10 @@ def main() -> None:
             took = time.perf_counter() - began
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            print(f"{label}: {report.requests} requests, {took:.2f} s, peak {peak / 2**20:.1f} MiB; {report.line()}")
+            print(
+                f"{label}: {report.requests} requests, {took:.2f} s, "
+                f"peak {peak / 2**20:.1f} MiB; {report.line()}"
+            )
         stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -55,7 +55,9 @@ class FakeLL2:
         return orjson.loads(self.records["2.3.0/events.detailed.ndjson"][event_id])["last_updated"]
 
     def _date(self, event_id: int) -> str:
-        return orjson.loads(self.records["2.3.0/events.detailed.ndjson"][event_id])["date"] or "9999"
+        return (
+            orjson.loads(self.records["2.3.0/events.detailed.ndjson"][event_id])["date"] or "9999"
+        )
 
     def edit(self, event_id: int, when: str, **fields: Any) -> None:
         """Change one event in every version/mode, as LL2 would, stamped `when`."""
@@ -102,7 +104,11 @@ class FakeLL2:
         ids = list(self.records[name])
         if "last_updated__gte" in params:
             since = datetime.fromisoformat(params["last_updated__gte"].replace("Z", "+00:00"))
-            ids = [i for i in ids if datetime.fromisoformat(self._updated(i).replace("Z", "+00:00")) >= since]
+            ids = [
+                i
+                for i in ids
+                if datetime.fromisoformat(self._updated(i).replace("Z", "+00:00")) >= since
+            ]
         ordering = params.get("ordering", "date")
         key = self._updated if ordering.lstrip("-") == "last_updated" else self._date
         ids.sort(key=lambda i: (key(i), i), reverse=ordering.startswith("-"))
@@ -114,12 +120,19 @@ class FakeLL2:
         chunk = ids[offset : offset + limit]
 
         def link(at: int) -> bytes:
-            return orjson.dumps(f"{self.url}{path}?{urlencode({**params, 'limit': limit, 'offset': at})}")
+            return orjson.dumps(
+                f"{self.url}{path}?{urlencode({**params, 'limit': limit, 'offset': at})}"
+            )
 
         next_link = link(offset + limit) if offset + limit < len(ids) else b"null"
         previous = link(max(offset - limit, 0)) if offset > 0 else b"null"
         results = b",".join(self.records[name][i] for i in chunk)
-        return b'{"count":%d,"next":%s,"previous":%s,"results":[%s]}' % (len(ids), next_link, previous, results)
+        return b'{"count":%d,"next":%s,"previous":%s,"results":[%s]}' % (
+            len(ids),
+            next_link,
+            previous,
+            results,
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -128,7 +141,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
         return None
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None, length: int | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        length: int | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         for name, value in (headers or {}).items():
@@ -152,7 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             self._send(404, b'{"detail":"Not found."}')
         elif fault == "429":
-            self._send(429, b'{"detail":"Request was throttled."}', {"Retry-After": fake.retry_after})
+            self._send(
+                429, b'{"detail":"Request was throttled."}', {"Retry-After": fake.retry_after}
+            )
         elif fault == "401":
             self._send(401, b'{"detail":"Invalid token."}')
         elif fault == "500":

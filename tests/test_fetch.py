@@ -24,7 +24,9 @@ PAGES_FULL = 8  # 150 events: 2 pages of 100 for 2.2.0 and each 2.3.0 mode
 CATCH_UP = 4  # one catch-up page per version/mode at the end of a full fetch
 
 
-def fetch(content: Path, fake: FakeLL2, clock: FakeClock, progress: Progress | None = None, **options) -> FetchReport:
+def fetch(
+    content: Path, fake: FakeLL2, clock: FakeClock, progress: Progress | None = None, **options
+) -> FetchReport:
     """One fetch run against the fake server (generous budgets unless a test sets them)."""
     options = {"max_requests": 1000, "per_hour": 1000, "timeout": 5.0, **options}
     settings = FetchSettings(content_dir=content, api_url=fake.url, **options)
@@ -50,15 +52,28 @@ def test_a_full_fetch_writes_every_version_and_mode_exactly_as_sent(
     # LL2 (Django REST framework) escapes U+2028 and sends UTF-8 as is: keep those bytes.
     first = ids_of(fake_ll2)[0]
     for records in fake_ll2.records.values():
-        records[first] = records[first].replace(b'"description":"', b'"description":"Caf\xc3\xa9 \\u2028 ', 1)
+        records[first] = records[first].replace(
+            b'"description":"', b'"description":"Caf\xc3\xa9 \\u2028 ', 1
+        )
     report = fetch(seed_content, fake_ll2, fake_clock, token="t0ken")
 
-    assert (report.complete, report.requests, report.added, report.removed) == (True, PAGES_FULL + CATCH_UP, 300, 2)
+    assert (report.complete, report.requests, report.added, report.removed) == (
+        True,
+        PAGES_FULL + CATCH_UP,
+        300,
+        2,
+    )
     assert data(seed_content) == fake_ll2.expected()
-    assert b"Caf\xc3\xa9 \\u2028 " in (seed_content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes()
+    assert (
+        b"Caf\xc3\xa9 \\u2028 "
+        in (seed_content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes()
+    )
     meta = metadata(seed_content)
     assert meta["as_of"] == "2028-01-01T00:00:00Z"
-    assert meta["fetch"]["high_water"] == {"2.2.0": "2027-12-31T23:50:00Z", "2.3.0": "2027-12-31T23:50:00Z"}
+    assert meta["fetch"]["high_water"] == {
+        "2.2.0": "2027-12-31T23:50:00Z",
+        "2.3.0": "2027-12-31T23:50:00Z",
+    }
     assert meta["fetch"]["resume"] is None
     assert {f["base_url"] for f in meta["files"].values()} == {fake_ll2.url}
     assert meta["derived"] == {"2.3.0/events.list.ndjson": [], "2.3.0/events.normal.ndjson": []}
@@ -158,14 +173,18 @@ def test_a_record_inserted_between_page_one_and_two_is_fetched_and_the_repeated_
     seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
 ) -> None:
     new_id = ids_of(fake_ll2)[-1] + 1
-    fake_ll2.before[2] = lambda: fake_ll2.insert(ids_of(fake_ll2)[0], new_id, "2028-01-01T00:00:01Z")
+    fake_ll2.before[2] = lambda: fake_ll2.insert(
+        ids_of(fake_ll2)[0], new_id, "2028-01-01T00:00:01Z"
+    )
     report = fetch(seed_content, fake_ll2, fake_clock)
 
     page1, page2 = ([r["id"] for r in orjson.loads(b)["results"]] for b in fake_ll2.bodies[:2])
     assert page1[-1] == page2[0]  # the insert pushed page 1's last record onto page 2
     assert report.complete
     assert data(seed_content) == fake_ll2.expected()
-    assert new_id in {orjson.loads(line)["id"] for line in data(seed_content)["2.2.0/event.ndjson"].splitlines()}
+    assert new_id in {
+        orjson.loads(line)["id"] for line in data(seed_content)["2.2.0/event.ndjson"].splitlines()
+    }
 
 
 @pytest.mark.parametrize("previous", ["seed", "fetched"])
@@ -177,7 +196,9 @@ def test_a_run_that_gives_up_leaves_the_snapshot_byte_identical(
         fake_clock.advance(3600)
     before = tree_digest(seed_content)
     asked = len(fake_ll2.requests)
-    fake_ll2.before[asked + 2] = lambda: setattr(fake_ll2, "always", "500")  # fails from request 2 on
+    fake_ll2.before[asked + 2] = lambda: setattr(
+        fake_ll2, "always", "500"
+    )  # fails from request 2 on
 
     with pytest.raises(UpstreamError) as caught:
         fetch(seed_content, fake_ll2, fake_clock)
@@ -210,13 +231,18 @@ def test_a_host_that_ignores_last_updated_gte_is_caught_before_it_spends_the_bud
     fetch(seed_content, fake_ll2, fake_clock)
     before = tree_digest(seed_content)
     real_page = fake_ll2.page
-    fake_ll2.page = lambda path, query: real_page(path, query.replace("last_updated__gte", "ignored"))  # type: ignore[method-assign]
+    fake_ll2.page = lambda path, query: real_page(
+        path, query.replace("last_updated__gte", "ignored")
+    )  # type: ignore[method-assign]
     fake_clock.advance(3600)
 
     with pytest.raises(FetchError) as caught:
         fetch(seed_content, fake_ll2, fake_clock)
 
-    assert "is before last_updated__gte=2027-12-31T23:50:00Z (the filter was ignored; try --full)" in str(caught.value)
+    assert (
+        "is before last_updated__gte=2027-12-31T23:50:00Z (the filter was ignored; try --full)"
+        in str(caught.value)
+    )
     assert tree_digest(seed_content) == before
 
 
@@ -288,12 +314,18 @@ def test_a_retry_after_given_as_an_http_date_is_honoured(
     assert data(seed_content) == fake_ll2.expected()
 
 
-def test_the_hourly_budget_spans_runs(seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock) -> None:
+def test_the_hourly_budget_spans_runs(
+    seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
+) -> None:
     first = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)
     fake_clock.advance(60)
     second = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)
     assert (first.requests, second.requests) == (7, 0)
-    assert "hourly budget spent (7 requests in the last hour; the next is free at 2028-01-01T01:00:00Z)" in second.line()
+    assert (
+        "hourly budget spent (7 requests in the last hour; "
+        "the next is free at 2028-01-01T01:00:00Z)"
+        in second.line()
+    )
     fake_clock.advance(3600)
     third = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)
     assert third.complete and third.requests == PAGES_FULL + CATCH_UP - 7

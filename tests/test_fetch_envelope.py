@@ -7,14 +7,21 @@ from generator.fetch.envelope import BadBody, parse_page
 
 RECORD_A = b'{"id":1,"name":"Caf\xc3\xa9 \\u2028 [x] {y} \\"q\\"","n":[{"id":2}],"f":1.10}'
 RECORD_B = b'{"id":3,"name":"b"}'
-BODY = b'{"count":2,"next":"https://ll.thespacedevs.com/2.3.0/events/?limit=2&offset=2","previous":null,"results":[%s,%s]}' % (RECORD_A, RECORD_B)
+BODY = (
+    b'{"count":2,"next":"https://ll.thespacedevs.com/2.3.0/events/?limit=2&offset=2","previous":null,"results":[%s,%s]}'
+    % (RECORD_A, RECORD_B)
+)
 
 
 def test_records_keep_the_bytes_ll2_sent() -> None:
     page = parse_page(BODY)
     assert page.records == [RECORD_A, RECORD_B]
     assert orjson.dumps(orjson.loads(RECORD_A)) != RECORD_A  # re-serialising would have changed it
-    assert (page.count, page.next, page.reserialised) == (2, "https://ll.thespacedevs.com/2.3.0/events/?limit=2&offset=2", 0)
+    assert (page.count, page.next, page.reserialised) == (
+        2,
+        "https://ll.thespacedevs.com/2.3.0/events/?limit=2&offset=2",
+        0,
+    )
 
 
 def test_a_pretty_printed_record_becomes_one_compact_line() -> None:

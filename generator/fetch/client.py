@@ -82,7 +82,7 @@ class LL2Client:
         return max(0.0, (when - self.clock.now()).total_seconds())
 
     def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** (attempt - 1))
+        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0 ** (attempt - 1))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     def get_page(self, url: str) -> Page:
@@ -111,7 +111,9 @@ class LL2Client:
                         )
                     failures += 1
                     if failures > self.settings.max_retries:
-                        raise RateLimited(f"GET {url}: still rate limited (429) after {failures} attempts", wait)
+                        raise RateLimited(
+                            f"GET {url}: still rate limited (429) after {failures} attempts", wait
+                        )
                     self.on_wait(wait, "rate limited (429)")
                     self.clock.sleep(wait)
                     continue

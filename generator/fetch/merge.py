@@ -70,16 +70,16 @@ def merge_version(
     for listing in listings:
         deleted |= old_ids - listing
     deleted -= seen
-    for records in new.values():
+    for kept in new.values():
         for event_id in deleted:
-            records.pop(event_id, None)
+            kept.pop(event_id, None)
     every = set().union(*(r.keys() for r in new.values()))
     common = set.intersection(*(set(r.keys()) for r in new.values())) if new else set()
     change.held_back = (every - common) - old_ids
     # An old event missing from one mode's file (a damaged snapshot) is dropped everywhere too.
-    for records in new.values():
+    for kept in new.values():
         for event_id in every - common:
-            records.pop(event_id, None)
+            kept.pop(event_id, None)
     change.added = common - old_ids
     change.removed = old_ids - common
     change.changed = {

@@ -98,8 +98,15 @@ def full_plan(settings: FetchSettings, now: datetime) -> Plan:
         for version, mode, file in _files()
     ]
     walks += [
-        Walk(file, version, mode, "catchup", 1,
-             first_page(version, mode, settings.page_limit, catch_up_since), catch_up_since)
+        Walk(
+            file,
+            version,
+            mode,
+            "catchup",
+            1,
+            first_page(version, mode, settings.page_limit, catch_up_since),
+            catch_up_since,
+        )
         for version, mode, file in _files()
     ]
     return Plan("full", settings.api_root, stamp(now), walks)
@@ -110,12 +117,26 @@ def incremental_plan(
 ) -> Plan:
     """Records changed since each version's high-water mark; the id listing when due."""
     walks = [
-        Walk(file, version, mode, "since", 0,
-             first_page(version, mode, settings.page_limit, high_water[version]), high_water[version])
+        Walk(
+            file,
+            version,
+            mode,
+            "since",
+            0,
+            first_page(version, mode, settings.page_limit, high_water[version]),
+            high_water[version],
+        )
         for version, mode, file in _files()
     ]
     if reconcile:
         walks.append(
-            Walk(RECONCILE, "2.3.0", "list", RECONCILE, 0, first_page("2.3.0", "list", settings.page_limit, None))
+            Walk(
+                RECONCILE,
+                "2.3.0",
+                "list",
+                RECONCILE,
+                0,
+                first_page("2.3.0", "list", settings.page_limit, None),
+            )
         )
     return Plan("incremental", settings.api_root, stamp(now), walks)

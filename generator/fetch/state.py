@@ -10,8 +10,9 @@ snapshot.json gains a `fetch` object:
 
 Records of an unfinished plan wait in `progress/NN.ndjson.part` (NN = walk number), one
 validated record per line as received, in arrival order (the `.part` ending keeps them apart
-from the snapshot's sorted `*.ndjson` files). The whole folder is written through StagedOutput: a run that
-fails leaves it byte-identical, a run that finishes or stops on budget swaps it in at once.
+from the snapshot's sorted `*.ndjson` files). The whole folder is written through
+StagedOutput: a run that fails leaves it byte-identical, a run that finishes or stops on its
+budget swaps it in at once.
 """
 
 from dataclasses import dataclass
@@ -120,7 +121,12 @@ def write_state(
     if root.is_dir():
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root).as_posix()
-            if path.is_file() and rel != METADATA_NAME and rel not in data and not rel.startswith(f"{PROGRESS}/"):
+            if (
+                path.is_file()
+                and rel != METADATA_NAME
+                and rel not in data
+                and not rel.startswith(f"{PROGRESS}/")
+            ):
                 keep[rel] = path.read_bytes()
     with StagedOutput(root) as out:
         for rel, body in keep.items():

@@ -28,13 +28,18 @@ def validate_page(walk: Walk, url: str, page: Page) -> None:
     problems = []
     for number, data in enumerate(page.records, start=1):
         checked = check_line(model, file, Line(number, 0, data))
-        problems += [f"  result {number}: event {p.event_id if p.event_id is not None else '?'}: "
-                     f"{p.field}: {p.message}" for p in checked.problems]
+        problems += [
+            f"  result {number}: event {p.event_id if p.event_id is not None else '?'}: "
+            f"{p.field}: {p.message}"
+            for p in checked.problems
+        ]
         updated = getattr(checked.model, "last_updated", None)
         if since is not None and updated is not None and updated < since:
-            problems.append(f"  result {number}: event {checked.record_id}: last_updated: "
-                            f"{updated:%Y-%m-%dT%H:%M:%SZ} is before last_updated__gte={walk.since} "
-                            "(the filter was ignored; try --full)")
+            problems.append(
+                f"  result {number}: event {checked.record_id}: last_updated: "
+                f"{updated:%Y-%m-%dT%H:%M:%SZ} is before last_updated__gte={walk.since} "
+                "(the filter was ignored; try --full)"
+            )
     if problems:
         raise FetchError(
             f"GET {url}: {len(problems)} problem(s) in records LL2 sent; the snapshot was left "
@@ -42,7 +47,9 @@ def validate_page(walk: Walk, url: str, page: Page) -> None:
         )
 
 
-def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage) -> None:
+def run_walk(
+    walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage
+) -> None:
     """Fetch the walk's remaining pages into `sink`, updating the walk after every page.
 
     Raises BudgetSpent or RateLimited to stop cleanly (the walk then says where to resume)
@@ -62,5 +69,5 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
             walk.next = None
         else:
             absolute = client.url(page.next)
-            walk.next = absolute[len(client.settings.api_root):]
+            walk.next = absolute[len(client.settings.api_root) :]
         on_page(walk, page)
