@@ -10,6 +10,7 @@ that fail together do not retry together. A 429 waits its Retry-After when that 
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -91,46 +92,54 @@ class LL2Client:
         while True:
             self.budget.take()
             self.on_request(url)
-            try:
-                response = self.http.get(url, headers=self._headers, timeout=self.settings.timeout)
-            except httpx.TimeoutException:
-                problem = "timed out"
-            except httpx.TransportError as exc:
-                problem = f"connection failed ({type(exc).__name__}: {exc})"
-            else:
-                status = response.status_code
-                if status == 429:
-                    wait = self._retry_after(response)
-                    if wait is None:
-                        wait = self._backoff(failures + 1)
-                    if wait > self.settings.max_wait:
-                        raise RateLimited(
-                            f"GET {url}: rate limited by LL2 (429), Retry-After {wait:.0f}s "
-                            f"is longer than this run waits ({self.settings.max_wait:.0f}s)",
-                            wait,
-                        )
-                    failures += 1
-                    if failures > self.settings.max_retries:
-                        raise RateLimited(
-                            f"GET {url}: still rate limited (429) after {failures} attempts", wait
-                        )
-                    self.on_wait(wait, "rate limited (429)")
-                    self.clock.sleep(wait)
-                    continue
-                if status >= 500:
-                    problem = f"HTTP {status}"
-                elif status != 200:
-                    detail = response.text[:200].strip()
-                    hint = " (is LL2_API_TOKEN right?)" if status in (401, 403) else ""
-                    raise FetchError(f"GET {url}: HTTP {status}{hint}: {detail}")
-                else:
-                    try:
-                        return parse_page(response.content)
-                    except BadBody as exc:
-                        problem = str(exc)
+            outcome = self._attempt(url)
+            if isinstance(outcome, Page):
+                return outcome
             failures += 1
             if failures > self.settings.max_retries:
-                raise UpstreamError(f"GET {url}: {problem}; gave up after {failures} attempts")
-            delay = self._backoff(failures)
-            self.on_wait(delay, f"{problem}, retry {failures}/{self.settings.max_retries}")
-            self.clock.sleep(delay)
+                message = f"GET {url}: {outcome.problem}; gave up after {failures} attempts"
+                if outcome.throttled:
+                    raise RateLimited(message, outcome.wait)
+                raise UpstreamError(message)
+            wait = self._backoff(failures) if outcome.wait is None else outcome.wait
+            retry = "" if outcome.throttled else f", retry {failures}/{self.settings.max_retries}"
+            self.on_wait(wait, f"{outcome.problem}{retry}")
+            self.clock.sleep(wait)
+
+    def _attempt(self, url: str) -> "Page | _Retry":
+        """One request: the page, or what went wrong if trying again may help."""
+        try:
+            response = self.http.get(url, headers=self._headers, timeout=self.settings.timeout)
+        except httpx.TimeoutException:
+            return _Retry("timed out")
+        except httpx.TransportError as exc:
+            return _Retry(f"connection failed ({type(exc).__name__}: {exc})")
+        status = response.status_code
+        if status == 429:
+            wait = self._retry_after(response)
+            if wait is not None and wait > self.settings.max_wait:
+                raise RateLimited(
+                    f"GET {url}: rate limited by LL2 (429), Retry-After {wait:.0f}s "
+                    f"is longer than this run waits ({self.settings.max_wait:.0f}s)",
+                    wait,
+                )
+            return _Retry("rate limited (429)", wait, throttled=True)
+        if status >= 500:
+            return _Retry(f"HTTP {status}")
+        if status != 200:
+            detail = response.text[:200].strip()
+            hint = " (is LL2_API_TOKEN right?)" if status in (401, 403) else ""
+            raise FetchError(f"GET {url}: HTTP {status}{hint}: {detail}")
+        try:
+            return parse_page(response.content)
+        except BadBody as exc:
+            return _Retry(str(exc))
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """A failed attempt worth repeating: why, and how long LL2 asked us to wait (if it did)."""
+
+    problem: str
+    wait: float | None = None
+    throttled: bool = False
