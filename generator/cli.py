@@ -2,15 +2,18 @@
 
     python build.py [options]            build dist/ from the snapshot in content/
     python build.py resolve URL          which file of dist/ answers an LL2 URL
+    python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
 """
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from generator.errors import LL2StaticError, QueryError
+from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
 from generator.query import parse_request, query_path
 from generator.settings import BuildSettings
@@ -51,12 +54,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     help="optional: resolve (without one, build the site)")
+                                     help="optional: resolve or fetch (without one, build the site)")
     resolve = commands.add_parser(
         "resolve", help="print the file of dist/ that answers an LL2 URL or query",
         description="Map an LL2 URL (path and query) to the static file that serves it.")
     resolve.add_argument("url", help="e.g. '/2.3.0/events/?mode=list&limit=100&offset=100'")
     _add_site_options(resolve)
+    add_fetch_parser(commands)
     return parser
 
 
@@ -94,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "resolve":
             return _resolve(args)
+        if args.command == "fetch":
+            return run_fetch_command(args, os.environ)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean)

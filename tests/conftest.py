@@ -3,7 +3,8 @@
 import hashlib
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ sys.path.insert(0, str(ROOT))  # bench/ (the corpus generator) is importable in 
 
 from bench.corpus import write_corpus  # noqa: E402
 from generator.cli import main  # noqa: E402
+from generator.snapshot import parse_utc  # noqa: E402
+from tests.fake_ll2 import FakeLL2, start  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
@@ -72,3 +75,45 @@ def dumps_dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     write_corpus(root / "content" / "snapshot", 200, seed=11)
     assert main(["--content", str(root / "content"), "--dist", str(root / "dist")]) == 0
     return root / "content", root / "dist"
+
+
+# --- fetching from a fake LL2 on loopback (tests/test_fetch.py) ---------------------------
+
+class FakeClock:
+    """Injected time: `sleep` only moves the clock forward and remembers the wait."""
+
+    def __init__(self, start: str = "2028-01-01T00:00:00Z") -> None:
+        self.time = parse_utc(start)
+        self.sleeps: list[float] = []
+
+    def now(self) -> datetime:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.time += timedelta(seconds=seconds)
+
+
+@pytest.fixture(scope="session")
+def fetch_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 150-event snapshot (2 pages of 100 per version/mode) for the fake LL2."""
+    root = tmp_path_factory.mktemp("fetch-corpus") / "snapshot"
+    write_corpus(root, 150, seed=11)
+    return root
+
+
+@pytest.fixture
+def fake_ll2(fetch_corpus: Path) -> Iterator[FakeLL2]:
+    """A fake LL2 server on 127.0.0.1 serving the fetch corpus; faults set per test."""
+    fake = FakeLL2(fetch_corpus)
+    stop = start(fake)
+    yield fake
+    stop()
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()

@@ -1,0 +1,51 @@
+"""The request budget: at most N requests per run and M in any hour (across runs)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from generator.fetch.clock import Clock
+
+HOUR = timedelta(hours=1)
+
+
+class BudgetSpent(Exception):
+    """Not an error: the run stops cleanly and saves its progress. `reason` says which budget."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Budget:
+    """Counts requests; `take()` before each one raises BudgetSpent when none is left."""
+
+    clock: Clock
+    per_run: int
+    per_hour: int
+    #: Times of earlier requests (this and earlier runs); only the last hour matters.
+    log: list[datetime] = field(default_factory=list)
+    used: int = 0
+
+    def _recent(self) -> list[datetime]:
+        since = self.clock.now() - HOUR
+        self.log = [t for t in self.log if t > since]
+        return self.log
+
+    def left(self) -> int:
+        """Requests that may still be made now."""
+        return max(0, min(self.per_run - self.used, self.per_hour - len(self._recent())))
+
+    def take(self) -> None:
+        """Account for one request, or raise BudgetSpent."""
+        if self.used >= self.per_run:
+            raise BudgetSpent(f"request budget of this run spent ({self.per_run})")
+        recent = self._recent()
+        if len(recent) >= self.per_hour:
+            free_at = min(recent) + HOUR
+            raise BudgetSpent(
+                f"hourly budget spent ({self.per_hour} requests in the last hour; "
+                f"the next is free at {free_at:%Y-%m-%dT%H:%M:%SZ})"
+            )
+        self.used += 1
+        self.log.append(self.clock.now())

@@ -1,0 +1,145 @@
+"""One page from LL2: within budget, honouring 429/Retry-After, retrying transient failures.
+
+Every attempt counts against the budget (LL2 counts every request). Timeouts, connection
+errors, 5xx and truncated or non-JSON bodies are retried up to `max_retries` times, waiting
+`backoff_base * 2**(n-1)` seconds (capped) with jitter between half and all of it, so runs
+that fail together do not retry together. A 429 waits its Retry-After when that is at most
+`max_wait`; longer, the run stops cleanly (RateLimited) and resumes next time. Other 4xx
+(bad token, unknown path) fail at once: retrying cannot help.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from generator.errors import FetchError, RateLimited, UpstreamError
+from generator.fetch.budget import Budget
+from generator.fetch.clock import Clock
+from generator.fetch.envelope import BadBody, Page, parse_page
+from generator.fetch.settings import FetchSettings
+
+#: Progress hooks: (url) before a request; (seconds, reason) before a wait.
+OnRequest = Callable[[str], None]
+OnWait = Callable[[float, str], None]
+
+
+def _quiet_request(url: str) -> None:
+    return None
+
+
+def _quiet_wait(seconds: float, reason: str) -> None:
+    return None
+
+
+class LL2Client:
+    """Fetches list pages from one LL2 host."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: FetchSettings,
+        budget: Budget,
+        clock: Clock,
+        rng: random.Random | None = None,
+        on_request: OnRequest = _quiet_request,
+        on_wait: OnWait = _quiet_wait,
+    ) -> None:
+        self.http = http
+        self.settings = settings
+        self.budget = budget
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.on_request = on_request
+        self.on_wait = on_wait
+        self._headers = {"Accept": "application/json"}
+        if settings.token:
+            self._headers["Authorization"] = f"Token {settings.token}"
+
+    def url(self, link: str) -> str:
+        """`link` (LL2's absolute `next` link or a path) on our API host.
+
+        Only the path and query of a link are kept, so the token only ever goes to the host
+        the user chose, even if LL2 writes its links with another scheme or host name.
+        """
+        parts = urlsplit(link)
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{self.settings.api_root}{parts.path}{query}"
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        """Seconds from a Retry-After header (seconds or HTTP date), None if absent or bad."""
+        value = response.headers.get("Retry-After", "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return float(value)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (when - self.clock.now()).total_seconds())
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0 ** (attempt - 1))
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+    def get_page(self, url: str) -> Page:
+        """GET one list page; raise FetchError subclasses or BudgetSpent."""
+        failures = 0
+        while True:
+            self.budget.take()
+            self.on_request(url)
+            outcome = self._attempt(url)
+            if isinstance(outcome, Page):
+                return outcome
+            failures += 1
+            if failures > self.settings.max_retries:
+                message = f"GET {url}: {outcome.problem}; gave up after {failures} attempts"
+                if outcome.throttled:
+                    raise RateLimited(message, outcome.wait)
+                raise UpstreamError(message)
+            wait = self._backoff(failures) if outcome.wait is None else outcome.wait
+            retry = "" if outcome.throttled else f", retry {failures}/{self.settings.max_retries}"
+            self.on_wait(wait, f"{outcome.problem}{retry}")
+            self.clock.sleep(wait)
+
+    def _attempt(self, url: str) -> "Page | _Retry":
+        """One request: the page, or what went wrong if trying again may help."""
+        try:
+            response = self.http.get(url, headers=self._headers, timeout=self.settings.timeout)
+        except httpx.TimeoutException:
+            return _Retry("timed out")
+        except httpx.TransportError as exc:
+            return _Retry(f"connection failed ({type(exc).__name__}: {exc})")
+        status = response.status_code
+        if status == 429:
+            wait = self._retry_after(response)
+            if wait is not None and wait > self.settings.max_wait:
+                raise RateLimited(
+                    f"GET {url}: rate limited by LL2 (429), Retry-After {wait:.0f}s "
+                    f"is longer than this run waits ({self.settings.max_wait:.0f}s)",
+                    wait,
+                )
+            return _Retry("rate limited (429)", wait, throttled=True)
+        if status >= 500:
+            return _Retry(f"HTTP {status}")
+        if status != 200:
+            detail = response.text[:200].strip()
+            hint = " (is LL2_API_TOKEN right?)" if status in (401, 403) else ""
+            raise FetchError(f"GET {url}: HTTP {status}{hint}: {detail}")
+        try:
+            return parse_page(response.content)
+        except BadBody as exc:
+            return _Retry(str(exc))
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """A failed attempt worth repeating: why, and how long LL2 asked us to wait (if it did)."""
+
+    problem: str
+    wait: float | None = None
+    throttled: bool = False

@@ -1,0 +1,73 @@
+"""Follow one walk's `next` links, validating every record before it is kept."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.errors import FetchError
+from generator.fetch.client import LL2Client
+from generator.fetch.clock import Clock, stamp
+from generator.fetch.envelope import Page
+from generator.fetch.plan import Walk
+from generator.models import EVENT_MODELS
+from generator.snapshot import Line, SnapshotFile, parse_utc
+from generator.validate import check_line
+
+#: Called after each page: (walk, page).
+OnPage = Callable[[Walk, Page], None]
+
+
+def validate_page(walk: Walk, url: str, page: Page) -> None:
+    """Raise FetchError naming every record of the page that fails its model.
+
+    A walk with `since` also checks that LL2 applied `last_updated__gte`: were the filter
+    ignored, the walk would page through every event and spend the budget on nothing.
+    """
+    model = EVENT_MODELS[(walk.version, walk.mode)]
+    file = SnapshotFile(walk.version, walk.mode, Path(walk.file))
+    since = parse_utc(walk.since) if walk.since else None
+    problems = []
+    for number, data in enumerate(page.records, start=1):
+        checked = check_line(model, file, Line(number, 0, data))
+        problems += [
+            f"  result {number}: event {p.event_id if p.event_id is not None else '?'}: "
+            f"{p.field}: {p.message}"
+            for p in checked.problems
+        ]
+        updated = getattr(checked.model, "last_updated", None)
+        if since is not None and updated is not None and updated < since:
+            problems.append(
+                f"  result {number}: event {checked.record_id}: last_updated: "
+                f"{updated:%Y-%m-%dT%H:%M:%SZ} is before last_updated__gte={walk.since} "
+                "(the filter was ignored; try --full)"
+            )
+    if problems:
+        raise FetchError(
+            f"GET {url}: {len(problems)} problem(s) in records LL2 sent; the snapshot was left "
+            "as it was:\n" + "\n".join(problems)
+        )
+
+
+def run_walk(
+    walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage
+) -> None:
+    """Fetch the walk's remaining pages into `sink`, updating the walk after every page.
+
+    Raises BudgetSpent or RateLimited to stop cleanly (the walk then says where to resume)
+    and FetchError when the run fails.
+    """
+    while walk.next is not None:
+        url = client.url(walk.next)
+        if walk.started_at is None:
+            walk.started_at = stamp(clock.now())
+        page = client.get_page(url)
+        validate_page(walk, url, page)
+        sink.extend(page.records)
+        walk.pages += 1
+        walk.records += len(page.records)
+        walk.counts = [walk.counts[0] if walk.counts else page.count, page.count]
+        if page.next is None:
+            walk.next = None
+        else:
+            absolute = client.url(page.next)
+            walk.next = absolute[len(client.settings.api_root) :]
+        on_page(walk, page)
