@@ -7,6 +7,8 @@
 - `outputs`: every file in dist/ with its key (a digest of everything its bytes depend on, or
   null) and size, so an output whose key is unchanged is left alone instead of rewritten, and
   files the new build no longer writes are deleted;
+- `memo/`: values derived from records (flattened rows, compressed chunks of dumps), so a
+  dump is rebuilt from mostly remembered pieces (memo.py);
 - `inputs`: digest of the whole input (code, settings, snapshot files): equal means dist/ is
   already up to date and nothing is done at all.
 
@@ -20,6 +22,8 @@ from typing import Any
 
 import orjson
 
+from generator.memo import Memo
+
 STATE = "state.json"
 
 
@@ -32,21 +36,24 @@ class BuildCache:
     inputs: str | None = None
     validated: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, list[Any]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=lambda: Memo(None))
 
     @classmethod
     def load(cls, dist: Path, salt: str, *, enabled: bool = True) -> "BuildCache":
         root = dist.parent / f".{dist.name}.cache"
-        cache = cls(root, salt)
-        if not enabled or not dist.is_dir():
-            return cache
-        try:
-            state = orjson.loads((root / STATE).read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return cache
+        cache = cls(root, salt, memo=Memo(root / "memo"))
+        state: dict[str, Any] = {}
+        if enabled and dist.is_dir():
+            try:
+                state = orjson.loads((root / STATE).read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                state = {}
         if state.get("salt") == salt:
             cache.inputs = state.get("inputs")
             cache.validated = state.get("validated", {})
             cache.outputs = state.get("outputs", {})
+        else:
+            cache.memo.clear()  # made by other code, or a clean build: start afresh
         return cache
 
     def forget(self) -> None:
@@ -60,6 +67,7 @@ class BuildCache:
     def save(self, inputs: str, validated: dict[str, Any], outputs: dict[str, list[Any]]) -> None:
         """Write the new state atomically (after dist/ was swapped in)."""
         self.root.mkdir(parents=True, exist_ok=True)
+        self.memo.save()
         state = {"salt": self.salt, "inputs": inputs, "validated": validated, "outputs": outputs}
         tmp = self.root / f"{STATE}.{os.getpid()}"
         tmp.write_bytes(orjson.dumps(state))

@@ -4,26 +4,34 @@
     dumps/{version}/{endpoint}[.{mode}].ndjson[.gz]   the same, one record per line
     dumps/{version}/{endpoint}.csv                    flat columns (generator/flat.py)
 
-Records are the bytes of their snapshot lines, in id order; one record is in memory at a
-time. Gzip files carry no name or time, so a snapshot always gives the same bytes.
+Records are the bytes of their snapshot lines, in id order; one record (or one chunk of
+records) is in memory at a time. A gzip dump is a series of gzip members (RFC 1952 allows it;
+gunzip, zcat and Python read them as one stream), one per CHUNK records, each remembered in the
+build's memo by the digests of its records: a rebuild recompresses only the chunks whose
+records changed. Members carry no name or time, so a snapshot always gives the same bytes.
 """
 
 import csv
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
+from generator.fingerprint import digest
 from generator.flat import CSV_COLUMNS, FlatEvent, flatten
+from generator.memo import Memo
 from generator.output import StagedOutput
-from generator.validate import VersionIndex
+from generator.validate import Span, VersionIndex
 
 DUMPS_DIR = "dumps"
 #: zlib level 6: close to 9 in size on JSON, and much faster.
 GZIP_LEVEL = 6
+#: Records per gzip member: large enough that compression loses nothing measurable.
+CHUNK = 250
 
 
 @dataclass(frozen=True)
@@ -52,27 +60,27 @@ def table_stem(vindex: VersionIndex) -> str:
     return vindex.spec.endpoint
 
 
-def _gzip(stack: ExitStack, out: StagedOutput, relpath: str) -> gzip.GzipFile:
-    raw = stack.enter_context(out.stream(relpath))
-    return stack.enter_context(
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0)
-    )
+def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[tuple[Span, bytes]]:
+    """The validated records of one file with their spans, in id order, read sequentially.
 
-
-def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[bytes]:
-    """The validated records of one file as their bytes, in id order, read sequentially.
-
-    Plain reads rather than RecordSource's mapping: the dumps read every record once, and
-    pages of a mapped file stay counted in the process' memory until it is unmapped.
+    Plain reads rather than a memory map: the dumps read every record once, and pages of a
+    mapped file stay counted in the process' memory until it is unmapped.
     """
     with vindex.files[mode].file.path.open("rb") as handle:
         for span in vindex.files[mode].spans.values():
             handle.seek(span.offset)
-            yield handle.read(span.length)
+            yield span, handle.read(span.length)
 
 
-def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput) -> list[Dump]:
+def _member(memo: Memo, kind: bytes, digests: list[bytes], data: Callable[[], bytes]) -> bytes:
+    """One gzip member of a dump, remembered by the kind of chunk and its records' digests."""
+    key = digest(b"gz", kind, *digests)
+    return memo.blob("gz", key, lambda: gzip.compress(data(), compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput, memo: Memo | None = None) -> list[Dump]:
     """The JSON array and NDJSON dumps of one version/mode, plain and gzip'd, in one pass."""
+    memo = memo or Memo(None)
     version = vindex.spec.version
     base = f"{DUMPS_DIR}/{version}/{stem(vindex, mode)}"
     dumps = [
@@ -81,33 +89,59 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput
         Dump(f"{base}.ndjson", version, mode, "ndjson"),
         Dump(f"{base}.ndjson.gz", version, mode, "ndjson", compressed=True),
     ]
+    total = len(vindex.files[mode].spans)
     with ExitStack() as stack:
-        array = stack.enter_context(out.stream(dumps[0].relpath))
-        array_gz = _gzip(stack, out, dumps[1].relpath)
-        lines = stack.enter_context(out.stream(dumps[2].relpath))
-        lines_gz = _gzip(stack, out, dumps[3].relpath)
+        array, array_gz, lines, lines_gz = (stack.enter_context(out.stream(d.relpath)) for d in dumps)
+        chunk: list[bytes] = []
+        digests: list[bytes] = []
+        done = 0
+
+        def flush() -> None:
+            first, last = done == len(chunk), done == total
+            head = b"[\n" if first else b",\n"
+            tail = b"\n]\n" if last else b""
+            kind = b"json" + (b"-first" if first else b"") + (b"-last" if last else b"")
+            array_gz.write(_member(memo, kind, digests, lambda: head + b",\n".join(chunk) + tail))
+            lines_gz.write(_member(memo, b"ndjson", digests, lambda: b"".join(r + b"\n" for r in chunk)))
+            chunk.clear()
+            digests.clear()
+
         separator = b"[\n"
-        for data in iter_records(vindex, mode):
-            for handle in (array, array_gz):
-                handle.write(separator)
-                handle.write(data)
-            for handle in (lines, lines_gz):
-                handle.write(data)
-                handle.write(b"\n")
+        for span, data in iter_records(vindex, mode):
+            array.write(separator)
+            array.write(data)
+            lines.write(data)
+            lines.write(b"\n")
             separator = b",\n"
-        tail = b"[]\n" if separator == b"[\n" else b"\n]\n"
-        array.write(tail)
-        array_gz.write(tail)
+            chunk.append(data)
+            digests.append(span.digest)
+            done += 1
+            if len(chunk) == CHUNK or done == total:
+                flush()
+        if total == 0:
+            array.write(b"[]\n")
+            array_gz.write(_member(memo, b"json-empty", [], lambda: b"[]\n"))
+            lines_gz.write(_member(memo, b"ndjson-empty", [], lambda: b""))
+        else:
+            array.write(b"\n]\n")
     return dumps
 
 
-def iter_flat(vindex: VersionIndex) -> Iterator[FlatEvent]:
-    """Every event of a version as flat rows, in id order, parsed one at a time."""
-    for data in iter_records(vindex, table_mode(vindex)):
-        yield flatten(orjson.loads(data))
+def iter_flat(vindex: VersionIndex, memo: Memo | None = None) -> Iterator[FlatEvent]:
+    """Every event of a version as flat rows, in id order: remembered, or parsed one at a time."""
+    memo = memo or Memo(None)
+    findex = vindex.files[table_mode(vindex)]
+    with findex.file.path.open("rb") as handle:
+
+        def parse(span: Span) -> dict[str, Any]:
+            handle.seek(span.offset)
+            return flatten(orjson.loads(handle.read(span.length))).to_json()
+
+        for span in findex.spans.values():
+            yield FlatEvent.from_json(memo.value("flat", span.digest, lambda span=span: parse(span)))
 
 
-def write_csv(vindex: VersionIndex, out: StagedOutput) -> Dump:
+def write_csv(vindex: VersionIndex, out: StagedOutput, memo: Memo | None = None) -> Dump:
     """The events of one version as CSV (RFC 4180: comma, double quotes, CRLF), with a header."""
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.csv", version, table_mode(vindex), "csv")
@@ -115,7 +149,7 @@ def write_csv(vindex: VersionIndex, out: StagedOutput) -> Dump:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         writer = csv.writer(text)
         writer.writerow([c.name for c in CSV_COLUMNS])
-        for flat in iter_flat(vindex):
+        for flat in iter_flat(vindex, memo):
             writer.writerow(flat.csv_row())
         text.flush()
         text.detach()  # leave closing the file to out.stream

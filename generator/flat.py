@@ -86,6 +86,15 @@ class FlatEvent:
     astronauts: list[tuple[Any, ...]] = field(default_factory=list)  # id, name, status, url
     videos: list[tuple[Any, ...]] = field(default_factory=list)  # url, title, publisher, source, priority
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form (for the build memo); tuples become lists."""
+        return {"row": self.row} | {name: getattr(self, name) for name in RELATED}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> "FlatEvent":
+        """Inverse of to_json."""
+        return cls(value["row"], **{name: [tuple(item) if isinstance(item, list) else item for item in value[name]] for name in RELATED})
+
     def csv_row(self) -> list[str]:
         """The CSV cells: empty for null, `true`/`false` for booleans, lists joined."""
         cells: list[str] = []
@@ -102,6 +111,9 @@ class FlatEvent:
                 else:
                     cells.append("" if value is None else str(value))
         return cells
+
+
+RELATED = ("agencies", "programs", "launches", "expeditions", "spacestations", "astronauts", "videos")
 
 
 def _station(station: dict[str, Any]) -> tuple[Any, ...]:

@@ -18,6 +18,7 @@ import orjson
 from generator.changes import changes_json, snapshot_changes
 from generator.datapackage import data_package
 from generator.dumps import Dump, write_csv, write_record_dumps
+from generator.memo import Memo
 from generator.mirror import Tally
 from generator.output import StagedOutput
 from generator.schemas import write_schemas
@@ -36,8 +37,10 @@ class OpenData:
     package: dict[str, Any]
 
 
-def write_open_data(index: SnapshotIndex, out: StagedOutput, settings: BuildSettings, tally: Tally) -> OpenData:
-    """Write the whole open-data stage into the staging folder."""
+def write_open_data(
+    index: SnapshotIndex, out: StagedOutput, settings: BuildSettings, tally: Tally, memo: Memo | None = None
+) -> OpenData:
+    """Write the whole open-data stage into the staging folder (reusing `memo`'s pieces)."""
     schemas = write_schemas(out, settings)
     for relpath in schemas.values():
         tally.add("schemas", out.size(relpath))
@@ -45,9 +48,9 @@ def write_open_data(index: SnapshotIndex, out: StagedOutput, settings: BuildSett
     dumps: list[Dump] = []
     for vindex in index.versions.values():
         for mode in vindex.spec.modes:
-            dumps.extend(write_record_dumps(vindex, mode, out))
-        dumps.append(write_csv(vindex, out))
-        dumps.append(write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}))
+            dumps.extend(write_record_dumps(vindex, mode, out, memo))
+        dumps.append(write_csv(vindex, out, memo))
+        dumps.append(write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}, memo))
     for dump in dumps:
         tally.add("dumps", out.size(dump.relpath))
     changes = snapshot_changes(index.snapshot, index)

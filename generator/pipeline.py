@@ -66,7 +66,7 @@ def build(settings: BuildSettings) -> BuildReport:
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
         tally = write_json_mirror(index, records, out, settings, now)
-        write_open_data(index, out, settings, tally)
+        write_open_data(index, out, settings, tally, cache.memo)
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.dumps import DUMPS_DIR, Dump, iter_flat, table_mode, table_stem
 from generator.flat import FlatEvent
+from generator.memo import Memo
 from generator.output import StagedOutput
 from generator.validate import VersionIndex
 
@@ -148,10 +149,10 @@ def write_database(path: Path, events: Iterable[FlatEvent], metadata: dict[str, 
         db.close()
 
 
-def write_sqlite(vindex: VersionIndex, out: StagedOutput, metadata: dict[str, str]) -> Dump:
+def write_sqlite(vindex: VersionIndex, out: StagedOutput, metadata: dict[str, str], memo: Memo | None = None) -> Dump:
     """The SQLite dump of one version."""
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.sqlite", version, table_mode(vindex), "sqlite")
     with out.to_path(dump.relpath) as path:
-        write_database(path, iter_flat(vindex), {"api_version": version, **metadata})
+        write_database(path, iter_flat(vindex, memo), {"api_version": version, **metadata})
     return dump
