@@ -41,7 +41,7 @@ def write_open_data(
     index: SnapshotIndex, out: StagedOutput, settings: BuildSettings, tally: Tally, memo: Memo | None = None
 ) -> OpenData:
     """Write the whole open-data stage into the staging folder (reusing `memo`'s pieces)."""
-    schemas = write_schemas(out, settings)
+    schemas = write_schemas(out, settings, memo)
     for relpath in schemas.values():
         tally.add("schemas", out.size(relpath))
     as_of = index.snapshot.metadata["as_of"]

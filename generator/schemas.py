@@ -12,6 +12,8 @@ from typing import Any
 import orjson
 
 from generator.api import VERSIONS
+from generator.fingerprint import digest
+from generator.memo import Memo
 from generator.models import EVENT_MODELS
 from generator.output import StagedOutput
 from generator.settings import BuildSettings
@@ -56,11 +58,21 @@ def record_schema(version: str, mode: str | None, settings: BuildSettings) -> di
     return head | schema
 
 
-def write_schemas(out: StagedOutput, settings: BuildSettings) -> dict[tuple[str, str | None], str]:
-    """Write every version/mode's schema; return where each went."""
+def write_schemas(out: StagedOutput, settings: BuildSettings, memo: Memo | None = None) -> dict[tuple[str, str | None], str]:
+    """Write every version/mode's schema; return where each went.
+
+    A schema depends only on the code (the memo is emptied when it changes) and the base URL.
+    """
+    memo = memo or Memo(None)
     written: dict[tuple[str, str | None], str] = {}
     for version, mode in EVENT_MODELS:
         relpath = schema_relpath(version, mode)
-        out.write(relpath, orjson.dumps(record_schema(version, mode, settings), option=orjson.OPT_INDENT_2) + b"\n")
+
+        def make(version: str = version, mode: str | None = mode) -> str:
+            schema = record_schema(version, mode, settings)
+            return (orjson.dumps(schema, option=orjson.OPT_INDENT_2) + b"\n").decode()
+
+        text = memo.value("schemas", digest(relpath.encode(), settings.base_url.encode()), make)
+        out.write(relpath, text.encode())
         written[(version, mode)] = relpath
     return written
