@@ -13,6 +13,7 @@ import orjson
 
 from generator.api import PAGE_SIZES, SUBSETS
 from generator.engine import select
+from generator.manifest import ManifestWriter, entry_cost
 from generator.output import StagedOutput
 from generator.query import Query, normalise, query_path
 from generator.records import RecordSource
@@ -86,13 +87,23 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
-def emit(out: StagedOutput, query: Query, body: bytes, tally: Tally, family: str) -> None:
+def emit(
+    out: StagedOutput,
+    query: Query,
+    body: bytes,
+    tally: Tally,
+    family: str,
+    *,
+    manifest: ManifestWriter | None = None,
+) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 
     Later stages that need each answer (browsable HTML pages, manifest) hook in here.
     """
     out.write(query_path(query), body)
     tally.add(family, len(body))
+    if manifest is not None:
+        manifest.add(query, body)
 
 
 def write_list(
@@ -103,6 +114,8 @@ def write_list(
     settings: BuildSettings,
     tally: Tally,
     family: str = "lists",
+    *,
+    manifest: ManifestWriter | None = None,
 ) -> None:
     """Write every page of one list."""
     def url(q: Query | None) -> str | None:
@@ -110,29 +123,56 @@ def write_list(
 
     for page in paginate(first, ids):
         body = envelope(page.count, url(page.next), url(page.previous), records.many(first.version, first.mode, page.ids))
-        emit(out, page.query, body, tally, family)
+        emit(out, page.query, body, tally, family, manifest=manifest)
 
 
-def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally) -> None:
+def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
+    """Files and bytes (pages plus manifest entries) that write_list would spend, exactly."""
+    spans = vindex.files[first.mode].spans
+    files = size = 0
+    for page in paginate(first, ids):
+        next_url = None if page.next is None else settings.url(query_path(page.next))
+        previous_url = None if page.previous is None else settings.url(query_path(page.previous))
+        body = len(envelope(page.count, next_url, previous_url, []))
+        body += sum(spans[i].length for i in page.ids) + max(len(page.ids) - 1, 0)
+        files += 1
+        size += body + entry_cost(page.query, body)
+    return files, size
+
+
+def write_details(
+    vindex: VersionIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    tally: Tally,
+    *,
+    manifest: ManifestWriter | None = None,
+) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
     spec = vindex.spec
     for mode, findex in vindex.files.items():
         for event_id in findex.spans:
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            emit(out, query, records.get(spec.version, mode, event_id), tally, "details")
+            emit(out, query, records.get(spec.version, mode, event_id), tally, "details", manifest=manifest)
 
 
 def write_json_mirror(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime
+    index: SnapshotIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    now: datetime,
+    *,
+    manifest: ManifestWriter | None = None,
 ) -> Tally:
     """Details and the core lists of every version."""
     tally = Tally()
     for vindex in index.versions.values():
-        write_details(vindex, records, out, tally)
+        write_details(vindex, records, out, tally, manifest=manifest)
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for first in core_list_queries(vindex):
             key = (first.subset, first.filters, first.ordering)
             if key not in selections:
                 selections[key] = select(vindex.facets.values(), first, now)
-            write_list(first, selections[key], records, out, settings, tally)
+            write_list(first, selections[key], records, out, settings, tally, manifest=manifest)
     return tally

@@ -5,6 +5,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+#: GitHub Pages publishes at most 1 GB; 900 MB leaves room for HTML pages and other stages.
+DEFAULT_MAX_BYTES = 900_000_000
+#: Cloudflare Pages' free plan allows 20,000 files, the tightest file limit of the hosts we
+#: target; GitHub Pages deploys one tar artifact, which stays quick to upload at this size.
+DEFAULT_MAX_FILES = 20_000
+
 
 @dataclass(frozen=True)
 class BuildSettings:
@@ -17,6 +23,9 @@ class BuildSettings:
     now: datetime | None = None
     #: Treat warnings (schema drift) as errors.
     strict: bool = False
+    #: Budget for the whole of dist/: the planner drops list variants that would exceed it.
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_files: int = DEFAULT_MAX_FILES
 
     @property
     def snapshot_dir(self) -> Path:
