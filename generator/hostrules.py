@@ -114,14 +114,18 @@ def _spellings(name: str, value: str) -> set[str]:
     orders = permutations(items) if name in _LIST_PARAMS and len(items) <= 3 else [items]
     out = set()
     for order in orders:
-        for comma in (",", "%2C", "%2c"):
+        for comma in (",", "%2C"):  # nginx map keys ignore case
             out.add(comma.join(order))
     return out
 
 
 def _map(source: str, target: str, entries: list[tuple[str, str]], default: str) -> list[str]:
     lines = [f"map {source} ${target} {{", f"    default {_q(default)};"]
-    lines += [f"    {_q(key)} {_q(value)};" for key, value in entries]
+    seen: set[str] = set()
+    for key, value in entries:
+        if key not in seen:  # nginx refuses a key given twice
+            seen.add(key)
+            lines.append(f"    {_q(key)} {_q(value)};")
     return lines + ["}"]
 
 
@@ -174,7 +178,7 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
     out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], "")
     out += _map("$arg_mode", "ll2s_detail_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "detailed"], "")
     out += _map("$arg_hide_recent_previous", "ll2s_hide_recent_previous",
-                [("~*^(true|1|yes|on)$", "/hide_recent_previous-true"), ("~*^(false|0|no|off|)$", "")], _MISSING)
+                [("", ""), ("~*^(true|1|yes|on)$", "/hide_recent_previous-true"), ("~*^(false|0|no|off)$", "")], _MISSING)
     out += _map('"$arg_format:$http_accept"', "ll2s_file", [
         ("~^json:", "index.json"), ("~^api:", "index.html"), ("~^:.*application/json", "index.json"),
         ("~^:.*text/html", "index.html"),
@@ -217,10 +221,10 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
             "    add_header Vary Accept;",
             f'    try_files "{base}${{ll2s_subset}}{tail}/${{ll2s_file}}" "{base}${{ll2s_subset}}{tail}/index.json" =404;',
             "}",
-            f'location ~ "^{pattern}/(?<ll2s_id>[0-9]+)/?$" {{',
+            f'location ~ "^{pattern}/(?<ll2s_event>[0-9]+)/?$" {{',
             "    types { application/json json; text/html html; }",
             "    add_header Vary Accept;",
-            f'    try_files "{base}/${{ll2s_id}}{detail_mode}/${{ll2s_file}}" "{base}/${{ll2s_id}}{detail_mode}/index.json" =404;',
+            f'    try_files "{base}/${{ll2s_event}}{detail_mode}/${{ll2s_file}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" =404;',
             "}",
         ]
     return ("\n".join(http) + "\n").encode(), ("\n".join(server) + "\n").encode()
