@@ -67,6 +67,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-files", type=_size, default=DEFAULT_MAX_FILES, metavar="N",
                         help="file budget for dist/ (default: 20000, Cloudflare Pages' free-plan "
                              "limit, the tightest of the hosts served)")
+    parser.add_argument("--precompute", action="append", default=[], metavar="URL",
+                        help="an LL2 list URL to precompute (every page) before the planned "
+                             "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
@@ -114,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resolve(args)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
-                                 max_bytes=args.max_bytes, max_files=args.max_files)
+                                 max_bytes=args.max_bytes, max_files=args.max_files,
+                                 precompute=tuple(args.precompute))
         _print_report(build(settings), settings)
         return 0
     except QueryError as exc:

@@ -11,7 +11,7 @@ Families (per version, all on the `all` subset unless named):
 
 Each facet value is crossed with modes, orderings and page sizes. Variants come out in tiers:
 default ordering and page size first, then the maximum page size, then the other orderings;
-within a tier family by family, and within a family the values with most events first (what
+within a tier the newest API version first, then family by family, and within a family the values with most events first (what
 people ask for most, and what a static host most needs precomputed). A variant is kept when
 its exact cost (every page's bytes and its manifest entries, computed before writing) fits
 what is left of the budget; otherwise it is dropped and the next one is tried. Everything is
@@ -140,9 +140,19 @@ def _orderings() -> list[str]:
     return [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
 
 
-def variants(vindex: VersionIndex) -> Iterator[Variant]:
-    """Every variant worth precomputing for one version, in priority order (see module doc)."""
+Tier = tuple[str | None, int]  # (ordering, or None for the default; page size)
+
+
+def tiers() -> list[Tier]:
+    """Default ordering at the default, then the maximum page size; then the other orderings."""
+    out: list[Tier] = [(None, DEFAULT_LIMIT), (None, MAX_LIMIT)]
+    return out + [(ordering, limit) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]
+
+
+def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
+    """The variants of one version in one tier, in priority order (see module doc)."""
     spec = vindex.spec
+    ordering, limit = tier
     facets = sorted(vindex.facets.values(), key=lambda f: f.id)
     # A family whose filter the version lacks (2.2.0 has no `year`) would be the bare list.
     values = {
@@ -150,27 +160,32 @@ def variants(vindex: VersionIndex) -> Iterator[Variant]:
         for family, params in facet_values(facets).items()
         if all(name in FILTERS[spec.version] for p in params[:1] for name, _ in p)
     }
-    tiers = [(None, DEFAULT_LIMIT), (None, MAX_LIMIT)]
-    tiers += [(ordering, limit) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]
-    for ordering, limit in tiers:
-        for family in FAMILIES:
-            if family != "orderings" and family not in values:
-                continue
-            for mode in spec.modes:
-                base = [("limit", str(limit))] + ([("mode", mode)] if mode else [])
-                base += [("ordering", ordering)] if ordering else []
-                if family == "orderings":
-                    if ordering is None:
-                        continue  # the core lists have the default order
-                    candidates = [normalise(spec.version, s, None, base) for s in SUBSETS]
-                else:
-                    candidates = [normalise(spec.version, "all", None, base + v) for v in values[family]]
-                for query in candidates:
-                    # An ordering that is a subset's default is the core list itself. No other
-                    # two candidates normalise alike, so nothing needs remembering here.
-                    if query.get("ordering") is None and ordering is not None:
-                        continue
-                    yield Variant(family, query)
+    for family in FAMILIES:
+        if family != "orderings" and family not in values:
+            continue
+        for mode in spec.modes:
+            base = [("limit", str(limit))] + ([("mode", mode)] if mode else [])
+            base += [("ordering", ordering)] if ordering else []
+            if family == "orderings":
+                if ordering is None:
+                    continue  # the core lists have the default order
+                candidates = [normalise(spec.version, s, None, base) for s in SUBSETS]
+            else:
+                candidates = [normalise(spec.version, "all", None, base + v) for v in values[family]]
+            for query in candidates:
+                # An ordering that is a subset's default is the core list itself. No other
+                # two candidates normalise alike, so nothing needs remembering here.
+                if query.get("ordering") is None and ordering is not None:
+                    continue
+                yield Variant(family, query)
+
+
+def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
+    """Every variant of every version: tier by tier, the newest version first in each tier."""
+    newest_first = sorted(vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True)
+    for tier in tiers():
+        for vindex in newest_first:
+            yield from variants(vindex, tier)
 
 
 class Selections:

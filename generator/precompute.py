@@ -19,7 +19,9 @@ from generator.hostrules import (
 from generator.manifest import ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
-from generator.planner import Planner, Selections, variants
+from generator.errors import QueryError
+from generator.planner import Planner, Selections, Variant, plan
+from generator.query import Query, parse_request
 from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.validate import SnapshotIndex
@@ -53,16 +55,36 @@ def write_variants(
     rules: RuleSet,
 ) -> None:
     """Every planned variant that fits the budget, in priority order, one at a time."""
+    requested = requested_lists(settings)
+    selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
+    core: set[Query] = set()
     for vindex in index.versions.values():
-        for first in core_list_queries(vindex):
-            rules.add(first)
-        selections = Selections(vindex, now)
-        for variant in variants(vindex):
-            ids = selections.ids(variant.first)
-            files, size = list_cost(variant.first, ids, vindex, settings)
-            if planner.admit(f"{vindex.spec.version} {variant.family}", files, size):
-                write_list(variant.first, ids, records, out, settings, tally, "variants", manifest=manifest)
-                rules.add(variant.first)
+        core.update(core_list_queries(vindex))
+    for first in core:
+        rules.add(first)
+    asked = [Variant("requested", q) for q in requested if q not in core]
+    planned = (v for v in plan(list(index.versions.values())) if v.first not in requested)
+    for variant in (*asked, *planned):
+        version = variant.first.version
+        vindex = index.versions[version]
+        ids = selections[version].ids(variant.first)
+        files, size = list_cost(variant.first, ids, vindex, settings)
+        if planner.admit(f"{version} {variant.family}", files, size):
+            write_list(variant.first, ids, records, out, settings, tally, "variants", manifest=manifest)
+            rules.add(variant.first)
+
+
+def requested_lists(settings: BuildSettings) -> list[Query]:
+    """The first pages of the lists named by --precompute, in canonical form, each once."""
+    out: list[Query] = []
+    for url in settings.precompute:
+        query = parse_request(url, settings.base_path)
+        if query.is_detail:
+            raise QueryError(f"--precompute {url}: every event is precomputed already; give a list URL")
+        first = query.with_params(offset=None)
+        if first not in out:
+            out.append(first)
+    return out
 
 
 def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner) -> None:

@@ -288,11 +288,9 @@ def normalise(
             value = "" if value == DEFAULT_ORDERING[subset] else value
         elif name == "search":
             value = _search(raw)
-        elif name == "hide_recent_previous" and version == "2.3.0" and subset == "upcoming":
-            value = _bool(raw)
-        elif name in filters:
+        elif name in filters or (name == "hide_recent_previous" and version == "2.3.0" and subset == "upcoming"):
             try:
-                value = filters[name](raw)
+                value = filters[name](raw) if name in filters else _bool(raw)
             except QueryError as exc:
                 raise QueryError(f"LL2 answers 400 Bad Request: {name}: {exc}") from None
         else:

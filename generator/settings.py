@@ -26,6 +26,8 @@ class BuildSettings:
     #: Budget for the whole of dist/: the planner drops list variants that would exceed it.
     max_bytes: int = DEFAULT_MAX_BYTES
     max_files: int = DEFAULT_MAX_FILES
+    #: LL2 list URLs to precompute before any planned family (what the site's clients send).
+    precompute: tuple[str, ...] = ()
 
     @property
     def snapshot_dir(self) -> Path:

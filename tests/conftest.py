@@ -63,3 +63,20 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     return lambda *args: run_build(capsys, *args)
+
+
+VARIANT_BASE_URL = "https://mirror.test"
+#: Lists the planner has no family for, precomputed on request (the issue's nginx example).
+VARIANT_REQUESTS = ("/2.3.0/events/?type__ids=2,8&mode=list", "/2.3.0/events/?search=crew")
+
+
+@pytest.fixture(scope="session")
+def variant_site(corpus_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 57-event corpus built once with every planned variant (it fits the default budget)."""
+    from generator.pipeline import build
+    from generator.settings import BuildSettings
+
+    dist = tmp_path_factory.mktemp("variant-site") / "dist"
+    build(BuildSettings(content_dir=corpus_content, dist_dir=dist, base_url=VARIANT_BASE_URL,
+                        precompute=VARIANT_REQUESTS))
+    return dist

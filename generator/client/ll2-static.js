@@ -156,9 +156,9 @@
       } else if (eventId !== null) return;
       else if (name === "ordering") { value = ordering_(raw); if (value === DEFAULT_ORDERING[subset]) value = ""; }
       else if (name === "search") value = search_(raw);
-      else if (name === "hide_recent_previous" && version === "2.3.0" && subset === "upcoming") value = bool_(raw);
-      else if (Object.prototype.hasOwnProperty.call(filters, name)) {
-        try { value = filters[name](raw); } catch (e) {
+      else if (Object.prototype.hasOwnProperty.call(filters, name) ||
+               (name === "hide_recent_previous" && version === "2.3.0" && subset === "upcoming")) {
+        try { value = Object.prototype.hasOwnProperty.call(filters, name) ? filters[name](raw) : bool_(raw); } catch (e) {
           if (e instanceof QueryError) throw new QueryError("LL2 answers 400 Bad Request: " + name + ": " + e.message);
           throw e;
         }
