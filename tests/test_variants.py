@@ -15,8 +15,8 @@ VECTORS = json.loads((Path(__file__).parent / "data" / "query_vectors.json").rea
 
 
 @pytest.fixture(scope="module")
-def reference(corpus_content: Path) -> Reference:
-    return Reference.load(corpus_content)
+def reference(variant_content: Path) -> Reference:
+    return Reference.load(variant_content)
 
 
 def test_the_query_table_maps_every_url_to_its_path_or_error() -> None:
