@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import permutations, product
 
 from generator.api import DEFAULT_LIMIT, SUBSETS, VERSIONS
-from generator.query import DEFAULT_ORDERING, FILTERS, ORDERING_FIELDS, Query, _ordering, encode_value
+from generator.query import ALIASES, DEFAULT_ORDERING, FILTERS, ORDERING_FIELDS, Query, _ordering, encode_value
 
 REDIRECTS_PATH = "_redirects"
 NGINX_HTTP_PATH = "nginx/ll2-static-http.conf"
@@ -130,13 +130,25 @@ def _map(source: str, target: str, entries: list[tuple[str, str]], default: str)
 
 
 def _param_map(name: str, values: set[str]) -> list[str]:
-    entries = [("", "")]
+    aliases = [alias for alias, target in ALIASES.items() if target == name]
+    if aliases:  # `date__gt__lt` is `date__lt`: read "value|" or "|value"; both given: 404
+        source = '"' + "|".join(f"$arg_{n}" for n in [name, *aliases]) + '"'
+        blank = "|" * len(aliases)
+
+        def keys(spelling: str) -> list[str]:
+            return [blank[:i] + spelling + blank[i:] for i in range(len(aliases) + 1)]
+    else:
+        source, blank = f"$arg_{name}", ""
+
+        def keys(spelling: str) -> list[str]:
+            return [spelling]
+    entries = [(blank, "")]
     for value in sorted(values):
         for spelling in sorted(_spellings(name, value)):
-            entries.append((spelling, f"/{name}-{encode_value(value)}"))
+            entries += [(key, f"/{name}-{encode_value(value)}") for key in keys(spelling)]
     if name in _LIST_PARAMS:
         entries.append((f"~^({_INT_VALUE})$", f"/{name}-$1"))
-    return _map(f"$arg_{name}", f"ll2s_{name}", entries, _MISSING)
+    return _map(source, f"ll2s_{name}", entries, _MISSING)
 
 
 def _type_map(values: set[str]) -> list[str]:
@@ -155,11 +167,13 @@ def _type_map(values: set[str]) -> list[str]:
 
 def _ordering_map() -> list[str]:
     terms = [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
-    spellings = terms + [f"{a},{b}" for a in terms for b in terms if a.lstrip("-") != b.lstrip("-")]
+    spellings = terms + [f"{a},{b}" for a in terms for b in terms if a != b]
     entries = []
     for subset in SUBSETS:
         prefix = "" if subset == "all" else f"/{subset}"
         entries.append((f"{prefix}:", ""))
+        # No known field named at all: DRF drops every term, so the default order.
+        entries.append((f"~^{prefix}:((?!date|last_updated).)*$", ""))
         for spelling in spellings:
             canonical = _ordering(spelling)
             segment = "" if canonical == DEFAULT_ORDERING[subset] else f"/ordering-{encode_value(canonical)}"
@@ -170,10 +184,13 @@ def _ordering_map() -> list[str]:
 
 def _fixed_maps(spec_modes: list[str]) -> list[str]:
     out: list[str] = []
-    out += _map("$arg_limit", "ll2s_limit", [
-        ("", ""), ("~^0*10$", ""), ("~^0*([1-9][0-9]?)$", "/limit-$1"), ("~^0*[1-9][0-9]{2,}$", "/limit-100"),
+    # As DRF: no number, zero or negative -> the default; over 100 -> 100. A '+' in a raw
+    # query string is a space to LL2 but reads as a sign here: the same number either way.
+    not_positive = [("", ""), ("~^[^0-9]*$", ""), ("~^[-+]?0+$", ""), ("~^-[0-9]+$", "")]
+    out += _map("$arg_limit", "ll2s_limit", not_positive + [
+        ("~^\\+?0*10$", ""), ("~^\\+?0*([1-9][0-9]?)$", "/limit-$1"), ("~^\\+?0*[1-9][0-9]{2,}$", "/limit-100"),
     ], _MISSING)
-    out += _map("$arg_offset", "ll2s_offset", [("", ""), ("~^0+$", ""), ("~^0*([1-9][0-9]*)$", "/offset-$1")], _MISSING)
+    out += _map("$arg_offset", "ll2s_offset", not_positive + [("~^\\+?0*([1-9][0-9]*)$", "/offset-$1")], _MISSING)
     # An unknown mode is the default mode at LL2, so anything else maps to no segment.
     out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], "")
     out += _map("$arg_mode", "ll2s_detail_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "detailed"], "")
@@ -205,8 +222,9 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     params = sorted((set(FILTERS["2.2.0"]) | set(FILTERS["2.3.0"]) | {"search"}) - known)
     for name in params:
         http += _param_map(name, rules.values.get(name, set()))
-    # LL2 reads the last of a repeated parameter, nginx's $arg_ the first: refuse to guess.
-    repeatable = "|".join(sorted(set(params) - {"program"} | known))
+    # LL2 reads the last of a repeated parameter (`program` adds them up), nginx's $arg_ the
+    # first: refuse to guess.
+    repeatable = "|".join(sorted(set(params) | known | set(ALIASES)))
     http += _map("$args", "ll2s_repeat", [(f"~(^|&)({repeatable})=[^&]*&(.*&)?\\2=", _MISSING)], "")
     maps = set(params) | known
     server = ["# ll2-static: include in the server {} block whose root is dist/ (generated)"]

@@ -1,0 +1,116 @@
+"""Host rules: nginx (the Debian package, on loopback) and Netlify's `_redirects` serve dist/."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+
+from generator.query import parse_request, query_path
+from tests.answers import Reference
+from tests.conftest import ROOT, VARIANT_BASE_URL
+
+VECTORS = json.loads((ROOT / "tests" / "data" / "query_vectors.json").read_text())["vectors"]
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx(variant_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nginx serving the variant site with the emitted include files; yields its base URL."""
+    if NGINX is None:
+        pytest.skip("nginx is not installed here (.ci/run installs it with apt-get install nginx)")
+    run = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    temp = "\n".join(f"    {k}_temp_path {run}/tmp;" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (run / "tmp").mkdir()
+    (run / "nginx.conf").write_text(f"""
+daemon off;
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temp}
+    include {variant_site}/nginx/ll2-static-http.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        root {variant_site};
+        include {variant_site}/nginx/ll2-static-server.conf;
+    }}
+}}
+""")
+    log = run / "console.log"
+    with log.open("wb") as console:
+        process = subprocess.Popen([NGINX, "-c", str(run / "nginx.conf"), "-p", str(run)],
+                                   stdout=console, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                pytest.fail(f"nginx did not start: {log.read_text()}")
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def reference(variant_content: Path) -> Reference:
+    return Reference.load(variant_content)
+
+
+def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(nginx: str, reference: Reference) -> None:
+    url = "/2.3.0/events/?type__ids=2,8&mode=list"
+    response = httpx.get(nginx + url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == reference.envelope(parse_request(url), VARIANT_BASE_URL)
+    for spelling in ("/2.3.0/events/?mode=list&type__ids=8%2C2&limit=10&offset=0&format=json",
+                     "/2.3.0/events?type__ids=8,2&mode=list&foo=bar"):
+        assert httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content == response.content
+
+
+def test_nginx_serves_the_precomputed_queries_of_the_table_and_never_a_wrong_answer(
+    nginx: str, reference: Reference, variant_site: Path
+) -> None:
+    served, missed = 0, []
+    with httpx.Client(base_url=nginx) as client:
+        for vector in VECTORS:
+            if "path" not in vector:
+                continue
+            query = parse_request(vector["url"])
+            response = client.get(vector["url"])
+            if response.status_code == 200:
+                expected = ((variant_site / vector["path"]).read_bytes() if query.is_detail
+                            else reference.envelope(query, VARIANT_BASE_URL))
+                assert response.content == expected, vector["url"]
+                served += 1
+            else:
+                # 404 only where the query has no file, or is spelled in a way nginx cannot
+                # put in canonical form (it then refuses rather than guess).
+                assert response.status_code == 404, vector["url"]
+                if (variant_site / vector["path"]).is_file():
+                    missed.append(vector["url"])
+    assert served >= 200, missed
+    assert len(missed) <= served // 10, missed
