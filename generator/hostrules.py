@@ -19,6 +19,7 @@ what was precomputed:
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import permutations, product
+from urllib.parse import quote
 
 from generator.api import DEFAULT_LIMIT, SUBSETS, VERSIONS
 from generator.query import ALIASES, DEFAULT_ORDERING, FILTERS, ORDERING_FIELDS, Query, _ordering, encode_value
@@ -66,8 +67,8 @@ def _list_path(version: str, subset: str) -> str:
     return f"/{version}/{spec.endpoint}/" + ("" if subset == "all" else f"{subset}/")
 
 
-def _netlify_rules(rules: RuleSet) -> Iterable[tuple[int, str]]:
-    """(number of parameters, rule line) for every list shape and default spelling."""
+def _netlify_rules(rules: RuleSet) -> Iterable[tuple[int, int, str]]:
+    """(parameters, literal values, rule line) for every list shape and default spelling."""
     for (version, subset), by_shape in sorted(rules.shapes.items()):
         spec = VERSIONS[version]
         source = _list_path(version, subset)
@@ -79,19 +80,24 @@ def _netlify_rules(rules: RuleSet) -> Iterable[tuple[int, str]]:
                 fixed = dict(explicit)
                 for with_offset in (True, False):
                     shape = sorted(set(names) | ({"offset"} if with_offset else set()))
-                    query = [f"{n}={fixed.get(n, ':' + n)}" for n in shape]
+                    query = [f"{n}={quote(fixed[n], safe=',:') if n in fixed else ':' + n}" for n in shape]
                     target = source + "".join(f"{n}-{encode_value(fixed[n]) if n in fixed else ':' + n}/" for n in shape)
                     optional = [d for d in defaults if d[0] not in shape]
                     for keep in product((False, True), repeat=len(optional)):
                         extra = [f"{n}={v}" for (n, v), k in zip(optional, keep, strict=True) if k]
                         params = query + extra
-                        yield len(params), f"{source} {' '.join(params)} {target}index.json 200!"
+                        literals = sum(":" not in p for p in params)
+                        yield len(params), literals, f"{source} {' '.join(params)} {target}index.json 200!"
 
 
 def netlify_redirects(rules: RuleSet) -> bytes:
-    """The `_redirects` file: query rules (most parameters first), then details and bare lists."""
+    """The `_redirects` file: query rules (most parameters first), then details and bare lists.
+
+    Netlify takes the first rule whose parameters the request has; at equal numbers of
+    parameters a literal (`mode=normal`) must win over a placeholder (`mode=:mode`).
+    """
     lines = ["# ll2-static: LL2 query strings -> precomputed files (generated; do not edit)"]
-    lines += [line for _, line in sorted(_netlify_rules(rules), key=lambda r: -r[0])]
+    lines += [line for _, _, line in sorted(_netlify_rules(rules), key=lambda r: (-r[0], -r[1]))]
     for spec in VERSIONS.values():
         base = f"/{spec.version}/{spec.endpoint}"
         for mode in spec.modes:
