@@ -24,12 +24,22 @@ def disk_usage(root: Path) -> tuple[int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--events", type=int, default=1500, help="events per version (default 1500)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
-    parser.add_argument("--max-bytes", default=None, help="passed to the build (default: its default)")
-    parser.add_argument("--max-files", default=None, help="passed to the build (default: its default)")
-    parser.add_argument("--keep", type=Path, default=None, help="build into this folder and keep it")
+    parser.add_argument(
+        "--max-bytes", default=None, help="passed to the build (default: its default)"
+    )
+    parser.add_argument(
+        "--max-files", default=None, help="passed to the build (default: its default)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="build into this folder and keep it"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
@@ -45,8 +55,10 @@ def main() -> None:
             raise SystemExit(code)
         files, size = disk_usage(dist)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"dist/ on disk: {files:,} files, {size:,} bytes ({size / 1e9:.3f} GB); "
-              f"build {elapsed:.1f} s, peak RSS {peak:.0f} MiB")
+        print(
+            f"dist/ on disk: {files:,} files, {size:,} bytes ({size / 1e9:.3f} GB); "
+            f"build {elapsed:.1f} s, peak RSS {peak:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

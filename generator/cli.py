@@ -29,7 +29,8 @@ _UNITS = {"": 1, "K": 1000, "M": 1000**2, "G": 1000**3}
 
 
 def _size(text: str) -> int:
-    number, unit = text[:-1] if text[-1:].upper() in "KMG" else text, text[-1:].upper() if text[-1:].upper() in "KMG" else ""
+    unit = text[-1:].upper() if text[-1:].upper() in ("K", "M", "G") else ""
+    number = text[: len(text) - len(unit)]
     try:
         value = int(float(number) * _UNITS[unit])
     except ValueError:

@@ -28,13 +28,24 @@ def _stamp(value: datetime | None) -> str | None:
 
 
 def _row(f: Facets) -> bytes:
-    return orjson.dumps([
-        f.id, f.name, f.slug, _stamp(f.date), _stamp(f.last_updated), f.type_id,
-        list(f.agency_ids), list(f.program_ids), list(f.video_urls),
-    ])
+    return orjson.dumps(
+        [
+            f.id,
+            f.name,
+            f.slug,
+            _stamp(f.date),
+            _stamp(f.last_updated),
+            f.type_id,
+            list(f.agency_ids),
+            list(f.program_ids),
+            list(f.video_urls),
+        ]
+    )
 
 
-def write_compact(vindex: VersionIndex, records: RecordSource, out: StagedOutput, now: datetime) -> int:
+def write_compact(
+    vindex: VersionIndex, records: RecordSource, out: StagedOutput, now: datetime
+) -> int:
     """Write one version's compact data; return its size in bytes."""
     spec = vindex.spec
     list_mode = "list" if "list" in spec.modes else None
@@ -46,11 +57,22 @@ def write_compact(vindex: VersionIndex, records: RecordSource, out: StagedOutput
         "default_list_mode": spec.default_list_mode,
         "default_detail_mode": spec.default_detail_mode,
         "list_mode": list_mode,
-        "fields": ["id", "name", "slug", "date", "last_updated", "type", "agencies", "programs", "videos"],
+        "fields": [
+            "id",
+            "name",
+            "slug",
+            "date",
+            "last_updated",
+            "type",
+            "agencies",
+            "programs",
+            "videos",
+        ],
     }
     ids = sorted(vindex.facets)
     size = 0
     with out.stream(compact_path(spec.version)) as handle:
+
         def put(data: bytes) -> None:
             nonlocal size
             handle.write(data)

@@ -22,7 +22,15 @@ from itertools import permutations, product
 from urllib.parse import quote
 
 from generator.api import DEFAULT_LIMIT, SUBSETS, VERSIONS
-from generator.query import ALIASES, DEFAULT_ORDERING, FILTERS, ORDERING_FIELDS, Query, _ordering, encode_value
+from generator.query import (
+    ALIASES,
+    DEFAULT_ORDERING,
+    FILTERS,
+    ORDERING_FIELDS,
+    Query,
+    _ordering,
+    encode_value,
+)
 
 REDIRECTS_PATH = "_redirects"
 NGINX_HTTP_PATH = "nginx/ll2-static-http.conf"
@@ -62,6 +70,7 @@ class RuleSet:
 
 # -- Netlify ---------------------------------------------------------------------------------
 
+
 def _list_path(version: str, subset: str) -> str:
     spec = VERSIONS[version]
     return f"/{version}/{spec.endpoint}/" + ("" if subset == "all" else f"{subset}/")
@@ -80,14 +89,23 @@ def _netlify_rules(rules: RuleSet) -> Iterable[tuple[int, int, str]]:
                 fixed = dict(explicit)
                 for with_offset in (True, False):
                     shape = sorted(set(names) | ({"offset"} if with_offset else set()))
-                    query = [f"{n}={quote(fixed[n], safe=',:') if n in fixed else ':' + n}" for n in shape]
-                    target = source + "".join(f"{n}-{encode_value(fixed[n]) if n in fixed else ':' + n}/" for n in shape)
+                    query = [
+                        f"{n}={quote(fixed[n], safe=',:') if n in fixed else ':' + n}"
+                        for n in shape
+                    ]
+                    target = source + "".join(
+                        f"{n}-{encode_value(fixed[n]) if n in fixed else ':' + n}/" for n in shape
+                    )
                     optional = [d for d in defaults if d[0] not in shape]
                     for keep in product((False, True), repeat=len(optional)):
                         extra = [f"{n}={v}" for (n, v), k in zip(optional, keep, strict=True) if k]
                         params = query + extra
                         literals = sum(":" not in p for p in params)
-                        yield len(params), literals, f"{source} {' '.join(params)} {target}index.json 200!"
+                        yield (
+                            len(params),
+                            literals,
+                            f"{source} {' '.join(params)} {target}index.json 200!",
+                        )
 
 
 def netlify_redirects(rules: RuleSet) -> bytes:
@@ -108,6 +126,7 @@ def netlify_redirects(rules: RuleSet) -> bytes:
 
 
 # -- nginx -----------------------------------------------------------------------------------
+
 
 def _q(text: str) -> str:
     """An nginx string literal."""
@@ -148,6 +167,7 @@ def _param_map(name: str, values: set[str]) -> list[str]:
 
         def keys(spelling: str) -> list[str]:
             return [spelling]
+
     entries = [(blank, "")]
     for value in sorted(values):
         for spelling in sorted(_spellings(name, value)):
@@ -182,7 +202,11 @@ def _ordering_map() -> list[str]:
         entries.append((f"~^{prefix}:((?!date|last_updated).)*$", ""))
         for spelling in spellings:
             canonical = _ordering(spelling)
-            segment = "" if canonical == DEFAULT_ORDERING[subset] else f"/ordering-{encode_value(canonical)}"
+            segment = (
+                ""
+                if canonical == DEFAULT_ORDERING[subset]
+                else f"/ordering-{encode_value(canonical)}"
+            )
             for comma in (",", "%2C"):
                 entries.append((f"{prefix}:{spelling.replace(',', comma)}", segment))
     return _map('"$ll2s_subset:$arg_ordering"', "ll2s_ordering", entries, _MISSING)
@@ -193,19 +217,54 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
     # As DRF: no number, zero or negative -> the default; over 100 -> 100. A '+' in a raw
     # query string is a space to LL2 but reads as a sign here: the same number either way.
     not_positive = [("", ""), ("~^[^0-9]*$", ""), ("~^[-+]?0+$", ""), ("~^-[0-9]+$", "")]
-    out += _map("$arg_limit", "ll2s_limit", not_positive + [
-        ("~^\\+?0*10$", ""), ("~^\\+?0*([1-9][0-9]?)$", "/limit-$1"), ("~^\\+?0*[1-9][0-9]{2,}$", "/limit-100"),
-    ], _MISSING)
-    out += _map("$arg_offset", "ll2s_offset", not_positive + [("~^\\+?0*([1-9][0-9]*)$", "/offset-$1")], _MISSING)
+    out += _map(
+        "$arg_limit",
+        "ll2s_limit",
+        not_positive
+        + [
+            ("~^\\+?0*10$", ""),
+            ("~^\\+?0*([1-9][0-9]?)$", "/limit-$1"),
+            ("~^\\+?0*[1-9][0-9]{2,}$", "/limit-100"),
+        ],
+        _MISSING,
+    )
+    out += _map(
+        "$arg_offset",
+        "ll2s_offset",
+        not_positive + [("~^\\+?0*([1-9][0-9]*)$", "/offset-$1")],
+        _MISSING,
+    )
     # An unknown mode is the default mode at LL2, so anything else maps to no segment.
-    out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], "")
-    out += _map("$arg_mode", "ll2s_detail_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "detailed"], "")
-    out += _map("$arg_hide_recent_previous", "ll2s_hide_recent_previous",
-                [("", ""), ("~*^(true|1|yes|on)$", "/hide_recent_previous-true"), ("~*^(false|0|no|off)$", "")], _MISSING)
-    out += _map('"$arg_format:$http_accept"', "ll2s_file", [
-        ("~^json:", "index.json"), ("~^api:", "index.html"), ("~^:.*application/json", "index.json"),
-        ("~^:.*text/html", "index.html"),
-    ], "index.json")
+    out += _map(
+        "$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], ""
+    )
+    out += _map(
+        "$arg_mode",
+        "ll2s_detail_mode",
+        [(m, f"/mode-{m}") for m in spec_modes if m != "detailed"],
+        "",
+    )
+    out += _map(
+        "$arg_hide_recent_previous",
+        "ll2s_hide_recent_previous",
+        [
+            ("", ""),
+            ("~*^(true|1|yes|on)$", "/hide_recent_previous-true"),
+            ("~*^(false|0|no|off)$", ""),
+        ],
+        _MISSING,
+    )
+    out += _map(
+        '"$arg_format:$http_accept"',
+        "ll2s_file",
+        [
+            ("~^json:", "index.json"),
+            ("~^api:", "index.html"),
+            ("~^:.*application/json", "index.json"),
+            ("~^:.*text/html", "index.html"),
+        ],
+        "index.json",
+    )
     return out
 
 
@@ -224,7 +283,16 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     http += _fixed_maps(modes)
     http += _ordering_map()
     http += _type_map(rules.values.get("type__ids", set()))
-    known = {"limit", "offset", "mode", "ordering", "hide_recent_previous", "format", "type__ids", "type"}
+    known = {
+        "limit",
+        "offset",
+        "mode",
+        "ordering",
+        "hide_recent_previous",
+        "format",
+        "type__ids",
+        "type",
+    }
     params = sorted((set(FILTERS["2.2.0"]) | set(FILTERS["2.3.0"]) | {"search"}) - known)
     for name in params:
         http += _param_map(name, rules.values.get(name, set()))

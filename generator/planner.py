@@ -11,9 +11,9 @@ Families (per version, all on the `all` subset unless named):
 
 Each facet value is crossed with modes, orderings and page sizes. Variants come out in tiers:
 default ordering and page size first, then the maximum page size, then the other orderings;
-within a tier the newest API version first, then family by family, and within a family the values with most events first (what
-people ask for most, and what a static host most needs precomputed). A variant is kept when
-its exact cost (every page's bytes and its manifest entries, computed before writing) fits
+within a tier the newest API version first, then family by family, and within a family the
+values with most events first (what people ask for most). A variant is kept when its exact
+cost (every page's bytes and its manifest entries, computed before writing) fits
 what is left of the budget; otherwise it is dropped and the next one is tried. Everything is
 a generator: the planner holds one variant's ids at a time, plus a bounded selection cache.
 """
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
+from typing import TypeVar
 
 from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
 from generator.engine import select
@@ -110,20 +111,23 @@ class Planner:
         return fits
 
 
-def _by_popularity(counts: Counter[object]) -> list[object]:
-    return sorted(counts, key=lambda value: (-counts[value], str(value)))
+K = TypeVar("K", int, tuple[int, int])
+
+
+def _by_popularity(counts: "Counter[K]") -> list[K]:
+    return sorted(counts, key=lambda value: (-counts[value], value))
 
 
 def facet_values(facets: list[Facets]) -> dict[str, list[list[tuple[str, str]]]]:
     """Filter parameters of every single-facet (and type-pair) variant, most events first."""
-    types: Counter[object] = Counter(f.type_id for f in facets)
-    agencies: Counter[object] = Counter(a for f in facets for a in f.agency_ids)
-    programs: Counter[object] = Counter(p for f in facets for p in f.program_ids)
-    years: Counter[object] = Counter(f.date.year for f in facets if f.date)
-    months: Counter[object] = Counter((f.date.year, f.date.month) for f in facets if f.date)
-    pairs: Counter[object] = Counter()
+    types = Counter(f.type_id for f in facets)
+    agencies = Counter(a for f in facets for a in f.agency_ids)
+    programs = Counter(p for f in facets for p in f.program_ids)
+    years = Counter(f.date.year for f in facets if f.date)
+    months = Counter((f.date.year, f.date.month) for f in facets if f.date)
+    pairs: Counter[tuple[int, int]] = Counter()
     # Pairs grow quadratically: only those of the most common types, which clients combine.
-    common = sorted(_by_popularity(types)[:PAIR_TYPES], key=str)
+    common = sorted(_by_popularity(types)[:PAIR_TYPES])
     for a, b in combinations(common, 2):
         pairs[(a, b)] = types[a] + types[b]  # type ids are disjoint: the union's size
     return {
@@ -131,8 +135,8 @@ def facet_values(facets: list[Facets]) -> dict[str, list[list[tuple[str, str]]]]
         "agency": [[("agency__ids", str(a))] for a in _by_popularity(agencies)],
         "program": [[("program", str(p))] for p in _by_popularity(programs)],
         "year": [[("year", str(y))] for y in _by_popularity(years)],
-        "month": [[("year", str(y)), ("month", str(m))] for y, m in _by_popularity(months)],  # type: ignore[misc]
-        "type-pair": [[("type__ids", f"{a},{b}")] for a, b in _by_popularity(pairs)],  # type: ignore[misc]
+        "month": [[("year", str(y)), ("month", str(m))] for y, m in _by_popularity(months)],
+        "type-pair": [[("type__ids", f"{a},{b}")] for a, b in _by_popularity(pairs)],
     }
 
 
@@ -146,7 +150,9 @@ Tier = tuple[str | None, int]  # (ordering, or None for the default; page size)
 def tiers() -> list[Tier]:
     """Default ordering at the default, then the maximum page size; then the other orderings."""
     out: list[Tier] = [(None, DEFAULT_LIMIT), (None, MAX_LIMIT)]
-    return out + [(ordering, limit) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]
+    return out + [
+        (ordering, limit) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()
+    ]
 
 
 def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
@@ -171,7 +177,9 @@ def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
                     continue  # the core lists have the default order
                 candidates = [normalise(spec.version, s, None, base) for s in SUBSETS]
             else:
-                candidates = [normalise(spec.version, "all", None, base + v) for v in values[family]]
+                candidates = [
+                    normalise(spec.version, "all", None, base + v) for v in values[family]
+                ]
             for query in candidates:
                 # An ordering that is a subset's default is the core list itself. No other
                 # two candidates normalise alike, so nothing needs remembering here.
@@ -182,7 +190,9 @@ def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
 
 def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     """Every variant of every version: tier by tier, the newest version first in each tier."""
-    newest_first = sorted(vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True)
+    newest_first = sorted(
+        vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
+    )
     for tier in tiers():
         for vindex in newest_first:
             yield from variants(vindex, tier)
@@ -211,7 +221,8 @@ class Selections:
 def report_lines(planner: Planner) -> list[str]:
     """The planner's report: per family, what was precomputed and what was dropped."""
     lines = [
-        f"variants (budget {planner.budget.max_files:,} files, {planner.budget.max_bytes:,} bytes):",
+        f"variants (budget {planner.budget.max_files:,} files, "
+        f"{planner.budget.max_bytes:,} bytes):",
         f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
         f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
     ]

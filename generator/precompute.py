@@ -8,6 +8,7 @@ from datetime import datetime
 from importlib import resources
 
 from generator.compact import CLIENT_PATH, write_compact
+from generator.errors import QueryError
 from generator.hostrules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
@@ -19,7 +20,6 @@ from generator.hostrules import (
 from generator.manifest import ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
-from generator.errors import QueryError
 from generator.planner import Planner, Selections, Variant, plan
 from generator.query import Query, parse_request
 from generator.records import RecordSource
@@ -70,7 +70,9 @@ def write_variants(
         ids = selections[version].ids(variant.first)
         files, size = list_cost(variant.first, ids, vindex, settings)
         if planner.admit(f"{version} {variant.family}", files, size):
-            write_list(variant.first, ids, records, out, settings, tally, "variants", manifest=manifest)
+            write_list(
+                variant.first, ids, records, out, settings, tally, "variants", manifest=manifest
+            )
             rules.add(variant.first)
 
 
@@ -80,7 +82,9 @@ def requested_lists(settings: BuildSettings) -> list[Query]:
     for url in settings.precompute:
         query = parse_request(url, settings.base_path)
         if query.is_detail:
-            raise QueryError(f"--precompute {url}: every event is precomputed already; give a list URL")
+            raise QueryError(
+                f"--precompute {url}: every event is precomputed already; give a list URL"
+            )
         first = query.with_params(offset=None)
         if first not in out:
             out.append(first)
@@ -90,6 +94,10 @@ def requested_lists(settings: BuildSettings) -> list[Query]:
 def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner) -> None:
     """Netlify `_redirects` and the nginx include files."""
     http, server = nginx_include(rules)
-    for path, body in ((REDIRECTS_PATH, netlify_redirects(rules)), (NGINX_HTTP_PATH, http), (NGINX_SERVER_PATH, server)):
+    for path, body in (
+        (REDIRECTS_PATH, netlify_redirects(rules)),
+        (NGINX_HTTP_PATH, http),
+        (NGINX_SERVER_PATH, server),
+    ):
         out.write(path, body)
         planner.spend(1, len(body))

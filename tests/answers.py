@@ -40,12 +40,19 @@ class Reference:
         ids = self.ids(query)
         end = query.offset + query.limit
         next_q = query.with_params(offset=end) if end < len(ids) else None
-        prev_q = query.with_params(offset=max(query.offset - query.limit, 0)) if query.offset > 0 else None
+        prev_q = (
+            query.with_params(offset=max(query.offset - query.limit, 0))
+            if query.offset > 0
+            else None
+        )
 
         def link(q: Query | None) -> str:
             return "null" if q is None else json.dumps(f"{base_url}/{query_path(q)}")
 
         records = self.lines[(query.version, query.mode)]
         results = b",".join(records[i] for i in page(ids, query))
-        return (f'{{"count":{len(ids)},"next":{link(next_q)},"previous":{link(prev_q)},"results":['.encode()
-                + results + b"]}")
+        return (
+            f'{{"count":{len(ids)},"next":{link(next_q)},"previous":{link(prev_q)},"results":['.encode()
+            + results
+            + b"]}"
+        )

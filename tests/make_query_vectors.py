@@ -70,8 +70,22 @@ def _presentation(rng: random.Random, version: str) -> list[tuple[str, str]]:
     if rng.random() < 0.5:
         out.append(("offset", rng.choice(["0", "10", "20", "100", "7", "-3"])))
     if rng.random() < 0.5:
-        out.append(("ordering", rng.choice(["date", "-date", "last_updated", "-last_updated", "name",
-                                            "-last_updated,date", "date,-date"])))
+        out.append(
+            (
+                "ordering",
+                rng.choice(
+                    [
+                        "date",
+                        "-date",
+                        "last_updated",
+                        "-last_updated",
+                        "name",
+                        "-last_updated,date",
+                        "date,-date",
+                    ]
+                ),
+            )
+        )
     if version == "2.3.0" and rng.random() < 0.7:
         out.append(("mode", rng.choice(["list", "normal", "detailed", "list", "bogus"])))
     return out
@@ -140,7 +154,9 @@ def vector(url: str) -> dict[str, str]:
 
 def main() -> None:
     table = [vector(u) for u in urls(random.Random(2025))]
-    OUT.write_text(json.dumps({"about": __doc__.splitlines()[0], "vectors": table}, indent=1) + "\n")
+    OUT.write_text(
+        json.dumps({"about": __doc__.splitlines()[0], "vectors": table}, indent=1) + "\n"
+    )
     print(f"{OUT}: {len(table)} vectors")
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from generator.query import parse_request, query_path
+from generator.query import parse_request
 from tests.answers import Reference
 from tests.conftest import ROOT, VARIANT_BASE_URL
 
@@ -35,7 +35,10 @@ def nginx(variant_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         pytest.skip("nginx is not installed here (.ci/run installs it with apt-get install nginx)")
     run = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    temp = "\n".join(f"    {k}_temp_path {run}/tmp;" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {k}_temp_path {run}/tmp;"
+        for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (run / "tmp").mkdir()
     (run / "nginx.conf").write_text(f"""
 daemon off;
@@ -57,8 +60,11 @@ http {{
 """)
     log = run / "console.log"
     with log.open("wb") as console:
-        process = subprocess.Popen([NGINX, "-c", str(run / "nginx.conf"), "-p", str(run)],
-                                   stdout=console, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [NGINX, "-c", str(run / "nginx.conf"), "-p", str(run)],
+            stdout=console,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -80,15 +86,22 @@ def reference(variant_content: Path) -> Reference:
     return Reference.load(variant_content)
 
 
-def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(nginx: str, reference: Reference) -> None:
+def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
+    nginx: str, reference: Reference
+) -> None:
     url = "/2.3.0/events/?type__ids=2,8&mode=list"
     response = httpx.get(nginx + url)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.content == reference.envelope(parse_request(url), VARIANT_BASE_URL)
-    for spelling in ("/2.3.0/events/?mode=list&type__ids=8%2C2&limit=10&offset=0&format=json",
-                     "/2.3.0/events?type__ids=8,2&mode=list&foo=bar"):
-        assert httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content == response.content
+    for spelling in (
+        "/2.3.0/events/?mode=list&type__ids=8%2C2&limit=10&offset=0&format=json",
+        "/2.3.0/events?type__ids=8,2&mode=list&foo=bar",
+    ):
+        assert (
+            httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content
+            == response.content
+        )
 
 
 def test_nginx_serves_the_precomputed_queries_of_the_table_and_never_a_wrong_answer(
@@ -102,8 +115,11 @@ def test_nginx_serves_the_precomputed_queries_of_the_table_and_never_a_wrong_ans
             query = parse_request(vector["url"])
             response = client.get(vector["url"])
             if response.status_code == 200:
-                expected = ((variant_site / vector["path"]).read_bytes() if query.is_detail
-                            else reference.envelope(query, VARIANT_BASE_URL))
+                expected = (
+                    (variant_site / vector["path"]).read_bytes()
+                    if query.is_detail
+                    else reference.envelope(query, VARIANT_BASE_URL)
+                )
                 assert response.content == expected, vector["url"]
                 served += 1
             else:
@@ -125,14 +141,16 @@ def netlify_route(rules: list[tuple[str, list[tuple[str, str]], str]], url: str)
     for source, params, target in rules:
         if ":" not in source and source != path or sorted(request) != sorted(k for k, _ in params):
             continue
-        pattern = "^" + re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(source).replace("\\:", ":")) + "$"
+        pattern = (
+            "^" + re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(source).replace("\\:", ":")) + "$"
+        )
         match = re.match(pattern, path)
         if not match:
             continue
         bound = dict(match.groupdict())
         if all(v.startswith(":") or request[k] == v for k, v in params):
             bound.update({v[1:]: request[k] for k, v in params if v.startswith(":")})
-            return re.sub(r":(\w+)", lambda m: bound[m.group(1)], target)
+            return re.sub(r":(\w+)", lambda m, b=bound: b[m.group(1)], target)
     return None
 
 
@@ -158,7 +176,14 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Pa
     for entry in lists:
         assert netlify_route(rules, entry["query"]) == "/" + entry["path"], entry["query"]
     # LL2's own spellings of the defaults land on the same files.
-    assert netlify_route(rules, "/2.3.0/events/?mode=normal&limit=10&offset=0") == "/2.3.0/events/index.json"
+    assert (
+        netlify_route(rules, "/2.3.0/events/?mode=normal&limit=10&offset=0")
+        == "/2.3.0/events/index.json"
+    )
     assert netlify_route(rules, "/2.3.0/events/?type__ids=2,8&mode=list&offset=0") == (
-        "/2.3.0/events/mode-list/type__ids-2.8/index.json")
-    assert netlify_route(rules, "/2.3.0/events/1304/?mode=list") == "/2.3.0/events/1304/mode-list/index.json"
+        "/2.3.0/events/mode-list/type__ids-2.8/index.json"
+    )
+    assert (
+        netlify_route(rules, "/2.3.0/events/1304/?mode=list")
+        == "/2.3.0/events/1304/mode-list/index.json"
+    )

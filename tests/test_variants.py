@@ -32,7 +32,9 @@ def test_the_query_table_maps_every_url_to_its_path_or_error() -> None:
             assert query_path(parse_request(vector["url"])) == vector["path"], vector["url"]
 
 
-def test_every_precomputed_answer_in_the_table_equals_the_engine(variant_site: Path, reference: Reference) -> None:
+def test_every_precomputed_answer_in_the_table_equals_the_engine(
+    variant_site: Path, reference: Reference
+) -> None:
     checked = 0
     for vector in VECTORS:
         if "path" not in vector or not (variant_site / vector["path"]).is_file():
@@ -46,7 +48,9 @@ def test_every_precomputed_answer_in_the_table_equals_the_engine(variant_site: P
     assert checked >= 200, f"only {checked} of the table's queries were precomputed"
 
 
-def test_every_page_of_a_family_variant_equals_the_engine(variant_site: Path, reference: Reference) -> None:
+def test_every_page_of_a_family_variant_equals_the_engine(
+    variant_site: Path, reference: Reference
+) -> None:
     for url in (
         "/2.3.0/events/?type__ids=1&mode=detailed&ordering=-last_updated&offset=10",
         "/2.3.0/events/?agency__ids=44&limit=100&mode=list",
@@ -71,7 +75,9 @@ def test_the_manifest_lists_every_file_with_its_size_and_sha256(variant_site: Pa
         assert query_path(parse_request(entry["query"])) == path
 
 
-def build_with_budget(build_runner, content: Path, dist: Path, *budget: str) -> tuple[int, str, str]:
+def build_with_budget(
+    build_runner, content: Path, dist: Path, *budget: str
+) -> tuple[int, str, str]:
     return build_runner("--content", str(content), "--dist", str(dist), *budget)
 
 
@@ -80,14 +86,21 @@ def dist_size(dist: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def test_a_tight_budget_drops_variants_and_reports_them_per_family(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+def test_a_tight_budget_drops_variants_and_reports_them_per_family(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
     dist = tmp_path / "dist"
-    code, out, err = build_with_budget(build_runner, corpus_content, dist, "--max-bytes", "40M", "--max-files", "3000")
+    code, out, err = build_with_budget(
+        build_runner, corpus_content, dist, "--max-bytes", "40M", "--max-files", "3000"
+    )
     assert code == 0, err
     files, size = dist_size(dist)
     assert files <= 3000 and size <= 40_000_000
-    rows = {line.split()[0] + " " + line.split()[1]: line.split()[2:] for line in out.splitlines()
-            if line.startswith("  2.")}
+    rows = {
+        line.split()[0] + " " + line.split()[1]: line.split()[2:]
+        for line in out.splitlines()
+        if line.startswith("  2.")
+    }
     assert rows["2.3.0 type"][0] != "0"  # kept lists: the first families fit
     dropped = [int(r[3].replace(",", "")) for r in rows.values()]
     assert sum(dropped) > 0  # dropped lists are reported
@@ -95,14 +108,20 @@ def test_a_tight_budget_drops_variants_and_reports_them_per_family(corpus_conten
     assert all((dist / e["path"]).is_file() for e in manifest["entries"])
 
 
-def test_a_budget_the_core_site_cannot_fit_fails_and_leaves_dist_alone(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+def test_a_budget_the_core_site_cannot_fit_fails_and_leaves_dist_alone(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
     dist = tmp_path / "dist"
     assert build_with_budget(build_runner, corpus_content, dist, "--max-bytes", "40M")[0] == 0
     before = tree_digest(dist)
     code, out, err = build_with_budget(build_runner, corpus_content, dist, "--max-files", "100")
     assert code == 1 and out == ""
-    assert err.startswith("Error: the core site (every event, the core lists, the client data) needs ")
-    assert "over the budget of 100 files and 900,000,000 bytes; raise --max-files/--max-bytes" in err
+    assert err.startswith(
+        "Error: the core site (every event, the core lists, the client data) needs "
+    )
+    assert (
+        "over the budget of 100 files and 900,000,000 bytes; raise --max-files/--max-bytes" in err
+    )
     assert tree_digest(dist) == before
 
 
