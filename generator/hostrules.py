@@ -319,4 +319,12 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
             f'    try_files "{base}/${{ll2s_event}}{detail_mode}/${{ll2s_file}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" =404;',
             "}",
         ]
+    # The mirror's own paths (next/previous links, the JS client) as plain files, typed.
+    versions = "|".join(v.replace(".", "\\.") for v in VERSIONS)
+    server += [
+        f'location ~ "^/({versions})/" {{',
+        "    types { application/json json; text/html html; }",
+        "    try_files $uri $uri/index.json =404;",
+        "}",
+    ]
     return ("\n".join(http) + "\n").encode(), ("\n".join(server) + "\n").encode()

@@ -102,6 +102,13 @@ def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
             httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content
             == response.content
         )
+    # No HTML page was built here: a browser gets the JSON too; next links are served typed.
+    assert httpx.get(nginx + url, headers={"Accept": "text/html"}).content == response.content
+    first = httpx.get(nginx + "/2.3.0/events/?mode=list&ordering=-last_updated").content
+    next_url = json.loads(first)["next"].replace(VARIANT_BASE_URL, nginx)
+    following = httpx.get(next_url)
+    assert following.headers["content-type"] == "application/json"
+    assert following.content == reference.envelope(parse_request(next_url), VARIANT_BASE_URL)
 
 
 def test_nginx_serves_the_precomputed_queries_of_the_table_and_never_a_wrong_answer(
