@@ -100,7 +100,7 @@ def _url(version: str, subset: str, pairs: list[tuple[str, str]]) -> str:
 
 def urls(rng: random.Random) -> list[str]:
     out = []
-    for n in range(450):
+    for n in range(560):
         version = rng.choice(["2.2.0", "2.3.0", "2.3.0"])
         kind = (0, 1, 2, 3, 4, 0, 0, 1, 4)[n % 9]
         subset = "all"
