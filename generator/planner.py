@@ -9,7 +9,8 @@ Families (per version, all on the `all` subset unless named):
     month       one year and month      (year=Y&month=M)
     type-pair   two of the 8 most common event types (type__ids=A,B)
 
-Each facet value is crossed with modes, orderings and page sizes. Variants come out in tiers:
+Each facet value is crossed with modes, orderings and page sizes. Variants come out in two
+rounds, single facets then type pairs, and each round in tiers:
 default ordering and page size first, then the maximum page size, then the other orderings;
 within a tier the newest API version first, then family by family, and within a family the
 values with most events first (what people ask for most). A variant is kept when its exact
@@ -37,6 +38,8 @@ from generator.validate import VersionIndex
 RESERVE_BYTES = 2_000_000
 RESERVE_FILES = 8
 FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pair")
+#: Families planned in rounds: every single facet in every tier before any combination.
+ROUNDS = (FAMILIES[:-1], FAMILIES[-1:])
 PAIR_TYPES = 8  # type-pair variants combine the 8 most common event types (28 pairs)
 _CACHE_SIZE = 256  # selections kept for reuse across modes and page sizes
 
@@ -155,7 +158,9 @@ def tiers() -> list[Tier]:
     ]
 
 
-def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
+def variants(
+    vindex: VersionIndex, tier: Tier, families: tuple[str, ...] = FAMILIES
+) -> Iterator[Variant]:
     """The variants of one version in one tier, in priority order (see module doc)."""
     spec = vindex.spec
     ordering, limit = tier
@@ -166,7 +171,7 @@ def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
         for family, params in facet_values(facets).items()
         if all(name in FILTERS[spec.version] for p in params[:1] for name, _ in p)
     }
-    for family in FAMILIES:
+    for family in families:
         if family != "orderings" and family not in values:
             continue
         for mode in spec.modes:
@@ -189,13 +194,14 @@ def variants(vindex: VersionIndex, tier: Tier) -> Iterator[Variant]:
 
 
 def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
-    """Every variant of every version: tier by tier, the newest version first in each tier."""
+    """Every variant of every version: round by round, tier by tier, the newest version first."""
     newest_first = sorted(
         vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
     )
-    for tier in tiers():
-        for vindex in newest_first:
-            yield from variants(vindex, tier)
+    for families in ROUNDS:
+        for tier in tiers():
+            for vindex in newest_first:
+                yield from variants(vindex, tier, families)
 
 
 class Selections:
