@@ -16,10 +16,11 @@ what was precomputed:
   `?format=json`, and the HTML page (when built) to browsers and `?format=api`.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import permutations, product
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from generator.api import DEFAULT_LIMIT, SUBSETS, VERSIONS
 from generator.query import (
@@ -37,6 +38,7 @@ NGINX_HTTP_PATH = "nginx/ll2-static-http.conf"
 NGINX_SERVER_PATH = "nginx/ll2-static-server.conf"
 _INT_VALUE = "0|-?[1-9][0-9]*"
 _MISSING = "/~not-precomputed"
+_OWN_MAPS = {"limit", "offset", "mode", "ordering", "hide_recent_previous"}
 _LIST_PARAMS = {"type__ids", "agency__ids", "program", "id", "year", "month", "day"}
 
 
@@ -64,7 +66,10 @@ class RuleSet:
         by_shape = self.shapes.setdefault((first.version, first.subset), {})
         by_shape.setdefault(names, set()).add(explicit)
         for name, value in params:
-            if not _placeholder_safe(value) and name != "ordering":
+            # nginx needs every value its maps cannot derive: all but single whole numbers
+            # of list filters and the parameters with maps of their own.
+            single_int = name in _LIST_PARAMS and re.fullmatch(_INT_VALUE, value)
+            if not single_int and name not in _OWN_MAPS:
                 self.values.setdefault(name, set()).add(value)
 
 
@@ -134,14 +139,28 @@ def _q(text: str) -> str:
 
 
 def _spellings(name: str, value: str) -> set[str]:
-    """Raw query-string spellings of a canonical value that nginx should recognise."""
+    """Raw query-string spellings of a canonical value that nginx should recognise, as map
+    keys: `$arg_` values are not decoded, and a key that starts with `~` or is a word of the
+    map block (`default`, ...) must be escaped to be read literally."""
     items = value.split(",")
     orders = permutations(items) if name in _LIST_PARAMS and len(items) <= 3 else [items]
     out = set()
     for order in orders:
-        for comma in (",", "%2C"):  # nginx map keys ignore case
-            out.add(comma.join(order))
+        text = ",".join(order)
+        for spelling in (text, quote(text, safe=",:"), quote_plus(text, safe=",:")):
+            for comma in (",", "%2C"):  # nginx map keys ignore case
+                out.add(_literal(spelling.replace(",", comma)))
     return out
+
+
+def _literal(key: str) -> str:
+    """A map key that nginx reads as this text, never as a regex or a keyword. Long keys
+    become anchored regexes: they would not fit nginx's default map hash bucket."""
+    if len(key.encode()) > 40:
+        return "~^" + re.escape(key) + "$"
+    if key.startswith("~") or key.lower() in ("default", "hostnames", "include", "volatile"):
+        return "\\" + key
+    return key
 
 
 def _map(source: str, target: str, entries: list[tuple[str, str]], default: str) -> list[str]:

@@ -67,7 +67,12 @@ def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int,
 
 VARIANT_BASE_URL = "https://mirror.test"
 #: Lists the planner has no family for, precomputed on request (the issue's nginx example).
-VARIANT_REQUESTS = ("/2.3.0/events/?type__ids=2,8&mode=list", "/2.3.0/events/?search=crew")
+VARIANT_REQUESTS = (
+    "/2.3.0/events/?type__ids=2,8&mode=list",
+    "/2.3.0/events/?search=crew",
+    # Hostile text must stay data in every emitted file (paths, nginx maps, _redirects).
+    "/2.3.0/events/?search=<script>alert(1)</script> $host default ~x {;} \\",
+)
 
 
 def _with_ties_and_nulls(line: bytes, position: int, previous: dict[str, object]) -> bytes:

@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import pytest
@@ -155,7 +155,7 @@ def netlify_route(rules: list[tuple[str, list[tuple[str, str]], str]], url: str)
         if not match:
             continue
         bound = dict(match.groupdict())
-        if all(v.startswith(":") or request[k] == v for k, v in params):
+        if all(v.startswith(":") or request[k] == unquote(v) for k, v in params):
             bound.update({v[1:]: request[k] for k, v in params if v.startswith(":")})
             return re.sub(r":(\w+)", lambda m, b=bound: b[m.group(1)], target)
     return None
@@ -194,3 +194,18 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Pa
         netlify_route(rules, "/2.3.0/events/1304/?mode=list")
         == "/2.3.0/events/1304/mode-list/index.json"
     )
+
+
+def test_nginx_serves_every_precomputed_list_at_its_canonical_url(
+    nginx: str, variant_site: Path
+) -> None:
+    import orjson
+
+    entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
+    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    assert any("%3Cscript%3E" in e["query"] for e in lists)  # the hostile search is among them
+    with httpx.Client(base_url=nginx) as client:
+        for entry in lists[::3] + [e for e in lists if "search" in e["query"]]:
+            response = client.get(entry["query"])
+            assert response.status_code == 200, entry["query"]
+            assert response.content == (variant_site / entry["path"]).read_bytes(), entry["query"]
