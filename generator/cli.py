@@ -15,8 +15,9 @@ from pathlib import Path
 from generator.errors import LL2StaticError, QueryError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
+from generator.planner import report_lines
 from generator.query import parse_request, query_path
-from generator.settings import BuildSettings
+from generator.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
 from generator.snapshot import parse_utc
 
 
@@ -25,6 +26,21 @@ def _utc(text: str) -> object:
         return parse_utc(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time with zone, e.g. 2025-12-04T17:06:15Z ({exc})") from None
+
+
+_UNITS = {"": 1, "K": 1000, "M": 1000**2, "G": 1000**3}
+
+
+def _size(text: str) -> int:
+    unit = text[-1:].upper() if text[-1:].upper() in ("K", "M", "G") else ""
+    number = text[: len(text) - len(unit)]
+    try:
+        value = int(float(number) * _UNITS[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 900000000, 900M or 1G") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the budget must be positive")
+    return value
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +67,15 @@ def make_parser() -> argparse.ArgumentParser:
                         help="fail on warnings such as schema drift (unknown fields)")
     parser.add_argument("--clean", action="store_true",
                         help="ignore the build cache (.dist.cache/): validate and write every file")
+    parser.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                        help="byte budget for dist/ (900M, 1G, ...); list variants that would "
+                             "exceed it are dropped (default: 900M, under GitHub Pages' 1 GB)")
+    parser.add_argument("--max-files", type=_size, default=DEFAULT_MAX_FILES, metavar="N",
+                        help="file budget for dist/ (default: 20000, Cloudflare Pages' free-plan "
+                             "limit, the tightest of the hosts served)")
+    parser.add_argument("--precompute", action="append", default=[], metavar="URL",
+                        help="an LL2 list URL to precompute (every page) before the planned "
+                             "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
@@ -78,6 +103,9 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
           f"{total_files} files ({report.reused} unchanged), {total_bytes:,} bytes")
     for family in sorted(report.tally.files):
         print(f"  {family:<10} {report.tally.files[family]:>7} files {report.tally.bytes[family]:>14,} bytes")
+    if report.planner is not None:
+        for line in report_lines(report.planner):
+            print(line)
 
 
 def _resolve(args: argparse.Namespace) -> int:
@@ -102,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_fetch_command(args, os.environ)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
-                                 clean=args.clean)
+                                 clean=args.clean,
+                                 max_bytes=args.max_bytes, max_files=args.max_files,
+                                 precompute=tuple(args.precompute))
         _print_report(build(settings), settings)
         return 0
     except QueryError as exc:

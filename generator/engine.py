@@ -37,6 +37,7 @@ def _bound(attr: str, op: str, value: str) -> Predicate:
         "gte": lambda d: d >= limit,
         "lt": lambda d: d < limit,
         "lte": lambda d: d <= limit,
+        "eq": lambda d: d == limit,
     }
     test = compare[op]
 
@@ -74,6 +75,8 @@ def _predicate(name: str, value: str) -> Predicate:
     if name == "search":
         terms = value.split()
         return lambda f: all(t in f.name.lower() for t in terms)
+    if name == "last_updated":
+        return _bound("last_updated", "eq", value)
     field, _, op = name.rpartition("__")
     if field in ("date", "last_updated") and op in ("gt", "gte", "lt", "lte"):
         return _bound(field, op, value)

@@ -14,6 +14,7 @@ import orjson
 from generator.api import PAGE_SIZES, SUBSETS
 from generator.engine import select
 from generator.fingerprint import digest
+from generator.manifest import ManifestWriter, entry_cost
 from generator.output import StagedOutput
 from generator.query import Query, normalise, query_path
 from generator.records import RecordSource
@@ -88,22 +89,25 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
 
 
 def emit(
-    out: StagedOutput, query: Query, body: bytes | Callable[[], bytes], tally: Tally, family: str, key: bytes | None = None
+    out: StagedOutput,
+    query: Query,
+    body: Callable[[], bytes],
+    tally: Tally,
+    family: str,
+    key: bytes,
+    *,
+    manifest: ManifestWriter | None = None,
 ) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 
-    `body` may be a function producing the bytes, with `key` the digest of all it depends on:
-    then an unchanged answer is reused from the previous build (incremental builds).
+    `body` produces the bytes and `key` is the digest of all they depend on: an answer whose
+    key is unchanged since the previous build is not produced again (incremental builds).
     Later stages that need each answer (browsable HTML pages, manifest) hook in here.
     """
-    relpath = query_path(query)
-    if key is None:
-        data = body() if callable(body) else body
-        out.write(relpath, data)
-        size = len(data)
-    else:
-        size = out.write_keyed(relpath, key, body if callable(body) else (lambda: body))
+    size, sha256 = out.write_keyed(query_path(query), key, body, hashed=manifest is not None)
     tally.add(family, size)
+    if manifest is not None:
+        manifest.add(query, size, sha256)
 
 
 def write_list(
@@ -114,6 +118,8 @@ def write_list(
     settings: BuildSettings,
     tally: Tally,
     family: str = "lists",
+    *,
+    manifest: ManifestWriter | None = None,
 ) -> None:
     """Write every page of one list."""
     def url(q: Query | None) -> str | None:
@@ -129,34 +135,60 @@ def write_list(
         def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
             return envelope(page.count, next_url, previous_url, records.many(first.version, first.mode, page.ids))
 
-        emit(out, page.query, body, tally, family, key)
+        emit(out, page.query, body, tally, family, key, manifest=manifest)
 
 
-def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally) -> None:
+def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
+    """Files and bytes (pages plus manifest entries) that write_list would spend, exactly."""
+    spans = vindex.files[first.mode].spans
+    files = size = 0
+    for page in paginate(first, ids):
+        next_url = None if page.next is None else settings.url(query_path(page.next))
+        previous_url = None if page.previous is None else settings.url(query_path(page.previous))
+        body = len(envelope(page.count, next_url, previous_url, []))
+        body += sum(spans[i].length for i in page.ids) + max(len(page.ids) - 1, 0)
+        files += 1
+        size += body + entry_cost(page.query, body)
+    return files, size
+
+
+def write_details(
+    vindex: VersionIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    tally: Tally,
+    *,
+    manifest: ManifestWriter | None = None,
+) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
     spec = vindex.spec
     for mode, findex in vindex.files.items():
         for event_id in findex.spans:
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            span = findex.spans[event_id]
 
             def body(mode: str | None = mode, event_id: int = event_id) -> bytes:
                 return records.get(spec.version, mode, event_id)
 
-            emit(out, query, body, tally, "details", span.digest)
+            emit(out, query, body, tally, "details", findex.spans[event_id].digest, manifest=manifest)
 
 
 def write_json_mirror(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime
+    index: SnapshotIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    now: datetime,
+    *,
+    manifest: ManifestWriter | None = None,
 ) -> Tally:
     """Details and the core lists of every version."""
     tally = Tally()
     for vindex in index.versions.values():
-        write_details(vindex, records, out, tally)
+        write_details(vindex, records, out, tally, manifest=manifest)
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for first in core_list_queries(vindex):
             key = (first.subset, first.filters, first.ordering)
             if key not in selections:
                 selections[key] = select(vindex.facets.values(), first, now)
-            write_list(first, selections[key], records, out, settings, tally)
+            write_list(first, selections[key], records, out, settings, tally, manifest=manifest)
     return tally

@@ -16,6 +16,7 @@ produces the bytes; when the previous build wrote that path with the same key, t
 never produced and the file in dist/ is not touched (same bytes, same timestamps).
 """
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from generator.errors import LL2StaticError
 
 JOURNAL = ".apply-journal.json"
 
-#: What the build cache keeps of each output: relpath -> [key hex or None, size in bytes].
+#: What the build cache keeps of each output: relpath -> [key hex or None, size, sha256 or None].
 Outputs = dict[str, list[str | int | None]]
 
 
@@ -95,7 +96,8 @@ class StagedOutput:
         self.outputs: Outputs = {}
         self._made: set[Path] = set()
         self._staged: list[str] = []
-        self.bytes_written = 0
+        self.bytes_written = 0  # bytes this build actually wrote (a patch writes few)
+        self.site_bytes = 0  # bytes of every output, written or kept: the site's size
         self.reused = 0
 
     def __enter__(self) -> "StagedOutput":
@@ -171,6 +173,7 @@ class StagedOutput:
         """Write one file (in a patch build, only if its bytes differ from dist/'s)."""
         self._claim(relpath, None)
         self.outputs[relpath][1] = len(data)
+        self.site_bytes += len(data)
         if self._unchanged(relpath, data):
             self.reused += 1
             return
@@ -178,22 +181,37 @@ class StagedOutput:
             handle.write(data)
         self.bytes_written += len(data)
 
-    def write_keyed(self, relpath: str, key: bytes, produce: Callable[[], bytes]) -> int:
-        """Write `produce()` unless the previous build wrote this path with this key; return size."""
+    def write_keyed(
+        self, relpath: str, key: bytes, produce: Callable[[], bytes], *, hashed: bool = False
+    ) -> tuple[int, str]:
+        """Write `produce()` unless the previous build wrote this path with this key.
+
+        Returns the size and (with `hashed`) the sha256 of the file's bytes, remembered with
+        the key so that a reused file need not be read to know them.
+        """
         hex_key = key.hex()
         before = self.previous.get(relpath)
-        if self.patch and before is not None and before[0] == hex_key and os.path.isfile(f"{self.final}/{relpath}"):
+        if (
+            self.patch
+            and before is not None
+            and before[0] == hex_key
+            and (not hashed or (len(before) > 2 and before[2]))
+            and os.path.isfile(f"{self.final}/{relpath}")
+        ):
             self._claim(relpath, hex_key)
-            self.outputs[relpath][1] = before[1]
+            self.outputs[relpath] = list(before)
+            self.site_bytes += int(before[1] or 0)
             self.reused += 1
-            return int(before[1] or 0)
+            return int(before[1] or 0), str(before[2]) if hashed else ""
         data = produce()
         self._claim(relpath, hex_key)
-        self.outputs[relpath][1] = len(data)
+        sha256 = hashlib.sha256(data).hexdigest() if hashed else ""
+        self.outputs[relpath] = [hex_key, len(data), sha256 or None]
+        self.site_bytes += len(data)
         with open(self._stage(relpath), "wb") as handle:
             handle.write(data)
         self.bytes_written += len(data)
-        return len(data)
+        return len(data), sha256
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[BinaryIO]:
@@ -213,6 +231,7 @@ class StagedOutput:
         yield target
         size = target.stat().st_size
         self.outputs[relpath][1] = size
+        self.site_bytes += size
         old = self.final / relpath
         if self.patch and relpath in self.previous and _same_file(old, target, size):
             target.unlink()

@@ -1,5 +1,6 @@
-"""The build, read as its stages: load -> up to date? -> validate -> write JSON -> open data
--> swap in.
+"""The build, read as its stages: load -> up to date? -> validate -> write JSON (every event,
+the core lists) -> client data -> open data -> plan and write list variants within the budget
+-> host rules -> swap in.
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
 that replaces dist/ only when complete. The build cache (cache.py) lets an unchanged input
@@ -19,6 +20,7 @@ from generator.snapshot import Snapshot, open_snapshot
 
 if TYPE_CHECKING:
     from generator.mirror import Tally
+    from generator.planner import Planner
     from generator.validate import Drift
 
 
@@ -28,6 +30,7 @@ class BuildReport:
     events: dict[str, int]  # version -> number of events
     drift: list["Drift"]
     tally: "Tally | None"  # None when up to date
+    planner: "Planner | None" = None
     up_to_date: bool = False  # nothing to do: dist/ already is this build's output
     reused: int = 0  # files left untouched in dist/ because their bytes did not change
 
@@ -55,19 +58,35 @@ def build(settings: BuildSettings) -> BuildReport:
     cache = BuildCache.load(settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean)
     inputs = inputs_digest(cache.salt, settings, snapshot)
     if cache.inputs == inputs:
-        return BuildReport(now, {}, [], None, up_to_date=True)
+        return BuildReport(now, {}, [], None, None, up_to_date=True)
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
+    from generator.hostrules import RuleSet
+    from generator.manifest import MANIFEST_PATH, ManifestWriter
     from generator.mirror import write_json_mirror
     from generator.opendata import write_open_data
     from generator.output import StagedOutput
+    from generator.planner import Budget, Planner
+    from generator.precompute import write_client_data, write_host_rules, write_variants
     from generator.records import RecordSource
     from generator.validate import validate_snapshot
 
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
+    planner = Planner(Budget(settings.max_bytes, settings.max_files))
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
-        tally = write_json_mirror(index, records, out, settings, now)
-        write_open_data(index, out, settings, tally, cache.memo)
+        with out.stream(MANIFEST_PATH) as handle:
+            manifest = ManifestWriter(handle, now)
+            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest)
+            write_open_data(index, out, settings, tally, cache.memo)
+            planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
+            write_client_data(index, records, out, now, planner)
+            planner.check("the core site (every event, the core lists, the dumps, the client data)")
+            rules = RuleSet()
+            write_variants(index, records, out, settings, now, planner, tally, manifest, rules)
+            write_host_rules(out, rules, planner)
+            manifest.close()
+        planner.files, planner.bytes = out.files_written, out.site_bytes
+        planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
-    return BuildReport(now, events, index.drift, tally, reused=out.reused)
+    return BuildReport(now, events, index.drift, tally, planner, reused=out.reused)

@@ -14,10 +14,11 @@ way LL2 (Django REST framework + django-filter) treats it:
 - parameters equal to their default are dropped.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from urllib.parse import parse_qsl, unquote, urlsplit
+from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
 from generator.errors import QueryError
@@ -84,54 +85,93 @@ PRESENTATION = frozenset({"limit", "offset", "mode", "ordering"})
 
 # -- value normalisers: raw string -> canonical string, "" to drop, QueryError for a 400 ----
 
+#: Python's int() on ASCII text (sign, surrounding blanks, `_` between digits): what DRF and
+#: django-filter accept, restricted to ASCII so that the JS client reads numbers the same way.
+_INT = re.compile(r"[ \t\n\r\f\v]*([+-]?[0-9]+(?:_[0-9]+)*)[ \t\n\r\f\v]*")
+#: ISO 8601 as Django's DateTimeField reads it: a date, optional time, optional zone. A '+'
+#: in a query string arrives as a space, so a space before the zone counts as '+'.
+_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?)?"
+    r"(Z|z|[+ -][0-9]{2}(?::?[0-9]{2})?)?"
+)
+
+
+def parse_int(raw: str) -> int | None:
+    """The whole number `raw` spells, as int() reads ASCII text; None if it spells none."""
+    match = _INT.fullmatch(raw)
+    return int(match.group(1).replace("_", "")) if match else None
+
+
 def _limit(raw: str) -> str:
-    try:
-        value = int(raw)
-    except ValueError:
-        return ""
-    if value <= 0:
+    value = parse_int(raw)
+    if value is None or value <= 0:
         return ""
     value = min(value, MAX_LIMIT)
     return "" if value == DEFAULT_LIMIT else str(value)
 
 
 def _offset(raw: str) -> str:
-    try:
-        value = int(raw)
-    except ValueError:
-        return ""
-    return str(value) if value > 0 else ""
+    value = parse_int(raw)
+    return str(value) if value is not None and value > 0 else ""
 
 
 def _int_list(raw: str) -> str:
-    items = [item.strip() for item in raw.split(",") if item.strip()]
-    try:
-        values = sorted({int(item) for item in items})
-    except ValueError:
-        raise QueryError(f"{raw!r} is not a comma-separated list of whole numbers") from None
-    return ",".join(str(v) for v in values)
+    values = set()
+    for item in raw.split(","):
+        if item.strip():
+            value = parse_int(item)
+            if value is None:
+                raise QueryError(f"{raw!r} is not a comma-separated list of whole numbers")
+            values.add(value)
+    return ",".join(str(v) for v in sorted(values))
 
 
 def _int(raw: str) -> str:
-    try:
-        return str(int(raw.strip()))
-    except ValueError:
-        raise QueryError(f"{raw!r} is not a whole number") from None
+    value = parse_int(raw)
+    if value is None:
+        raise QueryError(f"{raw!r} is not a whole number")
+    return str(value)
 
 
 def _str_list(raw: str) -> str:
     return ",".join(sorted({item.strip() for item in raw.split(",") if item.strip()}))
 
 
-def _datetime(raw: str) -> str:
-    text = raw.strip().replace(" ", "+")  # '+' in a query string arrives as a space
+def parse_datetime(raw: str) -> datetime | None:
+    """The UTC time `raw` spells (naive times are UTC, as LL2 reads them); None if invalid."""
+    match = _DATETIME.fullmatch(raw.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                         int(second or 0), int((fraction or "0").ljust(6, "0")), tzinfo=UTC)
     except ValueError:
-        raise QueryError(f"{raw!r} is not a date and time (ISO 8601)") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # LL2 reads naive times as UTC
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None
+    if zone and zone not in "Zz":
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        if offset >= timedelta(hours=24):
+            return None
+        value = value.replace(tzinfo=timezone(-offset if zone[0] == "-" else offset))
+    return value.astimezone(UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    """Canonical text of a UTC time: seconds, and the fraction only when there is one."""
+    text = (f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+            f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+def _datetime(raw: str) -> str:
+    value = parse_datetime(raw)
+    if value is None:
+        raise QueryError(f"{raw!r} is not a date and time (ISO 8601)")
+    return format_datetime(value)
 
 
 def _search(raw: str) -> str:
@@ -158,6 +198,8 @@ FILTERS_2_2_0: dict[str, Callable[[str], str]] = {
     "type__ids": _int_list,
     "program": _int_list,
     "agency__ids": _int_list,
+    # The seed page names the filter `last_updated`: django-filter's exact lookup.
+    "last_updated": _datetime,
     "last_updated__gte": _datetime,
     "last_updated__lte": _datetime,
 }
@@ -185,12 +227,26 @@ ALIASES = {"date__gt__lt": "date__lt"}
 
 
 def _ordering(raw: str) -> str:
-    terms = []
+    terms: list[str] = []
+    seen: set[str] = set()
     for term in raw.split(","):
         term = term.strip()
-        if term.lstrip("-") in ORDERING_FIELDS and term not in terms:
+        field = term.removeprefix("-")
+        # A field already ordered on cannot change the order again, so later mentions go.
+        if field in ORDERING_FIELDS and field not in seen:
             terms.append(term)
+            seen.add(field)
     return ",".join(terms)
+
+
+def _fold_type(params: dict[str, str]) -> None:
+    """`type=N` selects what `type__ids=N` does: spell both one way, so they share a file."""
+    if "type" not in params:
+        return
+    wanted = params["type"]
+    if "type__ids" not in params or wanted in params["type__ids"].split(","):
+        params["type__ids"] = wanted
+        del params["type"]
 
 
 def normalise(
@@ -210,8 +266,10 @@ def normalise(
         name = ALIASES.get(name, name)
         if name == "format":
             fmt = value if value in FORMATS else fmt
-        elif name in ("program", "type__ids", "agency__ids", "id", "year", "month", "day", "video_url") and name in merged:
-            merged[name] = f"{merged[name]},{value}"  # repeated list parameters add up
+        elif name == "program" and name in merged:
+            # `program` is a multiple-choice filter (the spec's explode=true): repeats add up.
+            # Every other parameter is read with QueryDict.get: the last one wins.
+            merged[name] = f"{merged[name]},{value}"
         else:
             merged[name] = value
     params: dict[str, str] = {}
@@ -230,17 +288,16 @@ def normalise(
             value = "" if value == DEFAULT_ORDERING[subset] else value
         elif name == "search":
             value = _search(raw)
-        elif name == "hide_recent_previous" and version == "2.3.0" and subset == "upcoming":
-            value = _bool(raw)
-        elif name in filters:
+        elif name in filters or (name == "hide_recent_previous" and version == "2.3.0" and subset == "upcoming"):
             try:
-                value = filters[name](raw)
+                value = filters[name](raw) if name in filters else _bool(raw)
             except QueryError as exc:
                 raise QueryError(f"LL2 answers 400 Bad Request: {name}: {exc}") from None
         else:
             continue  # unknown: ignored, as DRF does
         if value:
             params[name] = value
+    _fold_type(params)
     return Query(version, subset, event_id, tuple(sorted(params.items())), fmt)
 
 
@@ -296,6 +353,21 @@ def query_path(query: Query) -> str:
     """The file (relative to dist/) that serves `query`: index.json, or index.html for format=api."""
     name = "index.html" if query.format == "api" else "index.json"
     return f"{query_dir(query)}/{name}"
+
+
+def query_url(query: Query) -> str:
+    """The canonical LL2-style URL path and query string of `query` (no host)."""
+    spec = VERSIONS[query.version]
+    parts = [query.version, spec.endpoint]
+    if query.subset != "all":
+        parts.append(query.subset)
+    if query.event_id is not None:
+        parts.append(str(query.event_id))
+    path = "/" + "/".join(parts) + "/"
+    pairs = list(query.params) + ([("format", "api")] if query.format == "api" else [])
+    if not pairs:
+        return path
+    return path + "?" + "&".join(f"{k}={quote(v, safe=',-_.:')}" for k, v in pairs)
 
 
 def parse_request(url: str, base_path: str = "") -> Query:

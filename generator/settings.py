@@ -5,6 +5,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+#: GitHub Pages publishes at most 1 GB; 900 MB leaves room for HTML pages and other stages.
+DEFAULT_MAX_BYTES = 900_000_000
+#: Cloudflare Pages' free plan allows 20,000 files, the tightest file limit of the hosts we
+#: target; GitHub Pages deploys one tar artifact, which stays quick to upload at this size.
+DEFAULT_MAX_FILES = 20_000
+
 
 @dataclass(frozen=True)
 class BuildSettings:
@@ -17,13 +23,21 @@ class BuildSettings:
     now: datetime | None = None
     #: Treat warnings (schema drift) as errors.
     strict: bool = False
+    #: Budget for the whole of dist/: the planner drops list variants that would exceed it.
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_files: int = DEFAULT_MAX_FILES
+    #: LL2 list URLs to precompute before any planned family (what the site's clients send).
+    precompute: tuple[str, ...] = ()
     #: Ignore the build cache: validate and write everything (same bytes, just slower).
     clean: bool = False
 
     def fingerprint(self) -> str:
         """The options that shape the output (paths and `clean` do not)."""
         now = None if self.now is None else self.now.isoformat()
-        return f"base_url={self.base_url!r} now={now} strict={self.strict}"
+        return (
+            f"base_url={self.base_url!r} now={now} strict={self.strict} "
+            f"max_bytes={self.max_bytes} max_files={self.max_files} precompute={self.precompute!r}"
+        )
 
     @property
     def snapshot_dir(self) -> Path:

@@ -117,3 +117,57 @@ def fake_ll2(fetch_corpus: Path) -> Iterator[FakeLL2]:
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock()
+
+
+VARIANT_BASE_URL = "https://mirror.test"
+#: Lists the planner has no family for, precomputed on request (the issue's nginx example).
+VARIANT_REQUESTS = (
+    "/2.3.0/events/?type__ids=2,8&mode=list",
+    "/2.3.0/events/?search=crew",
+    # Hostile text must stay data in every emitted file (paths, nginx maps, _redirects).
+    "/2.3.0/events/?search=<script>alert(1)</script> $host default ~x {;} \\",
+)
+
+
+def _with_ties_and_nulls(line: bytes, position: int, previous: dict[str, object]) -> bytes:
+    """A record whose date/last_updated repeat its predecessor's or are null, now and then."""
+    import orjson
+
+    record = orjson.loads(line)
+    if position % 6 == 5:
+        record["date"] = previous["date"]  # ties: the order falls back to id
+    if position % 9 == 4 and "last_updated" in record:
+        record["last_updated"] = previous["last_updated"]
+    if position % 11 == 7:
+        record["date"] = None  # PostgreSQL's null order
+    return orjson.dumps(record)
+
+
+@pytest.fixture(scope="session")
+def variant_content(corpus_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 57-event corpus with tied and null dates, so that ordering rules are exercised."""
+    import orjson
+
+    target = tmp_path_factory.mktemp("variant-content") / "content"
+    shutil.copytree(corpus_content, target)
+    for path in sorted((target / "snapshot").rglob("*.ndjson")):
+        lines = path.read_bytes().splitlines()
+        out, previous = [], {}
+        for position, line in enumerate(lines):
+            changed = _with_ties_and_nulls(line, position, previous)
+            previous = orjson.loads(changed)
+            out.append(changed)
+        path.write_bytes(b"".join(line + b"\n" for line in out))
+    return target
+
+
+@pytest.fixture(scope="session")
+def variant_site(variant_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """That corpus built once with every planned variant (it fits the default budget)."""
+    from generator.pipeline import build
+    from generator.settings import BuildSettings
+
+    dist = tmp_path_factory.mktemp("variant-site") / "dist"
+    build(BuildSettings(content_dir=variant_content, dist_dir=dist, base_url=VARIANT_BASE_URL,
+                        precompute=VARIANT_REQUESTS))
+    return dist

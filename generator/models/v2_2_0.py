@@ -17,6 +17,7 @@ from generator.models.common import (
     Update,
 )
 
+
 class VidURL(Record):
     priority: int
     source: str | None

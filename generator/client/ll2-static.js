@@ -1,0 +1,394 @@
+/* ll2-static client: LL2 URLs -> the mirror's static files, with a client-side fallback.
+ *
+ * No dependencies; works in browsers (window.LL2Static) and Node (require). The canonical
+ * mapping and the query semantics are those of the Python generator (generator/query.py,
+ * generator/engine.py); tests/data/query_vectors.json keeps the two in step.
+ *
+ *   LL2Static.resolve("/2.3.0/events/?type__ids=8,2&mode=list", "https://host/base")
+ *     -> "https://host/base/2.3.0/events/mode-list/type__ids-2.8/index.json"
+ *   new LL2Static.Client({base}).get(url)   // the precomputed file, else the fallback answer
+ */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.LL2Static = factory();
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var DEFAULT_LIMIT = 10, MAX_LIMIT = 100, RECENT_MS = 24 * 3600 * 1000;
+  var SUBSETS = ["all", "upcoming", "previous"];
+  var VERSIONS = {
+    "2.2.0": { endpoint: "event", modes: [], listMode: null, detailMode: null },
+    "2.3.0": { endpoint: "events", modes: ["list", "normal", "detailed"], listMode: "normal", detailMode: "detailed" },
+  };
+  var ORDERING_FIELDS = ["date", "last_updated"];
+  var DEFAULT_ORDERING = { all: "date", upcoming: "date", previous: "-date" };
+  var PRESENTATION = { limit: 1, offset: 1, mode: 1, ordering: 1 };
+
+  function QueryError(message) { this.name = "QueryError"; this.message = message; }
+  QueryError.prototype = Object.create(Error.prototype);
+
+  function repr(s) { return "'" + String(s).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'"; }
+  function cmp(a, b) { // Python's str order: by code point
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < Math.min(x.length, y.length); i++) {
+      var d = x[i].codePointAt(0) - y[i].codePointAt(0);
+      if (d) return d;
+    }
+    return x.length - y.length;
+  }
+  function uniqSorted(items) {
+    var seen = {}, out = [];
+    items.forEach(function (s) { if (!Object.prototype.hasOwnProperty.call(seen, s)) { seen[s] = 1; out.push(s); } });
+    return out.sort(cmp);
+  }
+
+  // -- values: raw string -> canonical string ("" drops it), QueryError for LL2's 400 --------
+  var INT = /^[ \t\n\r\f\v]*([+-]?[0-9]+(?:_[0-9]+)*)[ \t\n\r\f\v]*$/;
+  function parseInt_(raw) {
+    var m = INT.exec(raw);
+    return m ? BigInt(m[1].replace(/_/g, "")) : null;
+  }
+  function limit_(raw) {
+    var v = parseInt_(raw);
+    if (v === null || v <= 0n) return "";
+    if (v > BigInt(MAX_LIMIT)) v = BigInt(MAX_LIMIT);
+    return v === BigInt(DEFAULT_LIMIT) ? "" : v.toString();
+  }
+  function offset_(raw) { var v = parseInt_(raw); return v !== null && v > 0n ? v.toString() : ""; }
+  function intList(raw) {
+    var values = [];
+    raw.split(",").forEach(function (item) {
+      if (item.trim()) {
+        var v = parseInt_(item);
+        if (v === null) throw new QueryError(repr(raw) + " is not a comma-separated list of whole numbers");
+        values.push(v);
+      }
+    });
+    values.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    return values.filter(function (v, i) { return i === 0 || v !== values[i - 1]; }).join(",");
+  }
+  function int_(raw) {
+    var v = parseInt_(raw);
+    if (v === null) throw new QueryError(repr(raw) + " is not a whole number");
+    return v.toString();
+  }
+  function strList(raw) { return uniqSorted(raw.split(",").map(function (s) { return s.trim(); }).filter(Boolean)).join(","); }
+
+  var DATETIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?)?(Z|z|[+ -][0-9]{2}(?::?[0-9]{2})?)?$/;
+  function pad(n, w) { var s = String(n); while (s.length < w) s = "0" + s; return s; }
+  /* {ms, micro} of the UTC time raw spells, or null. */
+  function parseDatetime(raw) {
+    var m = DATETIME.exec(raw.trim());
+    if (!m) return null;
+    var y = +m[1], mo = +m[2], d = +m[3], h = +(m[4] || 0), mi = +(m[5] || 0), s = +(m[6] || 0);
+    var micro = +((m[7] || "0") + "000000").slice(0, 6);
+    var days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] || h > 23 || mi > 59 || s > 59) return null;
+    var base = new Date(0); base.setUTCFullYear(y, mo - 1, d); base.setUTCHours(h, mi, s, 0);
+    var ms = base.getTime();
+    var zone = m[8];
+    if (zone && zone !== "Z" && zone !== "z") {
+      var digits = zone.slice(1).replace(":", "");
+      var offset = (+digits.slice(0, 2) * 60 + +(digits.slice(2) || 0)) * 60000;
+      if (offset >= RECENT_MS) return null;
+      ms -= zone[0] === "-" ? -offset : offset;
+    }
+    return { ms: ms, micro: micro };
+  }
+  function formatDatetime(t) {
+    var d = new Date(t.ms);
+    var text = pad(d.getUTCFullYear(), 4) + "-" + pad(d.getUTCMonth() + 1, 2) + "-" + pad(d.getUTCDate(), 2) +
+      "T" + pad(d.getUTCHours(), 2) + ":" + pad(d.getUTCMinutes(), 2) + ":" + pad(d.getUTCSeconds(), 2);
+    if (t.micro) text += "." + pad(t.micro, 6).replace(/0+$/, "");
+    return text + "Z";
+  }
+  function datetime_(raw) {
+    var t = parseDatetime(raw);
+    if (t === null) throw new QueryError(repr(raw) + " is not a date and time (ISO 8601)");
+    return formatDatetime(t);
+  }
+  function search_(raw) { return uniqSorted(raw.replace(/,/g, " ").toLowerCase().split(/\s+/).filter(Boolean)).join(" "); }
+  function bool_(raw) {
+    var v = raw.trim().toLowerCase();
+    if (["true", "1", "yes", "on"].indexOf(v) >= 0) return "true";
+    if (["false", "0", "no", "off", ""].indexOf(v) >= 0) return "";
+    throw new QueryError(repr(raw) + " is not true or false");
+  }
+  function slug_(raw) { return raw.trim(); }
+  function ordering_(raw) {
+    var terms = [], seen = {};
+    raw.split(",").forEach(function (term) {
+      term = term.trim();
+      var field = term.charAt(0) === "-" ? term.slice(1) : term;
+      if (ORDERING_FIELDS.indexOf(field) >= 0 && !seen[field]) { terms.push(term); seen[field] = 1; }
+    });
+    return terms.join(",");
+  }
+
+  var FILTERS = {
+    "2.2.0": { type: int_, type__ids: intList, program: intList, agency__ids: intList,
+      last_updated: datetime_, last_updated__gte: datetime_, last_updated__lte: datetime_ },
+    "2.3.0": { agency__ids: intList, date__gt: datetime_, date__gte: datetime_, date__lt: datetime_,
+      date__lte: datetime_, day: intList, id: intList, last_updated__gte: datetime_,
+      last_updated__lte: datetime_, month: intList, program: intList, slug: slug_, type: int_,
+      type__ids: intList, video_url: strList, year: intList },
+  };
+  var ALIASES = { date__gt__lt: "date__lt" };
+
+  /* A canonical query: {version, subset, eventId, params: [[name, value]...], format}. */
+  function normalise(version, subset, eventId, pairs, fmt) {
+    var spec = VERSIONS[version], filters = FILTERS[version];
+    var merged = new Map();
+    pairs.forEach(function (pair) {
+      var name = ALIASES[pair[0]] || pair[0], value = pair[1];
+      if (name === "format") { if (value === "json" || value === "api") fmt = value; }
+      else if (name === "program" && merged.has(name)) merged.set(name, merged.get(name) + "," + value);
+      else merged.set(name, value);
+    });
+    var params = {};
+    merged.forEach(function (raw, name) {
+      var value;
+      if (name === "limit" && eventId === null) value = limit_(raw);
+      else if (name === "offset" && eventId === null) value = offset_(raw);
+      else if (name === "mode" && spec.modes.length) {
+        var dflt = eventId !== null ? spec.detailMode : spec.listMode;
+        value = spec.modes.indexOf(raw) >= 0 && raw !== dflt ? raw : "";
+      } else if (eventId !== null) return;
+      else if (name === "ordering") { value = ordering_(raw); if (value === DEFAULT_ORDERING[subset]) value = ""; }
+      else if (name === "search") value = search_(raw);
+      else if (Object.prototype.hasOwnProperty.call(filters, name) ||
+               (name === "hide_recent_previous" && version === "2.3.0" && subset === "upcoming")) {
+        try { value = Object.prototype.hasOwnProperty.call(filters, name) ? filters[name](raw) : bool_(raw); } catch (e) {
+          if (e instanceof QueryError) throw new QueryError("LL2 answers 400 Bad Request: " + name + ": " + e.message);
+          throw e;
+        }
+      } else return;
+      if (value) params[name] = value;
+    });
+    if (params.type !== undefined && (params.type__ids === undefined || params.type__ids.split(",").indexOf(params.type) >= 0)) {
+      params.type__ids = params.type;
+      delete params.type;
+    }
+    var sorted = Object.keys(params).sort(cmp).map(function (k) { return [k, params[k]]; });
+    return { version: version, subset: subset, eventId: eventId, params: sorted, format: fmt };
+  }
+
+  function get(query, name) {
+    for (var i = 0; i < query.params.length; i++) if (query.params[i][0] === name) return query.params[i][1];
+    return null;
+  }
+  function withParams(query, changes) {
+    var pairs = query.params.filter(function (p) { return !(p[0] in changes); });
+    Object.keys(changes).forEach(function (k) { if (changes[k] !== null) pairs.push([k, String(changes[k])]); });
+    return normalise(query.version, query.subset, query.eventId, pairs, query.format);
+  }
+
+  // -- paths ----------------------------------------------------------------------------------
+  var SAFE = /^[a-z0-9_-]$/;
+  function encodeValue(value) {
+    var out = "";
+    Array.from(value).forEach(function (ch) {
+      if (SAFE.test(ch)) out += ch;
+      else if (ch === ",") out += ".";
+      else new TextEncoder().encode(ch).forEach(function (b) { out += "~" + pad(b.toString(16).toUpperCase(), 2); });
+    });
+    return out;
+  }
+  function decodeValue(text) {
+    var bytes = [];
+    for (var i = 0; i < text.length;) {
+      var ch = text[i];
+      if (ch === "~") {
+        var hex = text.slice(i + 1, i + 3);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new QueryError("bad escape in path segment " + repr(text));
+        bytes.push(parseInt(hex, 16)); i += 3; continue;
+      }
+      new TextEncoder().encode(ch === "." ? "," : ch).forEach(function (b) { bytes.push(b); });
+      i += 1;
+    }
+    return new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
+  }
+  function queryDir(query) {
+    var parts = [query.version, VERSIONS[query.version].endpoint];
+    if (query.subset !== "all") parts.push(query.subset);
+    if (query.eventId !== null) parts.push(String(query.eventId));
+    query.params.forEach(function (p) { parts.push(p[0] + "-" + encodeValue(p[1])); });
+    return parts.join("/");
+  }
+  function queryPath(query) { return queryDir(query) + "/" + (query.format === "api" ? "index.html" : "index.json"); }
+
+  function unquote(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
+  /* The canonical query of an LL2 URL or a mirror path (host and basePath ignored). */
+  function parseRequest(url, basePath) {
+    // As Python's urlsplit: drop scheme and host, split off the query and the fragment.
+    var rest0 = url.split("#")[0].replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\/?]*/, "");
+    var q = rest0.indexOf("?");
+    var path = unquote(q < 0 ? rest0 : rest0.slice(0, q));
+    var search = new URLSearchParams(q < 0 ? "" : rest0.slice(q + 1));
+    var base = (basePath || "").replace(/\/+$/, "");
+    if (base && (path === base || path.indexOf(base + "/") === 0)) path = path.slice(base.length);
+    var segments = path.split("/").filter(Boolean);
+    var fmt = "json";
+    var last = segments[segments.length - 1];
+    if (last === "index.json" || last === "index.html") fmt = segments.pop() === "index.html" ? "api" : "json";
+    if (segments.length < 2) throw new QueryError(repr(url) + " is not an events path such as /2.3.0/events/");
+    var version = segments[0], endpoint = segments[1], rest = segments.slice(2);
+    if (!VERSIONS[version]) throw new QueryError("unknown API version " + repr(version) + " in " + repr(url) + " (the mirror has 2.2.0, 2.3.0)");
+    var spec = VERSIONS[version];
+    if (endpoint !== spec.endpoint) throw new QueryError(version + " serves events at /" + version + "/" + spec.endpoint + "/, not /" + endpoint + "/");
+    var subset = "all";
+    if (rest.length && (rest[0] === "upcoming" || rest[0] === "previous")) subset = rest.shift();
+    var eventId = null;
+    if (rest.length && /^[0-9]+$/.test(rest[0])) {
+      if (subset !== "all") throw new QueryError(repr(url) + ": the mirror serves an event at /" + version + "/" + endpoint + "/{id}/ only");
+      eventId = parseInt(rest.shift(), 10);
+    }
+    var pairs = [];
+    rest.forEach(function (segment) {
+      var i = segment.indexOf("-");
+      if (i < 0) throw new QueryError(repr(url) + ": " + repr(segment) + " is not a mirror path segment (name-value)");
+      pairs.push([segment.slice(0, i), decodeValue(segment.slice(i + 1))]);
+    });
+    search.forEach(function (value, name) { pairs.push([name, value]); });
+    return normalise(version, subset, eventId, pairs, fmt);
+  }
+  function resolve(url, base) {
+    return (base || "").replace(/\/+$/, "") + "/" + queryPath(parseRequest(url, base ? new URL(base, "http://host.invalid").pathname : ""));
+  }
+
+  // -- the engine -----------------------------------------------------------------------------
+  var PARTS = { year: "getUTCFullYear", month: "getUTCMonth", day: "getUTCDate" };
+  function ints(value) { return value.split(",").map(Number); }
+  function anyOf(wanted, have) { return have.some(function (x) { return wanted.indexOf(x) >= 0; }); }
+  function stamp(text) { if (text === null) return null; var t = parseDatetime(text); return t.ms + Math.floor(t.micro / 1000); }
+
+  /* Event facets from a compact row: [id, name, slug, date, last_updated, type, agencies, programs, videos]. */
+  function facets(row) {
+    return { id: row[0], name: row[1], slug: row[2], date: stamp(row[3]), last_updated: stamp(row[4]),
+      type: row[5], agencies: row[6], programs: row[7], videos: row[8] };
+  }
+
+  function predicate(name, value) {
+    if (name === "type") return function (f) { return f.type === Number(value); };
+    if (name === "type__ids") { var t = ints(value); return function (f) { return t.indexOf(f.type) >= 0; }; }
+    if (name === "id") { var i = ints(value); return function (f) { return i.indexOf(f.id) >= 0; }; }
+    if (name === "agency__ids") { var a = ints(value); return function (f) { return anyOf(a, f.agencies); }; }
+    if (name === "program") { var p = ints(value); return function (f) { return anyOf(p, f.programs); }; }
+    if (PARTS[name]) {
+      var w = ints(value), getter = PARTS[name], shift = name === "month" ? 1 : 0;
+      return function (f) { return f.date !== null && w.indexOf(new Date(f.date)[getter]() + shift) >= 0; };
+    }
+    if (name === "slug") return function (f) { return f.slug === value; };
+    if (name === "video_url") { var v = value.split(","); return function (f) { return anyOf(v, f.videos); }; }
+    if (name === "search") {
+      var terms = value.split(" ");
+      return function (f) { var n = f.name.toLowerCase(); return terms.every(function (term) { return n.indexOf(term) >= 0; }); };
+    }
+    if (name === "hide_recent_previous") return function () { return true; };
+    var m = /^(date|last_updated)(?:__(gt|gte|lt|lte))?$/.exec(name);
+    if (m && (m[2] || m[1] === "last_updated")) {
+      var limit = stamp(value), attr = m[1], op = m[2] || "eq";
+      return function (f) {
+        var x = f[attr];
+        if (x === null) return false;
+        return op === "gt" ? x > limit : op === "gte" ? x >= limit : op === "lt" ? x < limit : op === "lte" ? x <= limit : x === limit;
+      };
+    }
+    throw new Error("no filter named " + name);
+  }
+
+  function ordering(query) { return get(query, "ordering") || DEFAULT_ORDERING[query.subset]; }
+
+  /* Ids of every event matching a canonical list query, in its order (as engine.select). */
+  function select(events, query, nowMs) {
+    var tests = [];
+    if (query.subset === "upcoming") {
+      var start = get(query, "hide_recent_previous") === "true" ? nowMs : nowMs - RECENT_MS;
+      tests.push(function (f) { return f.date !== null && f.date >= start; });
+    } else if (query.subset === "previous") {
+      tests.push(function (f) { return f.date !== null && f.date < nowMs; });
+    }
+    query.params.forEach(function (p) { if (!PRESENTATION[p[0]]) tests.push(predicate(p[0], p[1])); });
+    var terms = ordering(query).split(",");
+    return events.filter(function (f) { return tests.every(function (t) { return t(f); }); })
+      .sort(function (a, b) {
+        for (var i = 0; i < terms.length; i++) {
+          var desc = terms[i].charAt(0) === "-", attr = desc ? terms[i].slice(1) : terms[i];
+          var x = a[attr], y = b[attr];
+          if (x === y) continue;
+          if (x === null) return desc ? -1 : 1; // PostgreSQL: nulls last ascending, first descending
+          if (y === null) return desc ? 1 : -1;
+          return desc ? y - x : x - y;
+        }
+        return a.id - b.id;
+      })
+      .map(function (f) { return f.id; });
+  }
+
+  function limitOf(query) { return Number(get(query, "limit") || DEFAULT_LIMIT); }
+  function offsetOf(query) { return Number(get(query, "offset") || 0); }
+  function modeOf(query) {
+    var spec = VERSIONS[query.version];
+    return get(query, "mode") || (query.eventId !== null ? spec.detailMode : spec.listMode);
+  }
+
+  // -- the client -----------------------------------------------------------------------------
+  function Client(options) {
+    options = options || {};
+    this.base = (options.base || "").replace(/\/+$/, "");
+    this.fetch = options.fetch || (typeof fetch !== "undefined" ? fetch.bind(null) : null);
+    this._compact = {};
+  }
+  Client.prototype.url = function (path) { return this.base + "/" + path; };
+  Client.prototype._json = function (path) {
+    return this.fetch(this.url(path)).then(function (r) {
+      if (!r.ok) { var e = new Error("HTTP " + r.status + " for " + path); e.status = r.status; throw e; }
+      return r.json();
+    });
+  };
+  /* The compact data of a version: {now, events: [facets], records: [list-mode records]}. */
+  Client.prototype.compact = function (version) {
+    if (!this._compact[version]) {
+      this._compact[version] = this._json("compact/" + version + ".json").then(function (data) {
+        return { now: stamp(data.now), listMode: data.list_mode, events: data.events.map(facets), records: data.records,
+          byId: new Map(data.records.map(function (r) { return [r.id, r]; })) };
+      });
+    }
+    return this._compact[version];
+  };
+  /* Answer an LL2 URL: the precomputed file when there is one, else computed here. */
+  Client.prototype.get = function (url) {
+    var self = this, query = parseRequest(url, this.base ? new URL(this.base, "http://host.invalid").pathname : "");
+    return this._json(queryPath(query)).catch(function (e) {
+      if (e.status !== 404 || query.eventId !== null) throw e;
+      return self.answer(query);
+    });
+  };
+  /* The fallback: LL2's envelope for a list query, from the compact data. */
+  Client.prototype.answer = function (query) {
+    var self = this;
+    return this.compact(query.version).then(function (data) {
+      var ids = select(data.events, query, data.now), offset = offsetOf(query), limit = limitOf(query);
+      var pageIds = ids.slice(offset, offset + limit), mode = modeOf(query);
+      var records = mode && mode === data.listMode
+        ? Promise.resolve(pageIds.map(function (i) { return data.byId.get(i); }))
+        : Promise.all(pageIds.map(function (i) {
+          return self._json(queryPath(normalise(query.version, "all", i, mode ? [["mode", mode]] : [], "json")));
+        }));
+      return records.then(function (results) {
+        var next = offset + limit < ids.length ? self.url(queryPath(withParams(query, { offset: offset + limit }))) : null;
+        var previous = offset > 0 ? self.url(queryPath(withParams(query, { offset: Math.max(offset - limit, 0) }))) : null;
+        return { count: ids.length, next: next, previous: previous, results: results };
+      });
+    });
+  };
+
+  return {
+    QueryError: QueryError, parseRequest: parseRequest, normalise: normalise, queryPath: queryPath,
+    encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
+    facets: facets, stamp: stamp, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
+    Client: Client,
+  };
+});

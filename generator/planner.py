@@ -1,0 +1,240 @@
+"""The variant planner: which filtered lists to precompute, in priority order, within a budget.
+
+Families (per version, all on the `all` subset unless named):
+    orderings   all/upcoming/previous in the orderings the core lists lack
+    type        one event type          (type__ids=N)
+    agency      one agency              (agency__ids=N)
+    program     one program             (program=N)
+    year        one year                (year=Y)
+    month       one year and month      (year=Y&month=M)
+    type-pair   two of the 8 most common event types (type__ids=A,B)
+
+Each facet value is crossed with modes, orderings and page sizes. Variants come out in two
+rounds, single facets then type pairs, and each round in tiers:
+default ordering and page size first, then the maximum page size, then the other orderings;
+within a tier the newest API version first, then family by family, and within a family the
+values with most events first (what people ask for most). A variant is kept when its exact
+cost (every page's bytes and its manifest entries, computed before writing) fits
+what is left of the budget; otherwise it is dropped and the next one is tried. Everything is
+a generator: the planner holds one variant's ids at a time, plus a bounded selection cache.
+"""
+
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import combinations
+from typing import TypeVar
+
+from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
+from generator.engine import select
+from generator.errors import BudgetError
+from generator.facets import Facets
+from generator.query import FILTERS, ORDERING_FIELDS, Query, normalise
+from generator.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES
+from generator.validate import VersionIndex
+
+#: Bytes and files kept back for what is written after the variants (host rules, manifest end).
+RESERVE_BYTES = 2_000_000
+RESERVE_FILES = 8
+FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pair")
+#: Families planned in rounds: every single facet in every tier before any combination.
+ROUNDS = (FAMILIES[:-1], FAMILIES[-1:])
+PAIR_TYPES = 8  # type-pair variants combine the 8 most common event types (28 pairs)
+_CACHE_SIZE = 256  # selections kept for reuse across modes and page sizes
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Ceilings for the whole of dist/: bytes and files."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_files: int = DEFAULT_MAX_FILES
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One list to precompute (its first page) and the family it belongs to."""
+
+    family: str
+    first: Query
+
+
+@dataclass
+class FamilyReport:
+    """What one family precomputed and dropped: lists, files and bytes."""
+
+    kept_lists: int = 0
+    kept_files: int = 0
+    kept_bytes: int = 0
+    dropped_lists: int = 0
+    dropped_files: int = 0
+    dropped_bytes: int = 0
+
+
+@dataclass
+class Planner:
+    """Tracks what the site spends and admits variants while they fit the budget."""
+
+    budget: Budget
+    files: int = 0
+    bytes: int = 0
+    families: dict[str, FamilyReport] = field(default_factory=dict)
+
+    def spend(self, files: int, size: int) -> None:
+        """Count output that is not optional (details, core lists, data, rules)."""
+        self.files += files
+        self.bytes += size
+
+    def check(self, what: str) -> None:
+        """Raise BudgetError when what has been spent already exceeds the budget."""
+        if self.bytes > self.budget.max_bytes or self.files > self.budget.max_files:
+            raise BudgetError(
+                f"{what} needs {self.files:,} files and {self.bytes:,} bytes, over the budget of "
+                f"{self.budget.max_files:,} files and {self.budget.max_bytes:,} bytes; "
+                "raise --max-files/--max-bytes or publish fewer modes"
+            )
+
+    def admit(self, family: str, files: int, size: int) -> bool:
+        """Keep a variant of `files` files and `size` bytes if it fits; record the decision."""
+        report = self.families.setdefault(family, FamilyReport())
+        fits = (
+            self.files + files + RESERVE_FILES <= self.budget.max_files
+            and self.bytes + size + RESERVE_BYTES <= self.budget.max_bytes
+        )
+        if fits:
+            self.spend(files, size)
+            report.kept_lists += 1
+            report.kept_files += files
+            report.kept_bytes += size
+        else:
+            report.dropped_lists += 1
+            report.dropped_files += files
+            report.dropped_bytes += size
+        return fits
+
+
+K = TypeVar("K", int, tuple[int, int])
+
+
+def _by_popularity(counts: "Counter[K]") -> list[K]:
+    return sorted(counts, key=lambda value: (-counts[value], value))
+
+
+def facet_values(facets: list[Facets]) -> dict[str, list[list[tuple[str, str]]]]:
+    """Filter parameters of every single-facet (and type-pair) variant, most events first."""
+    types = Counter(f.type_id for f in facets)
+    agencies = Counter(a for f in facets for a in f.agency_ids)
+    programs = Counter(p for f in facets for p in f.program_ids)
+    years = Counter(f.date.year for f in facets if f.date)
+    months = Counter((f.date.year, f.date.month) for f in facets if f.date)
+    pairs: Counter[tuple[int, int]] = Counter()
+    # Pairs grow quadratically: only those of the most common types, which clients combine.
+    common = sorted(_by_popularity(types)[:PAIR_TYPES])
+    for a, b in combinations(common, 2):
+        pairs[(a, b)] = types[a] + types[b]  # type ids are disjoint: the union's size
+    return {
+        "type": [[("type__ids", str(t))] for t in _by_popularity(types)],
+        "agency": [[("agency__ids", str(a))] for a in _by_popularity(agencies)],
+        "program": [[("program", str(p))] for p in _by_popularity(programs)],
+        "year": [[("year", str(y))] for y in _by_popularity(years)],
+        "month": [[("year", str(y)), ("month", str(m))] for y, m in _by_popularity(months)],
+        "type-pair": [[("type__ids", f"{a},{b}")] for a, b in _by_popularity(pairs)],
+    }
+
+
+def _orderings() -> list[str]:
+    return [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
+
+
+Tier = tuple[str | None, int]  # (ordering, or None for the default; page size)
+
+
+def tiers() -> list[Tier]:
+    """Default ordering at the default, then the maximum page size; then the other orderings."""
+    out: list[Tier] = [(None, DEFAULT_LIMIT), (None, MAX_LIMIT)]
+    return out + [
+        (ordering, limit) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()
+    ]
+
+
+def variants(
+    vindex: VersionIndex, tier: Tier, families: tuple[str, ...] = FAMILIES
+) -> Iterator[Variant]:
+    """The variants of one version in one tier, in priority order (see module doc)."""
+    spec = vindex.spec
+    ordering, limit = tier
+    facets = sorted(vindex.facets.values(), key=lambda f: f.id)
+    # A family whose filter the version lacks (2.2.0 has no `year`) would be the bare list.
+    values = {
+        family: params
+        for family, params in facet_values(facets).items()
+        if all(name in FILTERS[spec.version] for p in params[:1] for name, _ in p)
+    }
+    for family in families:
+        if family != "orderings" and family not in values:
+            continue
+        for mode in spec.modes:
+            base = [("limit", str(limit))] + ([("mode", mode)] if mode else [])
+            base += [("ordering", ordering)] if ordering else []
+            if family == "orderings":
+                if ordering is None:
+                    continue  # the core lists have the default order
+                candidates = [normalise(spec.version, s, None, base) for s in SUBSETS]
+            else:
+                candidates = [
+                    normalise(spec.version, "all", None, base + v) for v in values[family]
+                ]
+            for query in candidates:
+                # An ordering that is a subset's default is the core list itself. No other
+                # two candidates normalise alike, so nothing needs remembering here.
+                if query.get("ordering") is None and ordering is not None:
+                    continue
+                yield Variant(family, query)
+
+
+def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
+    """Every variant of every version: round by round, tier by tier, the newest version first."""
+    newest_first = sorted(
+        vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
+    )
+    for families in ROUNDS:
+        for tier in tiers():
+            for vindex in newest_first:
+                yield from variants(vindex, tier, families)
+
+
+class Selections:
+    """select() with a small cache: one selection serves every mode and page size."""
+
+    def __init__(self, vindex: VersionIndex, now: datetime) -> None:
+        self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)
+        self._now = now
+        self._cache: OrderedDict[tuple[object, ...], list[int]] = OrderedDict()
+
+    def ids(self, query: Query) -> list[int]:
+        key = (query.subset, query.filters, query.ordering)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        ids = select(self._facets, query, self._now)
+        self._cache[key] = ids
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return ids
+
+
+def report_lines(planner: Planner) -> list[str]:
+    """The planner's report: per family, what was precomputed and what was dropped."""
+    lines = [
+        f"variants (budget {planner.budget.max_files:,} files, "
+        f"{planner.budget.max_bytes:,} bytes):",
+        f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
+        f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
+    ]
+    for family, r in planner.families.items():
+        lines.append(
+            f"  {family:<22}{r.kept_lists:>11,}{r.kept_files:>9,}{r.kept_bytes:>15,}  "
+            f"{r.dropped_lists:>13,}{r.dropped_files:>9,}{r.dropped_bytes:>15,}"
+        )
+    return lines

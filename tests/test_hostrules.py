@@ -1,0 +1,211 @@
+"""Host rules: nginx (the Debian package, on loopback) and Netlify's `_redirects` serve dist/."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import httpx
+import pytest
+
+from generator.query import parse_request
+from tests.answers import Reference
+from tests.conftest import ROOT, VARIANT_BASE_URL
+
+VECTORS = json.loads((ROOT / "tests" / "data" / "query_vectors.json").read_text())["vectors"]
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx(variant_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nginx serving the variant site with the emitted include files; yields its base URL."""
+    if NGINX is None:
+        pytest.skip("nginx is not installed here (.ci/run installs it with apt-get install nginx)")
+    run = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    temp = "\n".join(
+        f"    {k}_temp_path {run}/tmp;"
+        for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (run / "tmp").mkdir()
+    (run / "nginx.conf").write_text(f"""
+daemon off;
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temp}
+    include {variant_site}/nginx/ll2-static-http.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        root {variant_site};
+        include {variant_site}/nginx/ll2-static-server.conf;
+    }}
+}}
+""")
+    log = run / "console.log"
+    with log.open("wb") as console:
+        process = subprocess.Popen(
+            [NGINX, "-c", str(run / "nginx.conf"), "-p", str(run)],
+            stdout=console,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                pytest.fail(f"nginx did not start: {log.read_text()}")
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def reference(variant_content: Path) -> Reference:
+    return Reference.load(variant_content)
+
+
+def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
+    nginx: str, reference: Reference
+) -> None:
+    url = "/2.3.0/events/?type__ids=2,8&mode=list"
+    response = httpx.get(nginx + url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == reference.envelope(parse_request(url), VARIANT_BASE_URL)
+    for spelling in (
+        "/2.3.0/events/?mode=list&type__ids=8%2C2&limit=10&offset=0&format=json",
+        "/2.3.0/events?type__ids=8,2&mode=list&foo=bar",
+    ):
+        assert (
+            httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content
+            == response.content
+        )
+    # No HTML page was built here: a browser gets the JSON too; next links are served typed.
+    assert httpx.get(nginx + url, headers={"Accept": "text/html"}).content == response.content
+    first = httpx.get(nginx + "/2.3.0/events/?mode=list&ordering=-last_updated").content
+    next_url = json.loads(first)["next"].replace(VARIANT_BASE_URL, nginx)
+    following = httpx.get(next_url)
+    assert following.headers["content-type"] == "application/json"
+    assert following.content == reference.envelope(parse_request(next_url), VARIANT_BASE_URL)
+
+
+def test_nginx_serves_the_precomputed_queries_of_the_table_and_never_a_wrong_answer(
+    nginx: str, reference: Reference, variant_site: Path
+) -> None:
+    served, missed = 0, []
+    with httpx.Client(base_url=nginx) as client:
+        for vector in VECTORS:
+            if "path" not in vector:
+                continue
+            query = parse_request(vector["url"])
+            response = client.get(vector["url"])
+            if response.status_code == 200:
+                expected = (
+                    (variant_site / vector["path"]).read_bytes()
+                    if query.is_detail
+                    else reference.envelope(query, VARIANT_BASE_URL)
+                )
+                assert response.content == expected, vector["url"]
+                served += 1
+            else:
+                # 404 only where the query has no file, or is spelled in a way nginx cannot
+                # put in canonical form (it then refuses rather than guess).
+                assert response.status_code == 404, vector["url"]
+                if (variant_site / vector["path"]).is_file():
+                    missed.append(vector["url"])
+    assert served >= 200, missed
+    assert len(missed) <= served // 10, missed
+
+
+def netlify_route(rules: list[tuple[str, list[tuple[str, str]], str]], url: str) -> str | None:
+    """Where Netlify sends a request: the first rule whose path matches and whose query
+    parameters are exactly the request's (literal or `:placeholder`); None if no rule does."""
+    parts = urlsplit(url)
+    request = dict(parse_qsl(parts.query, keep_blank_values=True))
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    for source, params, target in rules:
+        if ":" not in source and source != path or sorted(request) != sorted(k for k, _ in params):
+            continue
+        pattern = (
+            "^" + re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(source).replace("\\:", ":")) + "$"
+        )
+        match = re.match(pattern, path)
+        if not match:
+            continue
+        bound = dict(match.groupdict())
+        if all(v.startswith(":") or request[k] == unquote(v) for k, v in params):
+            bound.update({v[1:]: request[k] for k, v in params if v.startswith(":")})
+            return re.sub(r":(\w+)", lambda m, b=bound: b[m.group(1)], target)
+    return None
+
+
+def read_redirects(dist: Path) -> list[tuple[str, list[tuple[str, str]], str]]:
+    rules = []
+    for line in (dist / "_redirects").read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.split()
+        assert fields[-1] == "200!", line
+        rules.append((fields[0], [tuple(f.split("=", 1)) for f in fields[1:-2]], fields[-2]))
+    return rules
+
+
+def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Path) -> None:
+    import orjson
+
+    rules = read_redirects(variant_site)
+    assert len(rules) < 10_000  # Netlify's advice for a _redirects file
+    entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
+    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    assert len(lists) > 1000
+    for entry in lists:
+        assert netlify_route(rules, entry["query"]) == "/" + entry["path"], entry["query"]
+    # LL2's own spellings of the defaults land on the same files.
+    assert (
+        netlify_route(rules, "/2.3.0/events/?mode=normal&limit=10&offset=0")
+        == "/2.3.0/events/index.json"
+    )
+    assert netlify_route(rules, "/2.3.0/events/?type__ids=2,8&mode=list&offset=0") == (
+        "/2.3.0/events/mode-list/type__ids-2.8/index.json"
+    )
+    assert (
+        netlify_route(rules, "/2.3.0/events/1304/?mode=list")
+        == "/2.3.0/events/1304/mode-list/index.json"
+    )
+
+
+def test_nginx_serves_every_precomputed_list_at_its_canonical_url(
+    nginx: str, variant_site: Path
+) -> None:
+    import orjson
+
+    entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
+    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    assert any("%3Cscript%3E" in e["query"] for e in lists)  # the hostile search is among them
+    with httpx.Client(base_url=nginx) as client:
+        for entry in lists[::3] + [e for e in lists if "search" in e["query"]]:
+            response = client.get(entry["query"])
+            assert response.status_code == 200, entry["query"]
+            assert response.content == (variant_site / entry["path"]).read_bytes(), entry["query"]

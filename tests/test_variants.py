@@ -1,0 +1,131 @@
+"""Precomputed list variants: every answer equals the reference engine's, within the budget."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from generator.query import parse_request, query_path
+from tests.answers import Reference
+from tests.conftest import VARIANT_BASE_URL, tree_digest
+
+VECTORS = json.loads((Path(__file__).parent / "data" / "query_vectors.json").read_text())["vectors"]
+
+
+@pytest.fixture(scope="module")
+def reference(variant_content: Path) -> Reference:
+    return Reference.load(variant_content)
+
+
+def test_the_query_table_maps_every_url_to_its_path_or_error() -> None:
+    from generator.errors import QueryError
+
+    assert len(VECTORS) >= 200
+    for vector in VECTORS:
+        if "error" in vector:
+            with pytest.raises(QueryError) as caught:
+                parse_request(vector["url"])
+            assert str(caught.value) == vector["error"]
+        else:
+            assert query_path(parse_request(vector["url"])) == vector["path"], vector["url"]
+
+
+def test_every_precomputed_answer_in_the_table_equals_the_engine(
+    variant_site: Path, reference: Reference
+) -> None:
+    checked = 0
+    for vector in VECTORS:
+        if "path" not in vector or not (variant_site / vector["path"]).is_file():
+            continue
+        query = parse_request(vector["url"])
+        if query.is_detail:
+            continue
+        body = (variant_site / vector["path"]).read_bytes()
+        assert body == reference.envelope(query, VARIANT_BASE_URL), vector["url"]
+        checked += 1
+    assert checked >= 200, f"only {checked} of the table's queries were precomputed"
+
+
+def test_every_page_of_a_family_variant_equals_the_engine(
+    variant_site: Path, reference: Reference
+) -> None:
+    for url in (
+        "/2.3.0/events/?type__ids=1&mode=detailed&ordering=-last_updated&offset=10",
+        "/2.3.0/events/?agency__ids=44&limit=100&mode=list",
+        "/2.3.0/events/?year=2021&month=3&ordering=last_updated",
+        "/2.3.0/events/previous/?ordering=last_updated&mode=list&offset=20",
+        "/2.2.0/event/?program=17&ordering=-date",
+        "/2.3.0/events/?search=CREW&limit=10",
+    ):
+        query = parse_request(url)
+        body = (variant_site / query_path(query)).read_bytes()
+        assert body == reference.envelope(query, VARIANT_BASE_URL), url
+
+
+def test_the_manifest_lists_every_file_with_its_size_and_sha256(variant_site: Path) -> None:
+    manifest = orjson.loads((variant_site / "manifest.json").read_bytes())
+    entries = {e["path"]: e for e in manifest["entries"]}
+    answers = [p for p in tree_digest(variant_site) if p.endswith("/index.json")]
+    assert sorted(entries) == sorted(answers)
+    for path, entry in entries.items():
+        data = (variant_site / path).read_bytes()
+        assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert query_path(parse_request(entry["query"])) == path
+
+
+def build_with_budget(
+    build_runner, content: Path, dist: Path, *budget: str
+) -> tuple[int, str, str]:
+    return build_runner("--content", str(content), "--dist", str(dist), *budget)
+
+
+def dist_size(dist: Path) -> tuple[int, int]:
+    files = [p for p in dist.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def test_a_tight_budget_drops_variants_and_reports_them_per_family(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    dist = tmp_path / "dist"
+    code, out, err = build_with_budget(
+        build_runner, corpus_content, dist, "--max-bytes", "40M", "--max-files", "3000"
+    )
+    assert code == 0, err
+    files, size = dist_size(dist)
+    assert files <= 3000 and size <= 40_000_000
+    rows = {
+        line.split()[0] + " " + line.split()[1]: line.split()[2:]
+        for line in out.splitlines()
+        if line.startswith("  2.")
+    }
+    assert rows["2.3.0 type"][0] != "0"  # kept lists: the first families fit
+    dropped = [int(r[3].replace(",", "")) for r in rows.values()]
+    assert sum(dropped) > 0  # dropped lists are reported
+    manifest = orjson.loads((dist / "manifest.json").read_bytes())
+    assert all((dist / e["path"]).is_file() for e in manifest["entries"])
+
+
+def test_a_budget_the_core_site_cannot_fit_fails_and_leaves_dist_alone(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    dist = tmp_path / "dist"
+    assert build_with_budget(build_runner, corpus_content, dist, "--max-bytes", "40M")[0] == 0
+    before = tree_digest(dist)
+    code, out, err = build_with_budget(build_runner, corpus_content, dist, "--max-files", "100")
+    assert code == 1 and out == ""
+    assert err.startswith(
+        "Error: the core site (every event, the core lists, the dumps, the client data) needs "
+    )
+    assert (
+        "over the budget of 100 files and 900,000,000 bytes; raise --max-files/--max-bytes" in err
+    )
+    assert tree_digest(dist) == before
+
+
+def test_a_bad_budget_value_is_refused_by_name(build_runner, capsys) -> None:
+    with pytest.raises(SystemExit):
+        build_runner("--max-bytes", "lots")
+    assert "'lots' is not a size such as 900000000, 900M or 1G" in capsys.readouterr().err
