@@ -44,6 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", type=_utc, default=None, metavar="TIME",
                         help="the build's 'now' for upcoming/previous lists, ISO 8601 with zone "
                              "(default: the snapshot's as_of, so a snapshot always builds the same)")
+    parser.add_argument("--cname", default=None, metavar="DOMAIN",
+                        help="custom domain for GitHub Pages, written to dist/CNAME "
+                             "(default: no CNAME file)")
     parser.add_argument("--strict", action="store_true",
                         help="fail on warnings such as schema drift (unknown fields)")
     parser.add_argument("--verbose", action="store_true",
@@ -89,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "resolve":
             return _resolve(args)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
-                                 base_url=args.base_url, now=args.now, strict=args.strict)
+                                 base_url=args.base_url, now=args.now, strict=args.strict,
+                                 cname=args.cname)
         _print_report(build(settings), settings)
         return 0
     except QueryError as exc:

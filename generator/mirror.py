@@ -5,7 +5,7 @@ envelope `{"count","next","previous","results"}` with `next`/`previous` pointing
 mirror's own page files. Pages are produced one at a time (streaming): memory holds one page.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -86,13 +86,21 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
-def emit(out: StagedOutput, query: Query, body: bytes, tally: Tally, family: str) -> None:
+#: Called with every JSON answer after it is written (the browsable HTML page beside it).
+AnswerHook = Callable[[StagedOutput, Query, bytes, Tally], None]
+
+
+def emit(
+    out: StagedOutput, query: Query, body: bytes, tally: Tally, family: str, html: AnswerHook | None = None
+) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 
     Later stages that need each answer (browsable HTML pages, manifest) hook in here.
     """
     out.write(query_path(query), body)
     tally.add(family, len(body))
+    if html is not None:
+        html(out, query, body, tally)
 
 
 def write_list(
@@ -103,6 +111,7 @@ def write_list(
     settings: BuildSettings,
     tally: Tally,
     family: str = "lists",
+    html: AnswerHook | None = None,
 ) -> None:
     """Write every page of one list."""
     def url(q: Query | None) -> str | None:
@@ -110,29 +119,36 @@ def write_list(
 
     for page in paginate(first, ids):
         body = envelope(page.count, url(page.next), url(page.previous), records.many(first.version, first.mode, page.ids))
-        emit(out, page.query, body, tally, family)
+        emit(out, page.query, body, tally, family, html)
 
 
-def write_details(vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally) -> None:
+def write_details(
+    vindex: VersionIndex, records: RecordSource, out: StagedOutput, tally: Tally, html: AnswerHook | None = None
+) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
     spec = vindex.spec
     for mode, findex in vindex.files.items():
         for event_id in findex.spans:
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            emit(out, query, records.get(spec.version, mode, event_id), tally, "details")
+            emit(out, query, records.get(spec.version, mode, event_id), tally, "details", html)
 
 
 def write_json_mirror(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime
+    index: SnapshotIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    now: datetime,
+    html: AnswerHook | None = None,
 ) -> Tally:
-    """Details and the core lists of every version."""
+    """Details and the core lists of every version (each answer also passed to `html`)."""
     tally = Tally()
     for vindex in index.versions.values():
-        write_details(vindex, records, out, tally)
+        write_details(vindex, records, out, tally, html)
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for first in core_list_queries(vindex):
             key = (first.subset, first.filters, first.ordering)
             if key not in selections:
                 selections[key] = select(vindex.facets.values(), first, now)
-            write_list(first, selections[key], records, out, settings, tally)
+            write_list(first, selections[key], records, out, settings, tally, html=html)
     return tally
