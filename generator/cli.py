@@ -10,10 +10,11 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import LL2StaticError, QueryError
+from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.pipeline import BuildReport, build
 from generator.query import parse_request, query_path
 from generator.settings import BuildSettings
+from generator.site.plumbing import check_cname
 from generator.snapshot import parse_utc
 
 
@@ -22,6 +23,13 @@ def _utc(text: str) -> object:
         return parse_utc(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time with zone, e.g. 2025-12-04T17:06:15Z ({exc})") from None
+
+
+def _cname(text: str) -> str:
+    try:
+        return check_cname(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--cname: ")) from None
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +52,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", type=_utc, default=None, metavar="TIME",
                         help="the build's 'now' for upcoming/previous lists, ISO 8601 with zone "
                              "(default: the snapshot's as_of, so a snapshot always builds the same)")
-    parser.add_argument("--cname", default=None, metavar="DOMAIN",
+    parser.add_argument("--cname", type=_cname, default=None, metavar="DOMAIN",
                         help="custom domain for GitHub Pages, written to dist/CNAME "
                              "(default: no CNAME file)")
     parser.add_argument("--strict", action="store_true",

@@ -5,6 +5,7 @@ line, status and headers, the JSON pretty-printed with every URL the mirror serv
 its page (other http(s) URLs link out), paging links and a link to the raw index.json.
 """
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -67,6 +68,11 @@ def request_target(query: Query) -> str:
     return f"{path}?{urlencode([*query.params, ('format', 'api')])}"
 
 
+def _text(raw: str) -> str:
+    """Escape for an element's text: quotes need none there, which keeps JSON readable and small."""
+    return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
     """Parsed JSON pretty-printed and escaped, each URL string linked where `link` gives an href."""
     pretty = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
@@ -77,11 +83,11 @@ def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
         href = link(value)
         if href is None:
             continue
-        parts.append(escape(pretty[last : match.start()]))
+        parts.append(_text(pretty[last : match.start()]))
         rel = "" if href.startswith("/") else ' rel="nofollow noopener noreferrer"'
-        parts.append(f'"<a href="{escape(href)}"{rel}>{escape(value)}</a>"')
+        parts.append(f'"<a href="{escape(href)}"{rel}>{_text(value)}</a>"')
         last = match.end()
-    parts.append(escape(pretty[last:]))
+    parts.append(_text(pretty[last:]))
     return Markup("".join(parts))
 
 
@@ -96,6 +102,8 @@ class ApiPages:
         self.links = SiteLinks(settings)
         self.linker = MirrorLinker(index, settings, self.links)
         self.renderer = renderer
+        # URLs repeat across pages (agencies, images): decide each once, in bounded memory.
+        self._outside = functools.lru_cache(maxsize=1 << 16)(self._outside_href)
         self.chrome = chrome
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
@@ -131,7 +139,7 @@ class ApiPages:
         def link(url: str) -> str | None:
             if url in own_pages:
                 return self.linker.page_href(url)
-            return self.linker.event_href(url) or safe_url(url)
+            return self._outside(url)
 
         what = f"event {query.event_id}" if query.is_detail else f"{query.subset} events"
         crumbs = [PageLink("Home", self.links.href()), PageLink(f"API {query.version}", self.links.api(Query(query.version, format="api")))]
@@ -158,6 +166,10 @@ class ApiPages:
             modes=modes,
         )
 
+    def _outside_href(self, url: str) -> str | None:
+        """A URL in a record: the mirror's page of an event it serves, or the http(s) URL itself."""
+        return self.linker.event_href(url) or safe_url(url)
+
     def _paging(self, query: Query, head: dict[str, object]) -> tuple[list[PageLink], str]:
         """First/previous/next/last links and 'page n of N' for a list page."""
         count = head["count"]
@@ -175,4 +187,5 @@ class ApiPages:
             PageLink("next ›", at(query.offset + query.limit, head["next"] is not None)),
             PageLink("last »", at((pages - 1) * query.limit, number < pages)),
         ]
-        return links, f"page {number} of {pages} ({count} events, {query.limit} per page)"
+        events = "1 event" if count == 1 else f"{count} events"
+        return links, f"page {number} of {pages} ({events}, {query.limit} per page)"

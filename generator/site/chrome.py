@@ -14,6 +14,7 @@ from generator.site.views import Chrome, NavItem
 
 CSS = "static/site.css"
 JS = "static/site.js"
+ICON = "static/favicon.svg"
 SEARCH = "search/"
 SEARCH_INDEX = "search/index.json"
 ATOM = "feeds/updated.atom"
@@ -52,6 +53,7 @@ def make_chrome(settings: BuildSettings, links: SiteLinks, pages: list[ContentPa
         base=links.base_path,
         home_href=links.href(),
         css_href=links.href(CSS),
+        icon_href=links.href(ICON),
         js_href=links.href(JS),
         search_href=links.href(SEARCH),
         nav=(

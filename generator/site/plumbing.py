@@ -18,7 +18,7 @@ def check_cname(cname: str) -> str:
     """The custom domain for GitHub Pages' CNAME file, lower-cased; an error if not a host name."""
     host = cname.strip().lower()
     if not _HOSTNAME.match(host):
-        raise SettingsError(f"--cname {cname!r}: not a host name such as events.example.org")
+        raise SettingsError(f"--cname: {cname!r} is not a host name such as events.example.org")
     return host
 
 

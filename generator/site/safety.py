@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 import orjson
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
+# Browsers strip or reinterpret these inside URLs; refuse such URLs rather than guess.
+_URL_REFUSED = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
 
 
 def safe_url(url: object) -> str | None:
@@ -13,8 +15,8 @@ def safe_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     text = url.strip()
-    if any(ord(c) < 0x20 or c in "\\<>\"'` " for c in text):
-        return None  # browsers strip or reinterpret these; refuse rather than guess
+    if _URL_REFUSED.search(text):
+        return None
     try:
         parts = urlsplit(text)
     except ValueError:

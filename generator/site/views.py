@@ -29,6 +29,7 @@ class Chrome:
     base: str  # the base path, for scripts (data-base)
     home_href: str
     css_href: str
+    icon_href: str
     js_href: str
     search_href: str
     nav: tuple[NavItem, ...]
