@@ -178,8 +178,14 @@ class Tab:
                 raise BrowserError(f"{url} did not finish loading in 30s")
             self.browser.pump(0.1)
             self._scan()
-        self.browser.pump(settle)
-        self._scan()
+        self.settle(settle)
+
+    def settle(self, seconds: float = 0.5) -> None:
+        """Let the page run for a while, recording what happens (dialogs dismissed as they open)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.browser.pump(0.05)
+            self._scan()
 
     def evaluate(self, expression: str) -> Any:
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
@@ -196,8 +202,7 @@ class Tab:
                 return value
             if time.monotonic() > deadline:
                 raise BrowserError(f"still false after {timeout}s: {expression}")
-            self.browser.pump(0.1)
-            self._scan()
+            self.settle(0.1)
 
     def type_text(self, selector: str, text: str) -> None:
         """Focus an element and type into it as a user would (input events fire)."""

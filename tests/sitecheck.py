@@ -19,8 +19,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         clean = urlsplit(path).path
         if not (clean == self.prefix or clean.startswith(self.prefix + "/")):
-            return str(Path(self.directory) / "\0missing")  # outside the site: 404
+            return str(Path(self.directory) / ".not-in-the-site")  # outside the prefix: 404
         return super().translate_path(clean[len(self.prefix):] or "/")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Like GitHub Pages: a missing file gets the site's 404.html, with status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet tests
         pass
