@@ -107,10 +107,11 @@ def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site:
     assert '<a href="/2.3.0/events/1304/index.json">Raw JSON (index.json)</a>' in html
     # the record's own LL2 URL is served by the mirror: linked to the mirror's page
     assert '"<a href="/2.3.0/events/1304/">https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api</a>"' in html
-    # other endpoints are not mirrored: they link out to LL2
-    assert '<a href="https://lldev.thespacedevs.com/2.3.0/agencies/44/?format=api" rel="nofollow noopener noreferrer">' in html
+    # other endpoints and images are not mirrored: shown as text, not linked
+    assert '"url": "https://lldev.thespacedevs.com/2.3.0/agencies/44/?format=api"' in html
+    assert 'href="https://' not in html.split('<pre class="json">')[1]
     assert '<a href="/2.3.0/events/1304/mode-list/">mode=list</a>' in html
-    assert '"name": "Soyuz MS-27 Farewell Ceremony &amp; Hatch Closing"' in html
+    assert '\t"name": "Soyuz MS-27 Farewell Ceremony &amp; Hatch Closing",\n' in html  # pretty-printed
 
 
 def test_a_browsable_2_2_0_page_links_its_ll_url_and_says_the_2_2_0_filters(seed_site: Path):

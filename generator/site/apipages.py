@@ -24,7 +24,6 @@ from generator.settings import BuildSettings
 from generator.site.chrome import content_pages, make_chrome
 from generator.site.links import MirrorLinker, SiteLinks
 from generator.site.render import Renderer, render_markdown
-from generator.site.safety import safe_url
 from generator.site.views import Chrome
 from generator.validate import SnapshotIndex
 
@@ -73,9 +72,20 @@ def _text(raw: str) -> str:
     return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _tabs(pretty: str) -> str:
+    """orjson's two-space indentation as tabs, deepest first (str.replace runs at C speed)."""
+    depth = 1
+    while "\n" + "  " * depth in pretty:
+        depth += 1
+    for level in range(depth - 1, 0, -1):
+        pretty = pretty.replace("\n" + "  " * level, "\n" + "\t" * level)
+    return pretty
+
+
 def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
-    """Parsed JSON pretty-printed and escaped, each URL string linked where `link` gives an href."""
-    pretty = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    """Parsed JSON pretty-printed (tab-indented: the smallest readable form) and escaped, each
+    URL string linked where `link` gives an href."""
+    pretty = _tabs(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
     parts: list[str] = []
     last = 0
     for match in _URL_TOKEN.finditer(pretty):
@@ -167,8 +177,9 @@ class ApiPages:
         )
 
     def _outside_href(self, url: str) -> str | None:
-        """A URL in a record: the mirror's page of an event it serves, or the http(s) URL itself."""
-        return self.linker.event_href(url) or safe_url(url)
+        """A URL in a record: linked when it names an event the mirror serves, else plain text
+        (linking every image and agency URL would make list pages a third larger)."""
+        return self.linker.event_href(url)
 
     def _paging(self, query: Query, head: dict[str, object]) -> tuple[list[PageLink], str]:
         """First/previous/next/last links and 'page n of N' for a list page."""
