@@ -3,13 +3,13 @@
     python -m bench.site [--events 1500] [--seed 7]
 
 Times three builds into bench/out/: JSON only, JSON + browsable API pages, and the full build
-(+ human site, feeds, plumbing); prints wall and CPU seconds (the machine may be shared), files and bytes per family, and peak memory.
+(+ human site, feeds, plumbing); prints wall and CPU seconds (the machine may be shared),
+files and bytes per family, and peak memory.
 """
 
 import argparse
 import resource
 import time
-from pathlib import Path
 
 from bench.corpus import ROOT, write_corpus
 from generator.mirror import Tally, write_json_mirror
@@ -41,8 +41,12 @@ def run(settings: BuildSettings, api_pages: bool, site: bool) -> tuple[float, fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--events", type=int, default=1500, help="events per version (default 1500)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     args = parser.parse_args()
     out = ROOT / "bench" / "out" / f"site-{args.events}"
@@ -54,13 +58,22 @@ def main() -> None:
         if not target.exists():
             target.symlink_to(ROOT / "content" / folder)
     settings = BuildSettings(content_dir=content, dist_dir=out / "dist")
-    for label, api_pages, site in (("json only", False, False), ("json + api pages", True, False),
-                                   ("full build", True, True)):
+    for label, api_pages, site in (
+        ("json only", False, False),
+        ("json + api pages", True, False),
+        ("full build", True, True),
+    ):
         seconds, cpu_seconds, tally = run(settings, api_pages, site)
         files, size = sum(tally.files.values()), sum(tally.bytes.values())
-        print(f"{label:<18} {seconds:7.2f} s wall {cpu_seconds:7.2f} s CPU {files:>8} files {size / 1e6:10.1f} MB")
+        print(
+            f"{label:<18} {seconds:7.2f} s wall {cpu_seconds:7.2f} s CPU "
+            f"{files:>8} files {size / 1e6:10.1f} MB"
+        )
         for family in sorted(tally.files):
-            print(f"    {family:<10} {tally.files[family]:>8} files {tally.bytes[family] / 1e6:10.1f} MB")
+            print(
+                f"    {family:<10} {tally.files[family]:>8} files "
+                f"{tally.bytes[family] / 1e6:10.1f} MB"
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (whole run): {peak:.0f} MB")
 

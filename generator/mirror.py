@@ -91,7 +91,12 @@ AnswerHook = Callable[[StagedOutput, Query, bytes, Tally], None]
 
 
 def emit(
-    out: StagedOutput, query: Query, body: bytes, tally: Tally, family: str, html: AnswerHook | None = None
+    out: StagedOutput,
+    query: Query,
+    body: bytes,
+    tally: Tally,
+    family: str,
+    html: AnswerHook | None = None,
 ) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 

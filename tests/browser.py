@@ -18,9 +18,19 @@ from pathlib import Path
 from typing import Any
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-extensions",
-    "--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars", "--window-size=1280,900",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--window-size=1280,900",
     # No internet in tests: names other than loopback fail at once instead of timing out.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
@@ -47,9 +57,20 @@ class Browser:
         self._log = log.open("wb")
         # The shell moves the pipes to fds 3 and 4, where Chromium expects them.
         self.proc = subprocess.Popen(
-            ["sh", "-c", 'exec "$@" 3<&0 4>&1 </dev/null >/dev/null', "sh", binary, *FLAGS,
-             f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
-            stdin=cmd_read, stdout=res_write, stderr=self._log,
+            [
+                "sh",
+                "-c",
+                'exec "$@" 3<&0 4>&1 </dev/null >/dev/null',
+                "sh",
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=cmd_read,
+            stdout=res_write,
+            stderr=self._log,
         )
         os.close(cmd_read)
         os.close(res_write)
@@ -85,8 +106,13 @@ class Browser:
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 30) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        timeout: float = 30,
+    ) -> dict[str, Any]:
         """Send one command and wait for its reply; events meanwhile go to `self.events`."""
         command_id = next(self._ids)
         message: dict[str, Any] = {"id": command_id, "method": method, "params": params or {}}
@@ -112,7 +138,9 @@ class Browser:
 
     def tab(self, site_origin: str) -> "Tab":
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         return Tab(self, target, session, site_origin)
 
 
@@ -130,7 +158,9 @@ class Tab:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
 
-    def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, timeout: float = 30
+    ) -> dict[str, Any]:
         result = self.browser.send(method, params, self.session, timeout)
         self._scan()
         return result
@@ -152,16 +182,30 @@ class Tab:
                 self.browser.send("Page.handleJavaScriptDialog", {"accept": False}, self.session)
             elif method == "Runtime.exceptionThrown":
                 details = params.get("exceptionDetails", {})
-                self.errors.append(f"exception: {details.get('exception', {}).get('description') or details.get('text')}")
+                self.errors.append(
+                    "exception: "
+                    + str(details.get("exception", {}).get("description") or details.get("text"))
+                )
             elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                self.errors.append("console." + params["type"] + ": " + " ".join(
-                    str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+                self.errors.append(
+                    "console."
+                    + params["type"]
+                    + ": "
+                    + " ".join(
+                        str(a.get("value", a.get("description", "")))
+                        for a in params.get("args", [])
+                    )
+                )
             elif method == "Log.entryAdded":
                 entry = params.get("entry", {})
                 # Images load from their sources on the internet, which tests do not have:
                 # only failures of the site's own files count.
-                if entry.get("level") == "error" and (entry.get("source") != "network" or self._ours(entry.get("url", ""))):
-                    self.errors.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}")
+                if entry.get("level") == "error" and (
+                    entry.get("source") != "network" or self._ours(entry.get("url", ""))
+                ):
+                    self.errors.append(
+                        f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}"
+                    )
             elif method == "Network.responseReceived":
                 response = params.get("response", {})
                 if self._ours(response.get("url", "")) and response.get("status", 200) >= 400:
@@ -172,8 +216,10 @@ class Tab:
         start = len(self.browser.events)
         self.send("Page.navigate", {"url": url})
         deadline = time.monotonic() + 30
-        while not any(e.get("method") == "Page.loadEventFired" and e.get("sessionId") == self.session
-                      for e in self.browser.events[start:]):
+        while not any(
+            e.get("method") == "Page.loadEventFired" and e.get("sessionId") == self.session
+            for e in self.browser.events[start:]
+        ):
             if time.monotonic() > deadline:
                 raise BrowserError(f"{url} did not finish loading in 30s")
             self.browser.pump(0.1)
@@ -188,7 +234,10 @@ class Tab:
             self._scan()
 
     def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        result = self.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        )
         if "exceptionDetails" in result:
             raise BrowserError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -212,7 +261,9 @@ class Tab:
             self.send("Input.dispatchKeyEvent", {"type": "keyUp"})
 
     def screenshot(self, path: Path) -> Path:
-        data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})["data"]
+        data = self.send(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}
+        )["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path

@@ -113,7 +113,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     if binary is None:
         pytest.fail("Chromium is not installed: apt-get install -y chromium (.ci/run does this)")
     ARTIFACTS.mkdir(exist_ok=True)
-    chromium = Browser(binary, tmp_path_factory.mktemp("chromium-profile"), ARTIFACTS / "chromium.log")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    chromium = Browser(binary, profile, ARTIFACTS / "chromium.log")
     yield chromium
     chromium.close()
 
@@ -121,7 +122,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
 def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> None:
     """Change one event wherever the snapshot has it; 2.3.0 list/normal re-derived by the spec."""
     snapshot = content / "snapshot"
-    for path in (snapshot / "2.2.0" / "event.ndjson", snapshot / "2.3.0" / "events.detailed.ndjson"):
+    files = (snapshot / "2.2.0" / "event.ndjson", snapshot / "2.3.0" / "events.detailed.ndjson")
+    for path in files:
         lines = path.read_bytes().splitlines()
         for number, line in enumerate(lines):
             record = orjson.loads(line)
@@ -132,4 +134,5 @@ def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> No
     detailed = (snapshot / "2.3.0" / "events.detailed.ndjson").read_bytes().splitlines()
     for mode in ("list", "normal"):
         derived = [derive_mode(line, mode) for line in detailed if line.strip()]
-        (snapshot / "2.3.0" / f"events.{mode}.ndjson").write_bytes(b"".join(line + b"\n" for line in derived))
+        target = snapshot / "2.3.0" / f"events.{mode}.ndjson"
+        target.write_bytes(b"".join(line + b"\n" for line in derived))

@@ -20,7 +20,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         clean = urlsplit(path).path
         if not (clean == self.prefix or clean.startswith(self.prefix + "/")):
             return str(Path(self.directory) / ".not-in-the-site")  # outside the prefix: 404
-        return super().translate_path(clean[len(self.prefix):] or "/")
+        return super().translate_path(clean[len(self.prefix) :] or "/")
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Like GitHub Pages: a missing file gets the site's 404.html, with status 404."""
@@ -43,7 +43,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def serve(root: Path, prefix: str = "") -> Iterator[str]:
     """Serve `root` under `prefix` (e.g. '/repo') on loopback; yields the site's URL."""
     handler = type("Handler", (_Handler,), {"prefix": prefix.rstrip("/")})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -97,6 +99,6 @@ def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:
             checked += 1
             if not url.path.startswith(site.path):
                 broken.append(f"{rel}: {ref} (outside {site.path})")
-            elif not target_file(dist, url.path[len(site.path):]).is_file():
+            elif not target_file(dist, url.path[len(site.path) :]).is_file():
                 broken.append(f"{rel}: {ref}")
     return broken, checked

@@ -30,7 +30,8 @@ def vevents(path: Path) -> list[icalendar.Event]:
 
 def test_the_calendar_has_one_vevent_per_upcoming_event(corpus_site: Path):
     expected = mirror_ids(corpus_site, "2.3.0/events/upcoming/limit-100/index.json") | mirror_ids(
-        corpus_site, "2.2.0/event/upcoming/limit-100/index.json")
+        corpus_site, "2.2.0/event/upcoming/limit-100/index.json"
+    )
     assert expected  # the corpus has upcoming events
     events = vevents(corpus_site / "calendar/upcoming.ics")
     uids = [str(e["UID"]) for e in events]
@@ -64,13 +65,21 @@ def test_calendar_lines_are_crlf_and_folded(corpus_site: Path):
 
 
 def test_an_event_known_to_the_day_is_an_all_day_calendar_entry(seed_content: Path, tmp_path: Path):
-    day = {"id": 5, "name": "Day", "abbrev": "DAY", "description": "The T-0 is accurate to the day."}
+    day = {
+        "id": 5,
+        "name": "Day",
+        "abbrev": "DAY",
+        "description": "The T-0 is accurate to the day.",
+    }
     edit_event(seed_content, 1304, lambda r: r.update(date_precision=day, duration="PT2H"))
     dist = build_site(seed_content, tmp_path / "dist", base_url="https://user.github.io/repo")
     (event,) = vevents(dist / "calendar/upcoming.ics")
     assert event.decoded("DTSTART").isoformat() == "2025-12-08"
     assert "DTEND" not in event
-    assert str(event["URL"]) == "https://user.github.io/repo/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
+    assert (
+        str(event["URL"])
+        == "https://user.github.io/repo/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
+    )
 
 
 def test_an_exact_event_has_its_time_and_duration(seed_content: Path, tmp_path: Path):
@@ -82,7 +91,9 @@ def test_an_exact_event_has_its_time_and_duration(seed_content: Path, tmp_path: 
     assert str(event["LOCATION"]) == "International Space Station"
 
 
-def test_the_atom_feed_is_well_formed_and_newest_change_first(corpus_site: Path, corpus_site_content: Path):
+def test_the_atom_feed_is_well_formed_and_newest_change_first(
+    corpus_site: Path, corpus_site_content: Path
+):
     feed = ElementTree.parse(corpus_site / "feeds/updated.atom").getroot()
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")

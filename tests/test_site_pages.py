@@ -9,7 +9,6 @@ import orjson
 import pytest
 
 from generator.cli import main
-
 from tests.conftest import build_site, edit_event
 from tests.sitecheck import page_refs
 
@@ -28,17 +27,29 @@ def test_an_event_page_shows_everything_the_record_says(seed_site: Path):
     assert 'data-countdown="2025-12-08T21:45:00Z"' in html
     assert '<a class="tag" href="/types/17/">Farewell Ceremony</a>' in html
     # image lazy loaded from its source, with credit and licence
-    assert 'src="https://thespacedevs-dev.nyc3.digitaloceanspaces.com/media/images/soyuz_ms_in_orb_image_thumbnail_20240313130407.jpeg"' in html
+    assert (
+        'src="https://thespacedevs-dev.nyc3.digitaloceanspaces.com/media/images/soyuz_ms_in_orb_image_thumbnail_20240313130407.jpeg"'
+        in html
+    )
     assert 'loading="lazy"' in html and "Credit: ESA/NASA/T. Pesquet" in html
     assert ">ESA Standard Licence</a>" in html
     assert "NASA will livestream the farewell ceremony" in html
-    # webcasts with their markers, agencies, launches, expeditions and spacewalks, stations, programs, updates
+    # webcasts with markers, agencies, launches, expeditions, walks, stations, programs, updates
     assert '<a href="https://www.youtube.com/watch?v=_ga47xnD5Bc" rel="nofollow noopener">' in html
     assert html.count('<span class="badge official">official</span>') == 2
     assert '<span class="badge live">' not in html  # both webcasts say live: false
     assert '<a href="/agencies/44/">NASA</a>' in html and '<a href="/agencies/63/">RFSA</a>' in html
-    for text in ("Soyuz 2.1a | Soyuz MS-27", "Launch Successful", "Expedition 73", "Expedition 73 EVA 3",
-                 "PT6H54M", "International Space Station", "Low Earth Orbit", "Cosmic_Penguin", "Added event."):
+    for text in (
+        "Soyuz 2.1a | Soyuz MS-27",
+        "Launch Successful",
+        "Expedition 73",
+        "Expedition 73 EVA 3",
+        "PT6H54M",
+        "International Space Station",
+        "Low Earth Orbit",
+        "Cosmic_Penguin",
+        "Added event.",
+    ):
         assert text in html, text
     assert '<a href="/programs/8/">Soyuz</a>' in html
     assert '<a href="/2.3.0/events/1304/">API 2.3.0 (browsable)</a>' in html
@@ -47,26 +58,40 @@ def test_an_event_page_shows_everything_the_record_says(seed_site: Path):
 
 def test_an_event_page_carries_its_data_as_schema_org_json(seed_site: Path):
     html = read(seed_site, EVENT_1304)
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
-    assert data["@type"] == "Event" and data["name"] == "Soyuz MS-27 Farewell Ceremony & Hatch Closing"
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert (
+        data["@type"] == "Event" and data["name"] == "Soyuz MS-27 Farewell Ceremony & Hatch Closing"
+    )
     assert data["startDate"] == "2025-12-08T21:45:00Z"
 
 
 def test_a_2_2_0_only_event_gets_a_page_with_its_feature_image(seed_site: Path):
     html = read(seed_site, EVENT_1185)
     assert "<h1>Soyuz MS-27 Hatch Opening</h1>" in html
-    assert 'src="https://thespacedevs-prod.nyc3.digitaloceanspaces.com/media/images/soyuz_ms_in_orb_image_20240313130407.jpeg"' in html
+    assert (
+        'src="https://thespacedevs-prod.nyc3.digitaloceanspaces.com/media/images/soyuz_ms_in_orb_image_20240313130407.jpeg"'
+        in html
+    )
     assert '<a href="/2.2.0/event/1185/">API 2.2.0 (browsable)</a>' in html
 
 
 def test_a_date_is_shown_no_more_precisely_than_ll2_knows_it(seed_content: Path, tmp_path: Path):
-    month = {"id": 7, "name": "Month", "abbrev": "M", "description": "The T-0 is accurate to the month."}
+    month = {
+        "id": 7,
+        "name": "Month",
+        "abbrev": "M",
+        "description": "The T-0 is accurate to the month.",
+    }
     edit_event(seed_content, 1304, lambda r: r.update(date_precision=month))
     dist = build_site(seed_content, tmp_path / "dist")
     html = read(dist, EVENT_1304)
     facts = re.search(r'<p class="facts">(.*?)</p>', html, re.S).group(1)
     assert '<time datetime="2025-12-08T21:45:00Z">December 2025</time>' in facts
-    assert "21:45 UTC" not in facts and "data-countdown" not in facts  # no time of day, no countdown
+    assert (
+        "21:45 UTC" not in facts and "data-countdown" not in facts
+    )  # no time of day, no countdown
 
 
 def test_the_home_page_lists_next_events_with_countdowns_and_recent_ones(seed_site: Path):
@@ -103,20 +128,30 @@ def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site:
     html = read(seed_site, "2.3.0/events/1304/index.html")
     assert "<b>GET /2.3.0/events/1304/?format=api</b>" in html
     assert "HTTP 200 OK\nAllow: GET\nContent-Type: application/json\nVary: Accept\n" in html
-    assert "<code>agency__ids</code>" in html  # the endpoint's description, from content/api/2.3.0.md
+    assert (
+        "<code>agency__ids</code>" in html
+    )  # the endpoint's description, from content/api/2.3.0.md
     assert '<a href="/2.3.0/events/1304/index.json">Raw JSON (index.json)</a>' in html
     # the record's own LL2 URL is served by the mirror: linked to the mirror's page
-    assert '"<a href="/2.3.0/events/1304/">https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api</a>"' in html
+    assert (
+        '"<a href="/2.3.0/events/1304/">https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api</a>"'
+        in html
+    )
     # other endpoints and images are not mirrored: shown as text, not linked
     assert '"url": "https://lldev.thespacedevs.com/2.3.0/agencies/44/?format=api"' in html
-    assert 'href="https://' not in html.split('<pre class="json">')[1].split('</pre>')[0]
+    assert 'href="https://' not in html.split('<pre class="json">')[1].split("</pre>")[0]
     assert '<a href="/2.3.0/events/1304/mode-list/">mode=list</a>' in html
-    assert '\t"name": "Soyuz MS-27 Farewell Ceremony &amp; Hatch Closing",\n' in html  # pretty-printed
+    assert (
+        '\t"name": "Soyuz MS-27 Farewell Ceremony &amp; Hatch Closing",\n' in html
+    )  # pretty-printed
 
 
 def test_a_browsable_2_2_0_page_links_its_ll_url_and_says_the_2_2_0_filters(seed_site: Path):
     html = read(seed_site, "2.2.0/event/1185/index.html")
-    assert '"<a href="/2.2.0/event/1185/">https://ll.thespacedevs.com/2.2.0/event/1185/?format=api</a>"' in html
+    assert (
+        '"<a href="/2.2.0/event/1185/">https://ll.thespacedevs.com/2.2.0/event/1185/?format=api</a>"'
+        in html
+    )
     assert "<code>last_updated__gte</code>" in html
 
 
@@ -146,31 +181,57 @@ def test_github_pages_plumbing_files(seed_site: Path):
     assert not (seed_site / "CNAME").exists()
     assert "Not found" in read(seed_site, "404.html")
     robots = read(seed_site, "robots.txt")
-    assert robots.startswith("User-agent: *\n") and "Sitemap:" not in robots  # no absolute URL known
-    locs = [e.text for e in ElementTree.parse(seed_site / "sitemap.xml").iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert (
+        robots.startswith("User-agent: *\n") and "Sitemap:" not in robots
+    )  # no absolute URL known
+    locs = [
+        e.text
+        for e in ElementTree.parse(seed_site / "sitemap.xml").iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
     assert "/" in locs and "/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/" in locs
 
 
-def test_a_custom_domain_writes_cname_and_absolute_sitemap(seed_content: Path, tmp_path: Path, build_runner):
+def test_a_custom_domain_writes_cname_and_absolute_sitemap(
+    seed_content: Path, tmp_path: Path, build_runner
+):
     dist = tmp_path / "dist"
-    code, _, err = build_runner("--content", str(seed_content), "--dist", str(dist), "--cname", "Events.Example.org",
-                                "--base-url", "https://events.example.org")
+    code, _, err = build_runner(
+        "--content",
+        str(seed_content),
+        "--dist",
+        str(dist),
+        "--cname",
+        "Events.Example.org",
+        "--base-url",
+        "https://events.example.org",
+    )
     assert code == 0, err
     assert (dist / "CNAME").read_text() == "events.example.org\n"
     assert "Sitemap: https://events.example.org/sitemap.xml" in (dist / "robots.txt").read_text()
     assert "<loc>https://events.example.org/about/</loc>" in (dist / "sitemap.xml").read_text()
 
 
-def test_a_cname_that_is_not_a_host_name_is_refused_before_building(seed_content: Path, tmp_path: Path, capsys):
+def test_a_cname_that_is_not_a_host_name_is_refused_before_building(
+    seed_content: Path, tmp_path: Path, capsys
+):
     with pytest.raises(SystemExit) as exit_info:
-        main(["--content", str(seed_content), "--dist", str(tmp_path / "dist"), "--cname", "../evil"])
+        main(
+            ["--content", str(seed_content), "--dist", str(tmp_path / "dist"), "--cname", "../evil"]
+        )
     assert exit_info.value.code == 2
-    assert "argument --cname: '../evil' is not a host name such as events.example.org" in capsys.readouterr().err
+    assert (
+        "argument --cname: '../evil' is not a host name such as events.example.org"
+        in capsys.readouterr().err
+    )
     assert not (tmp_path / "dist").exists()
 
 
 def test_pages_load_no_css_js_or_fonts_from_elsewhere_and_images_lazily(corpus_site: Path):
-    for page in list(corpus_site.glob("*.html")) + list(corpus_site.glob("events/*/index.html"))[:5]:
+    for page in (
+        list(corpus_site.glob("*.html")) + list(corpus_site.glob("events/*/index.html"))[:5]
+    ):
         html = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
             for ref in page_refs(tag):

@@ -11,11 +11,24 @@ from generator.site.safety import safe_url, script_json, slug_segment
 
 
 def test_only_http_and_https_urls_are_kept():
-    assert safe_url("https://www.youtube.com/watch?v=_ga47xnD5Bc") == "https://www.youtube.com/watch?v=_ga47xnD5Bc"
+    assert (
+        safe_url("https://www.youtube.com/watch?v=_ga47xnD5Bc")
+        == "https://www.youtube.com/watch?v=_ga47xnD5Bc"
+    )
     assert safe_url("http://example.org/a") == "http://example.org/a"
-    for hostile in ("javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-                    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox", "//evil.example/x",
-                    "https://x.org/\"><script>alert(1)</script>", "https:///no-host", None, 42):
+    for hostile in (
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox",
+        "//evil.example/x",
+        'https://x.org/"><script>alert(1)</script>',
+        "https:///no-host",
+        None,
+        42,
+    ):
         assert safe_url(hostile) is None, hostile
 
 
@@ -31,8 +44,13 @@ def test_a_traversal_slug_becomes_a_plain_word():
     assert slug_segment("..") == ""
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
-                    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=10))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        max_leaves=10,
+    )
+)
 def test_json_for_a_script_element_cannot_close_it_and_reads_back(value):
     text = script_json(value)
     assert "<" not in text and ">" not in text and "&" not in text
@@ -40,8 +58,12 @@ def test_json_for_a_script_element_cannot_close_it_and_reads_back(value):
 
 
 def test_json_shown_as_html_escapes_strings_and_links_only_http_urls():
-    value = {"description": "</script><script>alert(1)</script>", "url": "javascript:alert(1)",
-             "name": '<img src=x onerror=alert(1)>', "image": "https://example.org/a.jpg"}
+    value = {
+        "description": "</script><script>alert(1)</script>",
+        "url": "javascript:alert(1)",
+        "name": "<img src=x onerror=alert(1)>",
+        "image": "https://example.org/a.jpg",
+    }
     html = str(json_html(value, safe_url))
     assert "<script>" not in html and "<img" not in html and "</script>" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html

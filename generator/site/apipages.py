@@ -119,7 +119,9 @@ class ApiPages:
         for version in VERSIONS:
             path = settings.content_dir / "api" / f"{version}.md"
             text = path.read_text(encoding="utf-8") if path.is_file() else None
-            self.descriptions[version] = None if text is None else render_markdown(text, settings.base_path)
+            self.descriptions[version] = (
+                None if text is None else render_markdown(text, settings.base_path)
+            )
 
     @classmethod
     def for_build(cls, index: SnapshotIndex, settings: BuildSettings, now: datetime) -> "ApiPages":
@@ -131,7 +133,9 @@ class ApiPages:
     def __call__(self, out: StagedOutput, query: Query, body: bytes, tally: Tally) -> None:
         page = replace(query, format="api")
         relpath = query_path(page)
-        html = self.renderer.render("api.html", relpath, chrome=self.chrome, page=self.view(query, body))
+        html = self.renderer.render(
+            "api.html", relpath, chrome=self.chrome, page=self.view(query, body)
+        )
         out.write(relpath, html)
         tally.add(self.family, len(html))
 
@@ -151,20 +155,36 @@ class ApiPages:
                 return self.linker.page_href(url)
             return self._outside(url)
 
-        what = f"event {query.event_id}" if query.is_detail else f"{query.subset} events"
-        crumbs = [PageLink("Home", self.links.href()), PageLink(f"API {query.version}", self.links.api(Query(query.version, format="api")))]
+        what = (
+            f"{query.version} event {query.event_id}"
+            if query.is_detail
+            else f"{query.version} {query.subset} events"
+        )
+        crumbs = [
+            PageLink("Home", self.links.href()),
+            PageLink(f"API {query.version}", self.links.api(Query(query.version, format="api"))),
+        ]
         if query.subset != "all":
-            crumbs.append(PageLink(query.subset, self.links.api(Query(query.version, query.subset, format="api"))))
+            crumbs.append(
+                PageLink(
+                    query.subset, self.links.api(Query(query.version, query.subset, format="api"))
+                )
+            )
         if query.is_detail:
             crumbs.append(PageLink(str(query.event_id), None))
         modes = []
         if query.is_detail and spec.modes != (None,):
             modes = [
-                PageLink(str(m), None if m == query.mode else self.links.api(replace(query, format="api").with_params(mode=m)))
+                PageLink(
+                    str(m),
+                    None
+                    if m == query.mode
+                    else self.links.api(replace(query, format="api").with_params(mode=m)),
+                )
                 for m in spec.modes
             ]
         return ApiPageView(
-            title=f"{'Event Instance' if query.is_detail else 'Event List'}: {query.version} {what}",
+            title=f"{'Event Instance' if query.is_detail else 'Event List'}: {what}",
             crumbs=crumbs,
             description=self.descriptions[query.version],
             request_line=f"GET {request_target(query)}",
@@ -194,7 +214,9 @@ class ApiPages:
 
         links = [
             PageLink("« first", at(0, number > 1)),
-            PageLink("‹ previous", at(max(query.offset - query.limit, 0), head["previous"] is not None)),
+            PageLink(
+                "‹ previous", at(max(query.offset - query.limit, 0), head["previous"] is not None)
+            ),
             PageLink("next ›", at(query.offset + query.limit, head["next"] is not None)),
             PageLink("last »", at((pages - 1) * query.limit, number < pages)),
         ]

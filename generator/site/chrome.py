@@ -41,13 +41,19 @@ def content_pages(settings: BuildSettings) -> list[ContentPage]:
     pages = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         if slug_segment(path.stem) != path.stem:
-            raise ContentError(f"{path}: page file names must be lower-case words and hyphens (e.g. about.md)")
+            raise ContentError(
+                f"{path}: page file names must be lower-case words and hyphens (e.g. about.md)"
+            )
         text = path.read_text(encoding="utf-8")
-        pages.append(ContentPage(path.stem, markdown_title(text, path.stem.replace("-", " ")), text, path))
+        pages.append(
+            ContentPage(path.stem, markdown_title(text, path.stem.replace("-", " ")), text, path)
+        )
     return pages
 
 
-def make_chrome(settings: BuildSettings, links: SiteLinks, pages: list[ContentPage], now: datetime) -> Chrome:
+def make_chrome(
+    settings: BuildSettings, links: SiteLinks, pages: list[ContentPage], now: datetime
+) -> Chrome:
     """The shared layout's view model."""
     return Chrome(
         base=links.base_path,

@@ -25,7 +25,13 @@ def _clean(text: str) -> str:
 
 def ics_text(text: str) -> str:
     """An iCalendar TEXT value (RFC 5545 3.3.11): backslash, ';', ',' and newlines escaped."""
-    return (_clean(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n"))
+    return (
+        _clean(text)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\n", "\\n")
+    )
 
 
 def fold(line: str) -> bytes:
@@ -63,8 +69,11 @@ def _vevent(event: EventSummary, links: SiteLinks, now: datetime) -> list[str]:
         details.append("Agencies: " + ", ".join(a.name for a in event.agencies))
     if url:
         details.append(url)
-    lines += [f"SUMMARY:{ics_text(summary)}", f"DESCRIPTION:{ics_text(chr(10).join(details))}",
-              f"CATEGORIES:{ics_text(event.type.name)}"]
+    lines += [
+        f"SUMMARY:{ics_text(summary)}",
+        f"DESCRIPTION:{ics_text(chr(10).join(details))}",
+        f"CATEGORIES:{ics_text(event.type.name)}",
+    ]
     if event.location:
         lines.append(f"LOCATION:{ics_text(event.location)}")
     if url:
@@ -77,8 +86,16 @@ def _vevent(event: EventSummary, links: SiteLinks, now: datetime) -> list[str]:
 
 def calendar(name: str, events: Iterable[EventSummary], links: SiteLinks, now: datetime) -> bytes:
     """An iCalendar feed of `events` (those with a date), CRLF line ends, folded lines."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{ics_text(name)}", "REFRESH-INTERVAL;VALUE=DURATION:PT6H", "X-PUBLISHED-TTL:PT6H"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_text(name)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT6H",
+        "X-PUBLISHED-TTL:PT6H",
+    ]
     for event in events:
         if event.date is not None:
             lines += _vevent(event, links, now)
@@ -94,11 +111,15 @@ def _iso(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom(title: str, events: list[EventSummary], links: SiteLinks, self_relpath: str, now: datetime) -> bytes:
+def atom(
+    title: str, events: list[EventSummary], links: SiteLinks, self_relpath: str, now: datetime
+) -> bytes:
     """An Atom feed of `events`, newest change first as given; well-formed XML, UTF-8."""
     ElementTree.register_namespace("", _ATOM)
 
-    def sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str) -> ElementTree.Element:
+    def sub(
+        parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str
+    ) -> ElementTree.Element:
         element = ElementTree.SubElement(parent, f"{{{_ATOM}}}{tag}", attrs)
         if text is not None:
             element.text = _clean(text)
@@ -108,7 +129,9 @@ def atom(title: str, events: list[EventSummary], links: SiteLinks, self_relpath:
         return links.absolute(relpath) or links.href(relpath)
 
     feed = ElementTree.Element(f"{{{_ATOM}}}feed")
-    sub(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'https://ll2-static/feeds/updated')}")
+    sub(
+        feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'https://ll2-static/feeds/updated')}"
+    )
     sub(feed, "title", title)
     stamps = [e.last_updated for e in events if e.last_updated]
     sub(feed, "updated", _iso(max(stamps) if stamps else now))
@@ -124,4 +147,5 @@ def atom(title: str, events: list[EventSummary], links: SiteLinks, self_relpath:
         sub(entry, "link", rel="alternate", href=url(event.relpath), type="text/html")
         sub(entry, "category", term=_clean(event.type.name))
         sub(entry, "summary", f"{event.when.text}. {excerpt(event.description)}")
-    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

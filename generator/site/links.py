@@ -23,7 +23,11 @@ class SiteLinks:
     def __init__(self, settings: BuildSettings) -> None:
         self.base_path = settings.base_path
         parts = urlsplit(settings.base_url)
-        self.origin = settings.base_url.rstrip("/") if parts.scheme in ("http", "https") and parts.netloc else None
+        self.origin = (
+            settings.base_url.rstrip("/")
+            if parts.scheme in ("http", "https") and parts.netloc
+            else None
+        )
 
     def href(self, relpath: str = "") -> str:
         """Root-relative href of `relpath` ('' = home, 'events/' = a folder's index.html)."""
@@ -68,6 +72,8 @@ class MirrorLinker:
         if not url.startswith(self._own):
             return None
         try:
-            return self._links.api(replace(parse_request(url, self._settings.base_path), format="api"))
+            return self._links.api(
+                replace(parse_request(url, self._settings.base_path), format="api")
+            )
         except QueryError:
             return None

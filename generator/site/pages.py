@@ -53,14 +53,23 @@ class PageWriter:
         self.tally.add(family, len(data))
 
 
-def shown_records(index: SnapshotIndex, records: RecordSource) -> Iterator[tuple[str, dict[str, Any]]]:
+def shown_records(
+    index: SnapshotIndex, records: RecordSource
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each event once, by id: its record in the newest version that has it (detail mode)."""
-    newest_first = sorted(index.versions.values(), key=lambda v: tuple(map(int, v.spec.version.split("."))), reverse=True)
+    newest_first = sorted(
+        index.versions.values(),
+        key=lambda v: tuple(map(int, v.spec.version.split("."))),
+        reverse=True,
+    )
     ids = sorted({i for v in newest_first for i in v.facets})
     for event_id in ids:
         vindex = next(v for v in newest_first if event_id in v.facets)
         spec = vindex.spec
-        yield spec.version, orjson.loads(records.get(spec.version, spec.default_detail_mode, event_id))
+        yield (
+            spec.version,
+            orjson.loads(records.get(spec.version, spec.default_detail_mode, event_id)),
+        )
 
 
 def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[NavItem]:
@@ -74,14 +83,24 @@ def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[Nav
     return items
 
 
-def write_events(index: SnapshotIndex, records: RecordSource, links: SiteLinks, writer: PageWriter) -> list[EventSummary]:
+def write_events(
+    index: SnapshotIndex, records: RecordSource, links: SiteLinks, writer: PageWriter
+) -> list[EventSummary]:
     """One page per event; returns every event's summary."""
     summaries = []
     for version, record in shown_records(index, records):
-        summary = summarise(record, version, links.href("types/{id}/"), links.href("agencies/{id}/"),
-                            links.href("programs/{id}/"), "")
+        summary = summarise(
+            record,
+            version,
+            links.href("types/{id}/"),
+            links.href("agencies/{id}/"),
+            links.href("programs/{id}/"),
+            "",
+        )
         summary.href = links.href(summary.relpath)
-        view = event_page(record, summary, api_links(index, summary.id, links), links.absolute(summary.relpath))
+        view = event_page(
+            record, summary, api_links(index, summary.id, links), links.absolute(summary.relpath)
+        )
         writer.page(summary.relpath, "event.html", event=view)
         summaries.append(summary)
     return summaries
@@ -100,11 +119,18 @@ def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) ->
     """Next events (with countdowns) and the latest past ones."""
     dated = by_date(events)
     past = [e for e in reversed(dated) if e.date and e.date < now]
-    writer.page("", "home.html", next_events=upcoming(events, now)[:HOME_ROWS], recent=past[:HOME_ROWS],
-                total=len(events))
+    writer.page(
+        "",
+        "home.html",
+        next_events=upcoming(events, now)[:HOME_ROWS],
+        recent=past[:HOME_ROWS],
+        total=len(events),
+    )
 
 
-def write_feeds(events: list[EventSummary], links: SiteLinks, now: datetime, writer: PageWriter) -> None:
+def write_feeds(
+    events: list[EventSummary], links: SiteLinks, now: datetime, writer: PageWriter
+) -> None:
     """The Atom feed of recent changes and the calendars: all upcoming, per type, per agency."""
     soon = upcoming(events, now - RECENT)
     writer.file(shared.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now), "feeds")
@@ -112,23 +138,45 @@ def write_feeds(events: list[EventSummary], links: SiteLinks, now: datetime, wri
     agencies = {a.id: a.name for e in events for a in e.agencies}
     for type_id, name in sorted(types.items()):
         chosen = [e for e in soon if e.type.id == type_id]
-        writer.file(f"calendar/types/{type_id}.ics", calendar(f"{name} events (LL2)", chosen, links, now), "feeds")
+        writer.file(
+            f"calendar/types/{type_id}.ics",
+            calendar(f"{name} events (LL2)", chosen, links, now),
+            "feeds",
+        )
     for agency_id, name in sorted(agencies.items()):
         chosen = [e for e in soon if any(a.id == agency_id for a in e.agencies)]
-        writer.file(f"calendar/agencies/{agency_id}.ics", calendar(f"{name} events (LL2)", chosen, links, now), "feeds")
-    changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[:ATOM_ENTRIES]
-    writer.file(shared.ATOM, atom("Recently updated space events (LL2)", changed, links, shared.ATOM, now), "feeds")
+        writer.file(
+            f"calendar/agencies/{agency_id}.ics",
+            calendar(f"{name} events (LL2)", chosen, links, now),
+            "feeds",
+        )
+    changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[
+        :ATOM_ENTRIES
+    ]
+    writer.file(
+        shared.ATOM,
+        atom("Recently updated space events (LL2)", changed, links, shared.ATOM, now),
+        "feeds",
+    )
 
 
 def write_search(events: list[EventSummary], writer: PageWriter) -> None:
     """The compact search index (loaded by the search box on first use) and the results page."""
     rows = [[e.id, e.name, e.when.text, e.relpath, e.type.name] for e in events]
-    writer.file(shared.SEARCH_INDEX, orjson.dumps({"fields": ["id", "name", "when", "path", "type"], "events": rows}))
+    writer.file(
+        shared.SEARCH_INDEX,
+        orjson.dumps({"fields": ["id", "name", "when", "path", "type"], "events": rows}),
+    )
     writer.page(shared.SEARCH, "search.html", listed=False)
 
 
 def write_site(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime, tally: Tally
+    index: SnapshotIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    now: datetime,
+    tally: Tally,
 ) -> None:
     """The human site, feeds and plumbing into `out` (the same staging folder as the JSON)."""
     links = SiteLinks(settings)
@@ -141,7 +189,12 @@ def write_site(
     write_feeds(events, links, now, writer)
     write_search(events, writer)
     for page in pages:
-        writer.page(page.relpath, "page.html", title=page.title, body=render_markdown(page.text, settings.base_path))
+        writer.page(
+            page.relpath,
+            "page.html",
+            title=page.title,
+            body=render_markdown(page.text, settings.base_path),
+        )
     writer.file("404.html", renderer.render("404.html", "404.html", chrome=writer.chrome))
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)

@@ -1,4 +1,4 @@
-"""Site plumbing for GitHub Pages and crawlers: assets, sitemap.xml, robots.txt, .nojekyll, CNAME."""
+"""Site plumbing for GitHub Pages and crawlers: assets, sitemap, robots.txt, .nojekyll, CNAME."""
 
 import re
 from collections.abc import Iterable
@@ -11,7 +11,9 @@ from generator.output import StagedOutput
 from generator.site.links import SiteLinks
 
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
 
 
 def check_cname(cname: str) -> str:
@@ -37,8 +39,11 @@ def sitemap(relpaths: Iterable[str], links: SiteLinks) -> bytes:
     root = ElementTree.Element(f"{{{_SITEMAP}}}urlset")
     for relpath in relpaths:
         url = ElementTree.SubElement(root, f"{{{_SITEMAP}}}url")
-        ElementTree.SubElement(url, f"{{{_SITEMAP}}}loc").text = links.absolute(relpath) or links.href(relpath)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+        ElementTree.SubElement(url, f"{{{_SITEMAP}}}loc").text = links.absolute(
+            relpath
+        ) or links.href(relpath)
+    data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def robots(links: SiteLinks) -> bytes:
@@ -50,7 +55,9 @@ def robots(links: SiteLinks) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def write_plumbing(out: StagedOutput, links: SiteLinks, cname: str | None, pages: list[str], tally: Tally) -> None:
+def write_plumbing(
+    out: StagedOutput, links: SiteLinks, cname: str | None, pages: list[str], tally: Tally
+) -> None:
     """.nojekyll (keep _-prefixed files), CNAME if asked, sitemap.xml and robots.txt."""
     files = {".nojekyll": b"", "sitemap.xml": sitemap(pages, links), "robots.txt": robots(links)}
     if cname:

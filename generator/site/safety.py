@@ -11,7 +11,7 @@ _URL_REFUSED = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
 
 
 def safe_url(url: object) -> str | None:
-    """`url` if it is an absolute http(s) URL with a host, else None (never javascript:, data:...)."""
+    """`url` if it is an absolute http(s) URL with a host, else None (never javascript:...)."""
     if not isinstance(url, str):
         return None
     text = url.strip()

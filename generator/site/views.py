@@ -178,7 +178,10 @@ def parse_duration(text: str | None) -> timedelta | None:
         return None
     days_part, _, time_part = text[1:].partition("T")
     total = timedelta()
-    for part, units in ((days_part, {"D": "days", "W": "weeks"}), (time_part, {"H": "hours", "M": "minutes", "S": "seconds"})):
+    for part, units in (
+        (days_part, {"D": "days", "W": "weeks"}),
+        (time_part, {"H": "hours", "M": "minutes", "S": "seconds"}),
+    ):
         number = ""
         for char in part:
             if char.isdigit() or char == ".":
@@ -206,13 +209,21 @@ def _image(record: Record) -> Image | None:
         if url is None:
             return None
         licence = image.get("license") or {}
-        return Image(url, safe_url(image.get("thumbnail_url")) or url, str(image.get("name") or record["name"]),
-                     image.get("credit"), licence.get("name"), safe_url(licence.get("link")))
+        return Image(
+            url,
+            safe_url(image.get("thumbnail_url")) or url,
+            str(image.get("name") or record["name"]),
+            image.get("credit"),
+            licence.get("name"),
+            safe_url(licence.get("link")),
+        )
     url = safe_url(record.get("feature_image"))  # 2.2.0: a bare URL
     return None if url is None else Image(url, url, record["name"], None, None, None)
 
 
-def summarise(record: Record, version: str, type_href: str, agency_href: str, program_href: str, href: str) -> EventSummary:
+def summarise(
+    record: Record, version: str, type_href: str, agency_href: str, program_href: str, href: str
+) -> EventSummary:
     """The summary of a 2.2.0 or 2.3.0 detailed record; `*_href` are folder patterns with {id}."""
     image = _image(record)
     etype = record["type"]
@@ -226,8 +237,14 @@ def summarise(record: Record, version: str, type_href: str, agency_href: str, pr
         when=when(record.get("date"), record.get("date_precision")),
         last_updated=parse_utc(record["last_updated"]) if record.get("last_updated") else None,
         type=Ref(etype["id"], etype["name"], type_href.format(id=etype["id"])),
-        agencies=[Ref(a["id"], a.get("abbrev") or a["name"], agency_href.format(id=a["id"])) for a in record.get("agencies") or ()],
-        programs=[Ref(p["id"], p["name"], program_href.format(id=p["id"])) for p in record.get("program") or ()],
+        agencies=[
+            Ref(a["id"], a.get("abbrev") or a["name"], agency_href.format(id=a["id"]))
+            for a in record.get("agencies") or ()
+        ],
+        programs=[
+            Ref(p["id"], p["name"], program_href.format(id=p["id"]))
+            for p in record.get("program") or ()
+        ],
         location=record.get("location"),
         description=record.get("description") or "",
         duration=parse_duration(record.get("duration")),
@@ -262,7 +279,15 @@ def _launch(launch: Record) -> Item:
 
 
 def _station(station: Record) -> Item:
-    details = [d for d in (_status(station), station.get("orbit"), station.get("founded") and f"founded {station['founded']}") if d]
+    details = [
+        d
+        for d in (
+            _status(station),
+            station.get("orbit"),
+            station.get("founded") and f"founded {station['founded']}",
+        )
+        if d
+    ]
     return Item(station["name"], details)
 
 
@@ -270,26 +295,42 @@ def _expedition(exp: Record) -> Item:
     station = (exp.get("spacestation") or {}).get("name")
     end = exp.get("end")
     details = [d for d in (station, f"ended {end[:10]}" if end else "in progress") if d]
-    walks = [Item(w["name"], [d for d in (w.get("duration"), w.get("location")) if d], when(w.get("start"), None))
-             for w in exp.get("spacewalks") or ()]
+    walks = [
+        Item(
+            w["name"],
+            [d for d in (w.get("duration"), w.get("location")) if d],
+            when(w.get("start"), None),
+        )
+        for w in exp.get("spacewalks") or ()
+    ]
     return Item(exp["name"], details, when(exp.get("start"), None), children=walks)
 
 
 def _program(program: Record, href: str) -> Item:
-    details = [d for d in ((program.get("type") or {}).get("name"), program.get("description")) if d]
+    details = [
+        d for d in ((program.get("type") or {}).get("name"), program.get("description")) if d
+    ]
     return Item(program["name"], details, href=href)
 
 
 def _update(update: Record) -> Item:
     details = [d for d in (update.get("created_by") and f"by {update['created_by']}",) if d]
-    return Item(update.get("comment") or "(no comment)", details, when(update.get("created_on"), None),
-                href=safe_url(update.get("info_url")))
+    return Item(
+        update.get("comment") or "(no comment)",
+        details,
+        when(update.get("created_on"), None),
+        href=safe_url(update.get("info_url")),
+    )
 
 
 def json_ld(summary: EventSummary, image: Image | None, page_url: str | None) -> dict[str, Any]:
     """schema.org Event data of the page (embedded as JSON, escaped for <script>)."""
-    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Event", "name": summary.name,
-                            "description": summary.description}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": summary.name,
+        "description": summary.description,
+    }
     if summary.when.iso:
         data["startDate"] = summary.when.iso
     if summary.location:
@@ -301,12 +342,20 @@ def json_ld(summary: EventSummary, image: Image | None, page_url: str | None) ->
     return data
 
 
-def event_page(record: Record, summary: EventSummary, api_links: list[NavItem], page_url: str | None) -> EventPage:
+def event_page(
+    record: Record, summary: EventSummary, api_links: list[NavItem], page_url: str | None
+) -> EventPage:
     """The full view of one event's page (`page_url`: its absolute URL, when known)."""
     image = _image(record)
     precision = record.get("date_precision")
-    info = [Item(i.get("title") or i.get("url") or "link", [d for d in (i.get("source"), i.get("description")) if d],
-                 href=safe_url(i.get("url"))) for i in record.get("info_urls") or ()]
+    info = [
+        Item(
+            i.get("title") or i.get("url") or "link",
+            [d for d in (i.get("source"), i.get("description")) if d],
+            href=safe_url(i.get("url")),
+        )
+        for i in record.get("info_urls") or ()
+    ]
     program_refs = {p.id: p.href for p in summary.programs}
     return EventPage(
         summary=summary,
@@ -329,4 +378,3 @@ def excerpt(text: str, limit: int = 220) -> str:
     """The start of a description, cut at a word, for lists and feeds."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
-
