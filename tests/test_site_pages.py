@@ -9,6 +9,8 @@ import orjson
 import pytest
 
 from generator.cli import main
+from generator.errors import RenderError
+from generator.site.render import Renderer
 from tests.conftest import build_site, edit_event
 from tests.sitecheck import page_refs
 
@@ -237,3 +239,24 @@ def test_pages_load_no_css_js_or_fonts_from_elsewhere_and_images_lazily(corpus_s
             for ref in page_refs(tag):
                 assert ref.startswith("/"), f"{page}: {tag}"
         assert all('loading="lazy"' in tag for tag in re.findall(r"<img\b[^>]*>", html)), page
+
+
+def test_a_live_webcast_is_marked_live(seed_content: Path, tmp_path: Path):
+    edit_event(seed_content, 1304, lambda r: r["vid_urls"][1].update(live=True))
+    html = read(build_site(seed_content, tmp_path / "dist"), EVENT_1304)
+    webcasts = html.split("<h2>Webcasts</h2>")[1].split("</ul>")[0].split("<li>")[1:]
+    assert ['<span class="badge live">live</span>' in w for w in webcasts] == [False, True]
+
+
+def test_a_failing_template_names_itself_and_the_page(tmp_path: Path):
+    (tmp_path / "base.html").write_text("{{ chrome.missing }}")
+    with pytest.raises(RenderError) as error:
+        Renderer(tmp_path).render("base.html", "events/1304-x/index.html", chrome={})
+    assert str(error.value).startswith(
+        "template base.html: rendering events/1304-x/index.html: 'dict object' has no attribute 'missing'"
+    )
+
+
+def test_a_templates_folder_without_a_base_layout_is_refused(tmp_path: Path):
+    with pytest.raises(RenderError, match="no base.html here; is this the templates folder"):
+        Renderer(tmp_path)
