@@ -252,8 +252,9 @@ def test_a_failing_template_names_itself_and_the_page(tmp_path: Path):
     (tmp_path / "base.html").write_text("{{ chrome.missing }}")
     with pytest.raises(RenderError) as error:
         Renderer(tmp_path).render("base.html", "events/1304-x/index.html", chrome={})
-    assert str(error.value).startswith(
-        "template base.html: rendering events/1304-x/index.html: 'dict object' has no attribute 'missing'"
+    assert str(error.value) == (
+        "template base.html: rendering events/1304-x/index.html: "
+        "'dict object' has no attribute 'missing'"
     )
 
 
