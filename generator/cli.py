@@ -12,12 +12,13 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import LL2StaticError, QueryError
+from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
 from generator.planner import report_lines
 from generator.query import parse_request, query_path
 from generator.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
+from generator.site.plumbing import check_cname
 from generator.snapshot import parse_utc
 
 
@@ -43,6 +44,13 @@ def _size(text: str) -> int:
     return value
 
 
+def _cname(text: str) -> str:
+    try:
+        return check_cname(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--cname: ")) from None
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR",
                         help="output folder, replaced whole at the end of a build (default: dist)")
@@ -63,6 +71,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", type=_utc, default=None, metavar="TIME",
                         help="the build's 'now' for upcoming/previous lists, ISO 8601 with zone "
                              "(default: the snapshot's as_of, so a snapshot always builds the same)")
+    parser.add_argument("--cname", type=_cname, default=None, metavar="DOMAIN",
+                        help="custom domain for GitHub Pages, written to dist/CNAME "
+                             "(default: no CNAME file)")
     parser.add_argument("--strict", action="store_true",
                         help="fail on warnings such as schema drift (unknown fields)")
     parser.add_argument("--clean", action="store_true",
@@ -132,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,
                                  max_bytes=args.max_bytes, max_files=args.max_files,
-                                 precompute=tuple(args.precompute))
+                                 precompute=tuple(args.precompute),
+                                 cname=args.cname)
         _print_report(build(settings), settings)
         return 0
     except QueryError as exc:

@@ -88,6 +88,11 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
+#: Called with every JSON answer (the browsable HTML page beside it): the output, the query,
+#: a function giving the JSON bytes, the digest the page's bytes depend on, and the tally.
+AnswerHook = Callable[[StagedOutput, Query, Callable[[], bytes], bytes, "Tally"], None]
+
+
 def emit(
     out: StagedOutput,
     query: Query,
@@ -97,17 +102,29 @@ def emit(
     key: bytes,
     *,
     manifest: ManifestWriter | None = None,
+    html: AnswerHook | None = None,
+    refs: bytes = b"",
 ) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 
     `body` produces the bytes and `key` is the digest of all they depend on: an answer whose
     key is unchanged since the previous build is not produced again (incremental builds).
-    Later stages that need each answer (browsable HTML pages, manifest) hook in here.
+    The manifest lists the answer and `html` writes its browsable page; `refs` is the digest
+    of what that page's links depend on beyond the JSON (other events the records name).
     """
-    size, sha256 = out.write_keyed(query_path(query), key, body, hashed=manifest is not None)
+    produced: list[bytes] = []
+
+    def produce() -> bytes:
+        if not produced:
+            produced.append(body())
+        return produced[0]
+
+    size, sha256 = out.write_keyed(query_path(query), key, produce, hashed=manifest is not None)
     tally.add(family, size)
     if manifest is not None:
         manifest.add(query, size, sha256)
+    if html is not None:
+        html(out, query, produce, digest(key, refs), tally)
 
 
 def write_list(
@@ -120,6 +137,7 @@ def write_list(
     family: str = "lists",
     *,
     manifest: ManifestWriter | None = None,
+    html: AnswerHook | None = None,
 ) -> None:
     """Write every page of one list."""
     def url(q: Query | None) -> str | None:
@@ -135,7 +153,8 @@ def write_list(
         def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
             return envelope(page.count, next_url, previous_url, records.many(first.version, first.mode, page.ids))
 
-        emit(out, page.query, body, tally, family, key, manifest=manifest)
+        refs = records.refs_key(first.version, first.mode, page.ids)
+        emit(out, page.query, body, tally, family, key, manifest=manifest, html=html, refs=refs)
 
 
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
@@ -159,6 +178,7 @@ def write_details(
     tally: Tally,
     *,
     manifest: ManifestWriter | None = None,
+    html: AnswerHook | None = None,
 ) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
     spec = vindex.spec
@@ -169,7 +189,9 @@ def write_details(
             def body(mode: str | None = mode, event_id: int = event_id) -> bytes:
                 return records.get(spec.version, mode, event_id)
 
-            emit(out, query, body, tally, "details", findex.spans[event_id].digest, manifest=manifest)
+            refs = records.refs_key(spec.version, mode, (event_id,))
+            emit(out, query, body, tally, "details", findex.spans[event_id].digest,
+                 manifest=manifest, html=html, refs=refs)
 
 
 def write_json_mirror(
@@ -180,15 +202,16 @@ def write_json_mirror(
     now: datetime,
     *,
     manifest: ManifestWriter | None = None,
+    html: AnswerHook | None = None,
 ) -> Tally:
-    """Details and the core lists of every version."""
+    """Details and the core lists of every version (each answer also passed to `html`)."""
     tally = Tally()
     for vindex in index.versions.values():
-        write_details(vindex, records, out, tally, manifest=manifest)
+        write_details(vindex, records, out, tally, manifest=manifest, html=html)
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for first in core_list_queries(vindex):
             key = (first.subset, first.filters, first.ordering)
             if key not in selections:
                 selections[key] = select(vindex.facets.values(), first, now)
-            write_list(first, selections[key], records, out, settings, tally, manifest=manifest)
+            write_list(first, selections[key], records, out, settings, tally, manifest=manifest, html=html)
     return tally

@@ -1,6 +1,6 @@
-"""The build, read as its stages: load -> up to date? -> validate -> write JSON (every event,
-the core lists) -> client data -> open data -> plan and write list variants within the budget
--> host rules -> swap in.
+"""The build, read as its stages: load -> up to date? -> validate -> write JSON and its
+browsable pages (every event, the core lists) -> open data -> client data -> HTML site ->
+plan and write list variants within the budget -> host rules -> swap in.
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
 that replaces dist/ only when complete. The build cache (cache.py) lets an unchanged input
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache
 from generator.changes import base_identity
-from generator.fingerprint import code_fingerprint, digest
+from generator.fingerprint import code_fingerprint, digest, files_digest
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
 
@@ -35,6 +35,12 @@ class BuildReport:
     reused: int = 0  # files left untouched in dist/ because their bytes did not change
 
 
+def pages_digest(settings: BuildSettings) -> str:
+    """Digest of the Markdown the site renders (content/pages/, content/api/)."""
+    folders = [settings.content_dir / "pages", settings.content_dir / "api"]
+    return files_digest(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+
+
 def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot) -> str:
     """Digest of everything a build reads: code, options, and the snapshot files' identities.
 
@@ -44,7 +50,12 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot) -> str
     that changes.json compares with is an input too.
     """
     paths = [snapshot.root / "snapshot.json"] + [f.path for f in snapshot.files]
-    parts = [salt.encode(), settings.fingerprint().encode(), base_identity(snapshot.root).encode()]
+    parts = [
+        salt.encode(),
+        settings.fingerprint().encode(),
+        base_identity(snapshot.root).encode(),
+        pages_digest(settings).encode(),
+    ]
     for path in paths:
         st = path.stat()
         parts.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
@@ -68,6 +79,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.planner import Budget, Planner
     from generator.precompute import write_client_data, write_host_rules, write_variants
     from generator.records import RecordSource
+    from generator.site import ApiPages, write_site
     from generator.validate import validate_snapshot
 
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
@@ -75,13 +87,15 @@ def build(settings: BuildSettings) -> BuildReport:
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
-            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest)
+            pages = ApiPages.for_build(index, settings, now, salt=pages_digest(settings))
+            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
             write_open_data(index, out, settings, tally, cache.memo)
+            write_site(index, records, out, settings, now, tally)
             planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             write_client_data(index, records, out, now, planner)
-            planner.check("the core site (every event, the core lists, the dumps, the client data)")
+            planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
             rules = RuleSet()
-            write_variants(index, records, out, settings, now, planner, tally, manifest, rules)
+            write_variants(index, records, out, settings, now, planner, tally, manifest, rules, html=pages)
             write_host_rules(out, rules, planner)
             manifest.close()
         planner.files, planner.bytes = out.files_written, out.site_bytes

@@ -18,7 +18,7 @@ from generator.hostrules import (
     nginx_include,
 )
 from generator.manifest import ManifestWriter
-from generator.mirror import Tally, core_list_queries, list_cost, write_list
+from generator.mirror import AnswerHook, Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
 from generator.planner import Planner, Selections, Variant, plan
 from generator.query import Query, parse_request
@@ -53,8 +53,19 @@ def write_variants(
     tally: Tally,
     manifest: ManifestWriter,
     rules: RuleSet,
+    *,
+    html: AnswerHook | None = None,
 ) -> None:
-    """Every planned variant that fits the budget, in priority order, one at a time."""
+    """Every planned variant that fits the budget, in priority order, one at a time.
+
+    With `html`, each page also gets its browsable page: the cost of a list then counts twice
+    the files, and its bytes grow by the ratio of HTML to JSON seen so far in this build
+    (plus a tenth), so the budget holds; the final check before the swap is the backstop.
+    """
+    html_ratio = 0.0
+    if html is not None:
+        json_bytes = sum(tally.bytes.get(f, 0) for f in ("details", "lists"))
+        html_ratio = 1.1 * tally.bytes.get("api-html", 0) / max(json_bytes, 1)
     requested = requested_lists(settings)
     selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
     core: set[Query] = set()
@@ -69,9 +80,12 @@ def write_variants(
         vindex = index.versions[version]
         ids = selections[version].ids(variant.first)
         files, size = list_cost(variant.first, ids, vindex, settings)
+        if html is not None:
+            files, size = 2 * files, size + int(size * html_ratio)
         if planner.admit(f"{version} {variant.family}", files, size):
             write_list(
-                variant.first, ids, records, out, settings, tally, "variants", manifest=manifest
+                variant.first, ids, records, out, settings, tally, "variants",
+                manifest=manifest, html=html,
             )
             rules.add(variant.first)
 

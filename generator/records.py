@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from contextlib import ExitStack
 from types import TracebackType
 
+from generator.fingerprint import digest
 from generator.validate import SnapshotIndex
 
 
@@ -43,6 +44,15 @@ class RecordSource:
         """Digests of records' bytes (what outputs built from them depend on)."""
         spans = self._index.versions[version].files[mode].spans
         return [spans[i].digest for i in ids]
+
+    def refs_key(self, version: str, mode: str | None, ids: Iterable[int]) -> bytes:
+        """Digest of whether the mirror has each other event these records name (b"" if none)."""
+        spans = self._index.versions[version].files[mode].spans
+        refs = sorted(set().union(*(spans[i].refs for i in ids)))
+        if not refs:
+            return b""
+        served = [f"{v}/{i}:{i in self._index.versions[v].facets}" for v, i in refs if v in self._index.versions]
+        return digest(*(s.encode() for s in served))
 
     def many(self, version: str, mode: str | None, ids: Iterable[int]) -> list[bytes]:
         return [self.get(version, mode, i) for i in ids]

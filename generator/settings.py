@@ -10,13 +10,15 @@ DEFAULT_MAX_BYTES = 900_000_000
 #: Cloudflare Pages' free plan allows 20,000 files, the tightest file limit of the hosts we
 #: target; GitHub Pages deploys one tar artifact, which stays quick to upload at this size.
 DEFAULT_MAX_FILES = 20_000
+#: The repository's templates/ (the HTML layouts and static assets ship with the code).
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
 class BuildSettings:
     content_dir: Path = Path("content")
     dist_dir: Path = Path("dist")
-    templates_dir: Path = Path("templates")
+    templates_dir: Path = TEMPLATES
     #: Where the site is served, e.g. https://user.github.io/ll2-static ("" = the host's root).
     base_url: str = ""
     #: The build's "now" for upcoming/previous; None = the snapshot's `as_of`.
@@ -38,6 +40,8 @@ class BuildSettings:
             f"base_url={self.base_url!r} now={now} strict={self.strict} "
             f"max_bytes={self.max_bytes} max_files={self.max_files} precompute={self.precompute!r}"
         )
+    #: Custom domain for GitHub Pages (written to dist/CNAME); None = no CNAME file.
+    cname: str | None = None
 
     @property
     def snapshot_dir(self) -> Path:

@@ -8,6 +8,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 `strict`), the record still published exactly as sent.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Span:
     offset: int
     length: int
     digest: bytes  # of the line's bytes: what outputs built from it depend on
+    refs: frozenset[tuple[str, int]] = frozenset()  # other events whose LL2 URLs the record holds
 
 
 @dataclass
@@ -75,6 +77,21 @@ class SnapshotIndex:
     drift: list[Drift]
     #: Cache entries of every valid record: digest(model, line) hex -> [id, drift, facets row].
     validated: dict[str, Any] = field(default_factory=dict)
+
+
+_EVENT_URL = re.compile(rb"/(2\.2\.0)/event/(\d+)/|/(2\.3\.0)/events/(\d+)/")
+_NO_REFS: frozenset[tuple[str, int]] = frozenset()
+
+
+def event_refs(data: bytes, own_id: int) -> frozenset[tuple[str, int]]:
+    """(version, id) of every event URL in a record other than its own (pages link them)."""
+    found = set()
+    for match in _EVENT_URL.finditer(data):
+        version = (match.group(1) or match.group(3)).decode()
+        event_id = int(match.group(2) or match.group(4))
+        if event_id != own_id:
+            found.add((version, event_id))
+    return frozenset(found) if found else _NO_REFS
 
 
 def field_path(loc: Sequence[int | str], *, indices: bool = True) -> str:
@@ -218,7 +235,7 @@ def validate_file(
                 )
             )
         previous_id = record_id if previous_id is None else max(previous_id, record_id)
-        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest)
+        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest, event_refs(line.data, record_id))
         if line_facets is not None:
             facets[record_id] = line_facets
     return index, facets

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,10 @@ from bench.corpus import write_corpus  # noqa: E402
 from generator.cli import main  # noqa: E402
 from generator.snapshot import parse_utc  # noqa: E402
 from tests.fake_ll2 import FakeLL2, start  # noqa: E402
+from generator.derive import derive_mode  # noqa: E402
+from generator.pipeline import build  # noqa: E402
+from generator.settings import BuildSettings  # noqa: E402
+from tests.browser import Browser, chromium_binary  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
@@ -171,3 +176,69 @@ def variant_site(variant_content: Path, tmp_path_factory: pytest.TempPathFactory
     build(BuildSettings(content_dir=variant_content, dist_dir=dist, base_url=VARIANT_BASE_URL,
                         precompute=VARIANT_REQUESTS))
     return dist
+# -- the HTML site: built sites, a browser, artifacts ---------------------------------------
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def site_content(root: Path, events: int, seed: int) -> Path:
+    """A generated content folder with the repository's Markdown pages and API descriptions."""
+    write_corpus(root / "snapshot", events, seed=seed)
+    for folder in ("pages", "api"):
+        shutil.copytree(ROOT / "content" / folder, root / folder)
+    return root
+
+
+def build_site(content: Path, dist: Path, **options: object) -> Path:
+    """Build `content` into `dist` in-process (no CLI output to capture)."""
+    build(BuildSettings(content_dir=content, dist_dir=dist, **options))  # type: ignore[arg-type]
+    return dist
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ of the real seed snapshot (events 1185 and 1304), served from the host's root."""
+    return build_site(ROOT / "content", tmp_path_factory.mktemp("seed-site") / "dist")
+
+
+@pytest.fixture(scope="session")
+def corpus_site_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 40-event content folder with pages: breadth for the site's pages and feeds."""
+    return site_content(tmp_path_factory.mktemp("site-corpus") / "content", 40, seed=11)
+
+
+@pytest.fixture(scope="session")
+def corpus_site(corpus_site_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(corpus_site_content, tmp_path_factory.mktemp("corpus-site") / "dist")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium for the session (Debian's `chromium`, installed by .ci/run)."""
+    binary = chromium_binary()
+    if binary is None:
+        pytest.fail("Chromium is not installed: apt-get install -y chromium (.ci/run does this)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    chromium = Browser(binary, profile, ARTIFACTS / "chromium.log")
+    yield chromium
+    chromium.close()
+
+
+def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> None:
+    """Change one event wherever the snapshot has it; 2.3.0 list/normal re-derived by the spec."""
+    snapshot = content / "snapshot"
+    files = (snapshot / "2.2.0" / "event.ndjson", snapshot / "2.3.0" / "events.detailed.ndjson")
+    for path in files:
+        lines = path.read_bytes().splitlines()
+        for number, line in enumerate(lines):
+            record = orjson.loads(line)
+            if record["id"] == event_id:
+                edit(record)
+                lines[number] = orjson.dumps(record)
+        path.write_bytes(b"".join(line + b"\n" for line in lines))
+    detailed = (snapshot / "2.3.0" / "events.detailed.ndjson").read_bytes().splitlines()
+    for mode in ("list", "normal"):
+        derived = [derive_mode(line, mode) for line in detailed if line.strip()]
+        target = snapshot / "2.3.0" / f"events.{mode}.ndjson"
+        target.write_bytes(b"".join(line + b"\n" for line in derived))

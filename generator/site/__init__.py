@@ -1,0 +1,16 @@
+"""The HTML beside the JSON: browsable API pages, the human events site, feeds, plumbing.
+
+safety      untrusted strings: http(s)-only URLs, path-safe slugs, JSON safe in <script>
+links       base-URL-aware hrefs; which URLs in a record the mirror serves
+render      the Jinja environment (autoescape on, strict) and Markdown pages
+apipages    the browsable page of every JSON answer (hooked into mirror.emit)
+views       view models of events computed from their records (templates hold no logic)
+pages       the human site: home, event pages, indexes, search, content pages, 404
+feeds       iCalendar (RFC 5545) and Atom feeds
+plumbing    static assets, sitemap.xml, robots.txt, .nojekyll, CNAME
+"""
+
+from generator.site.apipages import ApiPages
+from generator.site.pages import write_site
+
+__all__ = ["ApiPages", "write_site"]

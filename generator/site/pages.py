@@ -1,0 +1,200 @@
+"""The human site: home, one page per event, indexes, feeds, search, content pages and 404.
+
+One pass over the events renders each event page from its record (read, rendered, dropped)
+and keeps only its summary; every other page is computed from the summaries.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+
+from generator.mirror import Tally
+from generator.output import StagedOutput
+from generator.query import Query, query_path
+from generator.records import RecordSource
+from generator.settings import BuildSettings
+from generator.site import chrome as shared
+from generator.site.feeds import atom, calendar
+from generator.site.indexes import write_indexes
+from generator.site.links import SiteLinks
+from generator.site.plumbing import copy_assets, write_plumbing
+from generator.site.render import Renderer, render_markdown
+from generator.site.views import Chrome, EventSummary, NavItem, event_page, summarise
+from generator.validate import SnapshotIndex
+
+HOME_ROWS = 12
+ATOM_ENTRIES = 50
+#: LL2's upcoming: events from a day ago on (README); the calendars follow it.
+RECENT = timedelta(days=1)
+
+
+@dataclass
+class PageWriter:
+    """Renders and writes pages, and remembers the human ones for the sitemap."""
+
+    out: StagedOutput
+    renderer: Renderer
+    chrome: Chrome
+    tally: Tally
+    sitemap: list[str] = field(default_factory=list)
+
+    def page(self, folder: str, template: str, listed: bool = True, **context: Any) -> None:
+        """Render `template` to `{folder}index.html` ('' is the home page)."""
+        relpath = f"{folder}index.html"
+        self.file(relpath, self.renderer.render(template, relpath, chrome=self.chrome, **context))
+        if listed:
+            self.sitemap.append(folder)
+
+    def file(self, relpath: str, data: bytes, family: str = "site") -> None:
+        self.out.write(relpath, data)
+        self.tally.add(family, len(data))
+
+
+def shown_records(
+    index: SnapshotIndex, records: RecordSource
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each event once, by id: its record in the newest version that has it (detail mode)."""
+    newest_first = sorted(
+        index.versions.values(),
+        key=lambda v: tuple(map(int, v.spec.version.split("."))),
+        reverse=True,
+    )
+    ids = sorted({i for v in newest_first for i in v.facets})
+    for event_id in ids:
+        vindex = next(v for v in newest_first if event_id in v.facets)
+        spec = vindex.spec
+        yield (
+            spec.version,
+            orjson.loads(records.get(spec.version, spec.default_detail_mode, event_id)),
+        )
+
+
+def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[NavItem]:
+    """Where the mirror serves this event: each version's browsable page and raw JSON."""
+    items = []
+    for version, vindex in index.versions.items():
+        if event_id in vindex.facets:
+            query = Query(version, event_id=event_id)
+            items.append(NavItem(f"API {version} (browsable)", links.api(query)))
+            items.append(NavItem(f"API {version} (JSON)", links.href(query_path(query))))
+    return items
+
+
+def write_events(
+    index: SnapshotIndex, records: RecordSource, links: SiteLinks, writer: PageWriter
+) -> list[EventSummary]:
+    """One page per event; returns every event's summary."""
+    summaries = []
+    for version, record in shown_records(index, records):
+        summary = summarise(
+            record,
+            version,
+            links.href("types/{id}/"),
+            links.href("agencies/{id}/"),
+            links.href("programs/{id}/"),
+            "",
+        )
+        summary.href = links.href(summary.relpath)
+        view = event_page(
+            record, summary, api_links(index, summary.id, links), links.absolute(summary.relpath)
+        )
+        writer.page(summary.relpath, "event.html", event=view)
+        summaries.append(summary)
+    return summaries
+
+
+def by_date(events: list[EventSummary]) -> list[EventSummary]:
+    """Dated events, soonest first, ties by id."""
+    return sorted((e for e in events if e.date), key=lambda e: (e.date, e.id))
+
+
+def upcoming(events: list[EventSummary], since: datetime) -> list[EventSummary]:
+    return [e for e in by_date(events) if e.date and e.date >= since]
+
+
+def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) -> None:
+    """Next events (with countdowns) and the latest past ones."""
+    dated = by_date(events)
+    past = [e for e in reversed(dated) if e.date and e.date < now]
+    writer.page(
+        "",
+        "home.html",
+        next_events=upcoming(events, now)[:HOME_ROWS],
+        recent=past[:HOME_ROWS],
+        total=len(events),
+    )
+
+
+def write_feeds(
+    events: list[EventSummary], links: SiteLinks, now: datetime, writer: PageWriter
+) -> None:
+    """The Atom feed of recent changes and the calendars: all upcoming, per type, per agency."""
+    soon = upcoming(events, now - RECENT)
+    writer.file(shared.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now), "feeds")
+    types = {e.type.id: e.type.name for e in events}
+    agencies = {a.id: a.name for e in events for a in e.agencies}
+    for type_id, name in sorted(types.items()):
+        chosen = [e for e in soon if e.type.id == type_id]
+        writer.file(
+            f"calendar/types/{type_id}.ics",
+            calendar(f"{name} events (LL2)", chosen, links, now),
+            "feeds",
+        )
+    for agency_id, name in sorted(agencies.items()):
+        chosen = [e for e in soon if any(a.id == agency_id for a in e.agencies)]
+        writer.file(
+            f"calendar/agencies/{agency_id}.ics",
+            calendar(f"{name} events (LL2)", chosen, links, now),
+            "feeds",
+        )
+    changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[
+        :ATOM_ENTRIES
+    ]
+    writer.file(
+        shared.ATOM,
+        atom("Recently updated space events (LL2)", changed, links, shared.ATOM, now),
+        "feeds",
+    )
+
+
+def write_search(events: list[EventSummary], writer: PageWriter) -> None:
+    """The compact search index (loaded by the search box on first use) and the results page."""
+    rows = [[e.id, e.name, e.when.text, e.relpath, e.type.name] for e in events]
+    writer.file(
+        shared.SEARCH_INDEX,
+        orjson.dumps({"fields": ["id", "name", "when", "path", "type"], "events": rows}),
+    )
+    writer.page(shared.SEARCH, "search.html", listed=False)
+
+
+def write_site(
+    index: SnapshotIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    now: datetime,
+    tally: Tally,
+) -> None:
+    """The human site, feeds and plumbing into `out` (the same staging folder as the JSON)."""
+    links = SiteLinks(settings)
+    pages = shared.content_pages(settings)
+    renderer = Renderer(settings.templates_dir)
+    writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
+    events = write_events(index, records, links, writer)
+    write_home(events, now, writer)
+    write_indexes(events, now, links, writer)
+    write_feeds(events, links, now, writer)
+    write_search(events, writer)
+    for page in pages:
+        writer.page(
+            page.relpath,
+            "page.html",
+            title=page.title,
+            body=render_markdown(page.text, settings.base_path),
+        )
+    writer.file("404.html", renderer.render("404.html", "404.html", chrome=writer.chrome))
+    copy_assets(settings.templates_dir / "static", out, tally)
+    write_plumbing(out, links, settings.cname, writer.sitemap, tally)

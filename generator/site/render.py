@@ -1,0 +1,51 @@
+"""Templates and Markdown: one strict, autoescaping Jinja environment for every page."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from generator.errors import RenderError
+
+# Our own Markdown links root-relative (/about/); under a sub-path they need the base path.
+_ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+class Renderer:
+    """Renders templates from `templates_dir` to bytes; a failure names template and page."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        if not (templates_dir / "base.html").is_file():
+            raise RenderError(f"{templates_dir}: no base.html here; is this the templates folder?")
+        self.templates_dir = templates_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(self, template: str, target: str, **context: Any) -> bytes:
+        """The page rendered from `template` with `context`, UTF-8."""
+        try:
+            return self.env.get_template(template).render(**context).encode()
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"template {template}: rendering {target}: {exc}") from exc
+
+
+def render_markdown(text: str, base_path: str) -> Markup:
+    """Our own (trusted) Markdown as HTML, its root-relative links moved under `base_path`."""
+    html = markdown.markdown(text, extensions=["tables", "fenced_code"], output_format="html")
+    return Markup(_ROOT_LINK.sub(lambda m: f"{m.group(1)}{base_path}/", " " + html)[1:])
+
+
+def markdown_title(text: str, fallback: str) -> str:
+    """The first level-1 heading of a Markdown text, or `fallback`."""
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback

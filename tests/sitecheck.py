@@ -1,0 +1,104 @@
+"""Helpers for testing the built site: a loopback static server and an internal link checker."""
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+TYPES = {".ics": "text/calendar", ".atom": "application/atom+xml", ".json": "application/json"}
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    prefix = ""
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+
+    def translate_path(self, path: str) -> str:
+        clean = urlsplit(path).path
+        if not (clean == self.prefix or clean.startswith(self.prefix + "/")):
+            return str(Path(self.directory) / ".not-in-the-site")  # outside the prefix: 404
+        return super().translate_path(clean[len(self.prefix) :] or "/")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Like GitHub Pages: a missing file gets the site's 404.html, with status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet tests
+        pass
+
+
+@contextmanager
+def serve(root: Path, prefix: str = "") -> Iterator[str]:
+    """Serve `root` under `prefix` (e.g. '/repo') on loopback; yields the site's URL."""
+    handler = type("Handler", (_Handler,), {"prefix": prefix.rstrip("/")})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix.rstrip('/')}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Refs(HTMLParser):
+    """Every href/src of a page (links, images, scripts, styles, feeds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.refs.append(value)
+
+
+def page_refs(html: str) -> list[str]:
+    parser = _Refs()
+    parser.feed(html)
+    return parser.refs
+
+
+def target_file(dist: Path, path: str) -> Path:
+    """The file a static host serves for a URL path relative to the site root."""
+    target = dist / unquote(path).lstrip("/")
+    return target / "index.html" if path.endswith("/") or path == "" else target
+
+
+def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:
+    """Internal links, images and feed references of every HTML file that point at no file.
+
+    `site_url` is where dist/ is published (e.g. https://user.github.io/repo); each page is
+    read at its own URL, so relative and root-relative links resolve as a browser would.
+    Returns the broken ones (page: link) and how many internal references were checked.
+    """
+    site = urlsplit(site_url.rstrip("/") + "/")
+    broken, checked = [], 0
+    for page in sorted(dist.rglob("*.html")):
+        rel = page.relative_to(dist).as_posix()
+        page_url = urljoin(site.geturl(), rel)
+        for ref in page_refs(page.read_text(encoding="utf-8")):
+            url = urlsplit(urljoin(page_url, ref))
+            if url.scheme not in ("http", "https") or url.netloc != site.netloc:
+                continue  # outside the site (or mailto:...)
+            checked += 1
+            if not url.path.startswith(site.path):
+                broken.append(f"{rel}: {ref} (outside {site.path})")
+            elif not target_file(dist, url.path[len(site.path) :]).is_file():
+                broken.append(f"{rel}: {ref}")
+    return broken, checked

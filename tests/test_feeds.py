@@ -1,0 +1,106 @@
+"""Feeds: iCalendar that calendar apps can read (RFC 5545) and a well-formed Atom feed."""
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import icalendar
+import orjson
+
+from generator.query import parse_request, query_path
+from tests.conftest import build_site, edit_event
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def mirror_ids(dist: Path, first: str) -> set[int]:
+    """Ids of every event of a mirror list, following its `next` links."""
+    ids: set[int] = set()
+    path: str | None = first
+    while path:
+        page = orjson.loads((dist / path).read_bytes())
+        ids |= {r["id"] for r in page["results"]}
+        path = page["next"] and query_path(parse_request(page["next"]))
+    return ids
+
+
+def vevents(path: Path) -> list[icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return list(calendar.walk("VEVENT"))
+
+
+def test_the_calendar_has_one_vevent_per_upcoming_event(corpus_site: Path):
+    expected = mirror_ids(corpus_site, "2.3.0/events/upcoming/limit-100/index.json") | mirror_ids(
+        corpus_site, "2.2.0/event/upcoming/limit-100/index.json"
+    )
+    assert expected  # the corpus has upcoming events
+    events = vevents(corpus_site / "calendar/upcoming.ics")
+    uids = [str(e["UID"]) for e in events]
+    assert sorted(uids) == sorted(f"ll2-event-{i}@ll2-static" for i in expected)
+    for event in events:
+        assert event["SUMMARY"] and event["DTSTART"] and event["DTSTAMP"]
+
+
+def test_calendars_per_type_and_agency_hold_exactly_their_events(corpus_site: Path):
+    everything = {str(e["UID"]) for e in vevents(corpus_site / "calendar/upcoming.ics")}
+    by_type: set[str] = set()
+    for path in sorted((corpus_site / "calendar/types").glob("*.ics")):
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        name = str(calendar["X-WR-CALNAME"]).removesuffix(" events (LL2)")
+        for event in calendar.walk("VEVENT"):
+            assert [str(c) for c in event["CATEGORIES"].cats] == [name]
+            by_type.add(str(event["UID"]))
+    assert by_type == everything
+    agency_uids = set()
+    for path in (corpus_site / "calendar/agencies").glob("*.ics"):
+        agency_uids |= {str(e["UID"]) for e in vevents(path)}
+    assert agency_uids == everything  # every corpus event has at least one agency
+
+
+def test_calendar_lines_are_crlf_and_folded(corpus_site: Path):
+    data = (corpus_site / "calendar/upcoming.ics").read_bytes()
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    lines = data.split(b"\r\n")
+    assert b"\n" not in b"".join(lines)
+    assert max(len(line) for line in lines) <= 75
+
+
+def test_an_event_known_to_the_day_is_an_all_day_calendar_entry(seed_content: Path, tmp_path: Path):
+    day = {
+        "id": 5,
+        "name": "Day",
+        "abbrev": "DAY",
+        "description": "The T-0 is accurate to the day.",
+    }
+    edit_event(seed_content, 1304, lambda r: r.update(date_precision=day, duration="PT2H"))
+    dist = build_site(seed_content, tmp_path / "dist", base_url="https://user.github.io/repo")
+    (event,) = vevents(dist / "calendar/upcoming.ics")
+    assert event.decoded("DTSTART").isoformat() == "2025-12-08"
+    assert "DTEND" not in event
+    assert (
+        str(event["URL"])
+        == "https://user.github.io/repo/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
+    )
+
+
+def test_an_exact_event_has_its_time_and_duration(seed_content: Path, tmp_path: Path):
+    edit_event(seed_content, 1304, lambda r: r.update(duration="PT1H15M"))
+    dist = build_site(seed_content, tmp_path / "dist")
+    (event,) = vevents(dist / "calendar/upcoming.ics")
+    assert event.decoded("DTSTART").isoformat() == "2025-12-08T21:45:00+00:00"
+    assert event.decoded("DTEND").isoformat() == "2025-12-08T23:00:00+00:00"
+    assert str(event["LOCATION"]) == "International Space Station"
+
+
+def test_the_atom_feed_is_well_formed_and_newest_change_first(
+    corpus_site: Path, corpus_site_content: Path
+):
+    feed = ElementTree.parse(corpus_site / "feeds/updated.atom").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 40  # every event (fewer than the feed's 50)
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert len({e.findtext(f"{ATOM}id") for e in entries}) == 40
+    for entry in entries:
+        href = entry.find(f"{ATOM}link").get("href")
+        assert (corpus_site / href.lstrip("/") / "index.html").is_file()

@@ -1,0 +1,263 @@
+"""The human site and the browsable API pages, read from the built files of the real seeds."""
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import orjson
+import pytest
+
+from generator.cli import main
+from generator.errors import RenderError
+from generator.site.render import Renderer
+from tests.conftest import build_site, edit_event
+from tests.sitecheck import page_refs
+
+EVENT_1304 = "events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/index.html"
+EVENT_1185 = "events/1185-soyuz-ms-27-hatch-opening/index.html"
+
+
+def read(dist: Path, relpath: str) -> str:
+    return (dist / relpath).read_text(encoding="utf-8")
+
+
+def test_an_event_page_shows_everything_the_record_says(seed_site: Path):
+    html = read(seed_site, EVENT_1304)
+    assert "<h1>Soyuz MS-27 Farewell Ceremony &amp; Hatch Closing</h1>" in html
+    assert '<time datetime="2025-12-08T21:45:00Z" data-local>2025-12-08 21:45 UTC</time>' in html
+    assert 'data-countdown="2025-12-08T21:45:00Z"' in html
+    assert '<a class="tag" href="/types/17/">Farewell Ceremony</a>' in html
+    # image lazy loaded from its source, with credit and licence
+    assert (
+        'src="https://thespacedevs-dev.nyc3.digitaloceanspaces.com/media/images/soyuz_ms_in_orb_image_thumbnail_20240313130407.jpeg"'
+        in html
+    )
+    assert 'loading="lazy"' in html and "Credit: ESA/NASA/T. Pesquet" in html
+    assert ">ESA Standard Licence</a>" in html
+    assert "NASA will livestream the farewell ceremony" in html
+    # webcasts with markers, agencies, launches, expeditions, walks, stations, programs, updates
+    assert '<a href="https://www.youtube.com/watch?v=_ga47xnD5Bc" rel="nofollow noopener">' in html
+    assert html.count('<span class="badge official">official</span>') == 2
+    assert '<span class="badge live">' not in html  # both webcasts say live: false
+    assert '<a href="/agencies/44/">NASA</a>' in html and '<a href="/agencies/63/">RFSA</a>' in html
+    for text in (
+        "Soyuz 2.1a | Soyuz MS-27",
+        "Launch Successful",
+        "Expedition 73",
+        "Expedition 73 EVA 3",
+        "PT6H54M",
+        "International Space Station",
+        "Low Earth Orbit",
+        "Cosmic_Penguin",
+        "Added event.",
+    ):
+        assert text in html, text
+    assert '<a href="/programs/8/">Soyuz</a>' in html
+    assert '<a href="/2.3.0/events/1304/">API 2.3.0 (browsable)</a>' in html
+    assert '<a href="/2.3.0/events/1304/index.json">API 2.3.0 (JSON)</a>' in html
+
+
+def test_an_event_page_carries_its_data_as_schema_org_json(seed_site: Path):
+    html = read(seed_site, EVENT_1304)
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert (
+        data["@type"] == "Event" and data["name"] == "Soyuz MS-27 Farewell Ceremony & Hatch Closing"
+    )
+    assert data["startDate"] == "2025-12-08T21:45:00Z"
+
+
+def test_a_2_2_0_only_event_gets_a_page_with_its_feature_image(seed_site: Path):
+    html = read(seed_site, EVENT_1185)
+    assert "<h1>Soyuz MS-27 Hatch Opening</h1>" in html
+    assert (
+        'src="https://thespacedevs-prod.nyc3.digitaloceanspaces.com/media/images/soyuz_ms_in_orb_image_20240313130407.jpeg"'
+        in html
+    )
+    assert '<a href="/2.2.0/event/1185/">API 2.2.0 (browsable)</a>' in html
+
+
+def test_a_date_is_shown_no_more_precisely_than_ll2_knows_it(seed_content: Path, tmp_path: Path):
+    month = {
+        "id": 7,
+        "name": "Month",
+        "abbrev": "M",
+        "description": "The T-0 is accurate to the month.",
+    }
+    edit_event(seed_content, 1304, lambda r: r.update(date_precision=month))
+    dist = build_site(seed_content, tmp_path / "dist")
+    html = read(dist, EVENT_1304)
+    facts = re.search(r'<p class="facts">(.*?)</p>', html, re.S).group(1)
+    assert '<time datetime="2025-12-08T21:45:00Z">December 2025</time>' in facts
+    assert (
+        "21:45 UTC" not in facts and "data-countdown" not in facts
+    )  # no time of day, no countdown
+
+
+def test_the_home_page_lists_next_events_with_countdowns_and_recent_ones(seed_site: Path):
+    html = read(seed_site, "index.html")
+    upcoming, recent = html.split("<h2>Recent events</h2>")
+    assert 'href="/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"' in upcoming
+    assert 'data-countdown="2025-12-08T21:45:00Z"' in upcoming
+    assert 'href="/events/1185-soyuz-ms-27-hatch-opening/"' in recent
+
+
+def test_index_pages_per_type_agency_program_and_year(seed_site: Path):
+    assert "Soyuz MS-27 Farewell Ceremony" in read(seed_site, "types/17/index.html")
+    assert "Soyuz MS-27 Hatch Opening" not in read(seed_site, "types/17/index.html")
+    nasa = read(seed_site, "agencies/44/index.html")
+    assert "Soyuz MS-27 Farewell Ceremony" in nasa and "Soyuz MS-27 Hatch Opening" in nasa
+    assert 'href="/calendar/agencies/44.ics"' in nasa
+    assert "Soyuz MS-27 Hatch Opening" in read(seed_site, "programs/17/index.html")
+    year = read(seed_site, "years/2025/index.html")
+    assert "Soyuz MS-27 Farewell Ceremony" in year and "Soyuz MS-27 Hatch Opening" in year
+    hub = read(seed_site, "events/index.html")
+    for folder in ("types", "agencies", "programs", "years"):
+        assert f'href="/{folder}/"' in hub
+
+
+def test_every_json_answer_has_a_browsable_page_beside_it(corpus_site: Path):
+    answers = list(corpus_site.rglob("index.json"))
+    answers.remove(corpus_site / "search" / "index.json")
+    assert len(answers) > 100
+    missing = [str(a) for a in answers if not (a.parent / "index.html").is_file()]
+    assert missing == []
+
+
+def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site: Path):
+    html = read(seed_site, "2.3.0/events/1304/index.html")
+    assert "<b>GET /2.3.0/events/1304/?format=api</b>" in html
+    assert "HTTP 200 OK\nAllow: GET\nContent-Type: application/json\nVary: Accept\n" in html
+    assert (
+        "<code>agency__ids</code>" in html
+    )  # the endpoint's description, from content/api/2.3.0.md
+    assert '<a href="/2.3.0/events/1304/index.json">Raw JSON (index.json)</a>' in html
+    # the record's own LL2 URL is served by the mirror: linked to the mirror's page
+    assert (
+        '"<a href="/2.3.0/events/1304/">https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api</a>"'
+        in html
+    )
+    # other endpoints and images are not mirrored: shown as text, not linked
+    assert '"url": "https://lldev.thespacedevs.com/2.3.0/agencies/44/?format=api"' in html
+    assert 'href="https://' not in html.split('<pre class="json">')[1].split("</pre>")[0]
+    assert '<a href="/2.3.0/events/1304/mode-list/">mode=list</a>' in html
+    assert (
+        '\t"name": "Soyuz MS-27 Farewell Ceremony &amp; Hatch Closing",\n' in html
+    )  # pretty-printed
+
+
+def test_a_browsable_2_2_0_page_links_its_ll_url_and_says_the_2_2_0_filters(seed_site: Path):
+    html = read(seed_site, "2.2.0/event/1185/index.html")
+    assert (
+        '"<a href="/2.2.0/event/1185/">https://ll.thespacedevs.com/2.2.0/event/1185/?format=api</a>"'
+        in html
+    )
+    assert "<code>last_updated__gte</code>" in html
+
+
+def test_a_browsable_list_page_has_paging_links_to_its_neighbours(corpus_site: Path):
+    first = read(corpus_site, "2.3.0/events/index.html")
+    assert '<a href="/2.3.0/events/offset-10/">next ›</a>' in first
+    assert '<span class="off">‹ previous</span>' in first
+    assert "page 1 of 4 (40 events, 10 per page)" in first
+    second = read(corpus_site, "2.3.0/events/offset-10/index.html")
+    assert '<a href="/2.3.0/events/">‹ previous</a>' in second
+    body = orjson.loads((corpus_site / "2.3.0/events/offset-10/index.json").read_bytes())
+    assert f'"<a href="/2.3.0/events/offset-20/">{body["next"]}</a>"' in second
+    assert "<b>GET /2.3.0/events/?offset=10&amp;format=api</b>" in second
+
+
+def test_content_pages_come_from_markdown(seed_site: Path):
+    about = read(seed_site, "about/index.html")
+    assert "<h1>About</h1>" in about and "The Space Devs" in about
+    assert "<table>" in read(seed_site, "using-the-mirror/index.html")
+    licence = read(seed_site, "licence/index.html")
+    assert "<h1>Data licence and attribution</h1>" in licence
+    assert 'href="/licence/"' in read(seed_site, "index.html")  # every page's footer links it
+
+
+def test_github_pages_plumbing_files(seed_site: Path):
+    assert (seed_site / ".nojekyll").is_file()
+    assert not (seed_site / "CNAME").exists()
+    assert "Not found" in read(seed_site, "404.html")
+    robots = read(seed_site, "robots.txt")
+    assert (
+        robots.startswith("User-agent: *\n") and "Sitemap:" not in robots
+    )  # no absolute URL known
+    locs = [
+        e.text
+        for e in ElementTree.parse(seed_site / "sitemap.xml").iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
+    assert "/" in locs and "/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/" in locs
+
+
+def test_a_custom_domain_writes_cname_and_absolute_sitemap(
+    seed_content: Path, tmp_path: Path, build_runner
+):
+    dist = tmp_path / "dist"
+    code, _, err = build_runner(
+        "--content",
+        str(seed_content),
+        "--dist",
+        str(dist),
+        "--cname",
+        "Events.Example.org",
+        "--base-url",
+        "https://events.example.org",
+    )
+    assert code == 0, err
+    assert (dist / "CNAME").read_text() == "events.example.org\n"
+    assert "Sitemap: https://events.example.org/sitemap.xml" in (dist / "robots.txt").read_text()
+    assert "<loc>https://events.example.org/about/</loc>" in (dist / "sitemap.xml").read_text()
+
+
+def test_a_cname_that_is_not_a_host_name_is_refused_before_building(
+    seed_content: Path, tmp_path: Path, capsys
+):
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            ["--content", str(seed_content), "--dist", str(tmp_path / "dist"), "--cname", "../evil"]
+        )
+    assert exit_info.value.code == 2
+    assert (
+        "argument --cname: '../evil' is not a host name such as events.example.org"
+        in capsys.readouterr().err
+    )
+    assert not (tmp_path / "dist").exists()
+
+
+def test_pages_load_no_css_js_or_fonts_from_elsewhere_and_images_lazily(corpus_site: Path):
+    for page in (
+        list(corpus_site.glob("*.html")) + list(corpus_site.glob("events/*/index.html"))[:5]
+    ):
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
+            for ref in page_refs(tag):
+                assert ref.startswith("/"), f"{page}: {tag}"
+        assert all('loading="lazy"' in tag for tag in re.findall(r"<img\b[^>]*>", html)), page
+
+
+def test_a_live_webcast_is_marked_live(seed_content: Path, tmp_path: Path):
+    edit_event(seed_content, 1304, lambda r: r["vid_urls"][1].update(live=True))
+    html = read(build_site(seed_content, tmp_path / "dist"), EVENT_1304)
+    webcasts = html.split("<h2>Webcasts</h2>")[1].split("</ul>")[0].split("<li>")[1:]
+    assert ['<span class="badge live">live</span>' in w for w in webcasts] == [False, True]
+
+
+def test_a_failing_template_names_itself_and_the_page(tmp_path: Path):
+    (tmp_path / "base.html").write_text("{{ chrome.missing }}")
+    with pytest.raises(RenderError) as error:
+        Renderer(tmp_path).render("base.html", "events/1304-x/index.html", chrome={})
+    assert str(error.value) == (
+        "template base.html: rendering events/1304-x/index.html: "
+        "'dict object' has no attribute 'missing'"
+    )
+
+
+def test_a_templates_folder_without_a_base_layout_is_refused(tmp_path: Path):
+    with pytest.raises(RenderError, match="no base.html here; is this the templates folder"):
+        Renderer(tmp_path)
