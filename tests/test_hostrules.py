@@ -102,8 +102,10 @@ def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
             httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content
             == response.content
         )
-    # No HTML page was built here: a browser gets the JSON too; next links are served typed.
-    assert httpx.get(nginx + url, headers={"Accept": "text/html"}).content == response.content
+    # A browser gets the browsable page beside the JSON; next links are served typed.
+    page = httpx.get(nginx + url, headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.content.startswith(b"<!doctype html>") and b"type__ids" in page.content
     first = httpx.get(nginx + "/2.3.0/events/?mode=list&ordering=-last_updated").content
     next_url = json.loads(first)["next"].replace(VARIANT_BASE_URL, nginx)
     following = httpx.get(next_url)
