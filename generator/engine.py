@@ -27,7 +27,8 @@ def _ints(value: str) -> frozenset[int]:
 
 def _date_part(part: str, value: str) -> Predicate:
     wanted = _ints(value)
-    return lambda f: f.date is not None and getattr(f.date.astimezone(UTC), part) in wanted
+    position = ("year", "month", "day").index(part)
+    return lambda f: f.utc_day is not None and f.utc_day[position] in wanted
 
 
 def _bound(attr: str, op: str, value: str) -> Predicate:
@@ -108,9 +109,21 @@ def order(events: Iterable[Facets], ordering: str) -> list[Facets]:
 
 def select(events: Iterable[Facets], query: Query, now: datetime) -> list[int]:
     """Ids of every event matching `query` (all pages), in the query's order."""
-    tests = [_in_subset(query, now)] + [_predicate(k, v) for k, v in query.filters]
-    matching = (f for f in events if all(test(f) for test in tests))
-    return [f.id for f in order(matching, query.ordering)]
+    return select_ordered(order(events, query.ordering), query, now)
+
+
+def select_ordered(ordered: list[Facets], query: Query, now: datetime) -> list[int]:
+    """select() over events already in the query's order (the order is total, so filtering
+    an ordered list gives the ordered selection)."""
+    tests = [_predicate(k, v) for k, v in query.filters]
+    if query.subset != "all":
+        tests.append(_in_subset(query, now))
+    if not tests:
+        return [f.id for f in ordered]
+    if len(tests) == 1:
+        test = tests[0]
+        return [f.id for f in ordered if test(f)]
+    return [f.id for f in ordered if all(test(f) for test in tests)]
 
 
 def page(ids: list[int], query: Query) -> list[int]:

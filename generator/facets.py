@@ -1,7 +1,7 @@
 """The few fields of an event that lists filter, search and order on, taken from its model."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -18,6 +18,13 @@ class Facets:
     agency_ids: tuple[int, ...]
     program_ids: tuple[int, ...]
     video_urls: tuple[str, ...]
+    #: (year, month, day) of `date` in UTC, for the year/month/day filters; computed once.
+    utc_day: tuple[int, int, int] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.date is not None and self.utc_day is None:
+            day = self.date.astimezone(UTC)
+            object.__setattr__(self, "utc_day", (day.year, day.month, day.day))
 
 
 def facets_of(event: Any) -> Facets:

@@ -77,14 +77,14 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
     limit = first.limit
     offsets = range(0, max(len(ids), 1), limit)
     for offset in offsets:
-        query = first.with_params(offset=offset)
+        query = first.with_offset(offset)
         has_next = offset + limit < len(ids)
         yield ListPage(
             query,
             len(ids),
             ids[offset : offset + limit],
-            first.with_params(offset=offset + limit) if has_next else None,
-            first.with_params(offset=max(offset - limit, 0)) if offset > 0 else None,
+            first.with_offset(offset + limit) if has_next else None,
+            first.with_offset(max(offset - limit, 0)) if offset > 0 else None,
         )
 
 

@@ -27,7 +27,7 @@ from itertools import combinations
 from typing import TypeVar
 
 from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
-from generator.engine import select
+from generator.engine import order, select_ordered
 from generator.errors import BudgetError
 from generator.facets import Facets
 from generator.query import FILTERS, ORDERING_FIELDS, Query, normalise
@@ -211,13 +211,16 @@ class Selections:
         self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)
         self._now = now
         self._cache: OrderedDict[tuple[object, ...], list[int]] = OrderedDict()
+        self._orders: dict[str, list[Facets]] = {}  # each ordering sorted once
 
     def ids(self, query: Query) -> list[int]:
         key = (query.subset, query.filters, query.ordering)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        ids = select(self._facets, query, self._now)
+        if query.ordering not in self._orders:
+            self._orders[query.ordering] = order(self._facets, query.ordering)
+        ids = select_ordered(self._orders[query.ordering], query, self._now)
         self._cache[key] = ids
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)

@@ -16,7 +16,7 @@ way LL2 (Django REST framework + django-filter) treats it:
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -68,6 +68,13 @@ class Query:
     def filters(self) -> tuple[tuple[str, str], ...]:
         """Parameters that select events (everything but paging, mode and ordering)."""
         return tuple((k, v) for k, v in self.params if k not in PRESENTATION)
+
+    def with_offset(self, offset: int) -> "Query":
+        """A copy at another offset (0 drops it): with_params(offset=...) without re-normalising."""
+        params = tuple(p for p in self.params if p[0] != "offset")
+        if offset > 0:
+            params = tuple(sorted((*params, ("offset", str(offset)))))
+        return replace(self, params=params)
 
     def with_params(self, **changes: str | int | None) -> "Query":
         """A copy with parameters set (None removes), re-normalised."""

@@ -102,6 +102,15 @@ def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
     return Markup("".join(parts))
 
 
+#: Stands in for a list page's records while its envelope is pretty-printed (never a URL).
+_RESULTS = "@@ll2-static-results@@"
+
+
+def indent_fragment(fragment: str, tabs: str) -> str:
+    """A pretty-printed value moved `tabs` deeper: what orjson would print at that depth."""
+    return tabs + fragment.replace("\n", "\n" + tabs)
+
+
 class ApiPages:
     """The hook `mirror.emit` calls with each JSON answer: writes its browsable page beside it."""
 
@@ -116,6 +125,9 @@ class ApiPages:
         # URLs repeat across pages (agencies, images): decide each once, in bounded memory.
         self._outside = functools.lru_cache(maxsize=1 << 16)(self._outside_href)
         self.chrome = chrome
+        # A record is on many pages (lists, subsets, page sizes, variants): pretty-print and
+        # link it once. Keyed by its compact bytes' digest; bounded.
+        self._fragment = functools.lru_cache(maxsize=8192)(self._record_html)
         self.salt = b""  # set by for_build: digest of settings, now and the Markdown shown
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
@@ -196,12 +208,34 @@ class ApiPages:
             description=self.descriptions[query.version],
             request_line=f"GET {request_target(query)}",
             status_lines=STATUS_LINES,
-            json_html=json_html(value, link),
+            json_html=self._answer_html(query, value, link),
             raw_href=self.links.href(query_path(query)),
             paging=paging,
             paging_note=note,
             modes=modes,
         )
+
+    def _record_html(self, key: bytes, record: bytes) -> str:
+        """One record pretty-printed and linked (at depth 0); `key` is its cache key."""
+        return str(json_html(orjson.loads(record), self._outside))
+
+    def _answer_html(self, query: Query, value: dict[str, object], link: Callable[[str], str | None]) -> Markup:
+        """The page's JSON: the envelope, with each record's cached fragment put in place.
+
+        Gives exactly `json_html(value, link)`: records contain no envelope URLs, and
+        pretty-printing is the same at any depth but for the leading tabs."""
+        if query.is_detail:
+            data = orjson.dumps(value)
+            return Markup(self._fragment(digest(data), data))
+        results = value.get("results")
+        if not isinstance(results, list) or not results:
+            return json_html(value, link)
+        head = str(json_html({**value, "results": [_RESULTS]}, link))
+        fragments = []
+        for record in results:
+            data = orjson.dumps(record)
+            fragments.append(indent_fragment(self._fragment(digest(data), data), "\t\t"))
+        return Markup(head.replace(f'\t\t"{_RESULTS}"', ",\n".join(fragments), 1))
 
     def _outside_href(self, url: str) -> str | None:
         """A URL in a record: linked when it names an event the mirror serves, else plain text
