@@ -1,8 +1,9 @@
 """Derived values kept between builds, keyed by a digest of what they are derived from.
 
 Two kinds of entry, each under a name ("flat", "gz", ...):
-- `value`: a small JSON-able value (a flattened event row); all values of one name live in
-  one file, loaded on first use;
+- `value`: a small JSON-able value (a flattened event row), kept in one SQLite file
+  (`values.sqlite`) and looked up one at a time, so memory does not grow with the number of
+  values;
 - `blob`: bytes (a compressed chunk of a dump), one file each.
 
 An entry not used by a build is dropped when the build saves the memo, so the store holds
@@ -12,6 +13,7 @@ goes with it (`--clean`, or code that changed).
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,34 +26,38 @@ class Memo:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
-        self._values: dict[str, dict[str, Any]] = {}
-        self._used_values: dict[str, dict[str, Any]] = {}
+        self._db: sqlite3.Connection | None = None
+        self._used_values: dict[str, set[str]] = {}
         self._used_blobs: dict[str, set[str]] = {}
         self.hits = 0
         self.misses = 0
 
-    def _table(self, name: str) -> dict[str, Any]:
-        if name not in self._values:
-            table: dict[str, Any] = {}
-            if self.root is not None:
-                try:
-                    table = orjson.loads((self.root / f"{name}.json").read_bytes())
-                except (OSError, orjson.JSONDecodeError):
-                    table = {}
-            self._values[name] = table
-        return self._values[name]
+    def _values(self) -> sqlite3.Connection | None:
+        if self._db is None and self.root is not None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.root / "values.sqlite", isolation_level=None)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS memo (name TEXT, key TEXT, value BLOB, PRIMARY KEY (name, key))"
+            )
+            self._db.execute("BEGIN")
+        return self._db
 
     def value(self, name: str, key: bytes, make: Callable[[], Any]) -> Any:
         """The value stored under `key`, or `make()` (then stored)."""
         hex_key = key.hex()
-        table = self._table(name)
-        if hex_key in table:
-            self.hits += 1
-            found = table[hex_key]
-        else:
-            self.misses += 1
-            found = make()
-        self._used_values.setdefault(name, {})[hex_key] = found
+        self._used_values.setdefault(name, set()).add(hex_key)
+        db = self._values()
+        if db is not None:
+            row = db.execute("SELECT value FROM memo WHERE name = ? AND key = ?", (name, hex_key)).fetchone()
+            if row is not None:
+                self.hits += 1
+                return orjson.loads(row[0])
+        self.misses += 1
+        found = make()
+        if db is not None:
+            db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", (name, hex_key, orjson.dumps(found)))
         return found
 
     def blob(self, name: str, key: bytes, make: Callable[[], bytes]) -> bytes:
@@ -78,13 +84,20 @@ class Memo:
 
     def save(self) -> None:
         """Keep exactly the entries this build used."""
+        db = self._values()
+        if db is not None:
+            db.execute("CREATE TEMP TABLE used (name TEXT, key TEXT, PRIMARY KEY (name, key))")
+            db.executemany(
+                "INSERT INTO used VALUES (?, ?)",
+                ((name, key) for name, keys in self._used_values.items() for key in keys),
+            )
+            db.execute("DELETE FROM memo WHERE (name, key) NOT IN (SELECT name, key FROM used)")
+            db.execute("DROP TABLE used")
+            db.execute("COMMIT")
+            db.close()
+            self._db = None
         if self.root is None:
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        for name, used in self._used_values.items():
-            tmp = self.root / f"{name}.json.{os.getpid()}"
-            tmp.write_bytes(orjson.dumps(used))
-            os.replace(tmp, self.root / f"{name}.json")
         for name, used_blobs in self._used_blobs.items():
             folder = self.root / name
             if folder.is_dir():
@@ -94,5 +107,8 @@ class Memo:
 
     def clear(self) -> None:
         """Forget everything stored (the code that made it changed)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
