@@ -47,6 +47,14 @@ class InfoURL(Record):
     language: Language | None
 
 
+class VidURL(InfoURL):
+    """A webcast: an InfoURL with its publisher and times (2.3.0 adds `live`)."""
+
+    publisher: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+
+
 class Update(Record):
     id: int
     profile_image: str | None

@@ -15,21 +15,9 @@ from generator.models.common import (
     Language,
     Record,
     Update,
+    VidURL,
 )
 
-
-class VidURL(Record):
-    priority: int
-    source: str | None
-    publisher: str | None
-    title: str | None
-    description: str | None
-    feature_image: str | None
-    url: str
-    type: IdName | None
-    language: Language | None
-    start_time: datetime | None
-    end_time: datetime | None
 
 class AgencySerializerMini(Record):
     id: int
@@ -37,8 +25,9 @@ class AgencySerializerMini(Record):
     name: str
     type: str | None
 
-class Agency(Record):
-    """Event agencies: the 'normal' agency shape."""
+
+class AgencyBase(Record):
+    """The fields every full agency shape starts with."""
 
     id: int
     url: str
@@ -52,25 +41,19 @@ class Agency(Record):
     founding_year: str | None
     launchers: str
     spacecraft: str
+
+
+class Agency(AgencyBase):
+    """Event agencies: the 'normal' agency shape."""
+
     parent: str | None
     image_url: str | None
     logo_url: str | None
 
-class AgencyDetailed(Record):
+
+class AgencyDetailed(AgencyBase):
     """Agencies of a launch's mission: the 'detailed' agency shape with launch statistics."""
 
-    id: int
-    url: str
-    name: str
-    featured: bool
-    type: str | None
-    country_code: str
-    abbrev: str
-    description: str | None
-    administrator: str | None
-    founding_year: str | None
-    launchers: str
-    spacecraft: str
     launch_library_url: str | None
     total_launch_count: int
     consecutive_successful_launches: int
@@ -87,11 +70,13 @@ class AgencyDetailed(Record):
     image_url: str | None
     nation_url: str | None
 
+
 class LaunchStatus(Record):
     id: int
     name: str
     abbrev: str
     description: str
+
 
 class RocketConfiguration(Record):
     id: int
@@ -101,14 +86,17 @@ class RocketConfiguration(Record):
     full_name: str
     variant: str
 
+
 class Rocket(Record):
     id: int
     configuration: RocketConfiguration
+
 
 class Orbit(Record):
     id: int
     name: str
     abbrev: str
+
 
 class Mission(Record):
     id: int
@@ -121,6 +109,7 @@ class Mission(Record):
     info_urls: list[InfoURL]
     vid_urls: list[VidURL]
 
+
 class PadLocation(Record):
     id: int
     url: str
@@ -131,6 +120,7 @@ class PadLocation(Record):
     timezone_name: str
     total_launch_count: int
     total_landing_count: int
+
 
 class Pad(Record):
     id: int
@@ -150,12 +140,14 @@ class Pad(Record):
     total_launch_count: int
     orbital_launch_attempt_count: int
 
+
 class MissionPatch(Record):
     id: int
     name: str
     priority: int
     image_url: str
     agency: AgencySerializerMini | None
+
 
 class Program(Record):
     id: int
@@ -170,6 +162,7 @@ class Program(Record):
     wiki_url: str | None
     mission_patches: list[MissionPatch]
     type: IdName
+
 
 class Launch(Record):
     id: str
@@ -206,9 +199,11 @@ class Launch(Record):
     agency_launch_attempt_count_year: int | None
     type: str
 
+
 class SpaceStationStatus(Record):
     id: int
     name: str
+
 
 class SpaceStationMini(Record):
     id: int
@@ -217,6 +212,7 @@ class SpaceStationMini(Record):
     status: SpaceStationStatus
     orbit: str | None
     image_url: str | None
+
 
 class SpaceStation(Record):
     id: int
@@ -228,6 +224,7 @@ class SpaceStation(Record):
     orbit: str | None
     image_url: str | None
 
+
 class Spacewalk(Record):
     id: int
     url: str
@@ -236,6 +233,7 @@ class Spacewalk(Record):
     end: datetime | None
     duration: str | None
     location: str | None
+
 
 class Expedition(Record):
     id: int
@@ -246,6 +244,7 @@ class Expedition(Record):
     spacestation: SpaceStationMini
     mission_patches: list[MissionPatch]
     spacewalks: list[Spacewalk]
+
 
 class Event(Record):
     """One event of `/2.2.0/event/`, fields in the API's order."""

@@ -8,6 +8,7 @@ not validation: real records break them (event 1304's first vid_url description)
 from datetime import date, datetime
 from typing import Literal
 
+from generator.models import common
 from generator.models.common import (
     DatePrecision,
     EventType,
@@ -19,18 +20,7 @@ from generator.models.common import (
 )
 
 
-class VidURL(Record):
-    priority: int
-    source: str | None
-    publisher: str | None
-    title: str | None
-    description: str | None
-    feature_image: str | None
-    url: str
-    type: IdName | None
-    language: Language | None
-    start_time: datetime | None
-    end_time: datetime | None
+class VidURL(common.VidURL):
     live: bool
 
 
