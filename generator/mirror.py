@@ -179,10 +179,13 @@ def write_details(
     *,
     manifest: ManifestWriter | None = None,
     html: AnswerHook | None = None,
+    modes: tuple[str | None, ...] | None = None,
 ) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
     spec = vindex.spec
     for mode, findex in vindex.files.items():
+        if modes is not None and mode not in modes:
+            continue
         for event_id in findex.spans:
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
 
@@ -204,14 +207,20 @@ def write_json_mirror(
     manifest: ManifestWriter | None = None,
     html: AnswerHook | None = None,
 ) -> Tally:
-    """Details and the core lists of every version (each answer also passed to `html`)."""
+    """Details and the core lists of every version (each answer also passed to `html`).
+
+    One mode at a time (its details, then its lists), so the records a page shows are the
+    ones the pages before it showed: caches of rendered records stay small and warm."""
     tally = Tally()
     for vindex in index.versions.values():
-        write_details(vindex, records, out, tally, manifest=manifest, html=html)
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
-        for first in core_list_queries(vindex):
-            key = (first.subset, first.filters, first.ordering)
-            if key not in selections:
-                selections[key] = select(vindex.facets.values(), first, now)
-            write_list(first, selections[key], records, out, settings, tally, manifest=manifest, html=html)
+        for mode in vindex.spec.modes:
+            write_details(vindex, records, out, tally, manifest=manifest, html=html, modes=(mode,))
+            for first in core_list_queries(vindex):
+                if first.mode != mode and vindex.spec.modes != (None,):
+                    continue
+                key = (first.subset, first.filters, first.ordering)
+                if key not in selections:
+                    selections[key] = select(vindex.facets.values(), first, now)
+                write_list(first, selections[key], records, out, settings, tally, manifest=manifest, html=html)
     return tally

@@ -6,6 +6,7 @@ its page (other http(s) URLs link out), paging links and a link to the raw index
 """
 
 import functools
+from collections import OrderedDict
 import math
 import re
 from collections.abc import Callable
@@ -102,6 +103,9 @@ def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
     return Markup("".join(parts))
 
 
+#: Records whose browsable JSON is kept for reuse: one version and mode of 3,000 events,
+#: about 100 MB at most (pages are written a mode at a time, see mirror.write_json_mirror).
+FRAGMENTS = 3072
 #: Stands in for a list page's records while its envelope is pretty-printed (never a URL).
 _RESULTS = "@@ll2-static-results@@"
 
@@ -126,8 +130,8 @@ class ApiPages:
         self._outside = functools.lru_cache(maxsize=1 << 16)(self._outside_href)
         self.chrome = chrome
         # A record is on many pages (lists, subsets, page sizes, variants): pretty-print and
-        # link it once. Keyed by its compact bytes' digest; bounded.
-        self._fragment = functools.lru_cache(maxsize=8192)(self._record_html)
+        # link it once. Keyed by its compact bytes' digest, kept as UTF-8, bounded.
+        self._fragments: OrderedDict[bytes, bytes] = OrderedDict()
         self.salt = b""  # set by for_build: digest of settings, now and the Markdown shown
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
@@ -215,9 +219,18 @@ class ApiPages:
             modes=modes,
         )
 
-    def _record_html(self, key: bytes, record: bytes) -> str:
-        """One record pretty-printed and linked (at depth 0); `key` is its cache key."""
-        return str(json_html(orjson.loads(record), self._outside))
+    def _fragment(self, record: bytes) -> str:
+        """One record pretty-printed and linked (at depth 0), from the cache when it can."""
+        key = digest(record)
+        cached = self._fragments.get(key)
+        if cached is not None:
+            self._fragments.move_to_end(key)
+            return cached.decode()
+        text = str(json_html(orjson.loads(record), self._outside))
+        self._fragments[key] = text.encode()
+        if len(self._fragments) > FRAGMENTS:
+            self._fragments.popitem(last=False)
+        return text
 
     def _answer_html(self, query: Query, value: dict[str, object], link: Callable[[str], str | None]) -> Markup:
         """The page's JSON: the envelope, with each record's cached fragment put in place.
@@ -226,7 +239,7 @@ class ApiPages:
         pretty-printing is the same at any depth but for the leading tabs."""
         if query.is_detail:
             data = orjson.dumps(value)
-            return Markup(self._fragment(digest(data), data))
+            return Markup(self._fragment(data))
         results = value.get("results")
         if not isinstance(results, list) or not results:
             return json_html(value, link)
@@ -234,7 +247,7 @@ class ApiPages:
         fragments = []
         for record in results:
             data = orjson.dumps(record)
-            fragments.append(indent_fragment(self._fragment(digest(data), data), "\t\t"))
+            fragments.append(indent_fragment(self._fragment(data), "\t\t"))
         return Markup(head.replace(f'\t\t"{_RESULTS}"', ",\n".join(fragments), 1))
 
     def _outside_href(self, url: str) -> str | None:
