@@ -344,14 +344,19 @@ def decode_value(text: str) -> str:
     return raw.decode("utf-8", errors="strict")
 
 
-def query_dir(query: Query) -> str:
-    """The folder (relative to dist/, no leading slash) that serves `query`."""
-    spec = VERSIONS[query.version]
-    parts = [query.version, spec.endpoint]
+def endpoint_parts(query: Query) -> list[str]:
+    """The path segments LL2 answers `query` at: version, endpoint, subset, event id."""
+    parts = [query.version, VERSIONS[query.version].endpoint]
     if query.subset != "all":
         parts.append(query.subset)
     if query.event_id is not None:
         parts.append(str(query.event_id))
+    return parts
+
+
+def query_dir(query: Query) -> str:
+    """The folder (relative to dist/, no leading slash) that serves `query`."""
+    parts = endpoint_parts(query)
     parts.extend(f"{name}-{encode_value(value)}" for name, value in query.params)
     return "/".join(parts)
 
@@ -364,13 +369,7 @@ def query_path(query: Query) -> str:
 
 def query_url(query: Query) -> str:
     """The canonical LL2-style URL path and query string of `query` (no host)."""
-    spec = VERSIONS[query.version]
-    parts = [query.version, spec.endpoint]
-    if query.subset != "all":
-        parts.append(query.subset)
-    if query.event_id is not None:
-        parts.append(str(query.event_id))
-    path = "/" + "/".join(parts) + "/"
+    path = "/" + "/".join(endpoint_parts(query)) + "/"
     pairs = list(query.params) + ([("format", "api")] if query.format == "api" else [])
     if not pairs:
         return path

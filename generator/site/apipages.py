@@ -21,7 +21,7 @@ from generator.api import VERSIONS
 from generator.fingerprint import digest
 from generator.mirror import Tally
 from generator.output import StagedOutput
-from generator.query import Query, query_path
+from generator.query import Query, endpoint_parts, query_path
 from generator.settings import BuildSettings
 from generator.site.chrome import content_pages, make_chrome
 from generator.site.links import MirrorLinker, SiteLinks
@@ -60,12 +60,7 @@ class ApiPageView:
 
 def request_target(query: Query) -> str:
     """The LL2 request line's target for `query`, e.g. /2.3.0/events/?limit=100&format=api."""
-    spec = VERSIONS[query.version]
-    path = f"/{query.version}/{spec.endpoint}/"
-    if query.subset != "all":
-        path += f"{query.subset}/"
-    if query.event_id is not None:
-        path += f"{query.event_id}/"
+    path = "/" + "/".join(endpoint_parts(query)) + "/"
     return f"{path}?{urlencode([*query.params, ('format', 'api')])}"
 
 
