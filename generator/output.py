@@ -96,7 +96,6 @@ class StagedOutput:
         self.outputs: Outputs = {}
         self._made: set[Path] = set()
         self._staged: list[str] = []
-        self.bytes_written = 0  # bytes this build actually wrote (a patch writes few)
         self.site_bytes = 0  # bytes of every output, written or kept: the site's size
         self.reused = 0
 
@@ -179,7 +178,6 @@ class StagedOutput:
             return
         with open(self._stage(relpath), "wb") as handle:
             handle.write(data)
-        self.bytes_written += len(data)
 
     def write_keyed(
         self, relpath: str, key: bytes, produce: Callable[[], bytes], *, hashed: bool = False
@@ -210,7 +208,6 @@ class StagedOutput:
         self.site_bytes += len(data)
         with open(self._stage(relpath), "wb") as handle:
             handle.write(data)
-        self.bytes_written += len(data)
         return len(data), sha256
 
     @contextmanager
@@ -238,7 +235,6 @@ class StagedOutput:
             self._staged.remove(relpath)
             self.reused += 1
             return
-        self.bytes_written += size
 
     @property
     def files_written(self) -> int:
