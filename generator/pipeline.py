@@ -41,7 +41,7 @@ def pages_digest(settings: BuildSettings) -> str:
     return files_digest(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
 
 
-def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot) -> str:
+def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot, pages: str) -> str:
     """Digest of everything a build reads: code, options, and the snapshot files' identities.
 
     Files are identified by path, size, mtime and inode (not content: reading a large snapshot
@@ -54,7 +54,7 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot) -> str
         salt.encode(),
         settings.fingerprint().encode(),
         base_identity(snapshot.root).encode(),
-        pages_digest(settings).encode(),
+        pages.encode(),
     ]
     for path in paths:
         st = path.stat()
@@ -67,7 +67,8 @@ def build(settings: BuildSettings) -> BuildReport:
     snapshot = open_snapshot(settings.snapshot_dir)
     now = settings.now or snapshot.as_of
     cache = BuildCache.load(settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean)
-    inputs = inputs_digest(cache.salt, settings, snapshot)
+    markdown = pages_digest(settings)
+    inputs = inputs_digest(cache.salt, settings, snapshot, markdown)
     if cache.inputs == inputs:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
@@ -87,7 +88,7 @@ def build(settings: BuildSettings) -> BuildReport:
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
-            pages = ApiPages.for_build(index, settings, now, salt=pages_digest(settings))
+            pages = ApiPages.for_build(index, settings, now, salt=markdown)
             tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
             write_open_data(index, out, settings, tally, cache.memo)
             write_site(index, records, out, settings, now, tally)
