@@ -64,8 +64,8 @@ def table_stem(vindex: VersionIndex) -> str:
 def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[tuple[Span, bytes]]:
     """The validated records of one file with their spans, in id order, read sequentially.
 
-    Plain reads rather than a memory map: the dumps read every record once, and pages of a
-    mapped file stay counted in the process' memory until it is unmapped.
+    One sequential pass over the file, where `RecordSource` answers reads in any order: the
+    dumps read every record once, in the file's own order.
     """
     with vindex.files[mode].file.path.open("rb") as handle:
         for span in vindex.files[mode].spans.values():
