@@ -5,7 +5,7 @@ envelope `{"count","next","previous","results"}` with `next`/`previous` pointing
 mirror's own page files. Pages are produced one at a time (streaming): memory holds one page.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,14 +88,30 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
-#: Called with every JSON answer (the browsable HTML page beside it): the output, the query,
-#: a function giving the JSON bytes, the digest the page's bytes depend on, and the tally.
-AnswerHook = Callable[[StagedOutput, Query, Callable[[], bytes], bytes, "Tally"], None]
+@dataclass(frozen=True)
+class Answer:
+    """One JSON answer as its browsable page sees it, without parsing the JSON back.
+
+    A detail is one record; a list page is LL2's envelope (count, next, previous) around
+    `ids`. `read` gives a record's bytes by id and `digests` are those records' digests."""
+
+    query: Query
+    ids: Sequence[int]
+    digests: Sequence[bytes]
+    read: Callable[[int], bytes]
+    count: int = 0
+    next_url: str | None = None
+    previous_url: str | None = None
+
+
+#: Called with every JSON answer (the browsable HTML page beside it): the output, the answer,
+#: the digest the page's bytes depend on, and the tally.
+AnswerHook = Callable[[StagedOutput, Answer, bytes, "Tally"], None]
 
 
 def emit(
     out: StagedOutput,
-    query: Query,
+    answer: Answer,
     body: Callable[[], bytes],
     tally: Tally,
     family: str,
@@ -112,19 +128,13 @@ def emit(
     The manifest lists the answer and `html` writes its browsable page; `refs` is the digest
     of what that page's links depend on beyond the JSON (other events the records name).
     """
-    produced: list[bytes] = []
-
-    def produce() -> bytes:
-        if not produced:
-            produced.append(body())
-        return produced[0]
-
-    size, sha256 = out.write_keyed(query_path(query), key, produce, hashed=manifest is not None)
+    query = answer.query
+    size, sha256 = out.write_keyed(query_path(query), key, body, hashed=manifest is not None)
     tally.add(family, size)
     if manifest is not None:
         manifest.add(query, size, sha256)
     if html is not None:
-        html(out, query, produce, digest(key, refs), tally)
+        html(out, answer, digest(key, refs), tally)
 
 
 def write_list(
@@ -143,18 +153,22 @@ def write_list(
     def url(q: Query | None) -> str | None:
         return None if q is None else settings.url(query_path(q))
 
+    version, mode = first.version, first.mode
+
+    def read(event_id: int) -> bytes:
+        return records.get(version, mode, event_id)
+
     for page in paginate(first, ids):
         next_url, previous_url = url(page.next), url(page.previous)
-        key = digest(
-            b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(),
-            *records.digests(first.version, first.mode, page.ids),
-        )
+        digests = records.digests(version, mode, page.ids)
+        key = digest(b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests)
+        answer = Answer(page.query, page.ids, digests, read, page.count, next_url, previous_url)
 
-        def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
-            return envelope(page.count, next_url, previous_url, records.many(first.version, first.mode, page.ids))
+        def body(answer: Answer = answer) -> bytes:
+            return envelope(answer.count, answer.next_url, answer.previous_url, records.many(version, mode, answer.ids))
 
-        refs = records.refs_key(first.version, first.mode, page.ids)
-        emit(out, page.query, body, tally, family, key, manifest=manifest, html=html, refs=refs)
+        refs = records.refs_key(version, mode, page.ids)
+        emit(out, answer, body, tally, family, key, manifest=manifest, html=html, refs=refs)
 
 
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
@@ -186,15 +200,19 @@ def write_details(
     for mode, findex in vindex.files.items():
         if modes is not None and mode not in modes:
             continue
-        for event_id in findex.spans:
-            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
 
-            def body(mode: str | None = mode, event_id: int = event_id) -> bytes:
-                return records.get(spec.version, mode, event_id)
+        def read(event_id: int, mode: str | None = mode) -> bytes:
+            return records.get(spec.version, mode, event_id)
+
+        for event_id, span in findex.spans.items():
+            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
+            answer = Answer(query, (event_id,), (span.digest,), read)
+
+            def body(event_id: int = event_id, read: Callable[[int], bytes] = read) -> bytes:
+                return read(event_id)
 
             refs = records.refs_key(spec.version, mode, (event_id,))
-            emit(out, query, body, tally, "details", findex.spans[event_id].digest,
-                 manifest=manifest, html=html, refs=refs)
+            emit(out, answer, body, tally, "details", span.digest, manifest=manifest, html=html, refs=refs)
 
 
 def write_json_mirror(

@@ -97,6 +97,7 @@ def build(settings: BuildSettings) -> BuildReport:
             planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
             rules = RuleSet()
             write_variants(index, records, out, settings, now, planner, tally, manifest, rules, html=pages)
+            pages.close()
             write_host_rules(out, rules, planner)
             manifest.close()
         planner.files, planner.bytes = out.files_written, out.site_bytes

@@ -6,7 +6,6 @@ its page (other http(s) URLs link out), paging links and a link to the raw index
 """
 
 import functools
-from collections import OrderedDict
 import math
 import re
 from collections.abc import Callable
@@ -19,11 +18,12 @@ from markupsafe import Markup, escape
 
 from generator.api import VERSIONS
 from generator.fingerprint import digest
-from generator.mirror import Tally
+from generator.mirror import Answer, Tally
 from generator.output import StagedOutput
 from generator.query import Query, endpoint_parts, query_path
 from generator.settings import BuildSettings
 from generator.site.chrome import content_pages, make_chrome
+from generator.site.fragments import LIST_DEPTH, Fragments, at_top
 from generator.site.links import MirrorLinker, SiteLinks
 from generator.site.render import Renderer, render_markdown
 from generator.site.views import Chrome
@@ -98,16 +98,40 @@ def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
     return Markup("".join(parts))
 
 
-#: Records whose browsable JSON is kept for reuse: one version and mode of 3,000 events,
-#: about 100 MB at most (pages are written a mode at a time, see mirror.write_json_mirror).
-FRAGMENTS = 3072
 #: Stands in for a list page's records while its envelope is pretty-printed (never a URL).
 _RESULTS = "@@ll2-static-results@@"
+#: Stands in for the page's JSON while the template renders the rest of the page.
+_JSON_SLOT = "@@ll2-static-json@@"
+#: A JSON string naming a thespacedevs.com host (any case): the only URLs a record links,
+#: since MirrorLinker.event_href links nothing else. Matched in the escaped text, where a
+#: URL's "&" reads "&amp;" (escaping never makes or breaks a match: it adds no quotes,
+#: backslashes or spaces, and a token starts with "h").
+_LL2_URL_TOKEN = re.compile(r'(?<!\\)"(https?://[^"\\\s]*?(?i:thespacedevs)[^"\\\s]*)"')
 
 
-def indent_fragment(fragment: str, tabs: str) -> str:
-    """A pretty-printed value moved `tabs` deeper: what orjson would print at that depth."""
-    return tabs + fragment.replace("\n", "\n" + tabs)
+def _unescape(text: str) -> str:
+    """Inverse of `_text`."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def record_html(record: bytes, event_href: Callable[[str], str | None]) -> str:
+    """`json_html(orjson.loads(record), event_href)` for a record, fast: escaped in one pass and
+    only the URLs that can name an LL2 event looked at."""
+    text = _text(_tabs(orjson.dumps(orjson.loads(record), option=orjson.OPT_INDENT_2).decode()))
+    parts: list[str] = []
+    last = 0
+    for match in _LL2_URL_TOKEN.finditer(text):
+        href = event_href(_unescape(match.group(1)))
+        if href is None:
+            continue
+        parts.append(text[last : match.start()])
+        rel = "" if href.startswith("/") else ' rel="nofollow noopener noreferrer"'
+        parts.append(f'"<a href="{escape(href)}"{rel}>{match.group(1)}</a>"')
+        last = match.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 class ApiPages:
@@ -125,8 +149,10 @@ class ApiPages:
         self._outside = functools.lru_cache(maxsize=1 << 16)(self._outside_href)
         self.chrome = chrome
         # A record is on many pages (lists, subsets, page sizes, variants): pretty-print and
-        # link it once. Keyed by its compact bytes' digest, kept as UTF-8, bounded.
-        self._fragments: OrderedDict[bytes, bytes] = OrderedDict()
+        # link it once per build, keyed by the digest of its bytes.
+        self.fragments = Fragments(
+            lambda record: record_html(record, self._outside), settings.dist_dir.resolve().parent
+        )
         self.salt = b""  # set by for_build: digest of settings, now and the Markdown shown
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
@@ -147,32 +173,30 @@ class ApiPages:
         pages.salt = digest(salt.encode(), settings.fingerprint().encode(), now.isoformat().encode())
         return pages
 
-    def __call__(self, out: StagedOutput, query: Query, body: Callable[[], bytes], key: bytes, tally: Tally) -> None:
-        page = replace(query, format="api")
-        relpath = query_path(page)
+    def close(self) -> None:
+        self.fragments.close()
 
-        def render() -> bytes:
-            return self.renderer.render("api.html", relpath, chrome=self.chrome, page=self.view(query, body()))
-
-        size, _ = out.write_keyed(relpath, digest(b"api-html", self.salt, key), render)
+    def __call__(self, out: StagedOutput, answer: Answer, key: bytes, tally: Tally) -> None:
+        relpath = query_path(replace(answer.query, format="api"))
+        size, _ = out.write_keyed(relpath, digest(b"api-html", self.salt, key), lambda: self.render(answer, relpath))
         tally.add(self.family, size)
 
-    def view(self, query: Query, body: bytes) -> ApiPageView:
-        """The view model of one answer's page."""
+    def render(self, answer: Answer, relpath: str) -> bytes:
+        """The page's bytes: the template rendered around a slot, the JSON put in the slot."""
+        view = self.view(answer, Markup(_JSON_SLOT))
+        shell = self.renderer.render("api.html", relpath, chrome=self.chrome, page=view)
+        before, slot, after = shell.partition(_JSON_SLOT.encode())
+        assert slot and _JSON_SLOT.encode() not in after, "the JSON slot must appear once"
+        return b"".join((before, *self._answer_html(answer), after))
+
+    def view(self, answer: Answer, json: Markup) -> ApiPageView:
+        """The view model of one answer's page, showing `json` as its JSON."""
+        query = answer.query
         spec = VERSIONS[query.version]
         paging: list[PageLink] = []
         note = None
-        own_pages: frozenset[str] = frozenset()
-        value = orjson.loads(body)
         if not query.is_detail:
-            paging, note = self._paging(query, value)
-            own_pages = frozenset(u for u in (value["next"], value["previous"]) if u)
-
-        def link(url: str) -> str | None:
-            if url in own_pages:
-                return self.linker.page_href(url)
-            return self._outside(url)
-
+            paging, note = self._paging(query, answer)
         what = (
             f"{query.version} event {query.event_id}"
             if query.is_detail
@@ -207,53 +231,49 @@ class ApiPages:
             description=self.descriptions[query.version],
             request_line=f"GET {request_target(query)}",
             status_lines=STATUS_LINES,
-            json_html=self._answer_html(query, value, link),
+            json_html=json,
             raw_href=self.links.href(query_path(query)),
             paging=paging,
             paging_note=note,
             modes=modes,
         )
 
-    def _fragment(self, record: bytes) -> str:
-        """One record pretty-printed and linked (at depth 0), from the cache when it can."""
-        key = digest(record)
-        cached = self._fragments.get(key)
-        if cached is not None:
-            self._fragments.move_to_end(key)
-            return cached.decode()
-        text = str(json_html(orjson.loads(record), self._outside))
-        self._fragments[key] = text.encode()
-        if len(self._fragments) > FRAGMENTS:
-            self._fragments.popitem(last=False)
-        return text
+    def _answer_html(self, answer: Answer) -> list[bytes]:
+        """The page's JSON as UTF-8 parts: the envelope, each record's fragment in place.
 
-    def _answer_html(self, query: Query, value: dict[str, object], link: Callable[[str], str | None]) -> Markup:
-        """The page's JSON: the envelope, with each record's cached fragment put in place.
+        Gives exactly `json_html(value, link)` of the parsed answer: records contain no
+        envelope URLs, and pretty-printing is the same at any depth but for the leading tabs."""
+        fragments = [
+            self.fragments.get(key, lambda event_id=event_id: answer.read(event_id))
+            for event_id, key in zip(answer.ids, answer.digests)
+        ]
+        if answer.query.is_detail:
+            return [at_top(fragments[0])]
+        own_pages = frozenset(u for u in (answer.next_url, answer.previous_url) if u)
 
-        Gives exactly `json_html(value, link)`: records contain no envelope URLs, and
-        pretty-printing is the same at any depth but for the leading tabs."""
-        if query.is_detail:
-            data = orjson.dumps(value)
-            return Markup(self._fragment(data))
-        results = value.get("results")
-        if not isinstance(results, list) or not results:
-            return json_html(value, link)
-        head = str(json_html({**value, "results": [_RESULTS]}, link))
-        fragments = []
-        for record in results:
-            data = orjson.dumps(record)
-            fragments.append(indent_fragment(self._fragment(data), "\t\t"))
-        return Markup(head.replace(f'\t\t"{_RESULTS}"', ",\n".join(fragments), 1))
+        def link(url: str) -> str | None:
+            return self.linker.page_href(url) if url in own_pages else self._outside(url)
+
+        head = {"count": answer.count, "next": answer.next_url, "previous": answer.previous_url}
+        if not fragments:
+            return [str(json_html({**head, "results": []}, link)).encode()]
+        envelope = str(json_html({**head, "results": [_RESULTS]}, link)).encode()
+        before, slot, after = envelope.partition(f'{LIST_DEPTH.decode()}"{_RESULTS}"'.encode())
+        assert slot, "the envelope's results slot"
+        parts = [before]
+        for i, fragment in enumerate(fragments):
+            parts += (b",\n", fragment) if i else (fragment,)
+        parts.append(after)
+        return parts
 
     def _outside_href(self, url: str) -> str | None:
         """A URL in a record: linked when it names an event the mirror serves, else plain text
         (linking every image and agency URL would make list pages a third larger)."""
         return self.linker.event_href(url)
 
-    def _paging(self, query: Query, head: dict[str, object]) -> tuple[list[PageLink], str]:
+    def _paging(self, query: Query, answer: Answer) -> tuple[list[PageLink], str]:
         """First/previous/next/last links and 'page n of N' for a list page."""
-        count = head["count"]
-        assert isinstance(count, int)
+        count = answer.count
         pages = max(1, math.ceil(count / query.limit))
         number = query.offset // query.limit + 1
         page_query = replace(query, format="api")
@@ -264,9 +284,9 @@ class ApiPages:
         links = [
             PageLink("« first", at(0, number > 1)),
             PageLink(
-                "‹ previous", at(max(query.offset - query.limit, 0), head["previous"] is not None)
+                "‹ previous", at(max(query.offset - query.limit, 0), answer.previous_url is not None)
             ),
-            PageLink("next ›", at(query.offset + query.limit, head["next"] is not None)),
+            PageLink("next ›", at(query.offset + query.limit, answer.next_url is not None)),
             PageLink("last »", at((pages - 1) * query.limit, number < pages)),
         ]
         events = "1 event" if count == 1 else f"{count} events"
