@@ -49,7 +49,7 @@ def _bound(attr: str, op: str, value: str) -> Predicate:
     return predicate
 
 
-def _predicate(name: str, value: str) -> Predicate:
+def predicate(name: str, value: str) -> Predicate:
     """One filter parameter as a test on an event's facets."""
     if name == "type":
         wanted_type = int(value)
@@ -86,7 +86,7 @@ def _predicate(name: str, value: str) -> Predicate:
     raise ValueError(f"no filter named {name!r}")
 
 
-def _in_subset(query: Query, now: datetime) -> Predicate:
+def in_subset(query: Query, now: datetime) -> Predicate:
     if query.subset == "upcoming":
         start = now if query.get("hide_recent_previous") == "true" else now - RECENT
         return lambda f: f.date is not None and f.date >= start
@@ -115,9 +115,9 @@ def select(events: Iterable[Facets], query: Query, now: datetime) -> list[int]:
 def select_ordered(ordered: list[Facets], query: Query, now: datetime) -> list[int]:
     """select() over events already in the query's order (the order is total, so filtering
     an ordered list gives the ordered selection)."""
-    tests = [_predicate(k, v) for k, v in query.filters]
+    tests = [predicate(k, v) for k, v in query.filters]
     if query.subset != "all":
-        tests.append(_in_subset(query, now))
+        tests.append(in_subset(query, now))
     if not tests:
         return [f.id for f in ordered]
     if len(tests) == 1:

@@ -171,18 +171,50 @@ def write_list(
         emit(out, answer, body, tally, family, key, manifest=manifest, html=html, refs=refs)
 
 
+class _OffsetCosts:
+    """Lengths that depend on a page's offset, known from one page per number of digits: the
+    offset's digits are the only part of a page's URL and manifest entry that changes."""
+
+    def __init__(self, first: Query, settings: BuildSettings) -> None:
+        self._first = first
+        self._settings = settings
+        self._by_digits: dict[int, tuple[int, int]] = {}  # digits -> (url, entry without size)
+
+    def _sample(self, offset: int) -> tuple[int, int]:
+        digits = len(str(offset)) if offset else 0
+        found = self._by_digits.get(digits)
+        if found is None:
+            query = self._first.with_offset(offset)
+            url = len(orjson.dumps(self._settings.url(query_path(query))))
+            found = self._by_digits[digits] = (url, entry_cost(query, 0) - 1)
+        return found
+
+    def url(self, offset: int) -> int:
+        """Length of the JSON string of the page URL at `offset` (as next/previous)."""
+        return self._sample(offset)[0]
+
+    def entry(self, offset: int, size: int) -> int:
+        """manifest.entry_cost of the page at `offset` holding `size` bytes."""
+        return self._sample(offset)[1] + len(str(size))
+
+
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
-    """Files and bytes (pages plus manifest entries) that write_list would spend, exactly."""
+    """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
+    computed from the records' lengths and one page URL per number of offset digits."""
     spans = vindex.files[first.mode].spans
-    files = size = 0
-    for page in paginate(first, ids):
-        next_url = None if page.next is None else settings.url(query_path(page.next))
-        previous_url = None if page.previous is None else settings.url(query_path(page.previous))
-        body = len(envelope(page.count, next_url, previous_url, []))
-        body += sum(spans[i].length for i in page.ids) + max(len(page.ids) - 1, 0)
-        files += 1
-        size += body + entry_cost(page.query, body)
-    return files, size
+    lengths = [spans[i].length for i in ids]
+    limit, count = first.limit, len(ids)
+    costs = _OffsetCosts(first, settings)
+    null = len(b"null")
+    head = len(envelope(count, None, None, [])) - 2 * null
+    size = 0
+    offsets = range(0, max(count, 1), limit)
+    for offset in offsets:
+        body = head + sum(lengths[offset : offset + limit]) + max(min(limit, count - offset) - 1, 0)
+        body += costs.url(offset + limit) if offset + limit < count else null
+        body += costs.url(max(offset - limit, 0)) if offset > 0 else null
+        size += body + costs.entry(offset, body)
+    return len(offsets), size
 
 
 def write_details(

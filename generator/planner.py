@@ -27,7 +27,7 @@ from itertools import combinations
 from typing import TypeVar
 
 from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
-from generator.engine import order, select_ordered
+from generator.engine import Predicate, in_subset, order, predicate
 from generator.errors import BudgetError
 from generator.facets import Facets
 from generator.query import FILTERS, ORDERING_FIELDS, Query, normalise
@@ -205,26 +205,41 @@ def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
 
 
 class Selections:
-    """select() with a small cache: one selection serves every mode and page size."""
+    """select() for many queries over one version: each filter's matching ids are found once
+    (bounded cache) and intersected, then read off each ordering, which is sorted once.
+
+    Gives exactly engine.select (tests/test_variants.py compares them)."""
 
     def __init__(self, vindex: VersionIndex, now: datetime) -> None:
         self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)
         self._now = now
-        self._cache: OrderedDict[tuple[object, ...], list[int]] = OrderedDict()
-        self._orders: dict[str, list[Facets]] = {}  # each ordering sorted once
+        self._matching: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._orders: dict[str, list[int]] = {}  # each ordering's ids, sorted once
+
+    def _matches(self, name: str, value: str, predicate: Predicate) -> frozenset[int]:
+        key = (name, value)
+        found = self._matching.get(key)
+        if found is None:
+            found = frozenset(f.id for f in self._facets if predicate(f))
+            self._matching[key] = found
+            if len(self._matching) > _CACHE_SIZE:
+                self._matching.popitem(last=False)
+        else:
+            self._matching.move_to_end(key)
+        return found
 
     def ids(self, query: Query) -> list[int]:
-        key = (query.subset, query.filters, query.ordering)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
         if query.ordering not in self._orders:
-            self._orders[query.ordering] = order(self._facets, query.ordering)
-        ids = select_ordered(self._orders[query.ordering], query, self._now)
-        self._cache[key] = ids
-        if len(self._cache) > _CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return ids
+            self._orders[query.ordering] = [f.id for f in order(self._facets, query.ordering)]
+        ordered = self._orders[query.ordering]
+        sets = [self._matches(k, v, predicate(k, v)) for k, v in query.filters]
+        if query.subset != "all":
+            start = query.get("hide_recent_previous") if query.subset == "upcoming" else None
+            sets.append(self._matches(f"subset:{query.subset}", str(start), in_subset(query, self._now)))
+        if not sets:
+            return list(ordered)
+        wanted = frozenset.intersection(*sorted(sets, key=len))
+        return [i for i in ordered if i in wanted]
 
 
 def report_lines(planner: Planner) -> list[str]:

@@ -1,0 +1,57 @@
+"""The planner's shortcuts give what the slow way gives: selections equal the reference engine,
+and a list's cost, computed before writing, is exactly what writing it spends."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from generator.engine import select
+from generator.manifest import ManifestWriter
+from generator.mirror import Tally, list_cost, write_list
+from generator.output import StagedOutput
+from generator.planner import Selections, plan
+from generator.query import normalise
+from generator.records import RecordSource
+from generator.settings import BuildSettings
+from generator.snapshot import open_snapshot
+from generator.validate import validate_snapshot
+
+
+@pytest.fixture(scope="module")
+def index(variant_content: Path):
+    return validate_snapshot(open_snapshot(variant_content / "snapshot"))
+
+
+def test_selections_equal_the_engine_for_every_planned_variant(index) -> None:
+    checked = 0
+    for version, vindex in index.versions.items():
+        now = max(f.date for f in vindex.facets.values() if f.date)  # some upcoming, most previous
+        selections = Selections(vindex, now)
+        for variant in plan([vindex]):
+            assert selections.ids(variant.first) == select(vindex.facets.values(), variant.first, now), variant
+            checked += 1
+        for subset in ("upcoming", "previous"):
+            for flag in ([], [("hide_recent_previous", "true")]):
+                query = normalise(version, subset, None, [("search", "a"), *flag])
+                assert selections.ids(query) == select(vindex.facets.values(), query, now)
+    assert checked > 500
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7, 100])
+@pytest.mark.parametrize("base_url", ["", 'https://mirror.test/a"b\\c'])
+def test_a_lists_cost_is_what_writing_it_spends(index, tmp_path: Path, limit: int, base_url: str) -> None:
+    settings = BuildSettings(dist_dir=tmp_path / "dist", base_url=base_url)
+    vindex = index.versions["2.3.0"]
+    now = max(f.date for f in vindex.facets.values() if f.date)
+    for params in ([("mode", "detailed")], [("type__ids", "1"), ("ordering", "-last_updated")], [("search", "nothing matches")]):
+        first = normalise("2.3.0", "all", None, [("limit", str(limit)), *params])
+        ids = select(vindex.facets.values(), first, now)
+        handle = io.BytesIO()
+        with StagedOutput(tmp_path / f"dist-{limit}-{len(params)}") as out, RecordSource(index) as records:
+            manifest = ManifestWriter(handle, now)
+            manifest.add(first, 0, "0" * 64)  # in a build, variants follow the core's entries
+            before = manifest.bytes
+            write_list(first, ids, records, out, settings, Tally(), manifest=manifest)
+            spent = (out.files_written, out.site_bytes + manifest.bytes - before)
+        assert list_cost(first, ids, vindex, settings) == spent, (first, len(ids))
