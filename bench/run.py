@@ -3,8 +3,13 @@
     python -m bench.run [--sizes 1500,15000] [--out bench/out]
 
 For each corpus: files and bytes written, wall time of a full build, wall time of `cp -r` of
-its output (the I/O floor, same run), their ratio, peak RSS of the build, and the wall times
+its output (the I/O floor, same run), their ratio, peak memory of the build, and the wall times
 of a rebuild with no change and of a rebuild after 10 events changed (in every mode).
+
+This machine's disk is shared and its write speed swings (the same `cp -r` of 0.9 GB took
+0.7 s and 9 s in one hour), so every timed step starts after `sync` (no dirty pages left by the
+step before), full builds and copies alternate, and each is timed `--repeat` times: the table
+gives medians and the ranges.
 """
 
 import argparse
@@ -12,9 +17,11 @@ import os
 import platform
 import shutil
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -25,16 +32,55 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = {15000: ["--max-bytes", "8G", "--max-files", "170000"]}
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Run a command; return wall seconds and the peak RSS of that process in bytes."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+def _tree_pss(pid: int) -> int:
+    """Proportional set size of a process and its children, in bytes (0 once it is gone).
+    PSS splits shared pages between the processes sharing them, so the sum is their memory."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(cmd: list[str]) -> tuple[float, int, str]:
+    """Run a command after `sync`; return wall seconds, the peak memory of the command's
+    processes (sum of their PSS, sampled every 50 ms) and its output."""
+    os.sync()
+    peak = 0
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        while proc.poll() is None:
+            peak = max(peak, _tree_pss(proc.pid))
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+        output.seek(0)
+        text = output.read().decode()
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return wall, usage.ru_maxrss * 1024
+        raise SystemExit(f"{' '.join(cmd)} failed: {text}")
+    return wall, peak, text
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def rewritten(report: str) -> int:
+    """Files a build wrote (its report: 'N files (M unchanged)')."""
+    for line in report.splitlines():
+        if line.startswith("built "):
+            files, unchanged = line.split("): ", 1)[1].split(" files (", 1)
+            return int(files) - int(unchanged.split(" ", 1)[0])
+    raise SystemExit(f"no build report in: {report}")
 
 
 def tree_size(root: Path) -> tuple[int, int]:
@@ -54,7 +100,7 @@ def change_events(snapshot: Path, count: int) -> None:
         path.write_bytes(b"".join(line + b"\n" for line in lines))
 
 
-def bench(size: int, out: Path) -> dict[str, float | int]:
+def bench(size: int, out: Path, repeat: int) -> dict[str, object]:
     content = out / f"corpus-{size}"
     shutil.rmtree(content, ignore_errors=True)
     # In a child process: a child's peak RSS (ru_maxrss) counts the memory of the process it
@@ -65,18 +111,24 @@ def bench(size: int, out: Path) -> dict[str, float | int]:
     for path in (dist, copy, out / f".dist-{size}.cache"):
         shutil.rmtree(path, ignore_errors=True)
     build = [sys.executable, "build.py", "--content", str(content), "--dist", str(dist), *BUDGETS.get(size, [])]
-    full, rss = timed(build)
+    fulls, copies = [], []
+    for _ in range(repeat):  # alternating, so both see the disk in the same mood
+        for path in (dist, copy, out / f".dist-{size}.cache"):
+            shutil.rmtree(path, ignore_errors=True)
+        wall, rss, _ = timed(build)
+        fulls.append(wall)
+        copies.append(timed(["cp", "-r", str(dist), str(copy)])[0])
     files, size_bytes = tree_size(dist)
-    copy_wall, _ = timed(["cp", "-r", str(dist), str(copy)])
-    unchanged, _ = timed(build)
+    unchanged = timed(build)[0]
     change_events(content / "snapshot", 10)
-    changed, _ = timed(build)
+    changed, _, report = timed(build)
     shutil.rmtree(copy, ignore_errors=True)
-    return {"events": size, "files": files, "bytes": size_bytes, "full": full, "cp": copy_wall,
-            "rss": rss, "unchanged": unchanged, "changed10": changed}
+    return {"events": size, "files": files, "bytes": size_bytes, "full": median(fulls), "fulls": fulls,
+            "cp": median(copies), "copies": copies, "rss": rss, "unchanged": unchanged,
+            "changed10": changed, "rewritten": rewritten(report)}
 
 
-def report(rows: list[dict[str, float | int]], command: str) -> str:
+def report(rows: list[dict[str, Any]], command: str) -> str:
     cpu = "unknown"
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
@@ -88,17 +140,23 @@ def report(rows: list[dict[str, float | int]], command: str) -> str:
         f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}.",
         f"Command: `{command}`",
         "",
+        "Peak memory: the most the build's processes held at once (sum of their PSS, sampled every 50 ms).",
+        "",
         "Budget: the default (900 MB, 20,000 files) except " + ", ".join(f"{n:,} events: `{' '.join(a)}`" for n, a in BUDGETS.items()) + ".",
         "",
-        "| events per version | files | bytes | full build s | cp -r s | full / cp | peak RSS MiB | no-change s (% of full) | 10 changed s (% of full) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| events per version | files | bytes | full build s | cp -r s | full / cp | peak memory MiB | no-change s (% of full) | 10 changed s (% of full) | files rewritten by 10 changed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['events']:,} | {r['files']:,} | {r['bytes']:,} | {r['full']:.2f} | {r['cp']:.2f} | "
             f"{r['full'] / r['cp']:.2f}x | {r['rss'] / 2**20:.0f} | {r['unchanged']:.2f} ({100 * r['unchanged'] / r['full']:.1f}%) | "
-            f"{r['changed10']:.2f} ({100 * r['changed10'] / r['full']:.1f}%) |"
+            f"{r['changed10']:.2f} ({100 * r['changed10'] / r['full']:.1f}%) | {r['rewritten']:,} |"
         )
+    lines += ["", "Every run (seconds, in order):", ""]
+    for r in rows:
+        lines.append(f"- {r['events']:,} events: full builds {', '.join(f'{t:.2f}' for t in r['fulls'])}; "
+                     f"`cp -r` {', '.join(f'{t:.2f}' for t in r['copies'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -106,10 +164,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1500,15000", help="corpus sizes, comma-separated (default 1500,15000)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)")
+    parser.add_argument("--repeat", type=int, default=3, help="full builds and copies per corpus (default 3; medians reported)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.md", help="report file")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = [bench(int(size), args.out) for size in args.sizes.split(",")]
+    rows = [bench(int(size), args.out, args.repeat) for size in args.sizes.split(",")]
     text = report(rows, "python -m bench.run " + " ".join(sys.argv[1:]))
     args.results.write_text(text)
     print(text)

@@ -17,7 +17,7 @@ from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
 from generator.planner import report_lines
 from generator.query import parse_request, query_path
-from generator.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
+from generator.settings import DEFAULT_JOBS, DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
 from generator.site.plumbing import check_cname
 from generator.snapshot import parse_utc
 
@@ -87,6 +87,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--precompute", action="append", default=[], metavar="URL",
                         help="an LL2 list URL to precompute (every page) before the planned "
                              "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
+    parser.add_argument("--jobs", type=int, choices=(1, 2), default=DEFAULT_JOBS,
+                        help="processes to build with: 2 writes the dumps and the human site "
+                             f"beside the JSON mirror (default: {DEFAULT_JOBS} on this machine)")
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
@@ -144,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  clean=args.clean,
                                  max_bytes=args.max_bytes, max_files=args.max_files,
                                  precompute=tuple(args.precompute),
-                                 cname=args.cname)
+                                 cname=args.cname, jobs=args.jobs)
         _print_report(build(settings), settings)
         return 0
     except QueryError as exc:

@@ -82,6 +82,20 @@ class Memo:
         os.replace(tmp, path)
         return data
 
+    def detach(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """In a forked child: commit what was stored; return what was used, for `adopt`."""
+        if self._db is not None:
+            self._db.execute("COMMIT")
+            self._db.close()
+            self._db = None
+        return self._used_values, self._used_blobs
+
+    def adopt(self, used: tuple[dict[str, set[str]], dict[str, set[str]]]) -> None:
+        """Count entries a forked child used as used by this build (kept by `save`)."""
+        for mine, theirs in zip((self._used_values, self._used_blobs), used):
+            for name, keys in theirs.items():
+                mine.setdefault(name, set()).update(keys)
+
     def save(self) -> None:
         """Keep exactly the entries this build used."""
         db = self._values()

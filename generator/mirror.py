@@ -33,6 +33,11 @@ class Tally:
         self.files[family] = self.files.get(family, 0) + 1
         self.bytes[family] = self.bytes.get(family, 0) + size
 
+    def merge(self, other: "Tally") -> None:
+        for family, files in other.files.items():
+            self.files[family] = self.files.get(family, 0) + files
+            self.bytes[family] = self.bytes.get(family, 0) + other.bytes[family]
+
 
 def envelope(count: int, next_url: str | None, previous_url: str | None, results: list[bytes]) -> bytes:
     """LL2's paginated envelope around records that are already JSON bytes."""

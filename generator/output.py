@@ -18,9 +18,12 @@ never produced and the file in dist/ is not touched (same bytes, same timestamps
 
 import hashlib
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -84,6 +87,87 @@ def apply_journal(staging: Path, final: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _make_parent(path: str, made: set[str]) -> None:
+    """Create the folder `path` is in (and its parents) unless this build already has."""
+    parent = path.rpartition("/")[0]
+    if parent in made:
+        return
+    try:
+        os.mkdir(parent)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(parent, exist_ok=True)
+    made.add(parent)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
+
+
+class _Writer:
+    """Writes files on a second thread, so the kernel's copying overlaps the build's Python
+    (file I/O releases the GIL). A bounded queue keeps memory flat; the first error is raised
+    in the building thread at its next write, or at `flush`."""
+
+    def __init__(self, made: set[str], depth: int = 32) -> None:
+        self._made = made
+        self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="staged-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                if self._error is None:
+                    _make_parent(item[0], self._made)
+                    _write_file(*item)
+            except BaseException as error:  # handed to the building thread
+                self._error = error
+            finally:
+                self._queue.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def put(self, path: str, data: bytes) -> None:
+        self._raise()
+        self._queue.put((path, data))
+
+    def flush(self) -> None:
+        """Wait until every queued file is written."""
+        self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        """Stop the thread (after writing what is queued); errors are dropped here."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
+@dataclass
+class OutputPart:
+    """What one process wrote into a shared staging folder."""
+
+    outputs: Outputs
+    staged: list[str]
+    site_bytes: int
+    reused: int
+
+
 class StagedOutput:
     """Collect a build's files in a staging folder; `commit()` lands them in `final`."""
 
@@ -94,8 +178,9 @@ class StagedOutput:
         self.previous = previous or {}
         self.patch = bool(self.previous) and final.is_dir()
         self.outputs: Outputs = {}
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
         self._staged: list[str] = []
+        self._writer: _Writer | None = None
         self.site_bytes = 0  # bytes of every output, written or kept: the site's size
         self.reused = 0
 
@@ -108,6 +193,7 @@ class StagedOutput:
             shutil.rmtree(stale, ignore_errors=True)
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.root.mkdir()
+        self._root = str(self.root)
         return self
 
     def __exit__(
@@ -116,13 +202,18 @@ class StagedOutput:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            if kind is None:
+                self.commit()
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+            if kind is not None:
+                shutil.rmtree(self.root, ignore_errors=True)
 
     def current(self, relpath: str) -> Path:
         """Where an output of this build holds its bytes now: staged, or unchanged in dist/."""
+        self.flush()
         staged = self.path(relpath)
         return staged if staged.exists() else self.final / relpath
 
@@ -149,14 +240,49 @@ class StagedOutput:
         self.check(relpath)
         self.outputs[relpath] = [key, 0]
 
-    def _stage(self, relpath: str) -> Path:
-        target = self.path(relpath)
-        parent = target.parent
-        if parent not in self._made:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
+    def _stage(self, relpath: str) -> str:
+        """The staging path of an output about to be written (its folder made)."""
+        target = f"{self._root}/{relpath}"  # relpath was checked when claimed
+        _make_parent(target, self._made)
         self._staged.append(relpath)
         return target
+
+    def _write_later(self, relpath: str, data: bytes) -> None:
+        """Stage `data` at relpath, written by the writer thread (started on first use, so
+        that a build can fork before it: see forked.py)."""
+        if self._writer is None:
+            self._writer = _Writer(self._made)
+        self._staged.append(relpath)
+        self._writer.put(f"{self._root}/{relpath}", data)
+
+    # -- two processes writing one staging folder (forked.py) ----------------------------
+
+    def begin_part(self) -> None:
+        """In a forked child: record only what this process writes from now on."""
+        self._writer = None  # the parent's thread does not exist here
+        self.outputs, self._staged, self.site_bytes, self.reused = {}, [], 0, 0
+
+    def end_part(self) -> "OutputPart":
+        """In a forked child: everything written, as the parent needs to know it."""
+        self.flush()
+        if self._writer is not None:
+            self._writer.close()
+        return OutputPart(self.outputs, self._staged, self.site_bytes, self.reused)
+
+    def merge(self, part: "OutputPart") -> None:
+        """Take in what a forked child wrote into the same staging folder."""
+        for relpath in part.outputs:
+            if relpath in self.outputs:
+                raise OutputError(f"{relpath} written twice in one build: two outputs claim one path")
+        self.outputs.update(part.outputs)
+        self._staged.extend(part.staged)
+        self.site_bytes += part.site_bytes
+        self.reused += part.reused
+
+    def flush(self) -> None:
+        """Wait for every staged file to be on disk (before reading one back or landing)."""
+        if self._writer is not None:
+            self._writer.flush()
 
     def _unchanged(self, relpath: str, data: bytes) -> bool:
         """In a patch build: does dist/ already hold exactly these bytes at relpath?"""
@@ -176,8 +302,7 @@ class StagedOutput:
         if self._unchanged(relpath, data):
             self.reused += 1
             return
-        with open(self._stage(relpath), "wb") as handle:
-            handle.write(data)
+        self._write_later(relpath, data)
 
     def write_keyed(
         self, relpath: str, key: bytes, produce: Callable[[], bytes], *, hashed: bool = False
@@ -206,8 +331,7 @@ class StagedOutput:
         sha256 = hashlib.sha256(data).hexdigest() if hashed else ""
         self.outputs[relpath] = [hex_key, len(data), sha256 or None]
         self.site_bytes += len(data)
-        with open(self._stage(relpath), "wb") as handle:
-            handle.write(data)
+        self._write_later(relpath, data)
         return len(data), sha256
 
     @contextmanager
@@ -224,7 +348,7 @@ class StagedOutput:
         patch, so dist/ keeps the old file and its timestamps.
         """
         self._claim(relpath, None)
-        target = self._stage(relpath)
+        target = Path(self._stage(relpath))
         yield target
         size = target.stat().st_size
         self.outputs[relpath][1] = size
@@ -242,6 +366,7 @@ class StagedOutput:
 
     def commit(self) -> None:
         """Land the build: swap the staging folder in, or apply the patch through a journal."""
+        self.flush()
         if self.patch:
             stale = sorted(set(self.previous) - set(self.outputs))
             journal = {"write": self._staged, "delete": stale}

@@ -7,6 +7,7 @@ that replaces dist/ only when complete. The build cache (cache.py) lets an uncha
 skip the build, and unchanged records skip validation and rewriting.
 """
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,7 +77,9 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.manifest import MANIFEST_PATH, ManifestWriter
     from generator.mirror import write_json_mirror
     from generator.opendata import write_open_data
-    from generator.output import StagedOutput
+    from generator.forked import forked
+    from generator.mirror import Tally
+    from generator.output import OutputPart, StagedOutput
     from generator.planner import Budget, Planner
     from generator.precompute import write_client_data, write_host_rules, write_variants
     from generator.records import RecordSource
@@ -86,12 +89,30 @@ def build(settings: BuildSettings) -> BuildReport:
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
     planner = Planner(Budget(settings.max_bytes, settings.max_files))
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
-        with out.stream(MANIFEST_PATH) as handle:
+
+        def side_stages(part: bool) -> tuple[OutputPart | None, Tally, object]:
+            """Open data and the human site: they read the snapshot, nothing the mirror writes."""
+            if part:
+                out.begin_part()
+            tally = Tally()
+            write_open_data(index, out, settings, tally, cache.memo)
+            write_site(index, records, out, settings, now, tally)
+            return (out.end_part(), tally, cache.memo.detach()) if part else (None, tally, None)
+
+        with out.stream(MANIFEST_PATH) as handle, ExitStack() as side:
+            # Forked before any thread starts (the staging writer starts on the first write).
+            join = side.enter_context(forked(lambda: side_stages(True))) if settings.jobs > 1 else None
             manifest = ManifestWriter(handle, now)
             pages = ApiPages.for_build(index, settings, now, salt=markdown)
             tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
-            write_open_data(index, out, settings, tally, cache.memo)
-            write_site(index, records, out, settings, now, tally)
+            if join is None:
+                side_tally = side_stages(False)[1]
+            else:
+                side_part, side_tally, used = join()
+                assert side_part is not None
+                out.merge(side_part)
+                cache.memo.adopt(used)  # type: ignore[arg-type]
+            tally.merge(side_tally)
             planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             write_client_data(index, records, out, now, planner)
             planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")

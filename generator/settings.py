@@ -1,5 +1,6 @@
 """One object carries every build option; functions take it, nothing reads globals."""
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,6 +11,8 @@ DEFAULT_MAX_BYTES = 900_000_000
 #: Cloudflare Pages' free plan allows 20,000 files, the tightest file limit of the hosts we
 #: target; GitHub Pages deploys one tar artifact, which stays quick to upload at this size.
 DEFAULT_MAX_FILES = 20_000
+#: Two processes where the machine has two cores and can fork (see forked.py).
+DEFAULT_JOBS = 2 if (os.cpu_count() or 1) > 1 and hasattr(os, "fork") else 1
 #: The repository's templates/ (the HTML layouts and static assets ship with the code).
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -33,15 +36,19 @@ class BuildSettings:
     #: Ignore the build cache: validate and write everything (same bytes, just slower).
     clean: bool = False
 
+    #: Custom domain for GitHub Pages (written to dist/CNAME); None = no CNAME file.
+    cname: str | None = None
+    #: Processes: 2 builds the dumps and human site in a second process (same bytes).
+    jobs: int = DEFAULT_JOBS
+
     def fingerprint(self) -> str:
-        """The options that shape the output (paths and `clean` do not)."""
+        """The options that shape the output (paths, `clean` and `jobs` do not)."""
         now = None if self.now is None else self.now.isoformat()
         return (
             f"base_url={self.base_url!r} now={now} strict={self.strict} "
-            f"max_bytes={self.max_bytes} max_files={self.max_files} precompute={self.precompute!r}"
+            f"max_bytes={self.max_bytes} max_files={self.max_files} precompute={self.precompute!r} "
+            f"cname={self.cname!r}"
         )
-    #: Custom domain for GitHub Pages (written to dist/CNAME); None = no CNAME file.
-    cname: str | None = None
 
     @property
     def snapshot_dir(self) -> Path:

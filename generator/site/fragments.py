@@ -19,9 +19,9 @@ LIST_DEPTH = b"\t\t"
 DEFAULT_BUDGET = 128 << 20
 
 
-def at_list_depth(fragment: str) -> bytes:
+def at_list_depth(fragment: bytes) -> bytes:
     """A depth-0 fragment as it sits in a list: two tabs deeper on every line."""
-    return (LIST_DEPTH.decode() + fragment.replace("\n", "\n" + LIST_DEPTH.decode())).encode()
+    return LIST_DEPTH + fragment.replace(b"\n", b"\n" + LIST_DEPTH)
 
 
 def at_top(fragment: bytes) -> bytes:
@@ -32,7 +32,7 @@ def at_top(fragment: bytes) -> bytes:
 class Fragments:
     """Rendered records by digest: in memory up to a byte budget, then in a scratch file."""
 
-    def __init__(self, render: Callable[[bytes], str], scratch_dir: Path, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, render: Callable[[bytes], bytes], scratch_dir: Path, budget: int = DEFAULT_BUDGET) -> None:
         self._render = render
         self._scratch_dir = scratch_dir
         self._budget = budget

@@ -27,6 +27,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates do not change during a build: no stat per page
         )
 
     def render(self, template: str, target: str, **context: Any) -> bytes:

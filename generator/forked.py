@@ -1,0 +1,91 @@
+"""Run part of the build in a second process, to use the machine's second core.
+
+`forked(work)` forks; the child runs `work()` and sends its result (or its exception) back
+through a pipe, then ends with `os._exit`, so it never runs the parent's cleanup (which would
+remove the staging folder both are writing into). The parent calls `join()` for the result;
+if the parent leaves the block without joining (an error of its own), the child is killed
+and reaped first. Fork before starting any thread: a child gets only the forking thread, and
+locks other threads held stay held.
+"""
+
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from generator.errors import LL2StaticError
+
+T = TypeVar("T")
+
+
+class ChildFailed(LL2StaticError):
+    """The second process ended without a result, or with an error that could not be sent."""
+
+
+def _run_child(work: Callable[[], object], pipe: int) -> None:
+    code = 0
+    try:
+        payload = pickle.dumps((True, work()))
+    except BaseException as error:  # everything goes back to the parent
+        code = 1
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        try:
+            payload = pickle.dumps((False, (error, detail)))
+        except Exception:
+            payload = pickle.dumps((False, (None, detail)))
+    try:
+        with os.fdopen(pipe, "wb") as handle:
+            handle.write(payload)
+    finally:
+        os._exit(code)
+
+
+@contextmanager
+def forked(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `work` in a child process; yield the function that waits for its result."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _run_child(work, write_end)
+    os.close(write_end)
+    joined = False
+
+    def join() -> T:
+        nonlocal joined
+        with os.fdopen(read_end, "rb") as handle:
+            payload = handle.read()  # read to the end before waiting: the pipe may be full
+        _, status = os.waitpid(pid, 0)
+        joined = True
+        if not payload:
+            raise ChildFailed(f"the build's second process died ({_describe(status)}) without a result")
+        ok, value = pickle.loads(payload)
+        if ok:
+            return value  # type: ignore[no-any-return]
+        error, detail = value
+        if isinstance(error, BaseException):
+            raise error
+        raise ChildFailed(f"the build's second process failed: {detail}")
+
+    try:
+        yield join
+    finally:
+        if not joined:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            try:
+                os.close(read_end)
+            except OSError:
+                pass
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
