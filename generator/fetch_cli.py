@@ -10,13 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 
 from generator.errors import LL2StaticError
-from generator.fetch import FetchSettings, SystemClock, run_fetch
-from generator.fetch.progress import Progress
-from generator.fetch.settings import DEV_API, PRODUCTION_API
+from generator.fetch.settings import DEV_API, PRODUCTION_API, FetchSettings
 
 TOKEN_VARIABLE = "LL2_API_TOKEN"
 
@@ -123,6 +120,11 @@ def run_fetch_command(
     args: argparse.Namespace, environ: Mapping[str, str], clock: Any = None
 ) -> int:
     """Run one fetch; print the summary line; LL2StaticError goes up to the CLI's handler."""
+    import httpx  # here, not at the top: a build does not need it
+
+    from generator.fetch import SystemClock, run_fetch
+    from generator.fetch.progress import Progress
+
     settings = settings_from(args, environ)
     clock = clock or SystemClock()
     progress = Progress(sys.stderr)

@@ -73,10 +73,13 @@ def apply_journal(staging: Path, final: Path) -> None:
     """Move a finished patch build's files into place and delete its stale files."""
     journal = orjson.loads((staging / JOURNAL).read_bytes())
     for relpath in journal["write"]:
-        source = staging / relpath
-        if source.exists():  # already moved by an apply that was interrupted
-            target = final / relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
+        source, target = f"{staging}/{relpath}", f"{final}/{relpath}"
+        try:
+            os.replace(source, target)
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                continue  # already moved by an apply that was interrupted
+            os.makedirs(os.path.dirname(target), exist_ok=True)  # a new folder in dist/
             os.replace(source, target)
     for relpath in journal["delete"]:
         try:

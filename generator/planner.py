@@ -215,6 +215,7 @@ class Selections:
         self._now = now
         self._matching: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._orders: dict[str, list[int]] = {}  # each ordering's ids, sorted once
+        self._positions: dict[str, dict[int, int]] = {}  # id -> place in each ordering
 
     def _matches(self, name: str, value: str, predicate: Predicate) -> frozenset[int]:
         key = (name, value)
@@ -239,6 +240,10 @@ class Selections:
         if not sets:
             return list(ordered)
         wanted = frozenset.intersection(*sorted(sets, key=len))
+        if 16 * len(wanted) < len(ordered):  # a few events: sort them rather than scan all
+            if query.ordering not in self._positions:
+                self._positions[query.ordering] = {i: n for n, i in enumerate(ordered)}
+            return sorted(wanted, key=self._positions[query.ordering].__getitem__)
         return [i for i in ordered if i in wanted]
 
 

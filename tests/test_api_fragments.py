@@ -59,20 +59,77 @@ def test_list_depth_round_trips(fragment):
     assert at_top(at_list_depth(fragment.encode())) == fragment.encode()
 
 
-def test_fragments_render_once_and_come_back_from_the_scratch_file(tmp_path: Path):
+def test_fragments_render_once_and_are_kept_for_the_next_build(tmp_path: Path):
     rendered: list[bytes] = []
 
     def render(record: bytes) -> bytes:
         rendered.append(record)
         return record * 50
 
-    store = Fragments(render, tmp_path, budget=1000)
     records = {bytes([k]) * 8: f'{{"id":{k}}}\n'.encode() for k in range(20)}
-    first = {key: store.get(key, lambda r=record: r) for key, record in records.items()}
-    again = {key: store.get(key, lambda: b"never read") for key in reversed(list(records))}
+    store = Fragments(render, tmp_path, budget=1000)  # memory holds a few: the rest is read back
+    first = {key: store.get(key, lambda r=record: r, lambda k=key: k) for key, record in records.items()}
+    again = {key: store.get(key, lambda: b"never read", lambda k=key: k) for key in reversed(list(records))}
     assert again == first
     assert first[bytes([3]) * 8] == at_list_depth(b'{"id":3}\n' * 50)
     assert len(rendered) == len(records) == store.rendered
-    assert store._spilled, "a budget of 1,000 bytes must spill"
+    store.save()
     store.close()
-    assert list(tmp_path.iterdir()) == []
+
+    # The next build: one record changed (a new durable key), the others are read back.
+    rendered.clear()
+    changed = bytes([5]) * 8
+    store = Fragments(render, tmp_path, budget=1000)
+    for key, record in records.items():
+        durable = key + (b"v2" if key == changed else b"")
+        assert store.get(key, lambda r=record: r, lambda d=durable: d) == first[key]
+    assert rendered == [records[changed]]
+    store.save()
+    store.close()
+
+
+def test_a_mostly_dead_store_is_compacted_and_still_answers(tmp_path: Path):
+    big = b"x" * (1 << 20)
+    store = Fragments(lambda record: record, tmp_path)
+    for k in range(40):  # 40 MB, then only one of them used by the next build
+        store.get(bytes([k]), lambda k=k: big + bytes([k]), lambda k=k: bytes([k]))
+    store.save()
+    store.close()
+    store = Fragments(lambda record: b"rendered again", tmp_path)
+    assert store.get(b"a", lambda: b"", lambda: bytes([7])) == at_list_depth(big + bytes([7]))
+    store.save()
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fragments.1.bin", "fragments.json"]
+    store = Fragments(lambda record: b"rendered again", tmp_path)
+    assert store.get(b"a", lambda: b"", lambda: bytes([7])) == at_list_depth(big + bytes([7]))
+    store.close()
+
+
+def test_a_detail_page_from_its_kinds_shell_equals_the_page_rendered_in_full(corpus_content: Path, tmp_path: Path):
+    from generator.mirror import Answer
+    from generator.query import normalise
+    from generator.records import RecordSource
+    from generator.settings import BuildSettings
+    from generator.site.apipages import ApiPages
+    from generator.snapshot import open_snapshot
+    from generator.validate import validate_snapshot
+
+    snapshot = open_snapshot(corpus_content / "snapshot")
+    index = validate_snapshot(snapshot)
+    settings = BuildSettings(content_dir=corpus_content, dist_dir=tmp_path / "dist", base_url="https://x.test/sub")
+    checked = 0
+    with RecordSource(index) as records:
+        shortcut = ApiPages.for_build(index, settings, snapshot.as_of, tmp_path / "a")
+        full = ApiPages.for_build(index, settings, snapshot.as_of, tmp_path / "b")
+        for version, vindex in index.versions.items():
+            for mode, findex in vindex.files.items():
+                for event_id, span in list(findex.spans.items())[:5]:
+                    query = normalise(version, "all", event_id, [("mode", mode)] if mode else [])
+                    answer = Answer(query, (event_id,), (span.digest,), lambda i, v=version, m=mode: records.get(v, m, i))
+                    full._detail_shells[(version, mode)] = None  # render every page in full
+                    page = shortcut.render(answer, "x")
+                    assert page == full.render(answer, "x")
+                    assert f"event {event_id}".encode() in page
+                    checked += 1
+        assert all(parts is not None for parts in shortcut._detail_shells.values())
+    assert checked >= 20

@@ -16,8 +16,23 @@ Network and time are at the edges: `run_fetch` takes an `httpx.Client` and a `Cl
 tests use a fake LL2 server on loopback and never sleep for real.
 """
 
-from generator.fetch.clock import Clock, SystemClock
-from generator.fetch.run import FetchReport, run_fetch
-from generator.fetch.settings import FetchSettings
+import importlib
+from typing import Any
+
+# Exported lazily (PEP 562): `build.py` imports the fetch command's options for every build,
+# and importing httpx would add a tenth of a second to a build that finds nothing to do.
+_EXPORTS = {
+    "Clock": "generator.fetch.clock",
+    "SystemClock": "generator.fetch.clock",
+    "FetchReport": "generator.fetch.run",
+    "run_fetch": "generator.fetch.run",
+    "FetchSettings": "generator.fetch.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["Clock", "FetchReport", "FetchSettings", "SystemClock", "run_fetch"]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson
@@ -20,6 +21,7 @@ from generator.api import VERSIONS
 from generator.fingerprint import digest
 from generator.mirror import Answer, Tally
 from generator.output import StagedOutput
+from generator.records import refs_key
 from generator.query import Query, endpoint_parts, query_path
 from generator.settings import BuildSettings
 from generator.site.chrome import content_pages, make_chrome
@@ -100,6 +102,8 @@ def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
 
 #: Stands in for a list page's records while its envelope is pretty-printed (never a URL).
 _RESULTS = "@@ll2-static-results@@"
+#: Event ids that stand in for the real one while a detail page's shell renders.
+_STAND_IN_IDS = (918273645546372819, 827364554637281991)
 #: Stands in for the page's JSON while the template renders the rest of the page.
 _JSON_SLOT = "@@ll2-static-json@@"
 #: A JSON string that is an http(s) URL, in UTF-8 (a literal start: found at C speed).
@@ -163,8 +167,9 @@ class ApiPages:
     family = "api-html"
 
     def __init__(
-        self, index: SnapshotIndex, settings: BuildSettings, renderer: Renderer, chrome: Chrome
+        self, index: SnapshotIndex, settings: BuildSettings, renderer: Renderer, chrome: Chrome, store: Path
     ) -> None:
+        self.index = index
         self.links = SiteLinks(settings)
         self.linker = MirrorLinker(index, settings, self.links)
         self.renderer = renderer
@@ -172,10 +177,10 @@ class ApiPages:
         self._outside = functools.lru_cache(maxsize=1 << 16)(self._outside_href)
         self.chrome = chrome
         # A record is on many pages (lists, subsets, page sizes, variants): pretty-print and
-        # link it once per build, keyed by the digest of its bytes.
-        self.fragments = Fragments(
-            lambda record: record_html(record, self._outside), settings.dist_dir.resolve().parent
-        )
+        # link it once, kept between builds by its bytes and what its links depend on.
+        self.fragments = Fragments(lambda record: record_html(record, self._outside), store)
+        self._links_salt = digest(b"fragment", settings.base_url.encode())
+        self._detail_shells: dict[tuple[str, str | None], list[bytes] | None] = {}
         self.salt = b""  # set by for_build: digest of settings, now and the Markdown shown
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
@@ -186,17 +191,21 @@ class ApiPages:
             )
 
     @classmethod
-    def for_build(cls, index: SnapshotIndex, settings: BuildSettings, now: datetime, salt: str = "") -> "ApiPages":
-        """The hook for one build, with the site's shared layout.
+    def for_build(
+        cls, index: SnapshotIndex, settings: BuildSettings, now: datetime, store: Path, salt: str = ""
+    ) -> "ApiPages":
+        """The hook for one build, with the site's shared layout; rendered records kept in `store`.
 
         `salt` names what the pages depend on beyond their JSON (the Markdown they show)."""
         links = SiteLinks(settings)
         chrome = make_chrome(settings, links, content_pages(settings), now)
-        pages = cls(index, settings, Renderer(settings.templates_dir), chrome)
+        pages = cls(index, settings, Renderer(settings.templates_dir), chrome, store)
         pages.salt = digest(salt.encode(), settings.fingerprint().encode(), now.isoformat().encode())
         return pages
 
     def close(self) -> None:
+        """Keep the rendered records for the next build."""
+        self.fragments.save()
         self.fragments.close()
 
     def __call__(self, out: StagedOutput, answer: Answer, key: bytes, tally: Tally) -> None:
@@ -206,11 +215,33 @@ class ApiPages:
 
     def render(self, answer: Answer, relpath: str) -> bytes:
         """The page's bytes: the template rendered around a slot, the JSON put in the slot."""
-        view = self.view(answer, Markup(_JSON_SLOT))
-        shell = self.renderer.render("api.html", relpath, chrome=self.chrome, page=view)
+        shell = self._detail_shell(answer) if answer.query.is_detail else None
+        if shell is None:
+            shell = self._shell(answer, relpath)
         before, slot, after = shell.partition(_JSON_SLOT.encode())
         assert slot and _JSON_SLOT.encode() not in after, "the JSON slot must appear once"
         return b"".join((before, *self._answer_html(answer), after))
+
+    def _shell(self, answer: Answer, relpath: str) -> bytes:
+        view = self.view(answer, Markup(_JSON_SLOT))
+        return self.renderer.render("api.html", relpath, chrome=self.chrome, page=view)
+
+    def _detail_shell(self, answer: Answer) -> bytes | None:
+        """A detail page's shell from its kind's (version and mode): the template rendered once
+        with a stand-in id, which is then replaced by the real one. The kind is checked once
+        with a second stand-in; if the ids do not map one to one, pages render in full."""
+        query = answer.query
+        kind = (query.version, query.mode)
+        if kind not in self._detail_shells:
+            shells = [
+                self._shell(replace(answer, query=replace(query, event_id=stand_in)), "detail shell")
+                for stand_in in _STAND_IN_IDS
+            ]
+            parts = shells[0].split(str(_STAND_IN_IDS[0]).encode())
+            same = str(_STAND_IN_IDS[1]).encode().join(parts) == shells[1]
+            self._detail_shells[kind] = parts if same and len(parts) > 1 else None
+        parts = self._detail_shells[kind]
+        return None if parts is None else str(query.event_id).encode().join(parts)
 
     def view(self, answer: Answer, json: Markup) -> ApiPageView:
         """The view model of one answer's page, showing `json` as its JSON."""
@@ -266,8 +297,15 @@ class ApiPages:
 
         Gives exactly `json_html(value, link)` of the parsed answer: records contain no
         envelope URLs, and pretty-printing is the same at any depth but for the leading tabs."""
+        version, mode = answer.query.version, answer.query.mode
         fragments = [
-            self.fragments.get(key, lambda event_id=event_id: answer.read(event_id))
+            self.fragments.get(
+                key,
+                lambda event_id=event_id: answer.read(event_id),
+                lambda event_id=event_id, key=key: digest(
+                    self._links_salt, key, refs_key(self.index, version, mode, (event_id,))
+                ),
+            )
             for event_id, key in zip(answer.ids, answer.digests)
         ]
         if answer.query.is_detail:

@@ -1,22 +1,31 @@
-"""Each record's browsable JSON, rendered once per build however many pages show it.
+"""Each record's browsable JSON, rendered once however many pages show it, and kept between
+builds.
 
 A record is on dozens of pages (its detail page, every list, page size and variant it falls
 in). Its pretty-printed, escaped and linked form is the same on all of them but for the
-indentation, so it is rendered once and kept as UTF-8 at list depth (two tabs). Memory is
-bounded: past `budget` bytes the least recently used fragments move to a scratch file (read
-back with pread, never rendered again), so the build's memory does not grow with the corpus.
+indentation, so it is rendered once and kept as UTF-8 at list depth (two tabs).
+
+Rendered fragments are appended to a store file in the build cache, indexed by a durable key
+(the record's bytes and what its links depend on), so the next build renders only records
+that changed: a list page that must be rewritten because one of its hundred records changed
+reads the other ninety-nine back. Memory holds a bounded, recently used part (`budget`
+bytes). The index names its store file; a store is only ever appended to, except when it is
+compacted into a new file (a new name) once it holds more dead bytes than live ones, so an
+index never points into bytes that changed.
 """
 
 import os
-import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+
+import orjson
 
 #: Indentation of a record inside a list envelope's "results" array.
 LIST_DEPTH = b"\t\t"
 #: Bytes of fragments kept in memory: every record of a 1,500-event snapshot, all modes.
 DEFAULT_BUDGET = 128 << 20
+INDEX = "fragments.json"
 
 
 def at_list_depth(fragment: bytes) -> bytes:
@@ -30,51 +39,85 @@ def at_top(fragment: bytes) -> bytes:
 
 
 class Fragments:
-    """Rendered records by digest: in memory up to a byte budget, then in a scratch file."""
+    """Rendered records: in memory up to a byte budget, all of them in a store under `folder`."""
 
-    def __init__(self, render: Callable[[bytes], bytes], scratch_dir: Path, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, render: Callable[[bytes], bytes], folder: Path, budget: int = DEFAULT_BUDGET) -> None:
         self._render = render
-        self._scratch_dir = scratch_dir
+        self._folder = folder
         self._budget = budget
         self._memory: OrderedDict[bytes, bytes] = OrderedDict()
         self._held = 0
-        self._spilled: dict[bytes, tuple[int, int]] = {}
-        self._scratch: int | None = None  # file descriptor, opened on the first spill
-        self._scratch_end = 0
+        folder.mkdir(parents=True, exist_ok=True)
+        self._name, self._stored = self._load_index()
+        self._fd = os.open(folder / self._name, os.O_RDWR | os.O_CREAT, 0o644)
+        self._end = os.fstat(self._fd).st_size
+        self._stored = {k: v for k, v in self._stored.items() if v[0] + v[1] <= self._end}
+        self._used: dict[str, tuple[int, int]] = {}
         self.rendered = 0
+        self.reused = 0
 
-    def get(self, key: bytes, record: Callable[[], bytes]) -> bytes:
-        """The record's fragment at list depth; `record` gives its JSON bytes on a miss."""
+    def _load_index(self) -> tuple[str, dict[str, tuple[int, int]]]:
+        try:
+            index = orjson.loads((self._folder / INDEX).read_bytes())
+            name = str(index["file"])
+            if "/" in name or not (self._folder / name).is_file():
+                raise ValueError(name)
+            return name, {k: (int(v[0]), int(v[1])) for k, v in index["fragments"].items()}
+        except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+            return "fragments.0.bin", {}
+
+    def get(self, key: bytes, record: Callable[[], bytes], durable: Callable[[], bytes]) -> bytes:
+        """The record's fragment at list depth. `key` names it within this build (its bytes'
+        digest); `durable` gives its key between builds; `record` gives its JSON on a miss."""
         found = self._memory.get(key)
         if found is not None:
             self._memory.move_to_end(key)
             return found
-        where = self._spilled.get(key)
+        durable_key = durable().hex()
+        where = self._used.get(durable_key) or self._stored.get(durable_key)
         if where is not None:
-            assert self._scratch is not None
-            return os.pread(self._scratch, where[1], where[0])
-        fragment = at_list_depth(self._render(record()))
-        self.rendered += 1
+            fragment = os.pread(self._fd, where[1], where[0])
+            self.reused += 1
+        else:
+            fragment = at_list_depth(self._render(record()))
+            os.pwrite(self._fd, fragment, self._end)
+            where = (self._end, len(fragment))
+            self._end += len(fragment)
+            self.rendered += 1
+        self._used[durable_key] = where
         self._memory[key] = fragment
         self._held += len(fragment)
         while self._held > self._budget and len(self._memory) > 1:
-            self._spill(*self._memory.popitem(last=False))
+            self._held -= len(self._memory.popitem(last=False)[1])
         return fragment
 
-    def _spill(self, key: bytes, fragment: bytes) -> None:
-        if self._scratch is None:
-            handle, name = tempfile.mkstemp(prefix=".fragments-", dir=self._scratch_dir)
-            os.unlink(name)  # gone when closed, whatever happens to the build
-            self._scratch = handle
-        os.pwrite(self._scratch, fragment, self._scratch_end)
-        self._spilled[key] = (self._scratch_end, len(fragment))
-        self._scratch_end += len(fragment)
-        self._held -= len(fragment)
+    def save(self) -> None:
+        """Keep the fragments this build used (compacting the store when mostly dead)."""
+        live = sum(length for _, length in self._used.values())
+        name, used = self._name, self._used
+        if self._end > 2 * live + (16 << 20):
+            name = _next_name(self._name)
+            compacted: dict[str, tuple[int, int]] = {}
+            with open(self._folder / name, "wb") as handle:
+                offset = 0
+                for key, (start, length) in sorted(used.items(), key=lambda item: item[1]):
+                    handle.write(os.pread(self._fd, length, start))
+                    compacted[key] = (offset, length)
+                    offset += length
+            used = compacted
+        tmp = self._folder / f"{INDEX}.{os.getpid()}"
+        tmp.write_bytes(orjson.dumps({"file": name, "fragments": used}))
+        os.replace(tmp, self._folder / INDEX)
+        if name != self._name:
+            (self._folder / self._name).unlink(missing_ok=True)
 
     def close(self) -> None:
-        if self._scratch is not None:
-            os.close(self._scratch)
-            self._scratch = None
+        os.close(self._fd)
         self._memory.clear()
-        self._spilled.clear()
         self._held = 0
+
+
+def _next_name(name: str) -> str:
+    """fragments.N.bin -> fragments.N+1.bin"""
+    generation = int(name.split(".")[1]) if name.count(".") == 2 and name.split(".")[1].isdigit() else 0
+    return f"fragments.{generation + 1}.bin"
