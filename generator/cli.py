@@ -15,7 +15,6 @@ from pathlib import Path
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
-from generator.planner import report_lines
 from generator.query import parse_request, query_path
 from generator.settings import DEFAULT_JOBS, DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
 from generator.site.plumbing import check_cname
@@ -118,6 +117,8 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
     for family in sorted(report.tally.files):
         print(f"  {family:<10} {report.tally.files[family]:>7} files {report.tally.bytes[family]:>14,} bytes")
     if report.planner is not None:
+        from generator.planner import report_lines
+
         for line in report_lines(report.planner):
             print(line)
 

@@ -10,7 +10,16 @@ feeds       iCalendar (RFC 5545) and Atom feeds
 plumbing    static assets, sitemap.xml, robots.txt, .nojekyll, CNAME
 """
 
-from generator.site.apipages import ApiPages
-from generator.site.pages import write_site
+import importlib
+from typing import Any
 
 __all__ = ["ApiPages", "write_site"]
+# Exported lazily (PEP 562): the command line imports site.plumbing for --cname, and a build
+# that finds dist/ up to date should not pay for loading Jinja and Markdown.
+_EXPORTS = {"ApiPages": "generator.site.apipages", "write_site": "generator.site.pages"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,14 +1,20 @@
 """Site plumbing for GitHub Pages and crawlers: assets, sitemap, robots.txt, .nojekyll, CNAME."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from xml.etree import ElementTree
 
+from typing import TYPE_CHECKING
+
 from generator.errors import SettingsError
-from generator.mirror import Tally
-from generator.output import StagedOutput
-from generator.site.links import SiteLinks
+
+if TYPE_CHECKING:  # the command line imports this module for --cname: keep it light
+    from generator.mirror import Tally
+    from generator.output import StagedOutput
+    from generator.site.links import SiteLinks
 
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _HOSTNAME = re.compile(
