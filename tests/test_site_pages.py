@@ -261,3 +261,15 @@ def test_a_failing_template_names_itself_and_the_page(tmp_path: Path):
 def test_a_templates_folder_without_a_base_layout_is_refused(tmp_path: Path):
     with pytest.raises(RenderError, match="no base.html here; is this the templates folder"):
         Renderer(tmp_path)
+
+
+def test_adding_and_removing_a_custom_domain_rebuilds(seed_content: Path, tmp_path: Path, build_runner):
+    dist = tmp_path / "dist"
+    base = ("--content", str(seed_content), "--dist", str(dist))
+    assert build_runner(*base)[0] == 0
+    assert not (dist / "CNAME").exists()
+    code, out, _ = build_runner(*base, "--cname", "events.example.org")
+    assert code == 0 and "up to date" not in out
+    assert (dist / "CNAME").read_text() == "events.example.org\n"
+    assert build_runner(*base)[0] == 0
+    assert not (dist / "CNAME").exists()

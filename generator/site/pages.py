@@ -4,13 +4,14 @@ One pass over the events renders each event page from its record (read, rendered
 and keeps only its summary; every other page is computed from the summaries.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 
+from generator.fingerprint import digest
 from generator.mirror import Tally
 from generator.output import StagedOutput
 from generator.query import Query, query_path
@@ -48,6 +49,17 @@ class PageWriter:
         if listed:
             self.sitemap.append(folder)
 
+    def keyed_page(self, folder: str, template: str, key: bytes, context: Callable[[], dict[str, Any]]) -> None:
+        """`page`, unless the previous build wrote it with the same key (all it depends on
+        besides the templates, which the build cache's code salt covers): then untouched."""
+        relpath = f"{folder}index.html"
+        key = digest(b"page", template.encode(), repr(self.chrome).encode(), key)
+        size, _ = self.out.write_keyed(
+            relpath, key, lambda: self.renderer.render(template, relpath, chrome=self.chrome, **context())
+        )
+        self.tally.add("site", size)
+        self.sitemap.append(folder)
+
     def file(self, relpath: str, data: bytes, family: str = "site") -> None:
         self.out.write(relpath, data)
         self.tally.add(family, len(data))
@@ -55,8 +67,9 @@ class PageWriter:
 
 def shown_records(
     index: SnapshotIndex, records: RecordSource
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each event once, by id: its record in the newest version that has it (detail mode)."""
+) -> Iterator[tuple[str, dict[str, Any], bytes]]:
+    """Each event once, by id: its record in the newest version that has it (detail mode),
+    with the digest of the record's bytes."""
     newest_first = sorted(
         index.versions.values(),
         key=lambda v: tuple(map(int, v.spec.version.split("."))),
@@ -66,9 +79,11 @@ def shown_records(
     for event_id in ids:
         vindex = next(v for v in newest_first if event_id in v.facets)
         spec = vindex.spec
+        mode = spec.default_detail_mode
         yield (
             spec.version,
-            orjson.loads(records.get(spec.version, spec.default_detail_mode, event_id)),
+            orjson.loads(records.get(spec.version, mode, event_id)),
+            vindex.files[mode].spans[event_id].digest,
         )
 
 
@@ -88,7 +103,7 @@ def write_events(
 ) -> list[EventSummary]:
     """One page per event; returns every event's summary."""
     summaries = []
-    for version, record in shown_records(index, records):
+    for version, record, record_digest in shown_records(index, records):
         summary = summarise(
             record,
             version,
@@ -98,10 +113,15 @@ def write_events(
             "",
         )
         summary.href = links.href(summary.relpath)
-        view = event_page(
-            record, summary, api_links(index, summary.id, links), links.absolute(summary.relpath)
+        api = api_links(index, summary.id, links)
+        absolute = links.absolute(summary.relpath)
+        key = digest(version.encode(), record_digest, repr(api).encode(), str(absolute).encode())
+        writer.keyed_page(
+            summary.relpath, "event.html", key,
+            lambda record=record, summary=summary, api=api, absolute=absolute: {
+                "event": event_page(record, summary, api, absolute)
+            },
         )
-        writer.page(summary.relpath, "event.html", event=view)
         summaries.append(summary)
     return summaries
 
