@@ -5,15 +5,13 @@ written file), the licence and attribution of the data, and a schema: the JSON S
 for JSON/NDJSON dumps, an inline Table Schema for the CSV.
 """
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
 import orjson
 
 from generator.dumps import Dump
 from generator.flat import CSV_COLUMNS
-from generator.output import StagedOutput
+from generator.output import StagedOutput, file_facts
 from generator.settings import BuildSettings
 
 MEDIA_TYPES = {
@@ -30,17 +28,6 @@ LICENSES = [
     }
 ]
 CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "quoteChar": '"', "lineTerminator": "\r\n", "header": True}
-
-
-def file_facts(path: Path) -> tuple[int, str]:
-    """Size in bytes and sha256 (hex) of a file, read in chunks."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def table_schema() -> dict[str, Any]:
@@ -69,7 +56,7 @@ def _describe(dump: Dump) -> tuple[str, str]:
 
 def resource(dump: Dump, out: StagedOutput, schemas: dict[tuple[str, str | None], str]) -> dict[str, Any]:
     """The data package resource of one written dump."""
-    size, sha256 = file_facts(out.current(dump.relpath))
+    size, sha256 = out.facts(dump.relpath) or file_facts(out.current(dump.relpath))
     title, description = _describe(dump)
     entry: dict[str, Any] = {
         "name": dump.relpath.removeprefix("dumps/").replace("/", "-").lower(),

@@ -17,6 +17,7 @@ never produced and the file in dist/ is not touched (same bytes, same timestamps
 """
 
 import hashlib
+import io
 import os
 import queue
 import shutil
@@ -53,20 +54,36 @@ def _prune_empty_dirs(root: Path, relpath: str) -> None:
         parent = parent.parent
 
 
-def _same_file(old: Path, new: Path, size: int) -> bool:
-    """Do two files hold the same bytes? (Compared in chunks: dumps can be large.)"""
-    try:
-        if old.stat().st_size != size:
-            return False
-        with open(old, "rb") as a, open(new, "rb") as b:
-            while True:
-                chunk = a.read(1 << 20)
-                if chunk != b.read(1 << 20):
-                    return False
-                if not chunk:
-                    return True
-    except OSError:
-        return False
+def file_facts(path: Path) -> tuple[int, str]:
+    """Size in bytes and sha256 (hex) of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+class _HashingWriter(io.BufferedIOBase):
+    """A binary file for writing that also counts and hashes what goes through it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._handle = handle
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.sha256.update(data)
+        self.size += len(data)
+        return self._handle.write(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
 
 
 def apply_journal(staging: Path, final: Path) -> None:
@@ -339,29 +356,46 @@ class StagedOutput:
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[BinaryIO]:
-        """Open one output file for streaming writes (large dumps); same rules as `write`."""
-        with self.to_path(relpath) as target, open(target, "wb") as handle:
-            yield handle
+        """Open one output file for streaming writes (large dumps); same rules as `write`.
+        Its sha256 is computed as it is written (see `facts`)."""
+        self._claim(relpath, None)
+        target = self._stage(relpath)
+        with open(target, "wb") as handle:
+            writer = _HashingWriter(handle)
+            yield writer  # type: ignore[misc]
+        self._landed(relpath, Path(target), writer.size, writer.sha256.hexdigest())
 
     @contextmanager
     def to_path(self, relpath: str) -> Iterator[Path]:
-        """Claim `relpath` for a writer that creates the file itself (SQLite); same rules.
-
-        In a patch build a file that comes out identical to dist/'s is dropped from the
-        patch, so dist/ keeps the old file and its timestamps.
-        """
+        """Claim `relpath` for a writer that creates the file itself (SQLite); same rules."""
         self._claim(relpath, None)
         target = Path(self._stage(relpath))
         yield target
-        size = target.stat().st_size
-        self.outputs[relpath][1] = size
+        self._landed(relpath, target, *file_facts(target))
+
+    def _landed(self, relpath: str, target: Path, size: int, sha256: str) -> None:
+        """Record a streamed file. In a patch build a file that comes out identical to dist/'s
+        (same size and sha256 as the previous build recorded) is dropped from the patch, so
+        dist/ keeps the old file and its timestamps."""
+        self.outputs[relpath] = [None, size, sha256]
         self.site_bytes += size
-        old = self.final / relpath
-        if self.patch and relpath in self.previous and _same_file(old, target, size):
+        before = self.previous.get(relpath)
+        if (
+            self.patch
+            and before is not None
+            and before[1:3] == [size, sha256]
+            and (self.final / relpath).is_file()
+        ):
             target.unlink()
             self._staged.remove(relpath)
             self.reused += 1
-            return
+
+    def facts(self, relpath: str) -> tuple[int, str] | None:
+        """Size and sha256 of an output, when this build knows them without reading it."""
+        entry = self.outputs.get(relpath)
+        if entry is None or len(entry) < 3 or not entry[2]:
+            return None
+        return int(entry[1] or 0), str(entry[2])
 
     @property
     def files_written(self) -> int:

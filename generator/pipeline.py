@@ -103,7 +103,7 @@ def build(settings: BuildSettings) -> BuildReport:
             # Forked before any thread starts (the staging writer starts on the first write).
             join = side.enter_context(forked(lambda: side_stages(True))) if settings.jobs > 1 else None
             manifest = ManifestWriter(handle, now)
-            pages = ApiPages.for_build(index, settings, now, cache.fragments_dir, salt=markdown)
+            pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
             tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
             if join is None:
                 side_tally = side_stages(False)[1]

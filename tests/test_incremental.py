@@ -78,3 +78,23 @@ def test_deleting_the_cache_gives_the_same_bytes(corpus_content: Path, tmp_path:
     assert tree_digest(dist) != first
     assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
     assert tree_digest(dist) == first
+
+
+def test_a_changed_page_text_rewrites_only_the_pages_that_show_it(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+    content = copy_content(corpus_content, tmp_path)
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages" / "about.md").write_text("# About\n\nFirst words.\n")
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(content), "--dist", str(dist))[0] == 0
+    before = stats(dist)
+    (content / "pages" / "about.md").write_text("# About\n\nOther words.\n")
+    code, out, err = build_runner("--content", str(content), "--dist", str(dist))
+    assert code == 0, err
+    after = stats(dist)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert "about/index.html" in changed
+    # The dumps, the JSON, its browsable pages and the event pages do not show it: untouched.
+    assert not [p for p in changed if p.startswith(("dumps/", "events/", "2.2.0/", "2.3.0/")) or p.endswith(".json")], changed
+    clean = tmp_path / "clean"
+    assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(clean) == tree_digest(dist)

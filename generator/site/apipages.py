@@ -181,7 +181,7 @@ class ApiPages:
         self.fragments = Fragments(lambda record: record_html(record, self._outside), store)
         self._links_salt = digest(b"fragment", settings.base_url.encode())
         self._detail_shells: dict[tuple[str, str | None], list[bytes] | None] = {}
-        self.salt = b""  # set by for_build: digest of settings, now and the Markdown shown
+        self.salt = b""  # set by for_build: digest of everything a page shows beyond its JSON
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
             path = settings.content_dir / "api" / f"{version}.md"
@@ -192,15 +192,17 @@ class ApiPages:
 
     @classmethod
     def for_build(
-        cls, index: SnapshotIndex, settings: BuildSettings, now: datetime, store: Path, salt: str = ""
+        cls, index: SnapshotIndex, settings: BuildSettings, now: datetime, store: Path
     ) -> "ApiPages":
         """The hook for one build, with the site's shared layout; rendered records kept in `store`.
-
-        `salt` names what the pages depend on beyond their JSON (the Markdown they show)."""
+"""
         links = SiteLinks(settings)
         chrome = make_chrome(settings, links, content_pages(settings), now)
         pages = cls(index, settings, Renderer(settings.templates_dir), chrome, store)
-        pages.salt = digest(salt.encode(), settings.fingerprint().encode(), now.isoformat().encode())
+        # Beyond its JSON a page shows the layout (links, page titles, the snapshot's time) and
+        # its version's description: a change elsewhere in content/ leaves the pages alone.
+        shown = [repr(chrome), settings.fingerprint(), *(str(d) for d in pages.descriptions.values())]
+        pages.salt = digest(*(text.encode() for text in shown))
         return pages
 
     def close(self) -> None:
