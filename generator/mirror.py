@@ -176,31 +176,27 @@ def write_list(
         emit(out, answer, body, tally, family, key, manifest=manifest, html=html, refs=refs)
 
 
+#: What an offset adds to a page's path ("/offset-" and its digits) and to its URL's query
+#: string ("?offset=" or "&offset=" and its digits), less the digits: the first page has none.
+_OFFSET_TEXT = len("/offset-")
+
+
 class _OffsetCosts:
-    """Lengths that depend on a page's offset, known from one page per number of digits: the
-    offset's digits are the only part of a page's URL and manifest entry that changes."""
+    """Lengths that depend on a page's offset, from the first page's: a later page's path and
+    LL2 URL each hold its offset once more, as `offset-N` and `offset=N` (digits never need
+    escaping in JSON or URLs). tests/test_planner.py checks the result against real writes."""
 
     def __init__(self, first: Query, settings: BuildSettings) -> None:
-        self._first = first
-        self._settings = settings
-        self._by_digits: dict[int, tuple[int, int]] = {}  # digits -> (url, entry without size)
-
-    def _sample(self, offset: int) -> tuple[int, int]:
-        digits = len(str(offset)) if offset else 0
-        found = self._by_digits.get(digits)
-        if found is None:
-            query = self._first.with_offset(offset)
-            url = len(orjson.dumps(self._settings.url(query_path(query))))
-            found = self._by_digits[digits] = (url, entry_cost(query, 0) - 1)
-        return found
+        self._url = len(orjson.dumps(settings.url(query_path(first))))
+        self._entry = entry_cost(first, 0) - 1
 
     def url(self, offset: int) -> int:
         """Length of the JSON string of the page URL at `offset` (as next/previous)."""
-        return self._sample(offset)[0]
+        return self._url + (_OFFSET_TEXT + len(str(offset)) if offset else 0)
 
     def entry(self, offset: int, size: int) -> int:
         """manifest.entry_cost of the page at `offset` holding `size` bytes."""
-        return self._sample(offset)[1] + len(str(size))
+        return self._entry + (2 * (_OFFSET_TEXT + len(str(offset))) if offset else 0) + len(str(size))
 
 
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
