@@ -49,35 +49,35 @@ def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(
     assert leftovers(dist) == []
 
 
+def failed_rebuild(corpus_content: Path, dist: Path, build_runner, patch) -> str:
+    """Build, then rebuild with `patch()` applied: the rebuild fails and leaves dist/ as it
+    was, with nothing beside it. Returns the error output."""
+    assert build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2")[0] == 0
+    before = tree_digest(dist)
+    patch()
+    code, _, err = build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2", "--clean")
+    assert code == 1
+    assert tree_digest(dist) == before
+    assert leftovers(dist) == []
+    return err
+
+
 def test_a_second_process_that_dies_fails_the_build_by_name(
     corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dist = tmp_path / "dist"
-    assert build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2")[0] == 0
-    before = tree_digest(dist)
-
     def killed(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    monkeypatch.setattr(generator.site, "write_site", killed)
-    code, _, err = build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2", "--clean")
-    assert code == 1
+    err = failed_rebuild(
+        corpus_content, tmp_path / "dist", build_runner,
+        lambda: monkeypatch.setattr(generator.site, "write_site", killed),
+    )
     assert "second process died (signal SIGKILL)" in err
-    assert tree_digest(dist) == before
-    assert leftovers(dist) == []
 
 
 def test_a_failure_in_the_first_process_stops_the_second(
     corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dist = tmp_path / "dist"
-    assert build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2")[0] == 0
-    before = tree_digest(dist)
-
-    def broken(*args, **kwargs):
-        raise LL2StaticError("the mirror broke")
-
-    monkeypatch.setattr(generator.mirror, "write_json_mirror", broken)
     children: list[int] = []
     real_fork = os.fork
 
@@ -87,11 +87,15 @@ def test_a_failure_in_the_first_process_stops_the_second(
             children.append(pid)
         return pid
 
-    monkeypatch.setattr(os, "fork", recording_fork)
-    code, _, err = build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2", "--clean")
-    assert (code, err.strip()) == (1, "Error: the mirror broke")
-    assert tree_digest(dist) == before
-    assert leftovers(dist) == []
+    def broken(*args, **kwargs):
+        raise LL2StaticError("the mirror broke")
+
+    def patch() -> None:
+        monkeypatch.setattr(generator.mirror, "write_json_mirror", broken)
+        monkeypatch.setattr(os, "fork", recording_fork)
+
+    err = failed_rebuild(corpus_content, tmp_path / "dist", build_runner, patch)
+    assert err.strip() == "Error: the mirror broke"
     assert len(children) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(children[0], os.WNOHANG)  # the second process was stopped and reaped
