@@ -133,3 +133,21 @@ def test_a_detail_page_from_its_kinds_shell_equals_the_page_rendered_in_full(cor
                     checked += 1
         assert all(parts is not None for parts in shortcut._detail_shells.values())
     assert checked >= 20
+
+
+def indent_as_tabs(pretty: str) -> str:
+    """Two-space indentation as tabs, level by level, deepest first (the reference)."""
+    depth = 1
+    while "\n" + "  " * depth in pretty:
+        depth += 1
+    for level in range(depth - 1, 0, -1):
+        pretty = pretty.replace("\n" + "  " * level, "\n" + "\t" * level)
+    return pretty
+
+
+@given(JSON)
+def test_indentation_becomes_one_tab_a_level(value):
+    from generator.site.apipages import _tabs_utf8
+
+    pretty = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    assert _tabs_utf8(pretty).decode() == indent_as_tabs(pretty.decode())

@@ -71,20 +71,10 @@ def _text(raw: str) -> str:
     return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _tabs(pretty: str) -> str:
-    """orjson's two-space indentation as tabs, deepest first (str.replace runs at C speed)."""
-    depth = 1
-    while "\n" + "  " * depth in pretty:
-        depth += 1
-    for level in range(depth - 1, 0, -1):
-        pretty = pretty.replace("\n" + "  " * level, "\n" + "\t" * level)
-    return pretty
-
-
 def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
     """Parsed JSON pretty-printed (tab-indented: the smallest readable form) and escaped, each
     URL string linked where `link` gives an href."""
-    pretty = _tabs(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
+    pretty = _tabs_utf8(orjson.dumps(value, option=orjson.OPT_INDENT_2)).decode()
     parts: list[str] = []
     last = 0
     for match in _URL_TOKEN.finditer(pretty):
@@ -115,8 +105,8 @@ _TABS = [b"\t" * depth for depth in range(256)]
 
 
 def _tabs_utf8(pretty: bytes) -> bytes:
-    """`_tabs` on orjson's UTF-8 output, line by line (half the time of replacing level by
-    level on deep records; JSON strings hold no raw newline, so every line break indents)."""
+    """orjson's two-space indentation as tabs (the smallest readable form), line by line on
+    UTF-8 (JSON strings hold no raw newline, so every line break indents)."""
     return b"\n".join([_TABS[(len(line) - len(body)) >> 1] + body for line in pretty.split(b"\n") for body in (line.lstrip(b" "),)])
 
 
