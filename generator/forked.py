@@ -11,6 +11,7 @@ locks other threads held stay held.
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,12 @@ from typing import TypeVar
 from generator.errors import LL2StaticError
 
 T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """Whether this process can fork safely: the platform has fork and no other thread runs
+    (a child would inherit the locks other threads hold; Python 3.12 warns about it)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 class ChildFailed(LL2StaticError):

@@ -77,7 +77,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.manifest import MANIFEST_PATH, ManifestWriter
     from generator.mirror import write_json_mirror
     from generator.opendata import write_open_data
-    from generator.forked import forked
+    from generator.forked import can_fork, forked
     from generator.mirror import Tally
     from generator.output import OutputPart, StagedOutput
     from generator.planner import Budget, Planner
@@ -100,8 +100,10 @@ def build(settings: BuildSettings) -> BuildReport:
             return (out.end_part(), tally, cache.memo.detach()) if part else (None, tally, None)
 
         with out.stream(MANIFEST_PATH) as handle, ExitStack() as side:
-            # Forked before any thread starts (the staging writer starts on the first write).
-            join = side.enter_context(forked(lambda: side_stages(True))) if settings.jobs > 1 else None
+            # Forked before any thread starts (the staging writer starts on the first write);
+            # where another thread already runs (an embedding program), in this process.
+            two = settings.jobs > 1 and can_fork()
+            join = side.enter_context(forked(lambda: side_stages(True))) if two else None
             manifest = ManifestWriter(handle, now)
             pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
             tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)

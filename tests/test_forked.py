@@ -99,3 +99,24 @@ def test_a_failure_in_the_first_process_stops_the_second(
     assert len(children) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(children[0], os.WNOHANG)  # the second process was stopped and reaped
+
+
+def test_with_another_thread_running_the_build_stays_in_one_process(
+    corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    def no_fork() -> int:
+        raise AssertionError("forked while another thread runs")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        code, _, err = build_runner("--content", str(corpus_content), "--dist", str(tmp_path / "dist"), "--jobs", "2")
+    finally:
+        release.set()
+        other.join()
+    assert code == 0, err
+    assert (tmp_path / "dist" / "datapackage.json").is_file() and (tmp_path / "dist" / "index.html").is_file()
