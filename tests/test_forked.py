@@ -1,16 +1,37 @@
 """Building with two processes (--jobs 2: dumps and the human site in a forked child) gives
-the same dist/ as one process, and a failure on either side leaves dist/ as it was."""
+the same dist/ as one process, and a failure on either side leaves dist/ as it was.
+
+The builds run as their own processes (the command line, with an optional patch applied
+first): a build forks only when no other thread runs, and the test session may hold threads
+(the browser tests' reader), so an in-process build could quietly stay in one process."""
 
 import os
-import signal
+import subprocess
+import sys
+import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
-import generator.mirror
-import generator.site
-from generator.errors import LL2StaticError
-from tests.conftest import copy_content, tree_digest
+from tests.conftest import ROOT, copy_content, tree_digest
+
+DRIVER = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+{patch}
+from generator.cli import main
+code = main(sys.argv[1:])
+{after}
+sys.exit(code)
+"""
+
+
+def run_cli(*args: str, patch: str = "", after: str = "") -> tuple[int, str, str]:
+    """`python build.py ARGS` in a new process, after running `patch` there."""
+    script = DRIVER.format(root=str(ROOT), patch=textwrap.dedent(patch), after=textwrap.dedent(after))
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=600)
+    return done.returncode, done.stdout, done.stderr
 
 
 def leftovers(dist: Path) -> list[str]:
@@ -18,29 +39,27 @@ def leftovers(dist: Path) -> list[str]:
     return sorted(p.name for p in dist.parent.iterdir() if p.name.startswith((".dist.staging", ".dist.old", ".fragments")))
 
 
-def test_one_and_two_processes_build_the_same_bytes(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+def test_one_and_two_processes_build_the_same_bytes(corpus_content: Path, tmp_path: Path) -> None:
     outputs = {}
     for jobs in ("1", "2"):
         dist = tmp_path / f"dist-{jobs}"
-        code, out, err = build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", jobs)
+        code, out, err = run_cli("--content", str(corpus_content), "--dist", str(dist), "--jobs", jobs)
         assert code == 0, err
         outputs[jobs] = (tree_digest(dist), out.replace(str(dist), "DIST"))
     assert outputs["1"] == outputs["2"]
     assert len(outputs["1"][0]) > 500
 
 
-def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(
-    corpus_content: Path, tmp_path: Path, build_runner
-) -> None:
+def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(corpus_content: Path, tmp_path: Path) -> None:
     content = copy_content(corpus_content, tmp_path)
     dist = tmp_path / "dist"
-    assert build_runner("--content", str(content), "--dist", str(dist), "--jobs", "2")[0] == 0
+    assert run_cli("--content", str(content), "--dist", str(dist), "--jobs", "2")[0] == 0
     before = tree_digest(dist)
     (content / "pages").mkdir(exist_ok=True)
     (content / "pages" / "Bad Name.md").write_text("# Bad\n")
     messages = {}
     for jobs in ("1", "2"):
-        code, _, err = build_runner("--content", str(content), "--dist", str(dist), "--jobs", jobs)
+        code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs)
         assert code == 1
         messages[jobs] = err
     assert messages["1"] == messages["2"]
@@ -49,63 +68,62 @@ def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(
     assert leftovers(dist) == []
 
 
-def failed_rebuild(corpus_content: Path, dist: Path, build_runner, patch) -> str:
-    """Build, then rebuild with `patch()` applied: the rebuild fails and leaves dist/ as it
+def failed_rebuild(corpus_content: Path, dist: Path, patch: str, after: str = "") -> str:
+    """Build, then rebuild with `patch` applied: the rebuild fails and leaves dist/ as it
     was, with nothing beside it. Returns the error output."""
-    assert build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2")[0] == 0
+    assert run_cli("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2")[0] == 0
     before = tree_digest(dist)
-    patch()
-    code, _, err = build_runner("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2", "--clean")
-    assert code == 1
+    code, out, err = run_cli("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2", "--clean",
+                             patch=patch, after=after)
+    assert code == 1, (code, err)
     assert tree_digest(dist) == before
     assert leftovers(dist) == []
-    return err
+    return out + err
 
 
-def test_a_second_process_that_dies_fails_the_build_by_name(
-    corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def killed(*args, **kwargs):
-        os.kill(os.getpid(), signal.SIGKILL)
+def test_a_second_process_that_dies_fails_the_build_by_name(corpus_content: Path, tmp_path: Path) -> None:
+    patch = """
+        import generator.site
+        first = os.getpid()
+        def killed(*args, **kwargs):
+            assert os.getpid() != first, "the site must be written by the second process"
+            os.kill(os.getpid(), signal.SIGKILL)
+        generator.site.write_site = killed
+    """
+    output = failed_rebuild(corpus_content, tmp_path / "dist", patch)
+    assert "second process died (signal SIGKILL)" in output
 
-    err = failed_rebuild(
-        corpus_content, tmp_path / "dist", build_runner,
-        lambda: monkeypatch.setattr(generator.site, "write_site", killed),
-    )
-    assert "second process died (signal SIGKILL)" in err
 
-
-def test_a_failure_in_the_first_process_stops_the_second(
-    corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    children: list[int] = []
-    real_fork = os.fork
-
-    def recording_fork() -> int:
-        pid = real_fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    def broken(*args, **kwargs):
-        raise LL2StaticError("the mirror broke")
-
-    def patch() -> None:
-        monkeypatch.setattr(generator.mirror, "write_json_mirror", broken)
-        monkeypatch.setattr(os, "fork", recording_fork)
-
-    err = failed_rebuild(corpus_content, tmp_path / "dist", build_runner, patch)
-    assert err.strip() == "Error: the mirror broke"
-    assert len(children) == 1
-    with pytest.raises(ChildProcessError):
-        os.waitpid(children[0], os.WNOHANG)  # the second process was stopped and reaped
+def test_a_failure_in_the_first_process_stops_the_second(corpus_content: Path, tmp_path: Path) -> None:
+    patch = """
+        import generator.errors, generator.mirror
+        children = []
+        real_fork = os.fork
+        def recording_fork():
+            pid = real_fork()
+            if pid:
+                children.append(pid)
+            return pid
+        os.fork = recording_fork
+        def broken(*args, **kwargs):
+            raise generator.errors.LL2StaticError("the mirror broke")
+        generator.mirror.write_json_mirror = broken
+    """
+    after = """
+        try:
+            os.waitpid(children[0], os.WNOHANG)
+            print("second process left running")
+        except ChildProcessError:
+            print(f"second processes: {len(children)}, reaped")
+    """
+    output = failed_rebuild(corpus_content, tmp_path / "dist", patch, after)
+    assert "Error: the mirror broke" in output
+    assert "second processes: 1, reaped" in output
 
 
 def test_with_another_thread_running_the_build_stays_in_one_process(
     corpus_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import threading
-
     def no_fork() -> int:
         raise AssertionError("forked while another thread runs")
 
