@@ -5,6 +5,7 @@ envelope `{"count","next","previous","results"}` with `next`/`previous` pointing
 mirror's own page files. Pages are produced one at a time (streaming): memory holds one page.
 """
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -159,9 +160,7 @@ def write_list(
         return None if q is None else settings.url(query_path(q))
 
     version, mode = first.version, first.mode
-
-    def read(event_id: int) -> bytes:
-        return records.get(version, mode, event_id)
+    read = functools.partial(records.get, version, mode)
 
     for page in paginate(first, ids):
         next_url, previous_url = url(page.next), url(page.previous)
@@ -201,7 +200,7 @@ class _OffsetCosts:
 
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
     """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
-    computed from the records' lengths and one page URL per number of offset digits."""
+    computed from the records' lengths and the first page's URL."""
     spans = vindex.files[first.mode].spans
     lengths = [spans[i].length for i in ids]
     limit, count = first.limit, len(ids)
@@ -233,17 +232,11 @@ def write_details(
     for mode, findex in vindex.files.items():
         if modes is not None and mode not in modes:
             continue
-
-        def read(event_id: int, mode: str | None = mode) -> bytes:
-            return records.get(spec.version, mode, event_id)
-
+        read = functools.partial(records.get, spec.version, mode)
         for event_id, span in findex.spans.items():
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
             answer = Answer(query, (event_id,), (span.digest,), read)
-
-            def body(event_id: int = event_id, read: Callable[[int], bytes] = read) -> bytes:
-                return read(event_id)
-
+            body = functools.partial(read, event_id)
             refs = records.refs_key(spec.version, mode, (event_id,))
             emit(out, answer, body, tally, "details", span.digest, manifest=manifest, html=html, refs=refs)
 

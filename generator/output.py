@@ -133,8 +133,9 @@ def _write_file(path: str, data: bytes) -> None:
 
 class _Writer:
     """Writes files on a second thread, so the kernel's copying overlaps the build's Python
-    (file I/O releases the GIL). A bounded queue keeps memory flat; the first error is raised
-    in the building thread at its next write, or at `flush`."""
+    (file I/O releases the GIL). A bounded queue keeps memory flat; after the first error
+    nothing more is written, and the error is raised in the building thread at its next write
+    or at `flush`."""
 
     def __init__(self, made: set[str], depth: int = 32) -> None:
         self._made = made
@@ -159,8 +160,7 @@ class _Writer:
 
     def _raise(self) -> None:
         if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+            raise self._error
 
     def put(self, path: str, data: bytes) -> None:
         self._raise()

@@ -75,10 +75,9 @@ def build(settings: BuildSettings) -> BuildReport:
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
     from generator.hostrules import RuleSet
     from generator.manifest import MANIFEST_PATH, ManifestWriter
-    from generator.mirror import write_json_mirror
-    from generator.opendata import write_open_data
     from generator.forked import can_fork, forked
-    from generator.mirror import Tally
+    from generator.mirror import Tally, write_json_mirror
+    from generator.opendata import write_open_data
     from generator.output import OutputPart, StagedOutput
     from generator.planner import Budget, Planner
     from generator.precompute import write_client_data, write_host_rules, write_variants

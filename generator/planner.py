@@ -208,7 +208,7 @@ class Selections:
     """select() for many queries over one version: each filter's matching ids are found once
     (bounded cache) and intersected, then read off each ordering, which is sorted once.
 
-    Gives exactly engine.select (tests/test_variants.py compares them)."""
+    Gives exactly engine.select (tests/test_planner.py compares them)."""
 
     def __init__(self, vindex: VersionIndex, now: datetime) -> None:
         self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)

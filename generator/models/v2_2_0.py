@@ -12,7 +12,6 @@ from generator.models.common import (
     EventType,
     IdName,
     InfoURL,
-    Language,
     Record,
     Update,
     VidURL,

@@ -14,7 +14,6 @@ from generator.models.common import (
     EventType,
     IdName,
     InfoURL,
-    Language,
     Record,
     Update,
 )

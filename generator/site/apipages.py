@@ -71,6 +71,15 @@ def _text(raw: str) -> str:
     return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_TABS = [b"\t" * depth for depth in range(256)]
+
+
+def _tabs_utf8(pretty: bytes) -> bytes:
+    """orjson's two-space indentation as tabs (the smallest readable form), line by line on
+    UTF-8 (JSON strings hold no raw newline, so every line break indents)."""
+    return b"\n".join([_TABS[(len(line) - len(body)) >> 1] + body for line in pretty.split(b"\n") for body in (line.lstrip(b" "),)])
+
+
 def json_html(value: object, link: Callable[[str], str | None]) -> Markup:
     """Parsed JSON pretty-printed (tab-indented: the smallest readable form) and escaped, each
     URL string linked where `link` gives an href."""
@@ -98,16 +107,7 @@ _STAND_IN_IDS = (918273645546372819, 827364554637281991)
 _JSON_SLOT = "@@ll2-static-json@@"
 #: A JSON string that is an http(s) URL, in UTF-8 (a literal start: found at C speed).
 _HTTP_TOKEN = re.compile(rb'"(https?://[^"\\\s]*)"')
-
-
 _SPACE = re.compile(r"\s")  # what `\s` is in _URL_TOKEN (a str pattern: Unicode too)
-_TABS = [b"\t" * depth for depth in range(256)]
-
-
-def _tabs_utf8(pretty: bytes) -> bytes:
-    """orjson's two-space indentation as tabs (the smallest readable form), line by line on
-    UTF-8 (JSON strings hold no raw newline, so every line break indents)."""
-    return b"\n".join([_TABS[(len(line) - len(body)) >> 1] + body for line in pretty.split(b"\n") for body in (line.lstrip(b" "),)])
 
 
 def _text_utf8(raw: bytes) -> bytes:
@@ -184,8 +184,7 @@ class ApiPages:
     def for_build(
         cls, index: SnapshotIndex, settings: BuildSettings, now: datetime, store: Path
     ) -> "ApiPages":
-        """The hook for one build, with the site's shared layout; rendered records kept in `store`.
-"""
+        """The hook for one build, with the site's shared layout; rendered records kept in `store`."""
         links = SiteLinks(settings)
         chrome = make_chrome(settings, links, content_pages(settings), now)
         pages = cls(index, settings, Renderer(settings.templates_dir), chrome, store)
