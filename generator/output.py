@@ -19,9 +19,7 @@ never produced and the file in dist/ is not touched (same bytes, same timestamps
 import hashlib
 import io
 import os
-import queue
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,53 +129,6 @@ def _write_file(path: str, data: bytes) -> None:
         os.close(handle)
 
 
-class _Writer:
-    """Writes files on a second thread, so the kernel's copying overlaps the build's Python
-    (file I/O releases the GIL). A bounded queue keeps memory flat; after the first error
-    nothing more is written, and the error is raised in the building thread at its next write
-    or at `flush`."""
-
-    def __init__(self, made: set[str], depth: int = 32) -> None:
-        self._made = made
-        self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="staged-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            try:
-                if item is None:
-                    return
-                if self._error is None:
-                    _make_parent(item[0], self._made)
-                    _write_file(*item)
-            except BaseException as error:  # handed to the building thread
-                self._error = error
-            finally:
-                self._queue.task_done()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def put(self, path: str, data: bytes) -> None:
-        self._raise()
-        self._queue.put((path, data))
-
-    def flush(self) -> None:
-        """Wait until every queued file is written."""
-        self._queue.join()
-        self._raise()
-
-    def close(self) -> None:
-        """Stop the thread (after writing what is queued); errors are dropped here."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-
-
 @dataclass
 class OutputPart:
     """What one process wrote into a shared staging folder."""
@@ -200,7 +151,6 @@ class StagedOutput:
         self.outputs: Outputs = {}
         self._made: set[str] = set()
         self._staged: list[str] = []
-        self._writer: _Writer | None = None
         self.site_bytes = 0  # bytes of every output, written or kept: the site's size
         self.reused = 0
 
@@ -226,14 +176,11 @@ class StagedOutput:
             if kind is None:
                 self.commit()
         finally:
-            if self._writer is not None:
-                self._writer.close()
             if kind is not None:
                 shutil.rmtree(self.root, ignore_errors=True)
 
     def current(self, relpath: str) -> Path:
         """Where an output of this build holds its bytes now: staged, or unchanged in dist/."""
-        self.flush()
         staged = self.path(relpath)
         return staged if staged.exists() else self.final / relpath
 
@@ -267,26 +214,20 @@ class StagedOutput:
         self._staged.append(relpath)
         return target
 
-    def _write_later(self, relpath: str, data: bytes) -> None:
-        """Stage `data` at relpath, written by the writer thread (started on first use, so
-        that a build can fork before it: see forked.py)."""
-        if self._writer is None:
-            self._writer = _Writer(self._made)
-        self._staged.append(relpath)
-        self._writer.put(f"{self._root}/{relpath}", data)
+    def _write_now(self, relpath: str, data: bytes) -> None:
+        """Stage `data` at relpath. Written here, not by a second thread: the thread's every
+        step waits for the GIL, which cost more than the overlap won (5.7 s against 6.5 s for
+        the 1,500-event corpus on a journaled ext4)."""
+        _write_file(self._stage(relpath), data)
 
     # -- two processes writing one staging folder (forked.py) ----------------------------
 
     def begin_part(self) -> None:
         """In a forked child: record only what this process writes from now on."""
-        self._writer = None  # the parent's thread does not exist here
         self.outputs, self._staged, self.site_bytes, self.reused = {}, [], 0, 0
 
     def end_part(self) -> "OutputPart":
         """In a forked child: everything written, as the parent needs to know it."""
-        self.flush()
-        if self._writer is not None:
-            self._writer.close()
         return OutputPart(self.outputs, self._staged, self.site_bytes, self.reused)
 
     def merge(self, part: "OutputPart") -> None:
@@ -298,11 +239,6 @@ class StagedOutput:
         self._staged.extend(part.staged)
         self.site_bytes += part.site_bytes
         self.reused += part.reused
-
-    def flush(self) -> None:
-        """Wait for every staged file to be on disk (before reading one back or landing)."""
-        if self._writer is not None:
-            self._writer.flush()
 
     def _unchanged(self, relpath: str, data: bytes) -> bool:
         """In a patch build: does dist/ already hold exactly these bytes at relpath?"""
@@ -322,7 +258,7 @@ class StagedOutput:
         if self._unchanged(relpath, data):
             self.reused += 1
             return
-        self._write_later(relpath, data)
+        self._write_now(relpath, data)
 
     def write_keyed(
         self, relpath: str, key: bytes, produce: Callable[[], bytes], *, hashed: bool = False
@@ -351,7 +287,7 @@ class StagedOutput:
         sha256 = hashlib.sha256(data).hexdigest() if hashed else ""
         self.outputs[relpath] = [hex_key, len(data), sha256 or None]
         self.site_bytes += len(data)
-        self._write_later(relpath, data)
+        self._write_now(relpath, data)
         return len(data), sha256
 
     @contextmanager
@@ -403,7 +339,6 @@ class StagedOutput:
 
     def commit(self) -> None:
         """Land the build: swap the staging folder in, or apply the patch through a journal."""
-        self.flush()
         if self.patch:
             stale = sorted(set(self.previous) - set(self.outputs))
             journal = {"write": self._staged, "delete": stale}

@@ -99,8 +99,8 @@ def build(settings: BuildSettings) -> BuildReport:
             return (out.end_part(), tally, cache.memo.detach()) if part else (None, tally, None)
 
         with out.stream(MANIFEST_PATH) as handle, ExitStack() as side:
-            # Forked before any thread starts (the staging writer starts on the first write);
-            # where another thread already runs (an embedding program), in this process.
+            # Forked only where no other thread runs (an embedding program may have one):
+            # else in this process, with the same bytes.
             two = settings.jobs > 1 and can_fork()
             join = side.enter_context(forked(lambda: side_stages(True))) if two else None
             manifest = ManifestWriter(handle, now)
