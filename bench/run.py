@@ -6,10 +6,21 @@ For each corpus: files and bytes written, wall time of a full build, wall time o
 its output (the I/O floor, same run), their ratio, peak memory of the build, and the wall times
 of a rebuild with no change and of a rebuild after 10 events changed (in every mode).
 
-This machine's disk is shared and its write speed swings (the same `cp -r` of 0.9 GB took
-0.7 s and 9 s in one hour), so every timed step starts after `sync` (no dirty pages left by the
-step before), full builds and copies alternate, each right after deleting its own previous
-output, and each is timed `--repeat` times: the table gives medians, and every run is listed.
+Where to run it: on a filesystem like the one the site is built on (GitHub's runners: ext4
+with a journal). This machine's root filesystem is ext4 *without* a journal, where creating a
+file within minutes of deleting many others is slow: ext4 then skips every recently deleted
+inode, scanning inode tables under the allocator's lock (`recently_deleted` in the kernel's
+profile). A `cp -r` of 0.9 GB took 0.7-1.0 s there after a quiet minute and 3-9 s right after
+deleting the previous copy: that, not the disk, was the "swinging" of earlier measurements.
+A journaled scratch filesystem gives steady figures (root needed):
+
+    truncate -s 22G /tmp/bench.img && mkfs.ext4 -q -F /tmp/bench.img
+    mkdir -p /mnt/bench && mount -o loop,discard /tmp/bench.img /mnt/bench
+    python -m bench.run --out /mnt/bench
+
+Every timed step starts after `sync`; full builds and copies alternate, each right after
+deleting its own previous output, `--repeat` times: the table gives medians, every run is
+listed, and the report names the filesystem the runs used.
 """
 
 import argparse
@@ -131,7 +142,29 @@ def bench(size: int, out: Path, repeat: int) -> dict[str, object]:
             "changed10": changed, "rewritten": rewritten(report)}
 
 
-def report(rows: list[dict[str, Any]], command: str) -> str:
+def filesystem(path: Path) -> str:
+    """The mount that holds `path`, as /proc/mounts describes it (device, type, options)."""
+    best = ("", "unknown")
+    try:
+        for line in Path("/proc/mounts").read_text().splitlines():
+            device, point, kind, options = line.split()[:4]
+            inside = str(path.resolve()).startswith(point.rstrip("/") + "/") or point == "/"
+            if inside and len(point) >= len(best[0]):
+                best = (point, f"{kind} on {device} at {point} ({options}){_journal(kind, device)}")
+    except OSError:
+        pass
+    return best[1]
+
+
+def _journal(kind: str, device: str) -> str:
+    """", with a journal" or ", no journal" for ext4 (the kernel names its journal thread)."""
+    task = Path("/sys/fs/ext4") / Path(device).name / "journal_task"
+    if kind != "ext4" or not task.is_file():
+        return ""
+    return ", no journal" if task.read_text().strip() == "<none>" else ", with a journal"
+
+
+def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
     cpu = "unknown"
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
@@ -142,6 +175,8 @@ def report(rows: list[dict[str, Any]], command: str) -> str:
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}.",
         f"Command: `{command}`",
+        "",
+        f"Scratch filesystem: {filesystem(scratch)}.",
         "",
         "Peak memory: the most the build's processes held at once (sum of their PSS, sampled every 50 ms).",
         "",
@@ -172,7 +207,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = [bench(int(size), args.out, args.repeat) for size in args.sizes.split(",")]
-    text = report(rows, "python -m bench.run " + " ".join(sys.argv[1:]))
+    text = report(rows, "python -m bench.run " + " ".join(sys.argv[1:]), args.out)
     args.results.write_text(text)
     print(text)
 
