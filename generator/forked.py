@@ -20,6 +20,7 @@ from typing import TypeVar
 from generator.errors import LL2StaticError
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def can_fork() -> bool:
@@ -90,6 +91,17 @@ def forked(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
                 os.close(read_end)
             except OSError:
                 pass
+
+
+def both(here: Callable[[], T], there: Callable[[bool], U], parallel: bool) -> tuple[T, U]:
+    """`here()` in this process and `there(True)` in a forked child at the same time, where
+    `parallel` and forking is safe; else `here()` then `there(False)`, both in this process."""
+    if parallel and can_fork():
+        with forked(lambda: there(True)) as join:
+            mine = here()
+            return mine, join()
+    mine = here()
+    return mine, there(False)
 
 
 def _describe(status: int) -> str:

@@ -10,7 +10,7 @@ its cost can be known before a file is written (the planner budgets it):
 """
 
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import orjson
 
@@ -30,6 +30,12 @@ def entry_line(query: Query, size: int, digest: str) -> bytes:
 def entry_cost(query: Query, size: int) -> int:
     """Bytes the manifest spends on one entry (sha256 is fixed-width), separator included."""
     return len(entry_line(query, size, _FAKE_DIGEST)) + 2
+
+
+class ManifestSink(Protocol):
+    """Where a written answer's entry goes: the manifest, or entries kept for it."""
+
+    def add(self, query: Query, size: int, sha256: str) -> None: ...
 
 
 class ManifestWriter:
@@ -60,3 +66,13 @@ class ManifestWriter:
     def close(self) -> None:
         self._handle.write(b"\n]}\n")
         self.bytes += 4
+
+
+class ManifestEntries:
+    """Entries kept in order, for a manifest written later (by the process that owns it)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Query, int, str]] = []
+
+    def add(self, query: Query, size: int, sha256: str) -> None:
+        self.entries.append((query, size, sha256))

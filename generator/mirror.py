@@ -15,7 +15,7 @@ import orjson
 from generator.api import PAGE_SIZES, SUBSETS
 from generator.engine import select
 from generator.fingerprint import digest
-from generator.manifest import ManifestWriter, entry_cost
+from generator.manifest import ManifestSink, entry_cost
 from generator.output import StagedOutput
 from generator.query import Query, normalise, query_path
 from generator.records import RecordSource
@@ -123,7 +123,7 @@ def emit(
     family: str,
     key: bytes,
     *,
-    manifest: ManifestWriter | None = None,
+    manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
     refs: bytes = b"",
 ) -> None:
@@ -152,7 +152,7 @@ def write_list(
     tally: Tally,
     family: str = "lists",
     *,
-    manifest: ManifestWriter | None = None,
+    manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
 ) -> None:
     """Write every page of one list."""
@@ -223,7 +223,7 @@ def write_details(
     out: StagedOutput,
     tally: Tally,
     *,
-    manifest: ManifestWriter | None = None,
+    manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
     modes: tuple[str | None, ...] | None = None,
 ) -> None:
@@ -248,7 +248,7 @@ def write_json_mirror(
     settings: BuildSettings,
     now: datetime,
     *,
-    manifest: ManifestWriter | None = None,
+    manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
 ) -> Tally:
     """Details and the core lists of every version (each answer also passed to `html`).

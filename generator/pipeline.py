@@ -22,6 +22,7 @@ from generator.snapshot import Snapshot, open_snapshot
 if TYPE_CHECKING:
     from generator.mirror import Tally
     from generator.planner import Planner
+    from generator.precompute import Costed
     from generator.validate import Drift
 
 
@@ -80,7 +81,9 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.opendata import write_open_data
     from generator.output import OutputPart, StagedOutput
     from generator.planner import Budget, Planner
-    from generator.precompute import write_client_data, write_host_rules, write_variants
+    from generator.precompute import (
+        choose_variants, variant_costs, write_client_data, write_host_rules, write_variants,
+    )
     from generator.records import RecordSource
     from generator.site import ApiPages, write_site
     from generator.validate import validate_snapshot
@@ -89,14 +92,16 @@ def build(settings: BuildSettings) -> BuildReport:
     planner = Planner(Budget(settings.max_bytes, settings.max_files))
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
 
-        def side_stages(part: bool) -> tuple[OutputPart | None, Tally, object]:
-            """Open data and the human site: they read the snapshot, nothing the mirror writes."""
+        def side_stages(part: bool) -> "tuple[OutputPart | None, Tally, object, list[Costed]]":
+            """Open data, the human site and the variants' costs: they read the snapshot,
+            nothing the mirror writes."""
             if part:
                 out.begin_part()
             tally = Tally()
             write_open_data(index, out, settings, tally, cache.memo)
             write_site(index, records, out, settings, now, tally)
-            return (out.end_part(), tally, cache.memo.detach()) if part else (None, tally, None)
+            costed = variant_costs(index, settings, now)
+            return (out.end_part() if part else None), tally, (cache.memo.detach() if part else None), costed
 
         with out.stream(MANIFEST_PATH) as handle, ExitStack() as side:
             # Forked only where no other thread runs (an embedding program may have one):
@@ -107,9 +112,9 @@ def build(settings: BuildSettings) -> BuildReport:
             pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
             tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
             if join is None:
-                side_tally = side_stages(False)[1]
+                _, side_tally, _, costed = side_stages(False)
             else:
-                side_part, side_tally, used = join()
+                side_part, side_tally, used, costed = join()
                 assert side_part is not None
                 out.merge(side_part)
                 cache.memo.adopt(used)  # type: ignore[arg-type]
@@ -118,7 +123,8 @@ def build(settings: BuildSettings) -> BuildReport:
             write_client_data(index, records, out, now, planner)
             planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
             rules = RuleSet()
-            write_variants(index, records, out, settings, now, planner, tally, manifest, rules, html=pages)
+            kept = choose_variants(index, costed, planner, rules, tally, with_html=True)
+            write_variants(index, records, out, settings, now, kept, tally, manifest, html=pages)
             pages.close()
             write_host_rules(out, rules, planner)
             manifest.close()

@@ -5,6 +5,7 @@ goes through `mirror.emit`, so the manifest lists it.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from importlib import resources
 
 from generator.compact import CLIENT_PATH, write_compact
@@ -17,14 +18,18 @@ from generator.hostrules import (
     netlify_redirects,
     nginx_include,
 )
-from generator.manifest import ManifestWriter
-from generator.mirror import AnswerHook, Tally, core_list_queries, list_cost, write_list
-from generator.output import StagedOutput
+from generator.forked import both
+from generator.manifest import ManifestEntries, ManifestWriter
+from generator.mirror import Tally, core_list_queries, list_cost, write_list
+from generator.output import OutputPart, StagedOutput
 from generator.planner import Planner, Selections, Variant, plan
 from generator.query import Query, parse_request
 from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.validate import SnapshotIndex
+
+if TYPE_CHECKING:
+    from generator.site.apipages import ApiPages
 
 
 def client_source() -> bytes:
@@ -43,51 +48,99 @@ def write_client_data(
         planner.spend(1, write_compact(vindex, records, out, now))
 
 
+#: One planned variant, costed without the budget: family label, first page, JSON files, bytes.
+Costed = tuple[str, Query, int, int]
+
+
+def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime) -> list[Costed]:
+    """Every variant the planner proposes, in priority order, with the exact cost of its JSON
+    pages. Needs no budget, so it can run beside the core mirror (in the second process)."""
+    requested = requested_lists(settings)
+    selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
+    core = {q for vindex in index.versions.values() for q in core_list_queries(vindex)}
+    asked = [Variant("requested", q) for q in requested if q not in core]
+    planned = (v for v in plan(list(index.versions.values())) if v.first not in requested)
+    costed: list[Costed] = []
+    for variant in (*asked, *planned):
+        version = variant.first.version
+        ids = selections[version].ids(variant.first)
+        files, size = list_cost(variant.first, ids, index.versions[version], settings)
+        costed.append((f"{version} {variant.family}", variant.first, files, size))
+    return costed
+
+
+def choose_variants(
+    index: SnapshotIndex, costed: list[Costed], planner: Planner, rules: RuleSet, tally: Tally, with_html: bool
+) -> list[tuple[Query, int]]:
+    """The variants the budget admits, in priority order: first page and bytes.
+
+    With browsable pages, a list counts twice the files, and its bytes grow by the ratio of
+    HTML to JSON seen so far in this build (plus a tenth), so the budget holds; the final
+    check before the swap is the backstop."""
+    html_ratio = 0.0
+    if with_html:
+        json_bytes = sum(tally.bytes.get(f, 0) for f in ("details", "lists"))
+        html_ratio = 1.1 * tally.bytes.get("api-html", 0) / max(json_bytes, 1)
+    for vindex in index.versions.values():
+        for first in core_list_queries(vindex):
+            rules.add(first)
+    kept: list[tuple[Query, int]] = []
+    for family, first, files, size in costed:
+        if with_html:
+            files, size = 2 * files, size + int(size * html_ratio)
+        if planner.admit(family, files, size):
+            kept.append((first, size))
+            rules.add(first)
+    return kept
+
+
 def write_variants(
     index: SnapshotIndex,
     records: RecordSource,
     out: StagedOutput,
     settings: BuildSettings,
     now: datetime,
-    planner: Planner,
+    kept: list[tuple[Query, int]],
     tally: Tally,
     manifest: ManifestWriter,
-    rules: RuleSet,
     *,
-    html: AnswerHook | None = None,
+    html: "ApiPages | None" = None,
 ) -> None:
-    """Every planned variant that fits the budget, in priority order, one at a time.
+    """Write the chosen variants (and their browsable pages) in two shares of about equal
+    bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
+    added in priority order either way, so the bytes do not depend on the number of processes."""
+    shares: tuple[list[int], list[int]] = ([], [])
+    loads = [0, 0]
+    for n, (_, size) in enumerate(kept):
+        share = 0 if loads[0] <= loads[1] else 1
+        shares[share].append(n)
+        loads[share] += size
 
-    With `html`, each page also gets its browsable page: the cost of a list then counts twice
-    the files, and its bytes grow by the ratio of HTML to JSON seen so far in this build
-    (plus a tenth), so the budget holds; the final check before the swap is the backstop.
-    """
-    html_ratio = 0.0
-    if html is not None:
-        json_bytes = sum(tally.bytes.get(f, 0) for f in ("details", "lists"))
-        html_ratio = 1.1 * tally.bytes.get("api-html", 0) / max(json_bytes, 1)
-    requested = requested_lists(settings)
-    selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
-    core: set[Query] = set()
-    for vindex in index.versions.values():
-        core.update(core_list_queries(vindex))
-    for first in core:
-        rules.add(first)
-    asked = [Variant("requested", q) for q in requested if q not in core]
-    planned = (v for v in plan(list(index.versions.values())) if v.first not in requested)
-    for variant in (*asked, *planned):
-        version = variant.first.version
-        vindex = index.versions[version]
-        ids = selections[version].ids(variant.first)
-        files, size = list_cost(variant.first, ids, vindex, settings)
-        if html is not None:
-            files, size = 2 * files, size + int(size * html_ratio)
-        if planner.admit(f"{version} {variant.family}", files, size):
-            write_list(
-                variant.first, ids, records, out, settings, tally, "variants",
-                manifest=manifest, html=html,
-            )
-            rules.add(variant.first)
+    def write_share(share: list[int], part: bool) -> tuple[OutputPart | None, Tally, dict[int, ManifestEntries]]:
+        if part:
+            out.begin_part()
+            if html is not None:
+                html.fragments.stop_storing()
+        selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
+        own, entries = Tally(), {}
+        for n in share:
+            first = kept[n][0]
+            ids = selections[first.version].ids(first)
+            entries[n] = ManifestEntries()
+            write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n], html=html)
+        return (out.end_part() if part else None), own, entries
+
+    (_, mine, entries), (part, theirs, their_entries) = both(
+        lambda: write_share(shares[0], False), lambda part: write_share(shares[1], part), settings.jobs > 1
+    )
+    if part is not None:
+        out.merge(part)
+    tally.merge(mine)
+    tally.merge(theirs)
+    entries.update(their_entries)
+    for n in range(len(kept)):
+        for entry in entries[n].entries:
+            manifest.add(*entry)
 
 
 def requested_lists(settings: BuildSettings) -> list[Query]:

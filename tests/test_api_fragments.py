@@ -151,3 +151,17 @@ def test_indentation_becomes_one_tab_a_level(value):
 
     pretty = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     assert _tabs_utf8(pretty).decode() == indent_as_tabs(pretty.decode())
+
+
+def test_a_store_that_stopped_storing_renders_misses_but_leaves_the_file_alone(tmp_path: Path):
+    store = Fragments(lambda record: record * 3, tmp_path)
+    kept = store.get(b"a", lambda: b"kept", lambda: b"\x01")
+    store.stop_storing()  # a forked child: the parent appends to the store file
+    size = (tmp_path / "fragments.0.bin").stat().st_size
+    assert store.get(b"b", lambda: b"new", lambda: b"\x02") == at_list_depth(b"newnewnew")
+    assert store.get(b"a", lambda: b"never read", lambda: b"\x01") == kept
+    assert (tmp_path / "fragments.0.bin").stat().st_size == size
+    store.save()
+    store.close()
+    index = orjson.loads((tmp_path / "fragments.json").read_bytes())
+    assert list(index["fragments"]) == [b"\x01".hex()]

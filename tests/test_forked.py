@@ -6,6 +6,7 @@ first): a build forks only when no other thread runs, and the test session may h
 (the browser tests' reader), so an in-process build could quietly stay in one process."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -48,6 +49,8 @@ def test_one_and_two_processes_build_the_same_bytes(corpus_content: Path, tmp_pa
         outputs[jobs] = (tree_digest(dist), out.replace(str(dist), "DIST"))
     assert outputs["1"] == outputs["2"]
     assert len(outputs["1"][0]) > 500
+    # Variants are written in two shares (the second forked): both have lists to write.
+    assert re.search(r"^  variants +[1-9][0-9]{2,} files", outputs["1"][1], re.M)
 
 
 def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(corpus_content: Path, tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ class Fragments:
         self._end = os.fstat(self._fd).st_size
         self._stored = {k: v for k, v in self._stored.items() if v[0] + v[1] <= self._end}
         self._used: dict[str, tuple[int, int]] = {}
+        self._storing = True
         self.rendered = 0
         self.reused = 0
 
@@ -80,16 +81,23 @@ class Fragments:
             self.reused += 1
         else:
             fragment = at_list_depth(self._render(record()))
-            os.pwrite(self._fd, fragment, self._end)
-            where = (self._end, len(fragment))
-            self._end += len(fragment)
             self.rendered += 1
-        self._used[durable_key] = where
+            if self._storing:
+                os.pwrite(self._fd, fragment, self._end)
+                where = (self._end, len(fragment))
+                self._end += len(fragment)
+        if where is not None:
+            self._used[durable_key] = where
         self._memory[key] = fragment
         self._held += len(fragment)
         while self._held > self._budget and len(self._memory) > 1:
             self._held -= len(self._memory.popitem(last=False)[1])
         return fragment
+
+    def stop_storing(self) -> None:
+        """In a forked child: render what is missing without adding it to the store, whose
+        file the parent owns and appends to."""
+        self._storing = False
 
     def save(self) -> None:
         """Keep the fragments this build used (compacting the store when mostly dead)."""
