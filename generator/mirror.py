@@ -201,8 +201,7 @@ class _OffsetCosts:
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
     """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
     computed from the records' lengths and the first page's URL."""
-    spans = vindex.files[first.mode].spans
-    lengths = [spans[i].length for i in ids]
+    length = vindex.files[first.mode].lengths.__getitem__
     limit, count = first.limit, len(ids)
     costs = _OffsetCosts(first, settings)
     null = len(b"null")
@@ -210,7 +209,7 @@ def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: Buil
     size = 0
     offsets = range(0, max(count, 1), limit)
     for offset in offsets:
-        body = head + sum(lengths[offset : offset + limit]) + max(min(limit, count - offset) - 1, 0)
+        body = head + sum(map(length, ids[offset : offset + limit])) + max(min(limit, count - offset) - 1, 0)
         body += costs.url(offset + limit) if offset + limit < count else null
         body += costs.url(max(offset - limit, 0)) if offset > 0 else null
         size += body + costs.entry(offset, body)

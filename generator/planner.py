@@ -158,19 +158,29 @@ def tiers() -> list[Tier]:
     ]
 
 
-def variants(
-    vindex: VersionIndex, tier: Tier, families: tuple[str, ...] = FAMILIES
-) -> Iterator[Variant]:
-    """The variants of one version in one tier, in priority order (see module doc)."""
-    spec = vindex.spec
-    ordering, limit = tier
+def family_values(vindex: VersionIndex) -> dict[str, list[list[tuple[str, str]]]]:
+    """facet_values of the families the version can filter by (2.2.0 has no `year`: that
+    family would be the bare list)."""
     facets = sorted(vindex.facets.values(), key=lambda f: f.id)
-    # A family whose filter the version lacks (2.2.0 has no `year`) would be the bare list.
-    values = {
+    return {
         family: params
         for family, params in facet_values(facets).items()
-        if all(name in FILTERS[spec.version] for p in params[:1] for name, _ in p)
+        if all(name in FILTERS[vindex.spec.version] for p in params[:1] for name, _ in p)
     }
+
+
+def variants(
+    vindex: VersionIndex,
+    tier: Tier,
+    families: tuple[str, ...] = FAMILIES,
+    values: dict[str, list[list[tuple[str, str]]]] | None = None,
+) -> Iterator[Variant]:
+    """The variants of one version in one tier, in priority order (see module doc);
+    `values` is the version's family_values, when already known."""
+    spec = vindex.spec
+    ordering, limit = tier
+    if values is None:
+        values = family_values(vindex)
     for family in families:
         if family != "orderings" and family not in values:
             continue
@@ -198,10 +208,11 @@ def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     newest_first = sorted(
         vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
     )
+    values = [family_values(vindex) for vindex in newest_first]
     for families in ROUNDS:
         for tier in tiers():
-            for vindex in newest_first:
-                yield from variants(vindex, tier, families)
+            for vindex, known in zip(newest_first, values):
+                yield from variants(vindex, tier, families, known)
 
 
 class Selections:
@@ -244,7 +255,7 @@ class Selections:
             if query.ordering not in self._positions:
                 self._positions[query.ordering] = {i: n for n, i in enumerate(ordered)}
             return sorted(wanted, key=self._positions[query.ordering].__getitem__)
-        return [i for i in ordered if i in wanted]
+        return list(filter(wanted.__contains__, ordered))
 
 
 def report_lines(planner: Planner) -> list[str]:

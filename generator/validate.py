@@ -8,6 +8,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 `strict`), the record still published exactly as sent.
 """
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,11 @@ class FileIndex:
 
     file: SnapshotFile
     spans: dict[int, Span] = field(default_factory=dict)
+
+    @functools.cached_property
+    def lengths(self) -> dict[int, int]:
+        """id -> length of its record's bytes (read once every record has validated)."""
+        return {event_id: span.length for event_id, span in self.spans.items()}
 
 
 @dataclass
