@@ -148,7 +148,8 @@ def filesystem(path: Path) -> str:
     try:
         for line in Path("/proc/mounts").read_text().splitlines():
             device, point, kind, options = line.split()[:4]
-            inside = str(path.resolve()).startswith(point.rstrip("/") + "/") or point == "/"
+            where = str(path.resolve())
+            inside = where == point or where.startswith(point.rstrip("/") + "/")
             if inside and len(point) >= len(best[0]):
                 best = (point, f"{kind} on {device} at {point} ({options}){_journal(kind, device)}")
     except OSError:
