@@ -7,7 +7,6 @@ that replaces dist/ only when complete. The build cache (cache.py) lets an uncha
 skip the build, and unchanged records skip validation and rewriting.
 """
 
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,7 +75,7 @@ def build(settings: BuildSettings) -> BuildReport:
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
     from generator.hostrules import RuleSet
     from generator.manifest import MANIFEST_PATH, ManifestWriter
-    from generator.forked import can_fork, forked
+    from generator.forked import both
     from generator.mirror import Tally, write_json_mirror
     from generator.opendata import write_open_data
     from generator.output import OutputPart, StagedOutput
@@ -103,19 +102,16 @@ def build(settings: BuildSettings) -> BuildReport:
             costed = variant_costs(index, settings, now)
             return (out.end_part() if part else None), tally, (cache.memo.detach() if part else None), costed
 
-        with out.stream(MANIFEST_PATH) as handle, ExitStack() as side:
-            # Forked only where no other thread runs (an embedding program may have one):
-            # else in this process, with the same bytes.
-            two = settings.jobs > 1 and can_fork()
-            join = side.enter_context(forked(lambda: side_stages(True))) if two else None
+        with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
             pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
-            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
-            if join is None:
-                _, side_tally, _, costed = side_stages(False)
-            else:
-                side_part, side_tally, used, costed = join()
-                assert side_part is not None
+            # The side stages in a forked process where allowed (see forked.both).
+            tally, (side_part, side_tally, used, costed) = both(
+                lambda: write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages),
+                side_stages,
+                settings.jobs > 1,
+            )
+            if side_part is not None:
                 out.merge(side_part)
                 cache.memo.adopt(used)  # type: ignore[arg-type]
             tally.merge(side_tally)
