@@ -25,13 +25,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import orjson
 
 from generator.errors import LL2StaticError
+from generator.forked import both
 
 JOURNAL = ".apply-journal.json"
+T = TypeVar("T")
+U = TypeVar("U")
 
 #: What the build cache keeps of each output: relpath -> [key hex or None, size, sha256 or None].
 Outputs = dict[str, list[str | int | None]]
@@ -222,13 +225,21 @@ class StagedOutput:
 
     # -- two processes writing one staging folder (forked.py) ----------------------------
 
-    def begin_part(self) -> None:
-        """In a forked child: record only what this process writes from now on."""
-        self.outputs, self._staged, self.site_bytes, self.reused = {}, [], 0, 0
+    def in_two(self, here: Callable[[], T], there: Callable[[bool], U], parallel: bool) -> tuple[T, U]:
+        """`forked.both` for work that writes here: a forked `there` records only what it
+        writes and hands that back, merged into this output when it is joined."""
 
-    def end_part(self) -> "OutputPart":
-        """In a forked child: everything written, as the parent needs to know it."""
-        return OutputPart(self.outputs, self._staged, self.site_bytes, self.reused)
+        def their_part(part: bool) -> tuple[OutputPart | None, U]:
+            if part:
+                self.outputs, self._staged, self.site_bytes, self.reused = {}, [], 0, 0
+            result = there(part)
+            written = OutputPart(self.outputs, self._staged, self.site_bytes, self.reused) if part else None
+            return written, result
+
+        mine, (written, theirs) = both(here, their_part, parallel)
+        if written is not None:
+            self.merge(written)
+        return mine, theirs
 
     def merge(self, part: "OutputPart") -> None:
         """Take in what a forked child wrote into the same staging folder."""

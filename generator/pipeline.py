@@ -75,10 +75,9 @@ def build(settings: BuildSettings) -> BuildReport:
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
     from generator.hostrules import RuleSet
     from generator.manifest import MANIFEST_PATH, ManifestWriter
-    from generator.forked import both
     from generator.mirror import Tally, write_json_mirror
     from generator.opendata import write_open_data
-    from generator.output import OutputPart, StagedOutput
+    from generator.output import StagedOutput
     from generator.planner import Budget, Planner
     from generator.precompute import (
         choose_variants, variant_costs, write_client_data, write_host_rules, write_variants,
@@ -91,28 +90,25 @@ def build(settings: BuildSettings) -> BuildReport:
     planner = Planner(Budget(settings.max_bytes, settings.max_files))
     with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
 
-        def side_stages(part: bool) -> "tuple[OutputPart | None, Tally, object, list[Costed]]":
+        def side_stages(part: bool) -> "tuple[Tally, object, list[Costed]]":
             """Open data, the human site and the variants' costs: they read the snapshot,
             nothing the mirror writes."""
-            if part:
-                out.begin_part()
             tally = Tally()
             write_open_data(index, out, settings, tally, cache.memo)
             write_site(index, records, out, settings, now, tally)
             costed = variant_costs(index, settings, now)
-            return (out.end_part() if part else None), tally, (cache.memo.detach() if part else None), costed
+            return tally, (cache.memo.detach() if part else None), costed
 
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
             pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
-            # The side stages in a forked process where allowed (see forked.both).
-            tally, (side_part, side_tally, used, costed) = both(
+            # The side stages in a forked process where allowed (forked.both).
+            tally, (side_tally, used, costed) = out.in_two(
                 lambda: write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages),
                 side_stages,
                 settings.jobs > 1,
             )
-            if side_part is not None:
-                out.merge(side_part)
+            if used is not None:
                 cache.memo.adopt(used)  # type: ignore[arg-type]
             tally.merge(side_tally)
             planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)

@@ -18,10 +18,9 @@ from generator.hostrules import (
     netlify_redirects,
     nginx_include,
 )
-from generator.forked import both
 from generator.manifest import ManifestEntries, ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
-from generator.output import OutputPart, StagedOutput
+from generator.output import StagedOutput
 from generator.planner import Planner, Selections, Variant, plan
 from generator.query import Query, parse_request
 from generator.records import RecordSource
@@ -116,11 +115,9 @@ def write_variants(
         shares[share].append(n)
         loads[share] += size
 
-    def write_share(share: list[int], part: bool) -> tuple[OutputPart | None, Tally, dict[int, ManifestEntries]]:
-        if part:
-            out.begin_part()
-            if html is not None:
-                html.fragments.stop_storing()
+    def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
+        if part and html is not None:
+            html.fragments.stop_storing()
         selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
@@ -128,13 +125,11 @@ def write_variants(
             ids = selections[first.version].ids(first)
             entries[n] = ManifestEntries()
             write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n], html=html)
-        return (out.end_part() if part else None), own, entries
+        return own, entries
 
-    (_, mine, entries), (part, theirs, their_entries) = both(
+    (mine, entries), (theirs, their_entries) = out.in_two(
         lambda: write_share(shares[0], False), lambda part: write_share(shares[1], part), settings.jobs > 1
     )
-    if part is not None:
-        out.merge(part)
     tally.merge(mine)
     tally.merge(theirs)
     entries.update(their_entries)
