@@ -104,6 +104,35 @@ def both(here: Callable[[], T], there: Callable[[bool], U], parallel: bool) -> t
     return mine, there(False)
 
 
+class Shares:
+    """Units of work, numbered 0..count-1, that two processes take in turn, each unit taken by
+    exactly one: whichever is idle takes the next. The numbers wait in a pipe filled (and its
+    writing end closed) before the fork; reading one byte takes one, atomically."""
+
+    def __init__(self, count: int) -> None:
+        if not 0 < count <= 256:
+            raise ValueError(f"{count} units: a pipe of one-byte tokens holds 1 to 256")
+        self.count = count
+        read_end, write_end = os.pipe()
+        os.write(write_end, bytes(range(count)))
+        os.close(write_end)
+        self._read_end = read_end
+
+    def take(self) -> Iterator[int]:
+        """The units this process takes, until none is left."""
+        while token := os.read(self._read_end, 1):
+            yield token[0]
+
+    def close(self) -> None:
+        os.close(self._read_end)
+
+    def __enter__(self) -> "Shares":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"signal {signal.Signals(os.WTERMSIG(status)).name}"

@@ -80,34 +80,42 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.output import StagedOutput
     from generator.planner import Budget, Planner
     from generator.precompute import (
-        choose_variants, variant_costs, write_client_data, write_host_rules, write_variants,
+        COST_CHUNKS, choose_variants, merge_costs, variant_costs, write_client_data, write_host_rules,
+        write_variants,
     )
+    from generator.forked import Shares
     from generator.records import RecordSource
     from generator.site import ApiPages, write_site
     from generator.validate import validate_snapshot
 
     index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
     planner = Planner(Budget(settings.max_bytes, settings.max_files))
-    with StagedOutput(settings.dist_dir, cache.outputs) as out, RecordSource(index) as records:
+    with (
+        StagedOutput(settings.dist_dir, cache.outputs) as out,
+        RecordSource(index) as records,
+        Shares(COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
+    ):
 
-        def side_stages(part: bool) -> "tuple[Tally, object, list[Costed]]":
-            """Open data, the human site and the variants' costs: they read the snapshot,
-            nothing the mirror writes."""
+        def mirror() -> "tuple[Tally, dict[int, list[Costed]]]":
+            """The JSON mirror and its browsable pages, then a share of the variants' costs."""
+            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
+            return tally, variant_costs(index, settings, now, shares)
+
+        def side_stages(part: bool) -> "tuple[Tally, object, dict[int, list[Costed]]]":
+            """Open data and the human site (they read the snapshot, nothing the mirror
+            writes), then a share of the variants' costs."""
             tally = Tally()
             write_open_data(index, out, settings, tally, cache.memo)
             write_site(index, records, out, settings, now, tally)
-            costed = variant_costs(index, settings, now)
+            costed = variant_costs(index, settings, now, shares)
             return tally, (cache.memo.detach() if part else None), costed
 
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
             pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
             # The side stages in a forked process where allowed (forked.both).
-            tally, (side_tally, used, costed) = out.in_two(
-                lambda: write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages),
-                side_stages,
-                settings.jobs > 1,
-            )
+            (tally, my_costs), (side_tally, used, their_costs) = out.in_two(mirror, side_stages, settings.jobs > 1)
+            costed = merge_costs(my_costs, their_costs)
             if used is not None:
                 cache.memo.adopt(used)  # type: ignore[arg-type]
             tally.merge(side_tally)

@@ -10,6 +10,7 @@ from importlib import resources
 
 from generator.compact import CLIENT_PATH, write_compact
 from generator.errors import QueryError
+from generator.forked import Shares
 from generator.hostrules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
@@ -49,23 +50,44 @@ def write_client_data(
 
 #: One planned variant, costed without the budget: family label, first page, JSON files, bytes.
 Costed = tuple[str, Query, int, int]
+#: The candidates are costed in this many contiguous chunks, shared between the processes.
+COST_CHUNKS = 64
 
 
-def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime) -> list[Costed]:
-    """Every variant the planner proposes, in priority order, with the exact cost of its JSON
-    pages. Needs no budget, so it can run beside the core mirror (in the second process)."""
+def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
+    """Every variant the planner proposes (lists named by --precompute first), in priority order."""
     requested = requested_lists(settings)
-    selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
     core = {q for vindex in index.versions.values() for q in core_list_queries(vindex)}
     asked = [Variant("requested", q) for q in requested if q not in core]
     planned = (v for v in plan(list(index.versions.values())) if v.first not in requested)
-    costed: list[Costed] = []
-    for variant in (*asked, *planned):
-        version = variant.first.version
-        ids = selections[version].ids(variant.first)
-        files, size = list_cost(variant.first, ids, index.versions[version], settings)
-        costed.append((f"{version} {variant.family}", variant.first, files, size))
+    return [*asked, *planned]
+
+
+def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime, shares: Shares) -> dict[int, list[Costed]]:
+    """The exact cost of the JSON pages of each candidate, for the chunks of candidates this
+    process takes from `shares` (chunk number -> costs). Needs no budget, so both processes
+    take chunks once their own stages are done; `merge_costs` puts them back in order."""
+    costed: dict[int, list[Costed]] = {}
+    proposed: list[Variant] = []
+    selections: dict[str, Selections] = {}
+    for chunk in shares.take():
+        if not selections:
+            proposed = candidates(index, settings)
+            selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
+        start, end = (len(proposed) * n // shares.count for n in (chunk, chunk + 1))
+        costed[chunk] = []
+        for variant in proposed[start:end]:
+            version = variant.first.version
+            ids = selections[version].ids(variant.first)
+            files, size = list_cost(variant.first, ids, index.versions[version], settings)
+            costed[chunk].append((f"{version} {variant.family}", variant.first, files, size))
     return costed
+
+
+def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
+    """The costs taken by each process, in priority order."""
+    chunks = {n: costs for part in parts for n, costs in part.items()}
+    return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
 def choose_variants(

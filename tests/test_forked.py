@@ -11,10 +11,12 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from generator.forked import Shares, forked
 from tests.conftest import ROOT, copy_content, tree_digest
 
 DRIVER = """
@@ -141,3 +143,23 @@ def test_with_another_thread_running_the_build_stays_in_one_process(
         other.join()
     assert code == 0, err
     assert (tmp_path / "dist" / "datapackage.json").is_file() and (tmp_path / "dist" / "index.html").is_file()
+
+
+def test_shared_units_are_each_taken_by_exactly_one_process() -> None:
+    def take_slowly(shares: Shares) -> list[int]:
+        taken = []
+        for unit in shares.take():
+            taken.append(unit)
+            time.sleep(0.002)  # both processes are busy at once, as in a build
+        return taken
+
+    with Shares(200) as shares, forked(lambda: take_slowly(shares)) as join:
+        mine = take_slowly(shares)
+        theirs = join()
+    assert sorted(mine + theirs) == list(range(200))  # every unit, none twice
+    assert mine and theirs  # an idle process takes work, whichever it is
+    with Shares(3) as alone:
+        assert list(alone.take()) == [0, 1, 2]  # one process alone takes them all, in order
+        assert list(alone.take()) == []
+    with pytest.raises(ValueError, match="1 to 256"):
+        Shares(257)
