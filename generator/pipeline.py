@@ -88,7 +88,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.site import ApiPages, write_site
     from generator.validate import validate_snapshot
 
-    index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated)
+    index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1)
     planner = Planner(Budget(settings.max_bytes, settings.max_files))
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,

@@ -22,6 +22,7 @@ from generator.api import VERSIONS, VersionSpec
 from generator.errors import Problem, ValidationFailed
 from generator.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.fingerprint import digest
+from generator.forked import both
 from generator.models import EVENT_MODELS
 from generator.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 
@@ -265,24 +266,56 @@ def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: lis
                 )
 
 
+@dataclass
+class _Checks:
+    """What validating some of the snapshot's files found (sent back by a second process)."""
+
+    files: dict[SnapshotFile, tuple[FileIndex, dict[int, Facets]]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    drift: Counter[tuple[str, str]] = field(default_factory=Counter)
+    validated: dict[str, Any] = field(default_factory=dict)
+
+
+def _validate_files(files: list[SnapshotFile], known: dict[str, Any] | None) -> _Checks:
+    checks = _Checks()
+    for file in files:
+        keep = file.mode == VERSIONS[file.version].facet_mode
+        checks.files[file] = validate_file(file, checks.problems, checks.drift, keep, known, checks.validated)
+    return checks
+
+
+def _halves(files: list[SnapshotFile]) -> tuple[list[SnapshotFile], list[SnapshotFile]]:
+    """Two groups of files of about equal bytes (largest first, each to the lighter group)."""
+    groups: tuple[list[SnapshotFile], list[SnapshotFile]] = ([], [])
+    loads = [0, 0]
+    for file in sorted(files, key=lambda f: f.path.stat().st_size, reverse=True):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        groups[lighter].append(file)
+        loads[lighter] += file.path.stat().st_size
+    return groups
+
+
 def validate_snapshot(
-    snapshot: Snapshot, *, strict: bool = False, known: dict[str, Any] | None = None
+    snapshot: Snapshot, *, strict: bool = False, known: dict[str, Any] | None = None, parallel: bool = False
 ) -> SnapshotIndex:
     """Validate every file; raise ValidationFailed listing every problem, else index it all.
 
     `known` holds cache entries of records validated by an earlier build (see cache.py).
+    With `parallel`, half of the files (by bytes) are validated by a forked process.
     """
-    validated: dict[str, Any] = {}
-    problems: list[Problem] = []
-    drift_counts: Counter[tuple[str, str]] = Counter()
+    mine, theirs = _halves([f for f in snapshot.files if f.version in VERSIONS])
+    here, there = both(lambda: _validate_files(mine, known), lambda _: _validate_files(theirs, known), parallel)
+    checked = {**here.files, **there.files}
+    problems = here.problems + there.problems
+    drift_counts = here.drift + there.drift
+    validated = {**here.validated, **there.validated}
     versions: dict[str, VersionIndex] = {}
     for version, spec in VERSIONS.items():
         files: dict[str | None, FileIndex] = {}
         facets: dict[int, Facets] = {}
         for file in (f for f in snapshot.files if f.version == version):
-            keep = file.mode == spec.facet_mode
-            files[file.mode], found = validate_file(file, problems, drift_counts, keep, known, validated)
-            if keep:
+            files[file.mode], found = checked[file]
+            if file.mode == spec.facet_mode:
                 facets = found
         _cross_check(files.values(), files[spec.facet_mode], problems)
         versions[version] = VersionIndex(spec, files, facets)

@@ -163,3 +163,33 @@ def test_shared_units_are_each_taken_by_exactly_one_process() -> None:
         assert list(alone.take()) == []
     with pytest.raises(ValueError, match="1 to 256"):
         Shares(257)
+
+
+def test_validation_in_two_processes_reports_every_problem_as_one_does(corpus_content: Path, tmp_path: Path) -> None:
+    content = copy_content(corpus_content, tmp_path)
+    snapshot = content / "snapshot"
+    # A problem in each half of the files (2.2.0 goes to one process, 2.3.0 to the other).
+    v220 = snapshot / "2.2.0/event.ndjson"
+    lines = v220.read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3].replace(b'"name":"', b'"name":7,"x":"', 1)
+    v220.write_bytes(b"".join(lines))
+    detailed = snapshot / "2.3.0/events.detailed.ndjson"
+    lines = detailed.read_bytes().splitlines(keepends=True)
+    detailed.write_bytes(b"".join([*lines[:5], lines[4], *lines[5:]]))  # a duplicate id
+    normal = snapshot / "2.3.0/events.normal.ndjson"
+    normal.write_bytes(normal.read_bytes() + b'{"id": 1, "name": "cut off\n')
+    reports = {}
+    for jobs in ("1", "2"):
+        code, out, err = run_cli("--content", str(content), "--dist", str(tmp_path / f"dist-{jobs}"), "--jobs", jobs)
+        assert code == 1 and out == ""
+        reports[jobs] = err
+    assert reports["1"] == reports["2"]
+    problems = reports["1"].splitlines()[1:]
+    assert [p.split(": ")[0].rsplit("/", 2)[-2:] for p in problems] == [
+        ["2.2.0", "event.ndjson:4"],
+        ["2.3.0", "events.detailed.ndjson:6"],
+        ["2.3.0", f"events.normal.ndjson:{len(lines) + 1}"],
+    ], problems
+    assert "name: Input should be a valid string" in problems[0]
+    assert "duplicate id (first on line 5)" in problems[1]
+    assert "malformed JSON" in problems[2]
