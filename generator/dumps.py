@@ -14,7 +14,7 @@ records changed. Members carry no name or time, so a snapshot always gives the s
 import csv
 import gzip
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -128,8 +128,9 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput
     return dumps
 
 
-def iter_flat(vindex: VersionIndex, memo: Memo | None = None) -> Iterator[FlatEvent]:
-    """Every event of a version as flat rows, in id order: remembered, or parsed one at a time."""
+def iter_flat(vindex: VersionIndex, memo: Memo | None = None, spans: Iterable[Span] | None = None) -> Iterator[FlatEvent]:
+    """The events of a version (or those of `spans`) as flat rows, in id order: remembered,
+    or parsed one at a time."""
     memo = memo or Memo(None)
     findex = vindex.files[table_mode(vindex)]
     with findex.file.path.open("rb") as handle:
@@ -138,20 +139,30 @@ def iter_flat(vindex: VersionIndex, memo: Memo | None = None) -> Iterator[FlatEv
             handle.seek(span.offset)
             return flatten(orjson.loads(handle.read(span.length))).to_json()
 
-        for span in findex.spans.values():
+        for span in findex.spans.values() if spans is None else spans:
             yield FlatEvent.from_json(memo.value("flat", span.digest, lambda span=span: parse(span)))
 
 
+def csv_rows(rows: Iterable[list[Any]]) -> bytes:
+    """Rows as CSV (RFC 4180: comma, double quotes, CRLF), UTF-8."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerows(rows)
+    return text.getvalue().encode()
+
+
 def write_csv(vindex: VersionIndex, out: StagedOutput, memo: Memo | None = None) -> Dump:
-    """The events of one version as CSV (RFC 4180: comma, double quotes, CRLF), with a header."""
+    """The events of one version as CSV, with a header. Written CHUNK rows at a time, each
+    chunk remembered in the memo by its records' digests (a row depends on its record only),
+    so a rebuild formats only the rows of records that changed."""
+    memo = memo or Memo(None)
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.csv", version, table_mode(vindex), "csv")
+    spans = list(vindex.files[table_mode(vindex)].spans.values())
     with out.stream(dump.relpath) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text)
-        writer.writerow([c.name for c in CSV_COLUMNS])
-        for flat in iter_flat(vindex, memo):
-            writer.writerow(flat.csv_row())
-        text.flush()
-        text.detach()  # leave closing the file to out.stream
+        raw.write(csv_rows([[c.name for c in CSV_COLUMNS]]))
+        for start in range(0, len(spans), CHUNK):
+            chunk = spans[start : start + CHUNK]
+            key = digest(b"csv", *(span.digest for span in chunk))
+            raw.write(memo.blob("csv", key, lambda chunk=chunk: csv_rows(f.csv_row() for f in iter_flat(vindex, memo, chunk))))
     return dump
