@@ -135,6 +135,36 @@ def test_a_detail_page_from_its_kinds_shell_equals_the_page_rendered_in_full(cor
     assert checked >= 20
 
 
+def test_a_list_page_from_its_lists_shell_equals_the_page_rendered_in_full(corpus_content: Path, tmp_path: Path):
+    from generator.engine import select
+    from generator.mirror import Answer, core_list_queries, paginate
+    from generator.query import query_path
+    from generator.settings import BuildSettings
+    from generator.site.apipages import _JSON_SLOT, ApiPages
+    from generator.snapshot import open_snapshot
+    from generator.validate import validate_snapshot
+    from markupsafe import Markup
+
+    snapshot = open_snapshot(corpus_content / "snapshot")
+    index = validate_snapshot(snapshot)
+    # A base URL whose characters the template must escape in links and the request line.
+    settings = BuildSettings(content_dir=corpus_content, dist_dir=tmp_path / "dist", base_url="https://x.test/a&b")
+    pages = ApiPages.for_build(index, settings, snapshot.as_of, tmp_path / "store")
+    url = lambda q: None if q is None else settings.url(query_path(q))  # noqa: E731
+    checked = set()
+    for vindex in index.versions.values():
+        for first in core_list_queries(vindex):
+            for page in paginate(first, select(vindex.facets.values(), first, snapshot.as_of)):
+                answer = Answer(page.query, page.ids, [], lambda i: b"", page.count, url(page.next), url(page.previous))
+                full = pages.renderer.render("api.html", "x", chrome=pages.chrome, page=pages.view(answer, Markup(_JSON_SLOT)))
+                assert pages._list_shell(answer, "x") == full
+                if page.query.offset and page.next:
+                    assert b"&amp;b/" in full and f"offset-{page.query.offset}".encode() in full
+                checked.add(tuple(link.href is not None for link in pages.view(answer, Markup("")).paging))
+            assert all(parts is not None for parts in pages._list_shells.values())  # shells were used
+    assert len(checked) >= 3  # first, middle and last pages (which paging links exist)
+
+
 def indent_as_tabs(pretty: str) -> str:
     """Two-space indentation as tabs, level by level, deepest first (the reference)."""
     depth = 1

@@ -151,6 +151,19 @@ def record_html(record: bytes, event_href: Callable[[str], str | None]) -> bytes
     return b"".join(parts)
 
 
+#: A marker in a list shell: what the page's value n goes in place of.
+_MARK = re.compile(rb"@@ll2-static-mark-(\d+)@@")
+
+
+def _fill(parts: list[bytes], values: list[str | None]) -> bytes:
+    """A list shell split at its markers (text, marker number, text, ...) with each marker
+    replaced by its value, escaped as the template's autoescaping would."""
+    filled = list(parts)
+    for n in range(1, len(parts), 2):
+        filled[n] = str(escape(values[int(parts[n])])).encode()
+    return b"".join(filled)
+
+
 class ApiPages:
     """The hook `mirror.emit` calls with each JSON answer: writes its browsable page beside it."""
 
@@ -171,6 +184,9 @@ class ApiPages:
         self.fragments = Fragments(lambda record: record_html(record, self._outside), store)
         self._links_salt = digest(b"fragment", settings.base_url.encode())
         self._detail_shells: dict[tuple[str, str | None], list[bytes] | None] = {}
+        # The list being written: its shells by which paging links are present (None: none).
+        self._list_shells_of: Query | None = None
+        self._list_shells: dict[tuple[Query, tuple[bool, ...]], list[bytes] | None] = {}
         self.salt = b""  # set by for_build: digest of everything a page shows beyond its JSON
         self.descriptions: dict[str, Markup | None] = {}
         for version in VERSIONS:
@@ -206,9 +222,10 @@ class ApiPages:
 
     def render(self, answer: Answer, relpath: str) -> bytes:
         """The page's bytes: the template rendered around a slot, the JSON put in the slot."""
-        shell = self._detail_shell(answer) if answer.query.is_detail else None
-        if shell is None:
-            shell = self._shell(answer, relpath)
+        if answer.query.is_detail:
+            shell = self._detail_shell(answer) or self._shell(answer, relpath)
+        else:
+            shell = self._list_shell(answer, relpath)
         before, slot, after = shell.partition(_JSON_SLOT.encode())
         assert slot and _JSON_SLOT.encode() not in after, "the JSON slot must appear once"
         return b"".join((before, *self._answer_html(answer), after))
@@ -233,6 +250,37 @@ class ApiPages:
             self._detail_shells[kind] = parts if same and len(parts) > 1 else None
         parts = self._detail_shells[kind]
         return None if parts is None else str(query.event_id).encode().join(parts)
+
+    def _list_shell(self, answer: Answer, relpath: str) -> bytes:
+        """A list page's shell from its list's: the pages of one list differ only in their
+        request line, raw link, paging links and note. The template is rendered once per list
+        and set of paging links present, with a marker for each of those, then the page's
+        own values (escaped as the template escapes them) put in. The first page of each is
+        also rendered in full and compared; where they differ, pages render in full."""
+        view = self.view(answer, Markup(_JSON_SLOT))
+        values = [view.request_line, view.raw_href, *(link.href for link in view.paging if link.href), view.paging_note]
+        marks = [f"@@ll2-static-mark-{n}@@" for n in range(len(values))]
+        key = (answer.query.with_offset(0), tuple(link.href is not None for link in view.paging))
+        if key[0] != self._list_shells_of:
+            self._list_shells_of, self._list_shells = key[0], {}
+        if key in self._list_shells:
+            parts = self._list_shells[key]
+            if parts is not None:
+                return _fill(parts, values)
+        full = self.renderer.render("api.html", relpath, chrome=self.chrome, page=view)
+        if key not in self._list_shells:
+            hrefs = iter(marks[2:-1])
+            marked = replace(
+                view,
+                request_line=marks[0],
+                raw_href=marks[1],
+                paging=[replace(link, href=next(hrefs)) if link.href else link for link in view.paging],
+                paging_note=marks[-1],
+            )
+            shell = self.renderer.render("api.html", "list shell", chrome=self.chrome, page=marked)
+            parts = _MARK.split(shell)
+            self._list_shells[key] = parts if _fill(parts, values) == full else None
+        return full
 
     def view(self, answer: Answer, json: Markup) -> ApiPageView:
         """The view model of one answer's page, showing `json` as its JSON."""
