@@ -119,31 +119,50 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def record_html(record: bytes, event_href: Callable[[str], str | None]) -> bytes:
+def _token_link(raw: bytes, event_href: Callable[[str], str | None]) -> bytes | None:
+    """The linked form of one escaped URL token (quotes included), or None: left as text."""
+    if b"thespacedevs" not in raw.lower():
+        return None
+    url = _unescape(raw.decode())
+    if _SPACE.search(url):
+        return None
+    href = event_href(url)
+    if href is None:
+        return None
+    rel = "" if href.startswith("/") else ' rel="nofollow noopener noreferrer"'
+    return f'"<a href="{escape(href)}"{rel}>'.encode() + raw + b'</a>"'
+
+
+#: How many URL tokens' decisions record_html keeps (they repeat across records).
+_SEEN_TOKENS = 1 << 16
+
+
+def record_html(record: bytes, event_href: Callable[[str], str | None], seen: dict[bytes, bytes | None] | None = None) -> bytes:
     """`json_html(orjson.loads(record), event_href)` for a record, as UTF-8, fast: escaped in
     one pass, and only URLs that can name an LL2 event (a thespacedevs host, any case: what
-    MirrorLinker.event_href can link) are looked at.
+    MirrorLinker.event_href can link) are looked at; each distinct URL once, where `seen`
+    keeps the decisions between calls.
 
     URLs are found in the escaped text, where a URL's "&" reads "&amp;" (escaping adds no
     quote, backslash or space, so it never makes or breaks a token). A token is skipped where
     `_URL_TOKEN` would not match it: after a backslash, or holding Unicode whitespace."""
     pretty = orjson.dumps(orjson.loads(record), option=orjson.OPT_INDENT_2)
     text = _text_utf8(_tabs_utf8(pretty))
+    seen = {} if seen is None else seen
     parts: list[bytes] = []
     last = 0
     for match in _HTTP_TOKEN.finditer(text):
         raw = match.group(1)
-        if b"thespacedevs" not in raw.lower() or text[match.start() - 1 : match.start()] == b"\\":
-            continue
-        url = _unescape(raw.decode())
-        if _SPACE.search(url):
-            continue
-        href = event_href(url)
-        if href is None:
+        if raw in seen:
+            link = seen[raw]
+        else:
+            if len(seen) >= _SEEN_TOKENS:
+                seen.clear()
+            link = seen[raw] = _token_link(raw, event_href)
+        if link is None or text[match.start() - 1 : match.start()] == b"\\":
             continue
         parts.append(text[last : match.start()])
-        rel = "" if href.startswith("/") else ' rel="nofollow noopener noreferrer"'
-        parts.append(f'"<a href="{escape(href)}"{rel}>'.encode() + raw + b'</a>"')
+        parts.append(link)
         last = match.end()
     if not parts:
         return text
@@ -181,7 +200,8 @@ class ApiPages:
         self.chrome = chrome
         # A record is on many pages (lists, subsets, page sizes, variants): pretty-print and
         # link it once, kept between builds by its bytes and what its links depend on.
-        self.fragments = Fragments(lambda record: record_html(record, self._outside), store)
+        seen: dict[bytes, bytes | None] = {}
+        self.fragments = Fragments(lambda record: record_html(record, self._outside, seen), store)
         self._links_salt = digest(b"fragment", settings.base_url.encode())
         self._detail_shells: dict[tuple[str, str | None], list[bytes] | None] = {}
         # The list being written: its shells by which paging links are present (None: none).
