@@ -10,7 +10,7 @@ from importlib import resources
 
 from generator.compact import CLIENT_PATH, write_compact
 from generator.errors import QueryError
-from generator.forked import Shares
+from generator.forked import Shares, halves
 from generator.hostrules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
@@ -130,12 +130,7 @@ def write_variants(
     """Write the chosen variants (and their browsable pages) in two shares of about equal
     bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes."""
-    shares: tuple[list[int], list[int]] = ([], [])
-    loads = [0, 0]
-    for n, (_, size) in enumerate(kept):
-        share = 0 if loads[0] <= loads[1] else 1
-        shares[share].append(n)
-        loads[share] += size
+    shares = halves(range(len(kept)), lambda n: kept[n][1])
 
     def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
         if part and html is not None:

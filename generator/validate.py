@@ -22,7 +22,7 @@ from generator.api import VERSIONS, VersionSpec
 from generator.errors import Problem, ValidationFailed
 from generator.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.fingerprint import digest
-from generator.forked import both
+from generator.forked import both, halves
 from generator.models import EVENT_MODELS
 from generator.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 
@@ -284,17 +284,6 @@ def _validate_files(files: list[SnapshotFile], known: dict[str, Any] | None) -> 
     return checks
 
 
-def _halves(files: list[SnapshotFile]) -> tuple[list[SnapshotFile], list[SnapshotFile]]:
-    """Two groups of files of about equal bytes (largest first, each to the lighter group)."""
-    groups: tuple[list[SnapshotFile], list[SnapshotFile]] = ([], [])
-    loads = [0, 0]
-    for file in sorted(files, key=lambda f: f.path.stat().st_size, reverse=True):
-        lighter = 0 if loads[0] <= loads[1] else 1
-        groups[lighter].append(file)
-        loads[lighter] += file.path.stat().st_size
-    return groups
-
-
 def validate_snapshot(
     snapshot: Snapshot, *, strict: bool = False, known: dict[str, Any] | None = None, parallel: bool = False
 ) -> SnapshotIndex:
@@ -303,7 +292,9 @@ def validate_snapshot(
     `known` holds cache entries of records validated by an earlier build (see cache.py).
     With `parallel`, half of the files (by bytes) are validated by a forked process.
     """
-    mine, theirs = _halves([f for f in snapshot.files if f.version in VERSIONS])
+    # Two groups of files of about equal bytes, largest first.
+    sizes = {f: f.path.stat().st_size for f in snapshot.files if f.version in VERSIONS}
+    mine, theirs = halves(sorted(sizes, key=sizes.__getitem__, reverse=True), sizes.__getitem__)
     here, there = both(lambda: _validate_files(mine, known), lambda _: _validate_files(theirs, known), parallel)
     checked = {**here.files, **there.files}
     problems = here.problems + there.problems
