@@ -5,7 +5,6 @@ line, status and headers, the JSON pretty-printed with every URL the mirror serv
 its page (other http(s) URLs link out), paging links and a link to the raw index.json.
 """
 
-import functools
 import math
 import re
 from collections.abc import Callable
@@ -195,11 +194,10 @@ class ApiPages:
         self.links = SiteLinks(settings)
         self.linker = MirrorLinker(index, settings, self.links)
         self.renderer = renderer
-        # URLs repeat across pages (agencies, images): decide each once, in bounded memory.
-        self._outside = functools.lru_cache(maxsize=1 << 16)(self._outside_href)
         self.chrome = chrome
         # A record is on many pages (lists, subsets, page sizes, variants): pretty-print and
-        # link it once, kept between builds by its bytes and what its links depend on.
+        # link it once, kept between builds by its bytes and what its links depend on. URLs
+        # repeat across records (agencies, images): `seen` decides each once, in bounded memory.
         seen: dict[bytes, bytes | None] = {}
         self.fragments = Fragments(lambda record: record_html(record, self._outside, seen), store)
         self._links_salt = digest(b"fragment", settings.base_url.encode())
@@ -386,7 +384,7 @@ class ApiPages:
         parts.append(after)
         return parts
 
-    def _outside_href(self, url: str) -> str | None:
+    def _outside(self, url: str) -> str | None:
         """A URL in a record: linked when it names an event the mirror serves, else plain text
         (linking every image and agency URL would make list pages a third larger)."""
         return self.linker.event_href(url)
