@@ -5,8 +5,11 @@ from xml.etree import ElementTree
 
 import icalendar
 import orjson
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.query import parse_request, query_path
+from generator.site.feeds import fold
 from tests.conftest import build_site, edit_event
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -104,3 +107,18 @@ def test_the_atom_feed_is_well_formed_and_newest_change_first(
     for entry in entries:
         href = entry.find(f"{ATOM}link").get("href")
         assert (corpus_site / href.lstrip("/") / "index.html").is_file()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_a_folded_line_unfolds_to_itself_in_pieces_of_at_most_75_octets(line: str):
+    folded = fold(line)
+    assert folded.endswith(b"\r\n")
+    pieces = folded[:-2].split(b"\r\n")
+    assert all(len(piece) <= 75 for piece in pieces)
+    assert all(piece.startswith(b" ") for piece in pieces[1:])
+    assert all(len(piece) > 1 for piece in pieces[1:])  # no empty continuation line
+    assert b"".join([pieces[0], *(piece[1:] for piece in pieces[1:])]).decode() == line
+    # Each piece is as long as it can be: the next piece's first character would not fit.
+    for piece, following in zip(pieces, pieces[1:]):
+        first = following[1:].decode()[0].encode()
+        assert len(piece) + len(first) > 75

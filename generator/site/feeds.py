@@ -35,18 +35,22 @@ def ics_text(text: str) -> str:
 
 
 def fold(line: str) -> bytes:
-    """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    out: list[bytes] = []
-    current = b""
-    limit = 75
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > limit:
-            out.append(current)
-            current, limit = b" ", 75
-        current += encoded
-    out.append(current)
-    return b"\r\n".join(out) + b"\r\n"
+    """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character:
+    each piece is cut at the last character start within its 75 octets (74 after the first,
+    whose continuation lines begin with a space)."""
+    data = line.encode()
+    if len(data) <= 75:
+        return data + b"\r\n"
+    pieces: list[bytes] = []
+    start, room = 0, 75
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: the cut moves back
+            cut -= 1
+        pieces.append(data[start:cut])
+        start, room = cut, 74
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces) + b"\r\n"
 
 
 def _stamp(value: datetime) -> str:
