@@ -42,6 +42,9 @@ FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pai
 ROUNDS = (FAMILIES[:-1], FAMILIES[-1:])
 PAIR_TYPES = 8  # type-pair variants combine the 8 most common event types (28 pairs)
 _CACHE_SIZE = 256  # selections kept for reuse across modes and page sizes
+#: How many ids the lists kept by Selections.ids may hold in all (8 MiB of list slots): a
+#: filter's list recurs in every mode and page size, far apart in the planner's order.
+_IDS_KEPT = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ class Selections:
         self._matching: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._orders: dict[str, list[int]] = {}  # each ordering's ids, sorted once
         self._positions: dict[str, dict[int, int]] = {}  # id -> place in each ordering
+        self._lists: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
+        self._kept = 0  # ids held in _lists
 
     def _matches(self, name: str, value: str, predicate: Predicate) -> frozenset[int]:
         key = (name, value)
@@ -241,6 +246,20 @@ class Selections:
         return found
 
     def ids(self, query: Query) -> list[int]:
+        """The ids `query` selects, in its order (the same list object for every mode and page
+        size of one selection: callers must not change it)."""
+        key = (query.subset, query.filters, query.ordering)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._select(query)
+            if self._kept + len(found) > _IDS_KEPT:
+                self._lists.clear()
+                self._kept = 0
+            self._lists[key] = found
+            self._kept += len(found)
+        return found
+
+    def _select(self, query: Query) -> list[int]:
         if query.ordering not in self._orders:
             self._orders[query.ordering] = [f.id for f in order(self._facets, query.ordering)]
         ordered = self._orders[query.ordering]
