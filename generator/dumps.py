@@ -98,22 +98,21 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput
         done = 0
 
         def flush() -> None:
+            # A chunk at a time (few writes): the plain dumps, then their gzip members.
             first, last = done == len(chunk), done == total
             head = b"[\n" if first else b",\n"
             tail = b"\n]\n" if last else b""
             kind = b"json" + (b"-first" if first else b"") + (b"-last" if last else b"")
-            array_gz.write(_member(memo, kind, digests, lambda: head + b",\n".join(chunk) + tail))
-            lines_gz.write(_member(memo, b"ndjson", digests, lambda: b"".join(r + b"\n" for r in chunk)))
+            array_part = head + b",\n".join(chunk) + tail
+            lines_part = b"\n".join(chunk) + b"\n"
+            array.write(array_part)
+            lines.write(lines_part)
+            array_gz.write(_member(memo, kind, digests, lambda: array_part))
+            lines_gz.write(_member(memo, b"ndjson", digests, lambda: lines_part))
             chunk.clear()
             digests.clear()
 
-        separator = b"[\n"
         for span, data in iter_records(vindex, mode):
-            array.write(separator)
-            array.write(data)
-            lines.write(data)
-            lines.write(b"\n")
-            separator = b",\n"
             chunk.append(data)
             digests.append(span.digest)
             done += 1
@@ -123,8 +122,6 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput
             array.write(b"[]\n")
             array_gz.write(_member(memo, b"json-empty", [], lambda: b"[]\n"))
             lines_gz.write(_member(memo, b"ndjson-empty", [], lambda: b""))
-        else:
-            array.write(b"\n]\n")
     return dumps
 
 
