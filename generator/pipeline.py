@@ -7,6 +7,7 @@ that replaces dist/ only when complete. The build cache (cache.py) lets an uncha
 skip the build, and unchanged records skip validation and rewriting.
 """
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,6 +64,18 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot, pages:
     return digest(*parts).hex()
 
 
+#: What the stages after validation import (the imports in `build`), loaded ahead of use.
+_STAGE_MODULES = (
+    "generator.hostrules", "generator.manifest", "generator.mirror", "generator.opendata", "generator.output",
+    "generator.planner", "generator.precompute", "generator.forked", "generator.records", "generator.site",
+)
+
+
+def _import_stages() -> None:
+    for name in _STAGE_MODULES:
+        importlib.import_module(name)
+
+
 def build(settings: BuildSettings) -> BuildReport:
     """Build dist/ from the snapshot in content/; raise LL2StaticError on bad input."""
     snapshot = open_snapshot(settings.snapshot_dir)
@@ -72,7 +85,13 @@ def build(settings: BuildSettings) -> BuildReport:
     inputs = inputs_digest(cache.salt, settings, snapshot, markdown)
     if cache.inputs == inputs:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
-    # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly).
+    # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly);
+    # the later stages' modules load while a forked process validates its half of the files.
+    from generator.validate import validate_snapshot
+
+    index = validate_snapshot(
+        snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=_import_stages
+    )
     from generator.hostrules import RuleSet
     from generator.manifest import MANIFEST_PATH, ManifestWriter
     from generator.mirror import Tally, write_json_mirror
@@ -86,9 +105,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.forked import Shares
     from generator.records import RecordSource
     from generator.site import ApiPages, write_site
-    from generator.validate import validate_snapshot
 
-    index = validate_snapshot(snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1)
     planner = Planner(Budget(settings.max_bytes, settings.max_files))
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,

@@ -11,7 +11,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -285,17 +285,29 @@ def _validate_files(files: list[SnapshotFile], known: dict[str, Any] | None) -> 
 
 
 def validate_snapshot(
-    snapshot: Snapshot, *, strict: bool = False, known: dict[str, Any] | None = None, parallel: bool = False
+    snapshot: Snapshot,
+    *,
+    strict: bool = False,
+    known: dict[str, Any] | None = None,
+    parallel: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> SnapshotIndex:
     """Validate every file; raise ValidationFailed listing every problem, else index it all.
 
     `known` holds cache entries of records validated by an earlier build (see cache.py).
-    With `parallel`, half of the files (by bytes) are validated by a forked process.
+    With `parallel`, half of the files (by bytes) are validated by a forked process, and
+    `meanwhile` runs here before this process's half (work the build needs next).
     """
     # Two groups of files of about equal bytes, largest first.
     sizes = {f: f.path.stat().st_size for f in snapshot.files if f.version in VERSIONS}
     mine, theirs = halves(sorted(sizes, key=sizes.__getitem__, reverse=True), sizes.__getitem__)
-    here, there = both(lambda: _validate_files(mine, known), lambda _: _validate_files(theirs, known), parallel)
+
+    def here_part() -> _Checks:
+        if meanwhile is not None:
+            meanwhile()
+        return _validate_files(mine, known)
+
+    here, there = both(here_part, lambda _: _validate_files(theirs, known), parallel)
     checked = {**here.files, **there.files}
     problems = here.problems + there.problems
     drift_counts = here.drift + there.drift

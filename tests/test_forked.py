@@ -196,3 +196,14 @@ def test_validation_in_two_processes_reports_every_problem_as_one_does(corpus_co
     assert "name: Input should be a valid string" in problems[0]
     assert "duplicate id (first on line 5)" in problems[1]
     assert "malformed JSON" in problems[2]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_validation_runs_the_meanwhile_work_once_in_this_process(corpus_content: Path, parallel: bool) -> None:
+    from generator.snapshot import open_snapshot
+    from generator.validate import validate_snapshot
+
+    ran: list[int] = []
+    index = validate_snapshot(open_snapshot(corpus_content / "snapshot"), parallel=parallel, meanwhile=lambda: ran.append(os.getpid()))
+    assert ran == [os.getpid()]  # here, not in the forked validator (whose list is not this one)
+    assert {v: len(vi.facets) for v, vi in index.versions.items()} == {"2.2.0": 57, "2.3.0": 57}
