@@ -20,8 +20,9 @@ import orjson
 from generator.derive import derive_mode
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_2_2_0 = ROOT / "content" / "snapshot" / "2.2.0" / "event.ndjson"
-SEED_2_3_0 = ROOT / "content" / "snapshot" / "2.3.0" / "events.detailed.ndjson"
+# The real seed records (not content/snapshot/, which the scheduled refresh replaces).
+SEED_2_2_0 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
+SEED_2_3_0 = ROOT / "tests" / "data" / "event-1304.2.3.0.detailed.json"
 
 #: Event types as LL2 names them (ids are ours, stable).
 EVENT_TYPES = [
@@ -161,8 +162,8 @@ def write_corpus(
 ) -> None:
     """Write a complete snapshot folder of `events` generated events per version."""
     rng = random.Random(seed)
-    t22 = orjson.loads(SEED_2_2_0.read_bytes().splitlines()[0])
-    t23 = orjson.loads(SEED_2_3_0.read_bytes().splitlines()[0])
+    t22 = orjson.loads(SEED_2_2_0.read_bytes())
+    t23 = orjson.loads(SEED_2_3_0.read_bytes())
     ids = sorted(rng.sample(range(1, events * 3 + 10), events))
     v22, detailed = [], []
     for event_id in ids:

@@ -25,14 +25,22 @@ from tests.browser import Browser, chromium_binary  # noqa: E402
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
 SEED_1304 = ROOT / "tests" / "data" / "event-1304.2.3.0.detailed.json"
+#: The seed snapshot as first committed (events 1185 and 1304), frozen for the tests: the
+#: scheduled workflow replaces content/snapshot/ with LL2's current events.
+SEED_SNAPSHOT = ROOT / "tests" / "data" / "seed-snapshot"
+
+
+def copy_seed_content(target: Path) -> Path:
+    """The repository's content/ (pages, API descriptions) at `target`, with the seed snapshot."""
+    shutil.copytree(ROOT / "content", target, ignore=lambda folder, names: ["snapshot"] if Path(folder) == ROOT / "content" else [])
+    shutil.copytree(SEED_SNAPSHOT, target / "snapshot")
+    return target
 
 
 @pytest.fixture
 def seed_content(tmp_path: Path) -> Path:
-    """A copy of the repository's content/ folder (the real seed snapshot)."""
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
-    return target
+    """A copy of the repository's content/ folder with the real seed snapshot."""
+    return copy_seed_content(tmp_path / "content")
 
 
 @pytest.fixture(scope="session")
@@ -198,7 +206,8 @@ def build_site(content: Path, dist: Path, **options: object) -> Path:
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dist/ of the real seed snapshot (events 1185 and 1304), served from the host's root."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("seed-site") / "dist")
+    root = tmp_path_factory.mktemp("seed-site")
+    return build_site(copy_seed_content(root / "content"), root / "dist")
 
 
 @pytest.fixture(scope="session")

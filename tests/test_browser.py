@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import Browser
-from tests.conftest import ARTIFACTS, ROOT, build_site
+from tests.conftest import ARTIFACTS, build_site, copy_seed_content
 from tests.sitecheck import serve
 
 EVENT_1304 = "/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
@@ -107,7 +107,7 @@ def test_the_search_page_lists_matches_for_its_query(seed_site: Path, browser: B
 
 
 def test_the_site_works_under_a_project_sub_path(tmp_path: Path, browser: Browser):
-    dist = build_site(ROOT / "content", tmp_path / "dist", base_url="https://user.github.io/repo")
+    dist = build_site(copy_seed_content(tmp_path / "content"), tmp_path / "dist", base_url="https://user.github.io/repo")
     with serve(dist, "/repo") as site:
         tab = browser.tab(site.rsplit("/repo", 1)[0])
         try:

@@ -1,6 +1,5 @@
 """A hostile record: nothing in it executes, and nothing it names leaves its folder."""
 
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -9,7 +8,7 @@ import icalendar
 import pytest
 
 from tests.browser import Browser
-from tests.conftest import ARTIFACTS, ROOT, build_site, edit_event
+from tests.conftest import ARTIFACTS, build_site, copy_seed_content, edit_event
 from tests.sitecheck import serve
 
 NAME = "<img src=x onerror=alert(1)> Hostile Farewell"
@@ -39,7 +38,7 @@ def make_hostile_1185(record: dict) -> None:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     content = root / "content"
-    shutil.copytree(ROOT / "content", content)
+    copy_seed_content(content)
     edit_event(content, 1304, make_hostile_1304)
     edit_event(content, 1185, make_hostile_1185)
     return build_site(content, root / "dist")

@@ -1,21 +1,29 @@
-"""The embedded snapshot: real records, derived ones marked and reproducible, sorted NDJSON."""
+"""The embedded snapshot and the tests' frozen seed snapshot: real records, derived ones marked
+and reproducible, sorted NDJSON.
+
+content/snapshot/ is whatever the last refresh fetched, so its tests hold for any snapshot;
+the tests' fixtures use the frozen seed snapshot (events 1185 and 1304)."""
 
 from pathlib import Path
 
 import orjson
+import pytest
 
 from generator.derive import derive_mode
-from tests.conftest import ROOT, SEED_1185, SEED_1304
+from tests.conftest import ROOT, SEED_1185, SEED_1304, SEED_SNAPSHOT
 
-SNAPSHOT = ROOT / "content" / "snapshot"
+EMBEDDED = ROOT / "content" / "snapshot"
+both_snapshots = pytest.mark.parametrize("SNAPSHOT", [EMBEDDED, SEED_SNAPSHOT], ids=["embedded", "seed"])
 
 
-def test_snapshot_lines_are_the_seed_records_compact() -> None:
+def test_the_frozen_seed_snapshot_lines_are_the_seed_records_compact() -> None:
+    SNAPSHOT = SEED_SNAPSHOT
     assert (SNAPSHOT / "2.2.0/event.ndjson").read_bytes() == orjson.dumps(orjson.loads(SEED_1185.read_bytes())) + b"\n"
     assert (SNAPSHOT / "2.3.0/events.detailed.ndjson").read_bytes() == orjson.dumps(orjson.loads(SEED_1304.read_bytes())) + b"\n"
 
 
-def test_derived_records_are_marked_and_follow_from_detailed() -> None:
+@both_snapshots
+def test_derived_records_are_marked_and_follow_from_detailed(SNAPSHOT: Path) -> None:
     meta = orjson.loads((SNAPSHOT / "snapshot.json").read_bytes())
     detailed = {orjson.loads(line)["id"]: line for line in (SNAPSHOT / "2.3.0/events.detailed.ndjson").read_bytes().splitlines()}
     for mode in ("list", "normal"):
@@ -27,14 +35,16 @@ def test_derived_records_are_marked_and_follow_from_detailed() -> None:
                 assert line == derive_mode(detailed[record_id], mode)
 
 
-def test_every_snapshot_file_is_sorted_one_record_per_line() -> None:
+@both_snapshots
+def test_every_snapshot_file_is_sorted_one_record_per_line(SNAPSHOT: Path) -> None:
     for path in SNAPSHOT.glob("*/*.ndjson"):
         ids = [orjson.loads(line)["id"] for line in path.read_bytes().splitlines()]
         assert ids == sorted(set(ids)), path
         assert path.read_bytes().endswith(b"\n")
 
 
-def test_metadata_names_a_source_for_every_file() -> None:
+@both_snapshots
+def test_metadata_names_a_source_for_every_file(SNAPSHOT: Path) -> None:
     meta = orjson.loads((SNAPSHOT / "snapshot.json").read_bytes())
     files = {str(p.relative_to(SNAPSHOT)) for p in SNAPSHOT.glob("*/*.ndjson")}
     assert set(meta["files"]) == files
@@ -42,7 +52,7 @@ def test_metadata_names_a_source_for_every_file() -> None:
         assert entry["source"] and entry["base_url"].startswith("https://")
 
 
-def test_the_repository_build_command_works(tmp_path: Path) -> None:
+def test_the_repository_build_command_serves_every_embedded_record_byte_for_byte(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -50,4 +60,13 @@ def test_the_repository_build_command_works(tmp_path: Path) -> None:
         [sys.executable, "build.py", "--dist", str(tmp_path / "dist")], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "dist/2.3.0/events/1304/index.json").is_file()
+    served = 0
+    for path in EMBEDDED.glob("*/*.ndjson"):
+        version, mode = path.parent.name, path.name.split(".")[1:-1]
+        endpoint = "event" if version == "2.2.0" else "events"
+        suffix = f"mode-{mode[0]}/" if mode and mode[0] != "detailed" else ""
+        for line in path.read_bytes().splitlines():
+            record_id = orjson.loads(line)["id"]
+            assert (tmp_path / f"dist/{version}/{endpoint}/{record_id}/{suffix}index.json").read_bytes() == line
+            served += 1
+    assert served >= 4
