@@ -48,6 +48,16 @@ def test_fetch_prints_one_summary_line_and_writes_the_summary_json(
     }
     assert set(fake_ll2.auth) == {f"Token {TOKEN}"}
     assert all(TOKEN.encode() not in p.read_bytes() for p in seed_content.rglob("*") if p.is_file())
+    # PROVENANCE.md now describes the fetched files (the seed's text named the seed pages).
+    provenance = (seed_content / "snapshot/PROVENANCE.md").read_text()
+    assert "shared/seeds" not in provenance
+    rows = [line for line in provenance.splitlines() if line.startswith("| `")]
+    for path in sorted((seed_content / "snapshot").glob("*/*.ndjson")):
+        name = path.relative_to(seed_content / "snapshot").as_posix()
+        (row,) = [r for r in rows if r.startswith(f"| `{name}` |")]
+        records = len(path.read_bytes().splitlines())
+        assert f"| {records:,} | 0 | LL2 API, full fetch started " in row and f"| {fake_ll2.url} |" in row
+    assert len(rows) == 4
 
 
 def test_fetch_stopped_by_its_budget_exits_0_and_says_it_resumes(

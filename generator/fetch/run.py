@@ -15,6 +15,7 @@ from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
 from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_plan
 from generator.fetch.progress import Progress
+from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
 from generator.fetch.settings import FetchSettings
 from generator.fetch.state import SnapshotState, data_files, load_state, progress_name, write_state
 from generator.fetch.walk import run_walk
@@ -210,6 +211,7 @@ def run_fetch(
     saved: dict[str, list[bytes]] = {}
     if stopped is None:
         data, changes = _merge(settings, state, plan, sinks, now)
+        data[PROVENANCE_NAME] = provenance_markdown(state.metadata, data)
         report.added = sum(len(c.added) for c in changes.values())
         report.changed = sum(len(c.changed) for c in changes.values())
         report.removed = sum(len(c.removed) for c in changes.values())
