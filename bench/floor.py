@@ -56,7 +56,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--dist", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rewritten", type=int, default=581, help="files a 10-changed rebuild rewrites")
+    parser.add_argument(
+        "--rewritten", type=int, default=581, help="files a 10-changed rebuild rewrites"
+    )
     args = parser.parse_args()
     snapshot = open_snapshot(args.corpus / "snapshot")
     index = validate_snapshot(snapshot)
@@ -64,7 +66,9 @@ def main() -> None:
     records = [line for file_lines in lines.values() for line in file_lines]
     # Read ahead: the build hashes and compresses bytes it holds, not files it reads back.
     json_files = [p.read_bytes() for p in args.dist.rglob("*.json")]
-    plain_dumps = [p.read_bytes() for p in (args.dist / "dumps").rglob("*") if p.suffix in (".json", ".ndjson")]
+    plain_dumps = [
+        p.read_bytes() for p in (args.dist / "dumps").rglob("*") if p.suffix in (".json", ".ndjson")
+    ]
     flats = {v: list(iter_flat(vi)) for v, vi in index.versions.items()}
     scratch = Path(tempfile.mkdtemp(dir=args.dist.parent))
     parts: dict[str, float] = {}
@@ -88,6 +92,7 @@ def main() -> None:
                 model = EVENT_MODELS[(file.version, file.mode)]
                 for line in lines[file]:
                     model.model_validate_json(line)
+
         return run
 
     def sqlite() -> None:
@@ -104,10 +109,12 @@ def main() -> None:
     parts["interpreter and imports"] = best(args.repeat, start)
     parts["validate every record (pydantic-core)"] = best(args.repeat, validate(list(lines)))
     parts["pretty-print every record (orjson)"] = best(
-        args.repeat, lambda: [orjson.dumps(orjson.loads(r), option=orjson.OPT_INDENT_2) for r in records]
+        args.repeat,
+        lambda: [orjson.dumps(orjson.loads(r), option=orjson.OPT_INDENT_2) for r in records],
     )
     parts["gzip the dumps (zlib)"] = best(
-        args.repeat, lambda: [gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) for data in plain_dumps]
+        args.repeat,
+        lambda: [gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) for data in plain_dumps],
     )
     parts["sha256 of every JSON file (manifest, data package)"] = best(
         args.repeat, lambda: [hashlib.sha256(data).digest() for data in json_files]
@@ -120,10 +127,16 @@ def main() -> None:
     some = {f: lines[f][:: max(len(lines[f]) // 10, 1)][:10] for f in changed}
     inc: dict[str, float] = {}
     inc["interpreter and imports"] = parts["interpreter and imports"]
-    inc["digest every line (find the changed ones)"] = best(args.repeat, lambda: [digest(r) for r in records])
+    inc["digest every line (find the changed ones)"] = best(
+        args.repeat, lambda: [digest(r) for r in records]
+    )
     inc["validate the changed lines"] = best(
         args.repeat,
-        lambda: [EVENT_MODELS[(f.version, f.mode)].model_validate_json(x) for f in changed for x in some[f]],
+        lambda: [
+            EVENT_MODELS[(f.version, f.mode)].model_validate_json(x)
+            for f in changed
+            for x in some[f]
+        ],
     )
     inc["SQLite dumps (from flat rows)"] = parts["SQLite dumps (from flat rows)"]
 
@@ -158,12 +171,16 @@ def main() -> None:
     print("\nFull build (CPU-bound parts, each alone):")
     for name, seconds in parts.items():
         print(f"  {seconds:6.2f} s  {name}")
-    print(f"  {full_floor:6.2f} s  sum; over 2 cores at best {full_floor / 2:.2f} s "
-          f"= {full_floor / 2 / copy_time:.1f}x `cp -r` ({copy_time:.2f} s)")
+    print(
+        f"  {full_floor:6.2f} s  sum; over 2 cores at best {full_floor / 2:.2f} s "
+        f"= {full_floor / 2 / copy_time:.1f}x `cp -r` ({copy_time:.2f} s)"
+    )
     print("\n10 changed (in sequence):")
     for name, seconds in inc.items():
         print(f"  {seconds:6.2f} s  {name}")
-    print(f"  {inc_floor:6.2f} s  sum (the SQLite and dump parts could overlap the rest on a second core)")
+    print(
+        f"  {inc_floor:6.2f} s  sum (the SQLite and dump parts could overlap the rest on a second core)"
+    )
 
 
 if __name__ == "__main__":

@@ -119,6 +119,6 @@ def test_a_folded_line_unfolds_to_itself_in_pieces_of_at_most_75_octets(line: st
     assert all(len(piece) > 1 for piece in pieces[1:])  # no empty continuation line
     assert b"".join([pieces[0], *(piece[1:] for piece in pieces[1:])]).decode() == line
     # Each piece is as long as it can be: the next piece's first character would not fit.
-    for piece, following in zip(pieces, pieces[1:]):
+    for piece, following in zip(pieces, pieces[1:], strict=False):
         first = following[1:].decode()[0].encode()
         assert len(piece) + len(first) > 75
