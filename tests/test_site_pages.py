@@ -273,3 +273,17 @@ def test_adding_and_removing_a_custom_domain_rebuilds(seed_content: Path, tmp_pa
     assert (dist / "CNAME").read_text() == "events.example.org\n"
     assert build_runner(*base)[0] == 0
     assert not (dist / "CNAME").exists()
+
+
+@pytest.mark.parametrize("name", ["events", "types", "search"])
+def test_a_content_page_named_like_a_site_index_is_refused_naming_the_file(
+    seed_content: Path, tmp_path: Path, build_runner, name: str
+):
+    (seed_content / "pages" / f"{name}.md").write_text("# Mine\n", encoding="utf-8")
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "dist"))
+    assert code == 1 and out == ""
+    assert err == (
+        f"Error: {seed_content / 'pages' / f'{name}.md'}: the site already has a page at /{name}/ "
+        f"(the '{name}' index); give this Markdown page another file name\n"
+    )
+    assert not (tmp_path / "dist").exists()

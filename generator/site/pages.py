@@ -11,9 +11,10 @@ from typing import Any
 
 import orjson
 
+from generator.errors import ContentError
 from generator.fingerprint import digest
 from generator.mirror import Tally
-from generator.output import StagedOutput
+from generator.output import OutputError, StagedOutput
 from generator.query import Query, query_path
 from generator.records import RecordSource
 from generator.settings import BuildSettings
@@ -208,13 +209,19 @@ def write_site(
     write_indexes(events, now, links, writer)
     write_feeds(events, links, now, writer)
     write_search(events, writer)
-    for page in pages:
-        writer.page(
-            page.relpath,
-            "page.html",
-            title=page.title,
-            body=render_markdown(page.text, settings.base_path),
-        )
+    for page in pages:  # last: a name the site already uses is named as the page's fault
+        try:
+            writer.page(
+                page.relpath,
+                "page.html",
+                title=page.title,
+                body=render_markdown(page.text, settings.base_path),
+            )
+        except OutputError as exc:
+            raise ContentError(
+                f"{page.source}: the site already has a page at /{page.relpath} (the {page.name!r} "
+                "index); give this Markdown page another file name"
+            ) from exc
     writer.file("404.html", renderer.render("404.html", "404.html", chrome=writer.chrome))
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)
