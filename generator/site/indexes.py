@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from generator.fingerprint import digest
 from generator.site import chrome as shared
 from generator.site.links import SiteLinks
 from generator.site.views import EventSummary
@@ -74,6 +75,22 @@ def _groups(
     ]
 
 
+def _row_keys(events: list[EventSummary]) -> dict[int, bytes]:
+    """Per event, a digest of what a listing's row shows of it (_rows.html, no countdown)."""
+    return {
+        e.id: digest(*(str(part).encode() for part in (e.href, e.name, e.type.name, e.when.iso, e.when.text, e.when.exact)))
+        for e in events
+    }
+
+
+def _listing_key(group: Group, sections: list[Section], feed: str | None, hub: str, title: str, rows: dict[int, bytes]) -> bytes:
+    """All a listing page shows besides the layout: unchanged, the page is not rendered again."""
+    parts = [group.title, str(feed), hub, title]
+    for section in sections:
+        parts += [section.heading, str(len(section.rows))]
+    return digest(*(p.encode() for p in parts), *(rows[e.id] for s in sections for e in s.rows))
+
+
 def write_indexes(
     events: list[EventSummary], now: datetime, links: SiteLinks, writer: "PageWriter"
 ) -> None:
@@ -119,17 +136,19 @@ def write_indexes(
             for y in years
         ],
     )
+    rows = _row_keys(events)
     for folder, (title, groups) in families.items():
+        hub = links.href(f"{folder}/")
         for group in groups:
             feed = None if group.feed is None else links.href(group.feed)
-            writer.page(
+            shown = sections(group.events, now)
+            writer.keyed_page(
                 group.folder,
                 "listing.html",
-                title=group.title,
-                sections=sections(group.events, now),
-                feed=feed,
-                hub=links.href(f"{folder}/"),
-                hub_title=title,
+                _listing_key(group, shown, feed, hub, title, rows),
+                lambda group=group, shown=shown, feed=feed, hub=hub, title=title: {
+                    "title": group.title, "sections": shown, "feed": feed, "hub": hub, "hub_title": title,
+                },
             )
         entries = [
             HubEntry(
