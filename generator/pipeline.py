@@ -123,7 +123,7 @@ def build(settings: BuildSettings) -> BuildReport:
             writes), then a share of the variants' costs."""
             tally = Tally()
             write_open_data(index, out, settings, tally, cache.memo)
-            write_site(index, records, out, settings, now, tally)
+            write_site(index, records, out, settings, now, tally, cache.memo)
             costed = variant_costs(index, settings, now, shares)
             return tally, (cache.memo.detach() if part else None), costed
 

@@ -287,3 +287,21 @@ def test_a_content_page_named_like_a_site_index_is_refused_naming_the_file(
         f"(the '{name}' index); give this Markdown page another file name\n"
     )
     assert not (tmp_path / "dist").exists()
+
+
+def test_an_event_summary_kept_between_builds_is_the_one_its_record_gives(corpus_content: Path):
+    """The build keeps each event's summary in its memo (as JSON) instead of reading the
+    record again: what comes back must equal what the record gives, to the microsecond and
+    the UTC offset."""
+    from generator.site.views import summarise, summary_from_json, summary_json
+
+    records = [orjson.loads(line) for line in (corpus_content / "snapshot" / "2.3.0" / "events.detailed.ndjson").read_bytes().splitlines()]
+    records += [orjson.loads(line) for line in (corpus_content / "snapshot" / "2.2.0" / "event.ndjson").read_bytes().splitlines()]
+    odd = dict(records[0], date="2031-02-03T04:05:06.789+02:00", last_updated=None, duration="P1DT2H3M4.5S")
+    undated = dict(records[1], date=None, date_precision=None, duration=None, agencies=[], program=[])
+    for record in [*records, odd, undated]:
+        summary = summarise(record, "2.3.0", "/t/{id}/", "/a/{id}/", "/p/{id}/", "/e/")
+        kept = summary_from_json(orjson.loads(orjson.dumps(summary_json(summary))))
+        assert kept == summary
+        assert repr(kept) == repr(summary)
+    assert summarise(odd, "2.3.0", "", "", "", "").duration.microseconds == 500000

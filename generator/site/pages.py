@@ -1,7 +1,8 @@
 """The human site: home, one page per event, indexes, feeds, search, content pages and 404.
 
 One pass over the events renders each event page from its record (read, rendered, dropped)
-and keeps only its summary; every other page is computed from the summaries.
+and keeps only its summary; every other page is computed from the summaries. Summaries are
+kept between builds and pages are keyed, so an unchanged record is not even read again.
 """
 
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ import orjson
 
 from generator.errors import ContentError
 from generator.fingerprint import digest
+from generator.memo import Memo
 from generator.mirror import Tally
 from generator.output import OutputError, StagedOutput
 from generator.query import Query, query_path
@@ -24,7 +26,9 @@ from generator.site.indexes import write_indexes
 from generator.site.links import SiteLinks
 from generator.site.plumbing import copy_assets, write_plumbing
 from generator.site.render import Renderer, render_markdown
-from generator.site.views import Chrome, EventSummary, NavItem, event_page, summarise
+from generator.site.views import (
+    Chrome, EventSummary, NavItem, event_page, summarise, summary_from_json, summary_json,
+)
 from generator.validate import SnapshotIndex
 
 HOME_ROWS = 12
@@ -66,11 +70,9 @@ class PageWriter:
         self.tally.add(family, len(data))
 
 
-def shown_records(
-    index: SnapshotIndex, records: RecordSource
-) -> Iterator[tuple[str, dict[str, Any], bytes]]:
-    """Each event once, by id: its record in the newest version that has it (detail mode),
-    with the digest of the record's bytes."""
+def shown_records(index: SnapshotIndex) -> Iterator[tuple[str, str | None, int, bytes]]:
+    """Each event once, by id: the version whose record shows it (the newest that has it),
+    the mode of that record (detail), its id and the digest of its bytes."""
     newest_first = sorted(
         index.versions.values(),
         key=lambda v: tuple(map(int, v.spec.version.split("."))),
@@ -79,13 +81,8 @@ def shown_records(
     ids = sorted({i for v in newest_first for i in v.facets})
     for event_id in ids:
         vindex = next(v for v in newest_first if event_id in v.facets)
-        spec = vindex.spec
-        mode = spec.default_detail_mode
-        yield (
-            spec.version,
-            orjson.loads(records.get(spec.version, mode, event_id)),
-            vindex.files[mode].spans[event_id].digest,
-        )
+        mode = vindex.spec.default_detail_mode
+        yield vindex.spec.version, mode, event_id, vindex.files[mode].spans[event_id].digest
 
 
 def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[NavItem]:
@@ -100,27 +97,35 @@ def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[Nav
 
 
 def write_events(
-    index: SnapshotIndex, records: RecordSource, links: SiteLinks, writer: PageWriter
+    index: SnapshotIndex, records: RecordSource, links: SiteLinks, writer: PageWriter, memo: Memo | None = None
 ) -> list[EventSummary]:
-    """One page per event; returns every event's summary."""
+    """One page per event; returns every event's summary. A summary is kept in `memo` by its
+    record's digest, and a page is keyed: an unchanged record is not read again."""
+    memo = memo or Memo(None)
+    patterns = (links.href("types/{id}/"), links.href("agencies/{id}/"), links.href("programs/{id}/"))
     summaries = []
-    for version, record, record_digest in shown_records(index, records):
-        summary = summarise(
-            record,
-            version,
-            links.href("types/{id}/"),
-            links.href("agencies/{id}/"),
-            links.href("programs/{id}/"),
-            "",
-        )
-        summary.href = links.href(summary.relpath)
+    for version, mode, event_id, record_digest in shown_records(index):
+        parsed: list[dict[str, Any]] = []
+
+        def record(version: str = version, mode: str | None = mode, event_id: int = event_id) -> dict[str, Any]:
+            if not parsed:
+                parsed.append(orjson.loads(records.get(version, mode, event_id)))
+            return parsed[0]
+
+        def summary_of(version: str = version, record: Callable[[], dict[str, Any]] = record) -> list[Any]:
+            summary = summarise(record(), version, *patterns, "")
+            summary.href = links.href(summary.relpath)
+            return summary_json(summary)
+
+        key = digest(b"summary", version.encode(), record_digest, *(p.encode() for p in patterns))
+        summary = summary_from_json(memo.value("summary", key, summary_of))
         api = api_links(index, summary.id, links)
         absolute = links.absolute(summary.relpath)
         key = digest(version.encode(), record_digest, repr(api).encode(), str(absolute).encode())
         writer.keyed_page(
             summary.relpath, "event.html", key,
             lambda record=record, summary=summary, api=api, absolute=absolute: {
-                "event": event_page(record, summary, api, absolute)
+                "event": event_page(record(), summary, api, absolute)
             },
         )
         summaries.append(summary)
@@ -198,13 +203,15 @@ def write_site(
     settings: BuildSettings,
     now: datetime,
     tally: Tally,
+    memo: Memo | None = None,
 ) -> None:
-    """The human site, feeds and plumbing into `out` (the same staging folder as the JSON)."""
+    """The human site, feeds and plumbing into `out` (the same staging folder as the JSON);
+    `memo` keeps the events' summaries between builds."""
     links = SiteLinks(settings)
     pages = shared.content_pages(settings)
     renderer = Renderer(settings.templates_dir)
     writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
-    events = write_events(index, records, links, writer)
+    events = write_events(index, records, links, writer, memo)
     write_home(events, now, writer)
     write_indexes(events, now, links, writer)
     write_feeds(events, links, now, writer)

@@ -110,6 +110,39 @@ class EventSummary:
     thumbnail: str | None
 
 
+def _stamp(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _unstamp(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def summary_json(summary: EventSummary) -> list[Any]:
+    """A summary as JSON (kept between builds by the memo); `summary_from_json` restores it
+    exactly (datetimes keep their offsets, durations their microseconds)."""
+    s = summary
+    duration = None if s.duration is None else [s.duration.days, s.duration.seconds, s.duration.microseconds]
+    return [
+        s.id, s.version, s.name, s.relpath, s.href, _stamp(s.date),
+        [s.when.iso, s.when.text, s.when.exact, s.when.timed], _stamp(s.last_updated),
+        [s.type.id, s.type.name, s.type.href], [[r.id, r.name, r.href] for r in s.agencies],
+        [[r.id, r.name, r.href] for r in s.programs], s.location, s.description, duration, s.thumbnail,
+    ]
+
+
+def summary_from_json(row: list[Any]) -> EventSummary:
+    (event_id, version, name, relpath, href, date, when_, last_updated, etype, agencies, programs,
+     location, description, duration, thumbnail) = row
+    return EventSummary(
+        id=event_id, version=version, name=name, relpath=relpath, href=href, date=_unstamp(date),
+        when=When(*when_), last_updated=_unstamp(last_updated), type=Ref(*etype),
+        agencies=[Ref(*r) for r in agencies], programs=[Ref(*r) for r in programs], location=location,
+        description=description, duration=None if duration is None else timedelta(*duration),
+        thumbnail=thumbnail,
+    )
+
+
 @dataclass(frozen=True)
 class Image:
     url: str
