@@ -107,6 +107,6 @@ def iter_lines(path: Path) -> Iterator[Line]:
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             data = raw.rstrip(b"\r\n")
-            if data.strip():
+            if data and not data.isspace():  # not blank (strip() would copy the line)
                 yield Line(number, offset, data)
             offset += len(raw)

@@ -185,20 +185,23 @@ def _check_cached(
     keep_facets: bool,
     known: dict[str, Any],
     validated: dict[str, Any],
-) -> tuple[_Checked, Facets | None]:
-    """check_line, skipped for a line that validated before (same model, same bytes)."""
+) -> tuple[_Checked, Facets | None, frozenset[tuple[str, int]]]:
+    """check_line, skipped for a line that validated before (same model, same bytes); also
+    the record's event_refs, kept with the entry so that a known line is not scanned again."""
     key = digest(model.__module__.encode(), model.__qualname__.encode(), line_digest).hex()
     entry = known.get(key)
     if entry is not None and (entry[2] is not None or not keep_facets):
         validated[key] = entry
         facets = facets_from_row(entry[2]) if keep_facets else None
-        return _Checked(entry[0], None, [], entry[1]), facets
+        refs = frozenset((version, event_id) for version, event_id in entry[3]) if entry[3] else _NO_REFS
+        return _Checked(entry[0], None, [], entry[1]), facets, refs
     checked = check_line(model, file, line)
     facets = None
+    refs = _NO_REFS if checked.record_id is None else event_refs(line.data, checked.record_id)
     if not checked.problems and checked.model is not None:
         facets = facets_of(checked.model) if keep_facets else None
-        validated[key] = [checked.record_id, checked.drift, None if facets is None else facets_to_row(facets)]
-    return checked, facets
+        validated[key] = [checked.record_id, checked.drift, None if facets is None else facets_to_row(facets), sorted(refs)]
+    return checked, facets, refs
 
 
 def validate_file(
@@ -218,7 +221,7 @@ def validate_file(
     validated = {} if validated is None else validated
     for line in iter_lines(file.path):
         line_digest = digest(line.data)
-        checked, line_facets = _check_cached(model, file, line, line_digest, keep_facets, known, validated)
+        checked, line_facets, refs = _check_cached(model, file, line, line_digest, keep_facets, known, validated)
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -242,7 +245,7 @@ def validate_file(
                 )
             )
         previous_id = record_id if previous_id is None else max(previous_id, record_id)
-        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest, event_refs(line.data, record_id))
+        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest, refs)
         if line_facets is not None:
             facets[record_id] = line_facets
     return index, facets

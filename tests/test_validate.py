@@ -1,5 +1,6 @@
 """Bad snapshots: every problem reported as file:line: event id: field: message; dist/ untouched."""
 
+import shutil
 from pathlib import Path
 
 import orjson
@@ -153,3 +154,28 @@ def test_missing_snapshot_file_is_named(seed_content, built, build_runner):
     code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist))
     assert code == 1 and tree_digest(dist) == before
     assert err == f"Error: {seed_content / V220}: snapshot file is missing (an empty file means no events)\n"
+
+
+def test_a_record_validated_before_keeps_the_events_it_names(corpus_content: Path, tmp_path: Path):
+    """A line validated by an earlier build is not scanned again: the events it names (which
+    decide when its pages are rewritten) come from the build cache, and must be the same."""
+    from generator.snapshot import open_snapshot
+    from generator.validate import validate_snapshot
+
+    content = tmp_path / "content"
+    shutil.copytree(corpus_content, content)
+    path = content / "snapshot" / "2.3.0" / "events.normal.ndjson"
+    lines = path.read_bytes().splitlines()
+    first, other = orjson.loads(lines[0]), orjson.loads(lines[1])
+    first["description"] = f"See https://ll.thespacedevs.com/2.3.0/events/{other['id']}/ and /2.2.0/event/{other['id']}/."
+    path.write_bytes(b"\n".join([orjson.dumps(first), *lines[1:]]) + b"\n")
+    snapshot = open_snapshot(content / "snapshot")
+
+    fresh = validate_snapshot(snapshot)
+    again = validate_snapshot(snapshot, known=fresh.validated)
+    for version, vindex in fresh.versions.items():
+        for mode, findex in vindex.files.items():
+            assert again.versions[version].files[mode].spans == findex.spans
+    named = fresh.versions["2.3.0"].files["normal"].spans[first["id"]].refs
+    assert named == {("2.3.0", other["id"]), ("2.2.0", other["id"])}
+    assert again.versions["2.3.0"].files["normal"].spans[first["id"]].refs == named
