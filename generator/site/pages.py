@@ -27,7 +27,13 @@ from generator.site.links import SiteLinks
 from generator.site.plumbing import copy_assets, write_plumbing
 from generator.site.render import Renderer, render_markdown
 from generator.site.views import (
-    Chrome, EventSummary, NavItem, event_page, summarise, summary_from_json, summary_json,
+    Chrome,
+    EventSummary,
+    NavItem,
+    event_page,
+    summarise,
+    summary_from_json,
+    summary_json,
 )
 from generator.validate import SnapshotIndex
 
@@ -107,7 +113,10 @@ def write_events(
     for version, mode, event_id, record_digest in shown_records(index):
         parsed: list[dict[str, Any]] = []
 
-        def record(version: str = version, mode: str | None = mode, event_id: int = event_id) -> dict[str, Any]:
+        def record(
+            version: str = version, mode: str | None = mode, event_id: int = event_id, parsed: list[dict[str, Any]] = parsed
+        ) -> dict[str, Any]:
+            """The record, read and parsed once, only if its summary or page must be made."""
             if not parsed:
                 parsed.append(orjson.loads(records.get(version, mode, event_id)))
             return parsed[0]
