@@ -57,7 +57,11 @@ class ManifestWriter:
 
     def add(self, query: Query, size: int, sha256: str) -> None:
         """Record one written answer."""
-        line = (b"" if self._first else b",\n") + entry_line(query, size, sha256)
+        self.add_line(entry_line(query, size, sha256))
+
+    def add_line(self, entry: bytes) -> None:
+        """Record one answer by its entry_line (kept by another process)."""
+        line = (b"" if self._first else b",\n") + entry
         self._first = False
         self._handle.write(line)
         self.bytes += len(line)
@@ -69,10 +73,11 @@ class ManifestWriter:
 
 
 class ManifestEntries:
-    """Entries kept in order, for a manifest written later (by the process that owns it)."""
+    """Entries kept in order, for a manifest written later (by the process that owns it): as
+    their entry lines, which cross between processes cheaply."""
 
     def __init__(self) -> None:
-        self.entries: list[tuple[Query, int, str]] = []
+        self.lines: list[bytes] = []
 
     def add(self, query: Query, size: int, sha256: str) -> None:
-        self.entries.append((query, size, sha256))
+        self.lines.append(entry_line(query, size, sha256))

@@ -216,6 +216,22 @@ def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: Buil
     return len(offsets), size
 
 
+def _detail_answers(
+    vindex: VersionIndex, records: RecordSource, modes: tuple[str | None, ...] | None
+) -> Iterator[tuple[Answer, Callable[[], bytes], bytes]]:
+    """Each event's detail answer in every mode (or `modes`): the answer, its body, and the
+    digest of the other events it names (what its browsable page's links depend on)."""
+    spec = vindex.spec
+    for mode, findex in vindex.files.items():
+        if modes is not None and mode not in modes:
+            continue
+        read = functools.partial(records.get, spec.version, mode)
+        for event_id, span in findex.spans.items():
+            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
+            answer = Answer(query, (event_id,), (span.digest,), read)
+            yield answer, functools.partial(read, event_id), records.refs_key(spec.version, mode, (event_id,))
+
+
 def write_details(
     vindex: VersionIndex,
     records: RecordSource,
@@ -225,19 +241,23 @@ def write_details(
     manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
     modes: tuple[str | None, ...] | None = None,
+    json: bool = True,
 ) -> None:
-    """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
-    spec = vindex.spec
-    for mode, findex in vindex.files.items():
-        if modes is not None and mode not in modes:
-            continue
-        read = functools.partial(records.get, spec.version, mode)
-        for event_id, span in findex.spans.items():
-            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            answer = Answer(query, (event_id,), (span.digest,), read)
-            body = functools.partial(read, event_id)
-            refs = records.refs_key(spec.version, mode, (event_id,))
-            emit(out, answer, body, tally, "details", span.digest, manifest=manifest, html=html, refs=refs)
+    """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed);
+    without `json`, only the browsable pages (write_detail_json writes the JSON elsewhere)."""
+    for answer, body, refs in _detail_answers(vindex, records, modes):
+        key = answer.digests[0]
+        if json:
+            emit(out, answer, body, tally, "details", key, manifest=manifest, html=html, refs=refs)
+        elif html is not None:
+            html(out, answer, digest(key, refs), tally)
+
+
+def write_detail_json(index: SnapshotIndex, records: RecordSource, out: StagedOutput, tally: Tally, manifest: ManifestSink) -> None:
+    """Every event's JSON in every version and mode, without browsable pages: the share of the
+    mirror that another process can write (it needs no rendered record)."""
+    for vindex in index.versions.values():
+        write_details(vindex, records, out, tally, manifest=manifest)
 
 
 def write_json_mirror(
@@ -249,8 +269,10 @@ def write_json_mirror(
     *,
     manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
+    detail_json: bool = True,
 ) -> Tally:
-    """Details and the core lists of every version (each answer also passed to `html`).
+    """Details and the core lists of every version (each answer also passed to `html`);
+    without `detail_json`, the details' JSON is left to write_detail_json (another process).
 
     One mode at a time (its details, then its lists), so the records a page shows are the
     ones the pages before it showed: caches of rendered records stay small and warm."""
@@ -258,7 +280,7 @@ def write_json_mirror(
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for mode in vindex.spec.modes:
-            write_details(vindex, records, out, tally, manifest=manifest, html=html, modes=(mode,))
+            write_details(vindex, records, out, tally, manifest=manifest, html=html, modes=(mode,), json=detail_json)
             for first in core_list_queries(vindex):
                 if first.mode != mode and vindex.spec.modes != (None,):
                     continue

@@ -151,8 +151,8 @@ def write_variants(
     tally.merge(theirs)
     entries.update(their_entries)
     for n in range(len(kept)):
-        for entry in entries[n].entries:
-            manifest.add(*entry)
+        for line in entries[n].lines:
+            manifest.add_line(line)
 
 
 def requested_lists(settings: BuildSettings) -> list[Query]:
