@@ -15,7 +15,8 @@ import orjson
 from generator.api import PAGE_SIZES, SUBSETS
 from generator.engine import select
 from generator.fingerprint import digest
-from generator.manifest import ManifestSink, entry_cost
+from generator.forked import Shares
+from generator.manifest import ManifestEntries, ManifestSink, entry_cost
 from generator.output import StagedOutput
 from generator.query import Query, normalise, query_path
 from generator.records import RecordSource
@@ -217,16 +218,20 @@ def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: Buil
 
 
 def _detail_answers(
-    vindex: VersionIndex, records: RecordSource, modes: tuple[str | None, ...] | None
+    vindex: VersionIndex,
+    records: RecordSource,
+    modes: tuple[str | None, ...] | None,
+    ids: Sequence[int] | None = None,
 ) -> Iterator[tuple[Answer, Callable[[], bytes], bytes]]:
-    """Each event's detail answer in every mode (or `modes`): the answer, its body, and the
-    digest of the other events it names (what its browsable page's links depend on)."""
+    """Each event's detail answer in every mode (or `modes`; all events, or `ids`): the answer,
+    its body, and the digest of the other events it names (what its page's links depend on)."""
     spec = vindex.spec
     for mode, findex in vindex.files.items():
         if modes is not None and mode not in modes:
             continue
         read = functools.partial(records.get, spec.version, mode)
-        for event_id, span in findex.spans.items():
+        for event_id in findex.spans if ids is None else ids:
+            span = findex.spans[event_id]
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
             answer = Answer(query, (event_id,), (span.digest,), read)
             yield answer, functools.partial(read, event_id), records.refs_key(spec.version, mode, (event_id,))
@@ -244,7 +249,7 @@ def write_details(
     json: bool = True,
 ) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed);
-    without `json`, only the browsable pages (write_detail_json writes the JSON elsewhere)."""
+    without `json`, only the browsable pages (write_detail_json writes the JSON)."""
     for answer, body, refs in _detail_answers(vindex, records, modes):
         key = answer.digests[0]
         if json:
@@ -253,11 +258,35 @@ def write_details(
             html(out, answer, digest(key, refs), tally)
 
 
-def write_detail_json(index: SnapshotIndex, records: RecordSource, out: StagedOutput, tally: Tally, manifest: ManifestSink) -> None:
-    """Every event's JSON in every version and mode, without browsable pages: the share of the
-    mirror that another process can write (it needs no rendered record)."""
+#: Parts of each snapshot file whose events' JSON either process may write (write_detail_json).
+DETAIL_SLICES = 4
+
+
+def detail_units(index: SnapshotIndex) -> list[tuple[VersionIndex, str | None, list[int]]]:
+    """The units of write_detail_json, in manifest order: each file's ids in DETAIL_SLICES parts."""
+    units = []
     for vindex in index.versions.values():
-        write_details(vindex, records, out, tally, manifest=manifest)
+        for mode, findex in vindex.files.items():
+            ids = list(findex.spans)
+            for n in range(DETAIL_SLICES):
+                units.append((vindex, mode, ids[len(ids) * n // DETAIL_SLICES : len(ids) * (n + 1) // DETAIL_SLICES]))
+    return units
+
+
+def write_detail_json(
+    index: SnapshotIndex, records: RecordSource, out: StagedOutput, tally: Tally, shares: Shares
+) -> dict[int, ManifestEntries]:
+    """Events' JSON without their browsable pages, for the units of detail_units this process
+    takes from `shares`: the share of the mirror that needs no rendered record, so whichever
+    process is idle first writes it. Returns each unit's manifest entries."""
+    units = detail_units(index)
+    entries: dict[int, ManifestEntries] = {}
+    for n in shares.take():
+        vindex, mode, ids = units[n]
+        entries[n] = ManifestEntries()
+        for answer, body, _ in _detail_answers(vindex, records, (mode,), ids):
+            emit(out, answer, body, tally, "details", answer.digests[0], manifest=entries[n])
+    return entries
 
 
 def write_json_mirror(
@@ -272,7 +301,7 @@ def write_json_mirror(
     detail_json: bool = True,
 ) -> Tally:
     """Details and the core lists of every version (each answer also passed to `html`);
-    without `detail_json`, the details' JSON is left to write_detail_json (another process).
+    without `detail_json`, the details' JSON is left to write_detail_json.
 
     One mode at a time (its details, then its lists), so the records a page shows are the
     ones the pages before it showed: caches of rendered records stay small and warm."""
