@@ -222,9 +222,9 @@ def _detail_answers(
     records: RecordSource,
     modes: tuple[str | None, ...] | None,
     ids: Sequence[int] | None = None,
-) -> Iterator[tuple[Answer, Callable[[], bytes], bytes]]:
-    """Each event's detail answer in every mode (or `modes`; all events, or `ids`): the answer,
-    its body, and the digest of the other events it names (what its page's links depend on)."""
+) -> Iterator[tuple[str | None, Answer, Callable[[], bytes]]]:
+    """Each event's detail answer in every mode (or `modes`), for all events (or `ids`): the
+    mode (its snapshot file's), the answer and its body."""
     spec = vindex.spec
     for mode, findex in vindex.files.items():
         if modes is not None and mode not in modes:
@@ -233,8 +233,7 @@ def _detail_answers(
         for event_id in findex.spans if ids is None else ids:
             span = findex.spans[event_id]
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            answer = Answer(query, (event_id,), (span.digest,), read)
-            yield answer, functools.partial(read, event_id), records.refs_key(spec.version, mode, (event_id,))
+            yield mode, Answer(query, (event_id,), (span.digest,), read), functools.partial(read, event_id)
 
 
 def write_details(
@@ -250,8 +249,10 @@ def write_details(
 ) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed);
     without `json`, only the browsable pages (write_detail_json writes the JSON)."""
-    for answer, body, refs in _detail_answers(vindex, records, modes):
+    for mode, answer, body in _detail_answers(vindex, records, modes):
         key = answer.digests[0]
+        # What the browsable page's links depend on beyond the record: the events it names.
+        refs = records.refs_key(vindex.spec.version, mode, answer.ids)
         if json:
             emit(out, answer, body, tally, "details", key, manifest=manifest, html=html, refs=refs)
         elif html is not None:
@@ -284,7 +285,7 @@ def write_detail_json(
     for n in shares.take():
         vindex, mode, ids = units[n]
         entries[n] = ManifestEntries()
-        for answer, body, _ in _detail_answers(vindex, records, (mode,), ids):
+        for _, answer, body in _detail_answers(vindex, records, (mode,), ids):
             emit(out, answer, body, tally, "details", answer.digests[0], manifest=entries[n])
     return entries
 
