@@ -57,11 +57,7 @@ class ManifestWriter:
 
     def add(self, query: Query, size: int, sha256: str) -> None:
         """Record one written answer."""
-        self.add_line(entry_line(query, size, sha256))
-
-    def add_line(self, entry: bytes) -> None:
-        """Record one answer by its entry_line (kept by another process)."""
-        line = (b"" if self._first else b",\n") + entry
+        line = (b"" if self._first else b",\n") + entry_line(query, size, sha256)
         self._first = False
         self._handle.write(line)
         self.bytes += len(line)
@@ -73,11 +69,10 @@ class ManifestWriter:
 
 
 class ManifestEntries:
-    """Entries kept in order, for a manifest written later (by the process that owns it): as
-    their entry lines, which cross between processes cheaply."""
+    """Entries kept in order, for a manifest written later (by the process that owns it)."""
 
     def __init__(self) -> None:
-        self.lines: list[bytes] = []
+        self.entries: list[tuple[Query, int, str]] = []
 
     def add(self, query: Query, size: int, sha256: str) -> None:
-        self.lines.append(entry_line(query, size, sha256))
+        self.entries.append((query, size, sha256))

@@ -15,8 +15,7 @@ import orjson
 from generator.api import PAGE_SIZES, SUBSETS
 from generator.engine import select
 from generator.fingerprint import digest
-from generator.forked import Shares
-from generator.manifest import ManifestEntries, ManifestSink, entry_cost
+from generator.manifest import ManifestSink, entry_cost
 from generator.output import StagedOutput
 from generator.query import Query, normalise, query_path
 from generator.records import RecordSource
@@ -217,25 +216,6 @@ def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: Buil
     return len(offsets), size
 
 
-def _detail_answers(
-    vindex: VersionIndex,
-    records: RecordSource,
-    modes: tuple[str | None, ...] | None,
-    ids: Sequence[int] | None = None,
-) -> Iterator[tuple[str | None, Answer, Callable[[], bytes]]]:
-    """Each event's detail answer in every mode (or `modes`), for all events (or `ids`): the
-    mode (its snapshot file's), the answer and its body."""
-    spec = vindex.spec
-    for mode, findex in vindex.files.items():
-        if modes is not None and mode not in modes:
-            continue
-        read = functools.partial(records.get, spec.version, mode)
-        for event_id in findex.spans if ids is None else ids:
-            span = findex.spans[event_id]
-            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            yield mode, Answer(query, (event_id,), (span.digest,), read), functools.partial(read, event_id)
-
-
 def write_details(
     vindex: VersionIndex,
     records: RecordSource,
@@ -245,49 +225,19 @@ def write_details(
     manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
     modes: tuple[str | None, ...] | None = None,
-    json: bool = True,
 ) -> None:
-    """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed);
-    without `json`, only the browsable pages (write_detail_json writes the JSON)."""
-    for mode, answer, body in _detail_answers(vindex, records, modes):
-        key = answer.digests[0]
-        # What the browsable page's links depend on beyond the record: the events it names.
-        refs = records.refs_key(vindex.spec.version, mode, answer.ids)
-        if json:
-            emit(out, answer, body, tally, "details", key, manifest=manifest, html=html, refs=refs)
-        elif html is not None:
-            html(out, answer, digest(key, refs), tally)
-
-
-#: Parts of each snapshot file whose events' JSON either process may write (write_detail_json).
-DETAIL_SLICES = 4
-
-
-def detail_units(index: SnapshotIndex) -> list[tuple[VersionIndex, str | None, list[int]]]:
-    """The units of write_detail_json, in manifest order: each file's ids in DETAIL_SLICES parts."""
-    units = []
-    for vindex in index.versions.values():
-        for mode, findex in vindex.files.items():
-            ids = list(findex.spans)
-            for n in range(DETAIL_SLICES):
-                units.append((vindex, mode, ids[len(ids) * n // DETAIL_SLICES : len(ids) * (n + 1) // DETAIL_SLICES]))
-    return units
-
-
-def write_detail_json(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, tally: Tally, shares: Shares
-) -> dict[int, ManifestEntries]:
-    """Events' JSON without their browsable pages, for the units of detail_units this process
-    takes from `shares`: the share of the mirror that needs no rendered record, so whichever
-    process is idle first writes it. Returns each unit's manifest entries."""
-    units = detail_units(index)
-    entries: dict[int, ManifestEntries] = {}
-    for n in shares.take():
-        vindex, mode, ids = units[n]
-        entries[n] = ManifestEntries()
-        for _, answer, body in _detail_answers(vindex, records, (mode,), ids):
-            emit(out, answer, body, tally, "details", answer.digests[0], manifest=entries[n])
-    return entries
+    """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
+    spec = vindex.spec
+    for mode, findex in vindex.files.items():
+        if modes is not None and mode not in modes:
+            continue
+        read = functools.partial(records.get, spec.version, mode)
+        for event_id, span in findex.spans.items():
+            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
+            answer = Answer(query, (event_id,), (span.digest,), read)
+            body = functools.partial(read, event_id)
+            refs = records.refs_key(spec.version, mode, (event_id,))
+            emit(out, answer, body, tally, "details", span.digest, manifest=manifest, html=html, refs=refs)
 
 
 def write_json_mirror(
@@ -299,10 +249,8 @@ def write_json_mirror(
     *,
     manifest: ManifestSink | None = None,
     html: AnswerHook | None = None,
-    detail_json: bool = True,
 ) -> Tally:
-    """Details and the core lists of every version (each answer also passed to `html`);
-    without `detail_json`, the details' JSON is left to write_detail_json.
+    """Details and the core lists of every version (each answer also passed to `html`).
 
     One mode at a time (its details, then its lists), so the records a page shows are the
     ones the pages before it showed: caches of rendered records stay small and warm."""
@@ -310,7 +258,7 @@ def write_json_mirror(
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for mode in vindex.spec.modes:
-            write_details(vindex, records, out, tally, manifest=manifest, html=html, modes=(mode,), json=detail_json)
+            write_details(vindex, records, out, tally, manifest=manifest, html=html, modes=(mode,))
             for first in core_list_queries(vindex):
                 if first.mode != mode and vindex.spec.modes != (None,):
                     continue

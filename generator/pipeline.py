@@ -20,13 +20,10 @@ from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
 
 if TYPE_CHECKING:
-    from generator.manifest import ManifestEntries
     from generator.mirror import Tally
     from generator.planner import Planner
     from generator.precompute import Costed
     from generator.validate import Drift
-
-    Details = dict[int, ManifestEntries]  # each unit of the events' JSON: its manifest entries
 
 
 @dataclass
@@ -97,7 +94,7 @@ def build(settings: BuildSettings) -> BuildReport:
     )
     from generator.hostrules import RuleSet
     from generator.manifest import MANIFEST_PATH, ManifestWriter
-    from generator.mirror import Tally, detail_units, write_detail_json, write_json_mirror
+    from generator.mirror import Tally, write_json_mirror
     from generator.opendata import write_open_data
     from generator.output import StagedOutput
     from generator.planner import Budget, Planner
@@ -114,37 +111,27 @@ def build(settings: BuildSettings) -> BuildReport:
         StagedOutput(settings.dist_dir, cache.outputs) as out,
         RecordSource(index) as records,
         Shares(COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
-        Shares(len(detail_units(index))) as detail_shares,  # the events' JSON, likewise
     ):
 
-        def mirror() -> "tuple[Tally, Details, dict[int, list[Costed]]]":
-            """The JSON mirror's lists and every browsable page, then shares of the events'
-            JSON and of the variants' costs."""
-            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages, detail_json=False)
-            details = write_detail_json(index, records, out, tally, detail_shares)
-            return tally, details, variant_costs(index, settings, now, shares)
+        def mirror() -> "tuple[Tally, dict[int, list[Costed]]]":
+            """The JSON mirror and its browsable pages, then a share of the variants' costs."""
+            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
+            return tally, variant_costs(index, settings, now, shares)
 
-        def side_stages(part: bool) -> "tuple[Tally, object, Details, dict[int, list[Costed]]]":
+        def side_stages(part: bool) -> "tuple[Tally, object, dict[int, list[Costed]]]":
             """Open data and the human site (they read the snapshot, nothing the mirror
-            writes), then shares of the events' JSON and of the variants' costs."""
+            writes), then a share of the variants' costs."""
             tally = Tally()
             write_open_data(index, out, settings, tally, cache.memo)
             write_site(index, records, out, settings, now, tally, cache.memo)
-            details = write_detail_json(index, records, out, tally, detail_shares)
             costed = variant_costs(index, settings, now, shares)
-            return tally, (cache.memo.detach() if part else None), details, costed
+            return tally, (cache.memo.detach() if part else None), costed
 
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
             pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
             # The side stages in a forked process where allowed (forked.both).
-            (tally, my_details, my_costs), (side_tally, used, their_details, their_costs) = out.in_two(
-                mirror, side_stages, settings.jobs > 1
-            )
-            details = {**my_details, **their_details}
-            for n in sorted(details):  # the events' JSON, listed after the core lists
-                for line in details[n].lines:
-                    manifest.add_line(line)
+            (tally, my_costs), (side_tally, used, their_costs) = out.in_two(mirror, side_stages, settings.jobs > 1)
             costed = merge_costs(my_costs, their_costs)
             if used is not None:
                 cache.memo.adopt(used)  # type: ignore[arg-type]

@@ -151,8 +151,8 @@ def write_variants(
     tally.merge(theirs)
     entries.update(their_entries)
     for n in range(len(kept)):
-        for line in entries[n].lines:
-            manifest.add_line(line)
+        for entry in entries[n].entries:
+            manifest.add(*entry)
 
 
 def requested_lists(settings: BuildSettings) -> list[Query]:
