@@ -28,14 +28,13 @@ import os
 import platform
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import orjson
-
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The default budget (900 MB, 20,000 files: GitHub Pages) cannot hold even the core site of

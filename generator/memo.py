@@ -92,7 +92,7 @@ class Memo:
 
     def adopt(self, used: tuple[dict[str, set[str]], dict[str, set[str]]]) -> None:
         """Count entries a forked child used as used by this build (kept by `save`)."""
-        for mine, theirs in zip((self._used_values, self._used_blobs), used):
+        for mine, theirs in zip((self._used_values, self._used_blobs), used, strict=True):
             for name, keys in theirs.items():
                 mine.setdefault(name, set()).update(keys)
 

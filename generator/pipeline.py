@@ -10,7 +10,6 @@ skip the build, and unchanged records skip validation and rewriting.
 import importlib
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache
@@ -92,6 +91,7 @@ def build(settings: BuildSettings) -> BuildReport:
     index = validate_snapshot(
         snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=_import_stages
     )
+    from generator.forked import Shares
     from generator.hostrules import RuleSet
     from generator.manifest import MANIFEST_PATH, ManifestWriter
     from generator.mirror import Tally, write_json_mirror
@@ -99,10 +99,14 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.output import StagedOutput
     from generator.planner import Budget, Planner
     from generator.precompute import (
-        COST_CHUNKS, choose_variants, merge_costs, variant_costs, write_client_data, write_host_rules,
+        COST_CHUNKS,
+        choose_variants,
+        merge_costs,
+        variant_costs,
+        write_client_data,
+        write_host_rules,
         write_variants,
     )
-    from generator.forked import Shares
     from generator.records import RecordSource
     from generator.site import ApiPages, write_site
 

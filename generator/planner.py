@@ -214,7 +214,7 @@ def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     values = [family_values(vindex) for vindex in newest_first]
     for families in ROUNDS:
         for tier in tiers():
-            for vindex, known in zip(newest_first, values):
+            for vindex, known in zip(newest_first, values, strict=True):
                 yield from variants(vindex, tier, families, known)
 
 

@@ -5,8 +5,8 @@ goes through `mirror.emit`, so the manifest lists it.
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from generator.compact import CLIENT_PATH, write_compact
 from generator.errors import QueryError

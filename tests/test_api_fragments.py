@@ -142,6 +142,8 @@ def test_a_detail_page_from_its_kinds_shell_equals_the_page_rendered_in_full(cor
 
 
 def test_a_list_page_from_its_lists_shell_equals_the_page_rendered_in_full(corpus_content: Path, tmp_path: Path):
+    from markupsafe import Markup
+
     from generator.engine import select
     from generator.mirror import Answer, core_list_queries, paginate
     from generator.query import query_path
@@ -149,7 +151,6 @@ def test_a_list_page_from_its_lists_shell_equals_the_page_rendered_in_full(corpu
     from generator.site.apipages import _JSON_SLOT, ApiPages
     from generator.snapshot import open_snapshot
     from generator.validate import validate_snapshot
-    from markupsafe import Markup
 
     snapshot = open_snapshot(corpus_content / "snapshot")
     index = validate_snapshot(snapshot)

@@ -20,8 +20,8 @@ from generator.api import VERSIONS
 from generator.fingerprint import digest
 from generator.mirror import Answer, Tally
 from generator.output import StagedOutput
-from generator.records import refs_key
 from generator.query import Query, endpoint_parts, query_path
+from generator.records import refs_key
 from generator.settings import BuildSettings
 from generator.site.chrome import content_pages, make_chrome
 from generator.site.fragments import LIST_DEPTH, Fragments, at_top
@@ -363,7 +363,7 @@ class ApiPages:
                     self._links_salt, key, refs_key(self.index, version, mode, (event_id,))
                 ),
             )
-            for event_id, key in zip(answer.ids, answer.digests)
+            for event_id, key in zip(answer.ids, answer.digests, strict=True)
         ]
         if answer.query.is_detail:
             return [at_top(fragments[0])]

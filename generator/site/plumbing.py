@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from xml.etree import ElementTree
-
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
 from generator.errors import SettingsError
 
