@@ -192,10 +192,13 @@ def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
             f"{r['changed10']:.2f} ({100 * r['changed10'] / r['full']:.1f}%) | {r['rewritten']:,} |"
         )
     lines += ["", "Every run (seconds, in order):", ""]
-    for r in rows:
-        lines.append(f"- {r['events']:,} events: full builds {', '.join(f'{t:.2f}' for t in r['fulls'])}; "
-                     f"`cp -r` {', '.join(f'{t:.2f}' for t in r['copies'])}")
+    lines += [every_run(f"{r['events']:,} events: full builds", r["fulls"], r["copies"]) for r in rows]
     return "\n".join(lines) + "\n"
+
+
+def every_run(label: str, builds: list[float], copies: list[float]) -> str:
+    """A report's line listing each build's and each copy's time, in run order."""
+    return f"- {label} {', '.join(f'{t:.2f}' for t in builds)}; `cp -r` {', '.join(f'{t:.2f}' for t in copies)}"
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.run import ROOT, filesystem, median, timed, tree_size
+from bench.run import ROOT, every_run, filesystem, median, timed, tree_size
 
 #: Scope name -> the parts it switches off (see `_switch_off`).
 SCOPES: dict[str, tuple[str, ...]] = {
@@ -128,9 +128,7 @@ def report(rows: list[Runs], command: str, events: int, scratch: Path) -> str:
             f"{build / copy:.2f}x | {min(r.builds) / min(r.copies):.2f}x | {3 * copy:.2f} |"
         )
     lines += ["", "Every run (seconds, in order):", ""]
-    for r in rows:
-        lines.append(f"- {r.scope}: builds {', '.join(f'{t:.2f}' for t in r.builds)}; "
-                     f"`cp -r` {', '.join(f'{t:.2f}' for t in r.copies)}")
+    lines += [every_run(f"{r.scope}: builds", r.builds, r.copies) for r in rows]
     return "\n".join(lines) + "\n"
 
 
