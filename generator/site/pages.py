@@ -126,8 +126,8 @@ def write_events(
             summary.href = links.href(summary.relpath)
             return summary_json(summary)
 
-        key = digest(b"summary", version.encode(), record_digest, *(p.encode() for p in patterns))
-        summary = summary_from_json(memo.value("summary", key, summary_of))
+        summary_key = digest(b"summary", version.encode(), record_digest, *(p.encode() for p in patterns))
+        summary = summary_from_json(memo.value("summary", summary_key, summary_of))
         api = api_links(index, summary.id, links)
         absolute = links.absolute(summary.relpath)
         key = digest(version.encode(), record_digest, repr(api).encode(), str(absolute).encode())
