@@ -6,7 +6,6 @@ goes through `mirror.emit`, so the manifest lists it.
 
 from datetime import datetime
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from generator.compact import CLIENT_PATH, write_compact
 from generator.errors import QueryError
@@ -27,9 +26,6 @@ from generator.query import Query, parse_request
 from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.validate import SnapshotIndex
-
-if TYPE_CHECKING:
-    from generator.site.apipages import ApiPages
 
 
 def client_source() -> bytes:
@@ -91,24 +87,15 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
 
 
 def choose_variants(
-    index: SnapshotIndex, costed: list[Costed], planner: Planner, rules: RuleSet, tally: Tally, with_html: bool
+    index: SnapshotIndex, costed: list[Costed], planner: Planner, rules: RuleSet
 ) -> list[tuple[Query, int]]:
-    """The variants the budget admits, in priority order: first page and bytes.
-
-    With browsable pages, a list counts twice the files, and its bytes grow by the ratio of
-    HTML to JSON seen so far in this build (plus a tenth), so the budget holds; the final
-    check before the swap is the backstop."""
-    html_ratio = 0.0
-    if with_html:
-        json_bytes = sum(tally.bytes.get(f, 0) for f in ("details", "lists"))
-        html_ratio = 1.1 * tally.bytes.get("api-html", 0) / max(json_bytes, 1)
+    """The variants the budget admits, in priority order: first page and bytes (exact: the
+    browsable pages are shells that no variant adds to)."""
     for vindex in index.versions.values():
         for first in core_list_queries(vindex):
             rules.add(first)
     kept: list[tuple[Query, int]] = []
     for family, first, files, size in costed:
-        if with_html:
-            files, size = 2 * files, size + int(size * html_ratio)
         if planner.admit(family, files, size):
             kept.append((first, size))
             rules.add(first)
@@ -124,24 +111,20 @@ def write_variants(
     kept: list[tuple[Query, int]],
     tally: Tally,
     manifest: ManifestWriter,
-    *,
-    html: "ApiPages | None" = None,
 ) -> None:
-    """Write the chosen variants (and their browsable pages) in two shares of about equal
+    """Write the chosen variants in two shares of about equal
     bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes."""
     shares = halves(range(len(kept)), lambda n: kept[n][1])
 
     def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
-        if part and html is not None:
-            html.fragments.stop_storing()
         selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
             first = kept[n][0]
             ids = selections[first.version].ids(first)
             entries[n] = ManifestEntries()
-            write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n], html=html)
+            write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n])
         return own, entries
 
     (mine, entries), (theirs, their_entries) = out.in_two(

@@ -22,6 +22,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / ".not-in-the-site")  # outside the prefix: 404
         return super().translate_path(clean[len(self.prefix) :] or "/")
 
+    def list_directory(self, path: str) -> None:  # type: ignore[override]
+        """Like GitHub Pages: a folder without index.html is a missing page (no listing)."""
+        self.send_error(404)
+        return None
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Like GitHub Pages: a missing file gets the site's 404.html, with status 404."""
         page = Path(self.directory) / "404.html"
