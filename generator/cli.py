@@ -16,7 +16,7 @@ from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
 from generator.query import parse_request, query_path
-from generator.settings import DEFAULT_JOBS, DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
+from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_cname
 from generator.snapshot import parse_utc
 
@@ -77,12 +77,15 @@ def make_parser() -> argparse.ArgumentParser:
                         help="fail on warnings such as schema drift (unknown fields)")
     parser.add_argument("--clean", action="store_true",
                         help="ignore the build cache (.dist.cache/): validate and write every file")
-    parser.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
-                        help="byte budget for dist/ (900M, 1G, ...); list variants that would "
-                             "exceed it are dropped (default: 900M, under GitHub Pages' 1 GB)")
-    parser.add_argument("--max-files", type=_size, default=DEFAULT_MAX_FILES, metavar="N",
-                        help="file budget for dist/ (default: 20000, Cloudflare Pages' free-plan "
-                             "limit, the tightest of the hosts served)")
+    parser.add_argument("--host", choices=tuple(HOSTS), default=DEFAULT_HOST,
+                        help="the static host dist/ is published to, which sets the budget: "
+                             + "; ".join(f"{p.name}: {p.note}" for p in HOSTS.values())
+                             + f" (default: {DEFAULT_HOST})")
+    parser.add_argument("--max-bytes", type=_size, default=None, metavar="SIZE",
+                        help="byte budget for dist/ (900M, 1G, ...), instead of the host's; list "
+                             "variants that would exceed it are dropped")
+    parser.add_argument("--max-files", type=_size, default=None, metavar="N",
+                        help="file budget for dist/, instead of the host's")
     parser.add_argument("--precompute", action="append", default=[], metavar="URL",
                         help="an LL2 list URL to precompute (every page) before the planned "
                              "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
@@ -146,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,
-                                 max_bytes=args.max_bytes, max_files=args.max_files,
+                                 host=args.host, max_bytes=args.max_bytes, max_files=args.max_files,
                                  precompute=tuple(args.precompute),
                                  cname=args.cname, jobs=args.jobs)
         _print_report(build(settings), settings)

@@ -110,7 +110,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.records import RecordSource
     from generator.site import write_site
 
-    planner = Planner(Budget(settings.max_bytes, settings.max_files))
+    planner = Planner(Budget(*settings.budget()))
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,
         RecordSource(index) as records,
@@ -149,6 +149,8 @@ def build(settings: BuildSettings) -> BuildReport:
             manifest.close()
         planner.files, planner.bytes = out.files_written, out.site_bytes
         planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone
+        for relpath, entry in out.outputs.items():
+            planner.check_file(relpath, int(entry[1] or 0))
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}

@@ -21,7 +21,7 @@ from generator.hostrules import (
 from generator.manifest import ManifestEntries, ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
-from generator.planner import Planner, Selections, Variant, plan
+from generator.planner import GROUPS, Planner, Selections, Variant, plan
 from generator.query import Query, parse_request
 from generator.records import RecordSource
 from generator.settings import BuildSettings
@@ -44,8 +44,9 @@ def write_client_data(
         planner.spend(1, write_compact(vindex, records, out, now))
 
 
-#: One planned variant, costed without the budget: family label, first page, JSON files, bytes.
-Costed = tuple[str, Query, int, int]
+#: One planned variant, costed without the budget: family label, the report's groups it
+#: counts in (Variant.group, Variant.tier), first page, JSON files, bytes.
+Costed = tuple[str, tuple[str, ...], Query, int, int]
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
 
@@ -76,7 +77,9 @@ def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime, 
             version = variant.first.version
             ids = selections[version].ids(variant.first)
             files, size = list_cost(variant.first, ids, index.versions[version], settings)
-            costed[chunk].append((f"{version} {variant.family}", variant.first, files, size))
+            groups = () if variant.family == "requested" else (variant.group,)
+            groups += (variant.tier,) if groups == (GROUPS[0],) else ()
+            costed[chunk].append((f"{version} {variant.family}", groups, variant.first, files, size))
     return costed
 
 
@@ -95,8 +98,8 @@ def choose_variants(
         for first in core_list_queries(vindex):
             rules.add(first)
     kept: list[tuple[Query, int]] = []
-    for family, first, files, size in costed:
-        if planner.admit(family, files, size):
+    for family, groups, first, files, size in costed:
+        if planner.admit(family, files, size, *groups):
             kept.append((first, size))
             rules.add(first)
     return kept
