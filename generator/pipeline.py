@@ -101,6 +101,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.precompute import (
         COST_CHUNKS,
         choose_variants,
+        know_snapshot,
         merge_costs,
         variant_costs,
         write_client_data,
@@ -143,6 +144,7 @@ def build(settings: BuildSettings) -> BuildReport:
             write_client_data(index, records, out, now, planner)
             planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
             rules = RuleSet()
+            know_snapshot(index, now, rules)
             kept = choose_variants(index, costed, planner, rules)
             write_variants(index, records, out, settings, now, kept, tally, manifest)
             write_host_rules(out, rules, planner)

@@ -10,9 +10,12 @@ from importlib import resources
 from generator.compact import CLIENT_PATH, write_compact
 from generator.errors import QueryError
 from generator.forked import Shares, halves
+from generator.engine import select
 from generator.hostrules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
+    NOT_FOUND,
+    NOT_FOUND_PATH,
     REDIRECTS_PATH,
     RuleSet,
     netlify_redirects,
@@ -22,7 +25,7 @@ from generator.manifest import ManifestEntries, ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
 from generator.planner import GROUPS, Planner, Selections, Variant, plan
-from generator.query import Query, parse_request
+from generator.query import Query, normalise, parse_request
 from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.validate import SnapshotIndex
@@ -156,10 +159,30 @@ def requested_lists(settings: BuildSettings) -> list[Query]:
     return out
 
 
+def know_snapshot(index: SnapshotIndex, now: datetime, rules: RuleSet) -> None:
+    """Tell the host rules what the snapshot has: each filter's single values (any other is
+    an empty list) and the events of each subset (for `upcoming/{id}/`)."""
+    facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
+    known = {
+        "type__ids": {f.type_id for f in facets},
+        "agency__ids": {a for f in facets for a in f.agency_ids},
+        "program": {p for f in facets for p in f.program_ids},
+        "year": {f.date.year for f in facets if f.date},
+        "month": {f.date.month for f in facets if f.date},
+    }
+    for name, values in known.items():
+        rules.known[name] = {str(v) for v in values}
+    for version, vindex in index.versions.items():
+        for subset in ("upcoming", "previous"):
+            ids = select(vindex.facets.values(), normalise(version, subset, None, []), now)
+            rules.members[(version, subset)] = sorted(ids)
+
+
 def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner) -> None:
-    """Netlify `_redirects` and the nginx include files."""
+    """Netlify `_redirects`, the nginx include files and LL2's JSON 404 (for Netlify)."""
     http, server = nginx_include(rules)
     for path, body in (
+        (NOT_FOUND_PATH, NOT_FOUND),
         (REDIRECTS_PATH, netlify_redirects(rules)),
         (NGINX_HTTP_PATH, http),
         (NGINX_SERVER_PATH, server),
