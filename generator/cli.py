@@ -10,12 +10,13 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
-from generator.query import parse_request, query_path
+from generator.query import Query, parse_request, query_dir, query_path
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_cname
 from generator.snapshot import parse_utc
@@ -126,11 +127,40 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
             print(line)
 
 
+def _in_subset(dist: Path, query: "Query") -> bool:
+    """Whether an event asked for under a subset (`upcoming/{id}/`) is in it, by the compact
+    data the build wrote (its facets and its now, as the JS client reads them)."""
+    import orjson
+
+    from types import SimpleNamespace
+
+    from generator.compact import compact_path
+    from generator.engine import in_subset
+    from generator.query import parse_datetime
+
+    data = orjson.loads((dist / compact_path(query.version)).read_bytes())
+    row = next((r for r in data["events"] if r[0] == query.event_id), None)
+    if row is None:
+        return False
+    event = SimpleNamespace(date=parse_datetime(row[3]) if row[3] else None)  # all in_subset reads
+    return in_subset(replace(query, event_id=None), parse_datetime(data["now"]))(event)  # type: ignore[arg-type]
+
+
 def _resolve(args: argparse.Namespace) -> int:
     settings = BuildSettings(dist_dir=args.dist, base_url=args.base_url)
     query = parse_request(args.url, settings.base_path)
+    if query.format == "api":  # the browsable view: the shell that renders any answer
+        shell = settings.dist_dir / (query_dir(replace(query, params=())) if not query.is_detail
+                                     else query_dir(Query(query.version))) / "index.html"
+        print(shell)
+        return 0
     relpath = query_path(query)
     target = settings.dist_dir / relpath
+    if query.is_detail and (not target.is_file() or (query.subset != "all" and not _in_subset(settings.dist_dir, query))):
+        where = f" among the {query.subset} events" if query.subset != "all" and target.is_file() else ""
+        print(f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
+              '(LL2 answers 404 {"detail": "Not found."})', file=sys.stderr)
+        return 1
     if target.is_file():
         print(target)
         return 0
