@@ -142,7 +142,7 @@ def build(settings: BuildSettings) -> BuildReport:
             tally.merge(side_tally)
             planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             write_client_data(index, records, out, now, planner)
-            planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
+            planner.check("the core site (every event, the core lists, the dumps, the site)")
             rules = RuleSet()
             know_snapshot(index, now, rules)
             kept = choose_variants(index, costed, planner, rules)

@@ -126,8 +126,8 @@ class Planner:
         if self.bytes > self.budget.max_bytes or self.files > self.budget.max_files:
             raise BudgetError(
                 f"{what} needs {self.files:,} files and {self.bytes:,} bytes, over the budget of "
-                f"{self.budget.max_files:,} files and {self.budget.max_bytes:,} bytes; "
-                "raise --max-files/--max-bytes or publish fewer modes"
+                f"{_limit(self.budget.max_files, 'files')} and {_limit(self.budget.max_bytes, 'bytes')}; "
+                "choose another --host, raise --max-files/--max-bytes or publish fewer modes"
             )
 
     def admit(self, family: str, files: int, size: int, *groups: str) -> bool:
