@@ -80,9 +80,15 @@ def page_refs(html: str) -> list[str]:
 
 
 def target_file(dist: Path, path: str) -> Path:
-    """The file a static host serves for a URL path relative to the site root."""
+    """The file a static host serves for a URL path relative to the site root: a folder's
+    index.html; for a folder of the API with an answer (index.json) but no page, 404.html,
+    the browsable pages' shell, which renders that answer."""
     target = dist / unquote(path).lstrip("/")
-    return target / "index.html" if path.endswith("/") or path == "" else target
+    if not (path.endswith("/") or path == ""):
+        return target
+    if not (target / "index.html").is_file() and (target / "index.json").is_file() and path.lstrip("/")[:1].isdigit():
+        return dist / "404.html"
+    return target / "index.html"
 
 
 def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:

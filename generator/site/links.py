@@ -35,5 +35,7 @@ class SiteLinks:
         return None if self.origin is None else f"{self.origin}/{relpath}"
 
     def api(self, query: Query) -> str:
-        """href of the browsable page (folder) that answers `query`."""
-        return self.href(query_dir(query) + "/")
+        """href of the browsable page that answers `query`: its folder, and for an event
+        `?format=api` (the event's folder has no page of its own: a static host serves the
+        shell, 404.html, there; nginx and Netlify serve it for `format=api`)."""
+        return self.href(query_dir(query) + "/") + ("?format=api" if query.is_detail else "")

@@ -131,8 +131,8 @@
   }
 
   function render(query, target, found) {
-    var what = query === null ? "not found" : query.eventId !== null ? query.version + " event " + query.eventId : query.version + " " + query.subset + " events";
-    var title = query === null ? "Not found" : (query.eventId !== null ? "Event Instance: " : "Event List: ") + what;
+    var what = query === null ? "bad request" : query.eventId !== null ? query.version + " event " + query.eventId : query.version + " " + query.subset + " events";
+    var title = query === null ? "Bad request" : (query.eventId !== null ? "Event Instance: " : "Event List: ") + what;
     document.title = title + " \u00b7 LL2 events mirror";
     part("h1").textContent = title;
     if (query !== null) {
@@ -156,11 +156,11 @@
 
   function start() {
     var url = location.pathname + location.search, query;
-    var isApi = /^\/(2\.2\.0|2\.3\.0)\//.test(location.pathname.slice(base.length));
     try { query = L.parseRequest(url, base); } catch (e) {
-      if (!(e instanceof L.QueryError) || !isApi) { return; }
-      var refused = /^LL2 answers 400/.test(e.message);
-      render(null, url.slice(base.length), { status: refused ? 400 : 404, body: refused ? { detail: e.message } : L.NOT_FOUND, source: refused ? "refused" : "missing" });
+      // A query LL2 refuses is its 400; any other path is not the API's: the page for people.
+      if (e instanceof L.QueryError && /^LL2 answers 400/.test(e.message)) {
+        render(null, url.slice(base.length), { status: 400, body: { detail: e.message }, source: "refused" });
+      }
       return;
     }
     var target = L.queryUrl(query, "", [["format", "api"]]);
