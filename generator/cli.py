@@ -130,9 +130,9 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
 def _in_subset(dist: Path, query: "Query") -> bool:
     """Whether an event asked for under a subset (`upcoming/{id}/`) is in it, by the compact
     data the build wrote (its facets and its now, as the JS client reads them)."""
-    import orjson
-
     from types import SimpleNamespace
+
+    import orjson
 
     from generator.compact import compact_path
     from generator.engine import in_subset

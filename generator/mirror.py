@@ -132,7 +132,6 @@ def write_list(
         return None if q is None else settings.url(query_path(q))
 
     version, mode = first.version, first.mode
-    read = functools.partial(records.get, version, mode)
 
     for page in paginate(first, ids):
         next_url, previous_url = url(page.next), url(page.previous)

@@ -180,7 +180,8 @@ def facet_values(facets: list[Facets], known: list[Facets] | None = None) -> dic
         )
 
     here, every = count(facets), count(known)
-    types, agencies, programs, years, months = (counted(h, e) for h, e in zip(here, every, strict=True))
+    types, agencies, programs, years = (counted(here[n], every[n]) for n in range(4))
+    months = counted(here[4], every[4])
     pairs: Counter[tuple[int, int]] = Counter()
     # Pairs grow quadratically: only those of the most common types, which clients combine.
     common = sorted(_by_popularity(here[0])[:PAIR_TYPES])
@@ -276,8 +277,8 @@ def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     newest_first = sorted(
         vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
     )
-    known = [f for vindex in vindexes for f in vindex.facets.values()]
-    values = [family_values(vindex, known) for vindex in newest_first]
+    every = [f for vindex in vindexes for f in vindex.facets.values()]
+    values = [family_values(vindex, every) for vindex in newest_first]
     for families in ROUNDS:
         for tier in tiers():
             for vindex, known in zip(newest_first, values, strict=True):

@@ -8,9 +8,9 @@ from datetime import datetime
 from importlib import resources
 
 from generator.compact import CLIENT_PATH, write_compact
+from generator.engine import select
 from generator.errors import QueryError
 from generator.forked import Shares, halves
-from generator.engine import select
 from generator.hostrules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
@@ -80,7 +80,7 @@ def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime, 
             version = variant.first.version
             ids = selections[version].ids(variant.first)
             files, size = list_cost(variant.first, ids, index.versions[version], settings)
-            groups = () if variant.family == "requested" else (variant.group,)
+            groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()
             costed[chunk].append((f"{version} {variant.family}", groups, variant.first, files, size))
     return costed

@@ -1,6 +1,5 @@
 """Headless Chromium loads the site from a local server: no errors, screenshots, search works."""
 
-import json
 from pathlib import Path
 
 import orjson
