@@ -34,9 +34,8 @@ from bench.run import ROOT, every_run, filesystem, median, timed, tree_size
 #: Scope name -> the parts it switches off (see `_switch_off`).
 SCOPES: dict[str, tuple[str, ...]] = {
     "everything": (),
-    "no browsable pages": ("html",),
-    "no human site": ("html", "site"),
-    "JSON mirror only": ("html", "site", "open-data"),
+    "no human site (nor browsable shells)": ("site",),
+    "JSON mirror only": ("site", "open-data"),
 }
 #: Seconds to wait after deleting or writing a GB, before the next timed step: on a `discard`
 #: mount the kernel frees the blocks in the background, which slowed a `cp -r` from 0.9 to 2.3 s.
@@ -47,11 +46,8 @@ def _switch_off(parts: tuple[str, ...]) -> None:
     """Make the named parts of the build write nothing."""
     import generator.opendata
     import generator.site
-    from generator.site.apipages import ApiPages
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
-    if "html" in parts:
-        ApiPages.__call__ = nothing  # type: ignore[method-assign]
     if "site" in parts:
         generator.site.write_site = nothing
     if "open-data" in parts:

@@ -2,8 +2,8 @@
 
     python -m bench.site [--events 1500] [--seed 7]
 
-Times three builds into bench/out/: JSON only, JSON + browsable API pages, and the full build
-(+ human site, feeds, plumbing); prints wall and CPU seconds (the machine may be shared),
+Times two builds into bench/out/: JSON only, and the full build (+ human site with the
+browsable pages' shells, feeds, plumbing); prints wall and CPU seconds (the machine may be shared),
 files and bytes per family, and peak memory.
 """
 
@@ -16,7 +16,7 @@ from generator.mirror import Tally, write_json_mirror
 from generator.output import StagedOutput
 from generator.records import RecordSource
 from generator.settings import BuildSettings
-from generator.site import ApiPages, write_site
+from generator.site import write_site
 from generator.snapshot import open_snapshot
 from generator.validate import validate_snapshot
 
@@ -26,15 +26,14 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(settings: BuildSettings, api_pages: bool, site: bool) -> tuple[float, float, Tally]:
+def run(settings: BuildSettings, site: bool) -> tuple[float, float, Tally]:
     """One build of the chosen stages; returns wall and CPU seconds (after validation), tally."""
     snapshot = open_snapshot(settings.snapshot_dir)
     index = validate_snapshot(snapshot)
     now = snapshot.as_of
     start, start_cpu = time.perf_counter(), cpu()
     with StagedOutput(settings.dist_dir) as out, RecordSource(index) as records:
-        hook = ApiPages.for_build(index, settings, now) if api_pages else None
-        tally = write_json_mirror(index, records, out, settings, now, html=hook)
+        tally = write_json_mirror(index, records, out, settings, now)
         if site:
             write_site(index, records, out, settings, now, tally)
     return time.perf_counter() - start, cpu() - start_cpu, tally
@@ -58,12 +57,8 @@ def main() -> None:
         if not target.exists():
             target.symlink_to(ROOT / "content" / folder)
     settings = BuildSettings(content_dir=content, dist_dir=out / "dist")
-    for label, api_pages, site in (
-        ("json only", False, False),
-        ("json + api pages", True, False),
-        ("full build", True, True),
-    ):
-        seconds, cpu_seconds, tally = run(settings, api_pages, site)
+    for label, site in (("json only", False), ("full build", True)):
+        seconds, cpu_seconds, tally = run(settings, site)
         files, size = sum(tally.files.values()), sum(tally.bytes.values())
         print(
             f"{label:<18} {seconds:7.2f} s wall {cpu_seconds:7.2f} s CPU "

@@ -56,11 +56,6 @@ class BuildCache:
             cache.memo.clear()  # made by other code, or a clean build: start afresh
         return cache
 
-    @property
-    def fragments_dir(self) -> Path:
-        """Where the browsable JSON of records is kept (site/fragments.py); cleared with the memo."""
-        return (self.memo.root or self.root / "memo") / "fragments"
-
     def forget(self) -> None:
         """Drop the saved state before dist/ changes, so a build killed mid-commit cannot
         leave a cache that describes files dist/ no longer holds."""

@@ -10,13 +10,14 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
-from generator.query import parse_request, query_path
-from generator.settings import DEFAULT_JOBS, DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, BuildSettings
+from generator.query import Query, parse_request, query_dir, query_path
+from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_cname
 from generator.snapshot import parse_utc
 
@@ -77,12 +78,15 @@ def make_parser() -> argparse.ArgumentParser:
                         help="fail on warnings such as schema drift (unknown fields)")
     parser.add_argument("--clean", action="store_true",
                         help="ignore the build cache (.dist.cache/): validate and write every file")
-    parser.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
-                        help="byte budget for dist/ (900M, 1G, ...); list variants that would "
-                             "exceed it are dropped (default: 900M, under GitHub Pages' 1 GB)")
-    parser.add_argument("--max-files", type=_size, default=DEFAULT_MAX_FILES, metavar="N",
-                        help="file budget for dist/ (default: 20000, Cloudflare Pages' free-plan "
-                             "limit, the tightest of the hosts served)")
+    parser.add_argument("--host", choices=tuple(HOSTS), default=DEFAULT_HOST,
+                        help="the static host dist/ is published to, which sets the budget: "
+                             + "; ".join(f"{p.name}: {p.note}" for p in HOSTS.values())
+                             + f" (default: {DEFAULT_HOST})")
+    parser.add_argument("--max-bytes", type=_size, default=None, metavar="SIZE",
+                        help="byte budget for dist/ (900M, 1G, ...), instead of the host's; list "
+                             "variants that would exceed it are dropped")
+    parser.add_argument("--max-files", type=_size, default=None, metavar="N",
+                        help="file budget for dist/, instead of the host's")
     parser.add_argument("--precompute", action="append", default=[], metavar="URL",
                         help="an LL2 list URL to precompute (every page) before the planned "
                              "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
@@ -123,11 +127,40 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
             print(line)
 
 
+def _in_subset(dist: Path, query: "Query") -> bool:
+    """Whether an event asked for under a subset (`upcoming/{id}/`) is in it, by the compact
+    data the build wrote (its facets and its now, as the JS client reads them)."""
+    from types import SimpleNamespace
+
+    import orjson
+
+    from generator.compact import compact_path
+    from generator.engine import in_subset
+    from generator.query import parse_datetime
+
+    data = orjson.loads((dist / compact_path(query.version)).read_bytes())
+    row = next((r for r in data["events"] if r[0] == query.event_id), None)
+    if row is None:
+        return False
+    event = SimpleNamespace(date=parse_datetime(row[3]) if row[3] else None)  # all in_subset reads
+    return in_subset(replace(query, event_id=None), parse_datetime(data["now"]))(event)  # type: ignore[arg-type]
+
+
 def _resolve(args: argparse.Namespace) -> int:
     settings = BuildSettings(dist_dir=args.dist, base_url=args.base_url)
     query = parse_request(args.url, settings.base_path)
+    if query.format == "api":  # the browsable view: the shell that renders any answer
+        shell = settings.dist_dir / (query_dir(replace(query, params=())) if not query.is_detail
+                                     else query_dir(Query(query.version))) / "index.html"
+        print(shell)
+        return 0
     relpath = query_path(query)
     target = settings.dist_dir / relpath
+    if query.is_detail and (not target.is_file() or (query.subset != "all" and not _in_subset(settings.dist_dir, query))):
+        where = f" among the {query.subset} events" if query.subset != "all" and target.is_file() else ""
+        print(f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
+              '(LL2 answers 404 {"detail": "Not found."})', file=sys.stderr)
+        return 1
     if target.is_file():
         print(target)
         return 0
@@ -146,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,
-                                 max_bytes=args.max_bytes, max_files=args.max_files,
+                                 host=args.host, max_bytes=args.max_bytes, max_files=args.max_files,
                                  precompute=tuple(args.precompute),
                                  cname=args.cname, jobs=args.jobs)
         _print_report(build(settings), settings)

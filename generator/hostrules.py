@@ -12,8 +12,11 @@ what was precomputed:
 - nginx builds the canonical path parameter by parameter with `map`s: each maps the raw value
   to its path segment (`limit=500` -> `/limit-100`, `8,2` -> `/type__ids-2.8`). A value it
   cannot put in canonical form maps to a segment no file has, so nginx answers 404 and never
-  the answer to another query. It serves `index.json` to `Accept: application/json` or
-  `?format=json`, and the HTML page (when built) to browsers and `?format=api`.
+  the answer to another query. A single value no event of the snapshot has (`type__ids=999`)
+  is LL2's empty list; an unknown event, an event outside the subset asked
+  (`upcoming/{id}/`) or a path LL2 does not have is LL2's JSON 404. It serves `index.json`
+  to `Accept: application/json` or `?format=json`, and the browsable pages' shell to browsers
+  and `?format=api`.
 """
 
 import re
@@ -34,10 +37,17 @@ from generator.query import (
 )
 
 REDIRECTS_PATH = "_redirects"
+#: LL2's answers that are not files of a query: a list with no events, and its 404 (Django
+#: REST framework's compact JSON).
+EMPTY_LIST = b'{"count":0,"next":null,"previous":null,"results":[]}'
+NOT_FOUND = b'{"detail":"Not found."}'
+NOT_FOUND_PATH = "404.json"
 NGINX_HTTP_PATH = "nginx/ll2-static-http.conf"
 NGINX_SERVER_PATH = "nginx/ll2-static-server.conf"
 _INT_VALUE = "0|-?[1-9][0-9]*"
 _MISSING = "/~not-precomputed"
+_EMPTY = "/~empty"
+_NO_SHELL = "~no-shell"
 _OWN_MAPS = {"limit", "offset", "mode", "ordering", "hide_recent_previous"}
 _LIST_PARAMS = {"type__ids", "agency__ids", "program", "id", "year", "month", "day"}
 
@@ -57,6 +67,10 @@ class RuleSet:
     )
     # parameter -> canonical values that need spelling out in nginx maps
     values: dict[str, set[str]] = field(default_factory=dict)
+    # parameter -> the single values some event of the snapshot has (others: an empty list)
+    known: dict[str, set[str]] = field(default_factory=dict)
+    # (version, subset) -> ids of the events in that subset (upcoming/{id}/, previous/{id}/)
+    members: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def add(self, first: Query) -> None:
         """Record one precomputed list (its first page; every page has an offset)."""
@@ -120,13 +134,30 @@ def netlify_redirects(rules: RuleSet) -> bytes:
     parameters a literal (`mode=normal`) must win over a placeholder (`mode=:mode`).
     """
     lines = ["# ll2-static: LL2 query strings -> precomputed files (generated; do not edit)"]
+    # Browsers ask for ?format=api (Netlify cannot read Accept): the browsable pages' shell.
+    for spec in VERSIONS.values():
+        for subset in SUBSETS:
+            shell = _list_path(spec.version, subset)
+            lines.append(f"{shell} format=api {shell}index.html 200!")
+        base = f"/{spec.version}/{spec.endpoint}"
+        if spec.modes != (None,):
+            lines.append(f"{base}/* format=api mode=:mode {base}/index.html 200!")
+        lines.append(f"{base}/* format=api {base}/index.html 200!")
     lines += [line for _, _, line in sorted(_netlify_rules(rules), key=lambda r: (-r[0], -r[1]))]
     for spec in VERSIONS.values():
         base = f"/{spec.version}/{spec.endpoint}"
-        for mode in spec.modes:
-            if mode and mode != spec.default_detail_mode:
-                lines.append(f"{base}/:id/ mode={mode} {base}/:id/mode-{mode}/index.json 200!")
+        modes = [m for m in spec.modes if m and m != spec.default_detail_mode]
+        # An event under a subset is its own file, for the events in that subset only.
+        for subset in SUBSETS[1:]:
+            for event_id in rules.members.get((spec.version, subset), []):
+                for mode in modes:
+                    lines.append(f"{base}/{subset}/{event_id}/ mode={mode} {base}/{event_id}/mode-{mode}/index.json 200!")
+                lines.append(f"{base}/{subset}/{event_id}/ {base}/{event_id}/index.json 200!")
+        for mode in modes:
+            lines.append(f"{base}/:id/ mode={mode} {base}/:id/mode-{mode}/index.json 200!")
         lines.append(f"{base}/:id/ {base}/:id/index.json 200!")
+    # What no rule or file answers under an API version: LL2's JSON 404 (404.html elsewhere).
+    lines += [f"/{version}/* /{NOT_FOUND_PATH} 404" for version in VERSIONS]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -173,7 +204,9 @@ def _map(source: str, target: str, entries: list[tuple[str, str]], default: str)
     return lines + ["}"]
 
 
-def _param_map(name: str, values: set[str]) -> list[str]:
+def _param_map(name: str, values: set[str], known: set[str] | None = None) -> list[str]:
+    """The map of one parameter: its raw value -> its path segment. With `known` (the single
+    values the snapshot has), any other single whole number is `_EMPTY`."""
     aliases = [alias for alias, target in ALIASES.items() if target == name]
     if aliases:  # `date__gt__lt` is `date__lt`: read "value|" or "|value"; both given: 404
         source = '"' + "|".join(f"$arg_{n}" for n in [name, *aliases]) + '"'
@@ -192,20 +225,28 @@ def _param_map(name: str, values: set[str]) -> list[str]:
         for spelling in sorted(_spellings(name, value)):
             entries += [(key, f"/{name}-{encode_value(value)}") for key in keys(spelling)]
     if name in _LIST_PARAMS:
-        entries.append((f"~^({_INT_VALUE})$", f"/{name}-$1"))
+        if known is not None:  # a single value no event has: LL2's empty list
+            for value in sorted(known, key=int):
+                entries += [(key, f"/{name}-{value}") for key in keys(value)]
+            entries.append((f"~^({_INT_VALUE})$", _EMPTY))
+        else:
+            entries.append((f"~^({_INT_VALUE})$", f"/{name}-$1"))
     return _map(source, f"ll2s_{name}", entries, _MISSING)
 
 
-def _type_map(values: set[str]) -> list[str]:
-    """`type=N` means `type__ids=N` (one file); both given: only the simple cases."""
+def _type_map(values: set[str], known: set[str]) -> list[str]:
+    """`type=N` means `type__ids=N` (one file); both given: only the simple cases. A single
+    type no event has is an empty list."""
     entries = [(":", "")]
     for value in sorted(values):
         for spelling in sorted(_spellings("type__ids", value)):
             entries.append((f":{spelling}", f"/type__ids-{encode_value(value)}"))
+    for value in sorted(known, key=int):
+        entries += [(key, f"/type__ids-{value}") for key in (f":{value}", f"{value}:", f"{value}:{value}")]
     entries += [
-        (f"~^:({_INT_VALUE})$", "/type__ids-$1"),
-        (f"~^({_INT_VALUE}):$", "/type__ids-$1"),
-        (f"~^({_INT_VALUE}):\\1$", "/type__ids-$1"),
+        (f"~^:({_INT_VALUE})$", _EMPTY),
+        (f"~^({_INT_VALUE}):$", _EMPTY),
+        (f"~^({_INT_VALUE}):\\1$", _EMPTY),
     ]
     return _map('"$arg_type:$arg_type__ids"', "ll2s_type__ids", entries, _MISSING)
 
@@ -273,16 +314,17 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
         ],
         _MISSING,
     )
+    # The browsable pages' shell (a list endpoint's index.html) for browsers, else no file.
     out += _map(
         '"$arg_format:$http_accept"',
-        "ll2s_file",
+        "ll2s_shell",
         [
-            ("~^json:", "index.json"),
+            ("~^json:", _NO_SHELL),
             ("~^api:", "index.html"),
-            ("~^:.*application/json", "index.json"),
+            ("~^:.*application/json", _NO_SHELL),
             ("~^:.*text/html", "index.html"),
         ],
-        "index.json",
+        _NO_SHELL,
     )
     return out
 
@@ -295,13 +337,28 @@ def _segments(version: str, maps: set[str]) -> str:
     return "".join(f"${{ll2s_{n}}}" for n in sorted(names) if n in maps) + "${ll2s_repeat}"
 
 
+def _members_map(version: str, rules: RuleSet) -> list[str]:
+    """1 where an event asked for under a subset (`/upcoming/{id}/`) is in it, or under none."""
+    entries = [("~^:", "1")]
+    for subset in SUBSETS[1:]:
+        ids = rules.members.get((version, subset), [])
+        if ids:
+            entries.append((f"~^/{subset}:({'|'.join(map(str, ids))})$", "1"))
+    return _map('"$ll2s_event_subset:$ll2s_event"', f"ll2s_member_{version.replace('.', '_')}", entries, "0")
+
+
+def _json_text(body: bytes) -> str:
+    """An nginx string literal holding a JSON body."""
+    return _q(body.decode())
+
+
 def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     """(http-context maps, server-context locations) for serving dist/ as the LL2 API."""
     http = ["# ll2-static: include in the http {} block (generated; do not edit)"]
     modes = [m for m in VERSIONS["2.3.0"].modes if m]
     http += _fixed_maps(modes)
     http += _ordering_map()
-    http += _type_map(rules.values.get("type__ids", set()))
+    http += _type_map(rules.values.get("type__ids", set()), rules.known.get("type__ids", set()))
     known = {
         "limit",
         "offset",
@@ -314,36 +371,58 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     }
     params = sorted((set(FILTERS["2.2.0"]) | set(FILTERS["2.3.0"]) | {"search"}) - known)
     for name in params:
-        http += _param_map(name, rules.values.get(name, set()))
+        http += _param_map(name, rules.values.get(name, set()), rules.known.get(name))
     # LL2 reads the last of a repeated parameter (`program` adds them up), nginx's $arg_ the
     # first: refuse to guess.
     repeatable = "|".join(sorted(set(params) | known | set(ALIASES)))
     http += _map("$args", "ll2s_repeat", [(f"~(^|&)({repeatable})=[^&]*&(.*&)?\\2=", _MISSING)], "")
     maps = set(params) | known
+    for spec in VERSIONS.values():
+        # A list with a value no event has (and nothing nginx could not read) is empty; at
+        # an offset LL2's empty page links a previous one: not guessed.
+        tail = _segments(spec.version, maps)
+        empty = f"~^(?!.*({_MISSING}|/offset-)).*{_EMPTY}"
+        http += _map(f'"{tail}"', f"ll2s_empty_{spec.version.replace('.', '_')}", [(empty, "1")], "")
+        http += _members_map(spec.version, rules)
     server = ["# ll2-static: include in the server {} block whose root is dist/ (generated)"]
+    json_types = "    types { application/json json; text/html html; }"
     for spec in VERSIONS.values():
         base = f"/{spec.version}/{spec.endpoint}"
         pattern = base.replace(".", "\\.")
+        name = spec.version.replace(".", "_")
         tail = _segments(spec.version, maps)
         detail_mode = "${ll2s_detail_mode}" if spec.modes != (None,) else ""
         server += [
             f'location ~ "^{pattern}(?<ll2s_subset>/upcoming|/previous)?/?$" {{',
-            "    types { application/json json; text/html html; }",
+            json_types,
             "    add_header Vary Accept;",
-            f'    try_files "{base}${{ll2s_subset}}{tail}/${{ll2s_file}}" "{base}${{ll2s_subset}}{tail}/index.json" =404;',
+            f'    try_files "{base}${{ll2s_subset}}/${{ll2s_shell}}" "{base}${{ll2s_subset}}{tail}/index.json" @ll2s_list_{name};',
             "}",
-            f'location ~ "^{pattern}/(?<ll2s_event>[0-9]+)/?$" {{',
-            "    types { application/json json; text/html html; }",
+            f"location @ll2s_list_{name} {{",
+            "    default_type application/json;",
             "    add_header Vary Accept;",
-            f'    try_files "{base}/${{ll2s_event}}{detail_mode}/${{ll2s_file}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" =404;',
+            f"    if ($ll2s_empty_{name}) {{ return 200 {_json_text(EMPTY_LIST)}; }}",
+            "    return 404;",
+            "}",
+            f'location ~ "^{pattern}(?<ll2s_event_subset>/upcoming|/previous)?/(?<ll2s_event>[0-9]+)/?$" {{',
+            json_types,
+            "    default_type application/json;",
+            "    add_header Vary Accept;",
+            f'    if ($ll2s_member_{name} = 0) {{ return 404 {_json_text(NOT_FOUND)}; }}',
+            f'    try_files "{base}/${{ll2s_shell}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" @ll2s_not_found;',
+            "}",
+            # The mirror's own paths (next/previous links, the JS client) as plain files,
+            # typed; a folder is the shell for browsers; nothing there: LL2's JSON 404.
+            f'location ~ "^/{pattern.split("/")[1]}/" {{',
+            json_types,
+            '    location ~ "\\.(json|html)$" { try_files $uri @ll2s_not_found; }',
+            f'    try_files "{base}/${{ll2s_shell}}" $uri/index.json @ll2s_not_found;',
             "}",
         ]
-    # The mirror's own paths (next/previous links, the JS client) as plain files, typed.
-    versions = "|".join(v.replace(".", "\\.") for v in VERSIONS)
     server += [
-        f'location ~ "^/({versions})/" {{',
-        "    types { application/json json; text/html html; }",
-        "    try_files $uri $uri/index.json =404;",
+        "location @ll2s_not_found {",
+        "    default_type application/json;",
+        f"    return 404 {_json_text(NOT_FOUND)};",
         "}",
     ]
     return ("\n".join(http) + "\n").encode(), ("\n".join(server) + "\n").encode()

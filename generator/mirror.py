@@ -6,7 +6,7 @@ mirror's own page files. Pages are produced one at a time (streaming): memory ho
 """
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -94,53 +94,26 @@ def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
         )
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One JSON answer as its browsable page sees it, without parsing the JSON back.
-
-    A detail is one record; a list page is LL2's envelope (count, next, previous) around
-    `ids`. `read` gives a record's bytes by id and `digests` are those records' digests."""
-
-    query: Query
-    ids: Sequence[int]
-    digests: Sequence[bytes]
-    read: Callable[[int], bytes]
-    count: int = 0
-    next_url: str | None = None
-    previous_url: str | None = None
-
-
-#: Called with every JSON answer (the browsable HTML page beside it): the output, the answer,
-#: the digest the page's bytes depend on, and the tally.
-AnswerHook = Callable[[StagedOutput, Answer, bytes, "Tally"], None]
-
-
 def emit(
     out: StagedOutput,
-    answer: Answer,
+    query: Query,
     body: Callable[[], bytes],
     tally: Tally,
     family: str,
     key: bytes,
     *,
     manifest: ManifestSink | None = None,
-    html: AnswerHook | None = None,
-    refs: bytes = b"",
 ) -> None:
     """Write the JSON answer to one query: the single place every mirror file goes through.
 
     `body` produces the bytes and `key` is the digest of all they depend on: an answer whose
     key is unchanged since the previous build is not produced again (incremental builds).
-    The manifest lists the answer and `html` writes its browsable page; `refs` is the digest
-    of what that page's links depend on beyond the JSON (other events the records name).
+    The manifest lists the answer.
     """
-    query = answer.query
     size, sha256 = out.write_keyed(query_path(query), key, body, hashed=manifest is not None)
     tally.add(family, size)
     if manifest is not None:
         manifest.add(query, size, sha256)
-    if html is not None:
-        html(out, answer, digest(key, refs), tally)
 
 
 def write_list(
@@ -153,26 +126,22 @@ def write_list(
     family: str = "lists",
     *,
     manifest: ManifestSink | None = None,
-    html: AnswerHook | None = None,
 ) -> None:
     """Write every page of one list."""
     def url(q: Query | None) -> str | None:
         return None if q is None else settings.url(query_path(q))
 
     version, mode = first.version, first.mode
-    read = functools.partial(records.get, version, mode)
 
     for page in paginate(first, ids):
         next_url, previous_url = url(page.next), url(page.previous)
         digests = records.digests(version, mode, page.ids)
         key = digest(b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests)
-        answer = Answer(page.query, page.ids, digests, read, page.count, next_url, previous_url)
 
-        def body(answer: Answer = answer) -> bytes:
-            return envelope(answer.count, answer.next_url, answer.previous_url, records.many(version, mode, answer.ids))
+        def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
+            return envelope(page.count, next_url, previous_url, records.many(version, mode, page.ids))
 
-        refs = records.refs_key(version, mode, page.ids)
-        emit(out, answer, body, tally, family, key, manifest=manifest, html=html, refs=refs)
+        emit(out, page.query, body, tally, family, key, manifest=manifest)
 
 
 #: What an offset adds to a page's path ("/offset-" and its digits) and to its URL's query
@@ -223,7 +192,6 @@ def write_details(
     tally: Tally,
     *,
     manifest: ManifestSink | None = None,
-    html: AnswerHook | None = None,
     modes: tuple[str | None, ...] | None = None,
 ) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
@@ -234,10 +202,7 @@ def write_details(
         read = functools.partial(records.get, spec.version, mode)
         for event_id, span in findex.spans.items():
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            answer = Answer(query, (event_id,), (span.digest,), read)
-            body = functools.partial(read, event_id)
-            refs = records.refs_key(spec.version, mode, (event_id,))
-            emit(out, answer, body, tally, "details", span.digest, manifest=manifest, html=html, refs=refs)
+            emit(out, query, functools.partial(read, event_id), tally, "details", span.digest, manifest=manifest)
 
 
 def write_json_mirror(
@@ -248,9 +213,8 @@ def write_json_mirror(
     now: datetime,
     *,
     manifest: ManifestSink | None = None,
-    html: AnswerHook | None = None,
 ) -> Tally:
-    """Details and the core lists of every version (each answer also passed to `html`).
+    """Details and the core lists of every version.
 
     One mode at a time (its details, then its lists), so the records a page shows are the
     ones the pages before it showed: caches of rendered records stay small and warm."""
@@ -258,12 +222,12 @@ def write_json_mirror(
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for mode in vindex.spec.modes:
-            write_details(vindex, records, out, tally, manifest=manifest, html=html, modes=(mode,))
+            write_details(vindex, records, out, tally, manifest=manifest, modes=(mode,))
             for first in core_list_queries(vindex):
                 if first.mode != mode and vindex.spec.modes != (None,):
                     continue
                 key = (first.subset, first.filters, first.ordering)
                 if key not in selections:
                     selections[key] = select(vindex.facets.values(), first, now)
-                write_list(first, selections[key], records, out, settings, tally, manifest=manifest, html=html)
+                write_list(first, selections[key], records, out, settings, tally, manifest=manifest)
     return tally

@@ -1,6 +1,6 @@
-"""The build, read as its stages: load -> up to date? -> validate -> write JSON and its
-browsable pages (every event, the core lists) -> open data -> client data -> HTML site ->
-plan and write list variants within the budget -> host rules -> swap in.
+"""The build, read as its stages: load -> up to date? -> validate -> write JSON (every event,
+the core lists) -> open data -> client data -> HTML site (with the browsable pages' shells)
+-> plan and write list variants within the budget -> host rules -> swap in.
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
 that replaces dist/ only when complete. The build cache (cache.py) lets an unchanged input
@@ -101,6 +101,7 @@ def build(settings: BuildSettings) -> BuildReport:
     from generator.precompute import (
         COST_CHUNKS,
         choose_variants,
+        know_snapshot,
         merge_costs,
         variant_costs,
         write_client_data,
@@ -108,9 +109,9 @@ def build(settings: BuildSettings) -> BuildReport:
         write_variants,
     )
     from generator.records import RecordSource
-    from generator.site import ApiPages, write_site
+    from generator.site import write_site
 
-    planner = Planner(Budget(settings.max_bytes, settings.max_files))
+    planner = Planner(Budget(*settings.budget()))
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,
         RecordSource(index) as records,
@@ -118,8 +119,8 @@ def build(settings: BuildSettings) -> BuildReport:
     ):
 
         def mirror() -> "tuple[Tally, dict[int, list[Costed]]]":
-            """The JSON mirror and its browsable pages, then a share of the variants' costs."""
-            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest, html=pages)
+            """The JSON mirror, then a share of the variants' costs."""
+            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest)
             return tally, variant_costs(index, settings, now, shares)
 
         def side_stages(part: bool) -> "tuple[Tally, object, dict[int, list[Costed]]]":
@@ -133,7 +134,6 @@ def build(settings: BuildSettings) -> BuildReport:
 
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
-            pages = ApiPages.for_build(index, settings, now, cache.fragments_dir)
             # The side stages in a forked process where allowed (forked.both).
             (tally, my_costs), (side_tally, used, their_costs) = out.in_two(mirror, side_stages, settings.jobs > 1)
             costed = merge_costs(my_costs, their_costs)
@@ -142,15 +142,17 @@ def build(settings: BuildSettings) -> BuildReport:
             tally.merge(side_tally)
             planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             write_client_data(index, records, out, now, planner)
-            planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
+            planner.check("the core site (every event, the core lists, the dumps, the site)")
             rules = RuleSet()
-            kept = choose_variants(index, costed, planner, rules, tally, with_html=True)
-            write_variants(index, records, out, settings, now, kept, tally, manifest, html=pages)
-            pages.close()
+            know_snapshot(index, now, rules)
+            kept = choose_variants(index, costed, planner, rules)
+            write_variants(index, records, out, settings, now, kept, tally, manifest)
             write_host_rules(out, rules, planner)
             manifest.close()
         planner.files, planner.bytes = out.files_written, out.site_bytes
         planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone
+        for relpath, entry in out.outputs.items():
+            planner.check_file(relpath, int(entry[1] or 0))
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}

@@ -1,6 +1,6 @@
 """The variant planner: which filtered lists to precompute, in priority order, within a budget.
 
-Families (per version, all on the `all` subset unless named):
+Families (per version):
     orderings   all/upcoming/previous in the orderings the core lists lack
     type        one event type          (type__ids=N)
     agency      one agency              (agency__ids=N)
@@ -9,14 +9,16 @@ Families (per version, all on the `all` subset unless named):
     month       one year and month      (year=Y&month=M)
     type-pair   two of the 8 most common event types (type__ids=A,B)
 
-Each facet value is crossed with modes, orderings and page sizes. Variants come out in two
-rounds, single facets then type pairs, and each round in tiers:
-default ordering and page size first, then the maximum page size, then the other orderings;
-within a tier the newest API version first, then family by family, and within a family the
-values with most events first (what people ask for most). A variant is kept when its exact
-cost (every page's bytes and its manifest entries, computed before writing) fits
-what is left of the budget; otherwise it is dropped and the next one is tried. Everything is
-a generator: the planner holds one variant's ids at a time, plus a bounded selection cache.
+Every value the snapshot knows (in any version) is planned for every version, so a value
+with no event in a version or subset is an empty list, a file like any other. The order is
+what clients ask most first (docs/precompute.md): in two rounds, single facets then type
+pairs, each in tiers (`tiers`): the `all` subset in the default mode with `limit` 10, the
+other modes, then `limit` 100; then the same for `upcoming` and `previous`; then the other
+orderings. Within a tier the newest version first, then family by family, mode by mode,
+subset by subset, and the values with most events first. A variant is kept when its exact
+cost (every page's bytes and its manifest entries, computed before writing) fits what is
+left of the budget; otherwise it is dropped and the next one is tried. Everything is a
+generator: the planner holds one variant's ids at a time, plus a bounded selection cache.
 """
 
 from collections import Counter, OrderedDict
@@ -26,12 +28,12 @@ from datetime import datetime
 from itertools import combinations
 from typing import TypeVar
 
-from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
+from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
 from generator.engine import Predicate, in_subset, order, predicate
 from generator.errors import BudgetError
 from generator.facets import Facets
 from generator.query import FILTERS, ORDERING_FIELDS, Query, normalise
-from generator.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES
+from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
 from generator.validate import VersionIndex
 
 #: Bytes and files kept back for what is written after the variants (host rules, manifest end).
@@ -49,10 +51,11 @@ _IDS_KEPT = 1 << 20
 
 @dataclass(frozen=True)
 class Budget:
-    """Ceilings for the whole of dist/: bytes and files."""
+    """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
 
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_files: int = DEFAULT_MAX_FILES
+    max_bytes: int = HOSTS[DEFAULT_HOST].max_bytes
+    max_files: int = HOSTS[DEFAULT_HOST].max_files
+    max_file_bytes: int = HOSTS[DEFAULT_HOST].max_file_bytes
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,27 @@ class Variant:
 
     family: str
     first: Query
+
+    @property
+    def group(self) -> str:
+        """Which share the report gives: single-filter lists in the default ordering, other
+        orderings (of the core lists or of single filters), or type pairs."""
+        if self.family == "type-pair":
+            return GROUPS[2]
+        return GROUPS[1] if self.family == "orderings" or self.first.get("ordering") else GROUPS[0]
+
+
+    @property
+    def tier(self) -> str:
+        """The budget-order step of a single-filter list (`tiers`), for the report."""
+        spec = VERSIONS[self.first.version]
+        subset = "all" if self.first.subset == "all" else "upcoming/previous"
+        mode = "default mode" if self.first.mode == spec.default_list_mode else "other modes"
+        return f"  of which {subset}, {mode}, limit {self.first.limit}"
+
+
+#: The report's shares of what was planned.
+GROUPS = ("single-filter lists, default ordering", "other orderings", "type pairs")
 
 
 @dataclass
@@ -83,37 +107,49 @@ class Planner:
     files: int = 0
     bytes: int = 0
     families: dict[str, FamilyReport] = field(default_factory=dict)
+    groups: dict[str, FamilyReport] = field(default_factory=dict)
 
     def spend(self, files: int, size: int) -> None:
         """Count output that is not optional (details, core lists, data, rules)."""
         self.files += files
         self.bytes += size
 
+    def check_file(self, relpath: str, size: int) -> None:
+        """Raise BudgetError for a file larger than the host takes."""
+        if size > self.budget.max_file_bytes:
+            raise BudgetError(
+                f"{relpath} is {size:,} bytes, over the host's limit of {self.budget.max_file_bytes:,} bytes a file"
+            )
+
     def check(self, what: str) -> None:
         """Raise BudgetError when what has been spent already exceeds the budget."""
         if self.bytes > self.budget.max_bytes or self.files > self.budget.max_files:
             raise BudgetError(
                 f"{what} needs {self.files:,} files and {self.bytes:,} bytes, over the budget of "
-                f"{self.budget.max_files:,} files and {self.budget.max_bytes:,} bytes; "
-                "raise --max-files/--max-bytes or publish fewer modes"
+                f"{_limit(self.budget.max_files, 'files')} and {_limit(self.budget.max_bytes, 'bytes')}; "
+                "choose another --host, raise --max-files/--max-bytes or publish fewer modes"
             )
 
-    def admit(self, family: str, files: int, size: int) -> bool:
-        """Keep a variant of `files` files and `size` bytes if it fits; record the decision."""
-        report = self.families.setdefault(family, FamilyReport())
+    def admit(self, family: str, files: int, size: int, *groups: str) -> bool:
+        """Keep a variant of `files` files and `size` bytes if it fits; record the decision
+        under its family and each of its groups (Variant.group, Variant.tier)."""
+        reports = [self.families.setdefault(family, FamilyReport())]
+        reports += [self.groups.setdefault(group, FamilyReport()) for group in groups]
         fits = (
             self.files + files + RESERVE_FILES <= self.budget.max_files
             and self.bytes + size + RESERVE_BYTES <= self.budget.max_bytes
         )
         if fits:
             self.spend(files, size)
-            report.kept_lists += 1
-            report.kept_files += files
-            report.kept_bytes += size
-        else:
-            report.dropped_lists += 1
-            report.dropped_files += files
-            report.dropped_bytes += size
+        for report in reports:
+            if fits:
+                report.kept_lists += 1
+                report.kept_files += files
+                report.kept_bytes += size
+            else:
+                report.dropped_lists += 1
+                report.dropped_files += files
+                report.dropped_bytes += size
         return fits
 
 
@@ -124,24 +160,39 @@ def _by_popularity(counts: "Counter[K]") -> list[K]:
     return sorted(counts, key=lambda value: (-counts[value], value))
 
 
-def facet_values(facets: list[Facets]) -> dict[str, list[list[tuple[str, str]]]]:
-    """Filter parameters of every single-facet (and type-pair) variant, most events first."""
-    types = Counter(f.type_id for f in facets)
-    agencies = Counter(a for f in facets for a in f.agency_ids)
-    programs = Counter(p for f in facets for p in f.program_ids)
-    years = Counter(f.date.year for f in facets if f.date)
-    months = Counter((f.date.year, f.date.month) for f in facets if f.date)
+def facet_values(facets: list[Facets], known: list[Facets] | None = None) -> dict[str, list[list[tuple[str, str]]]]:
+    """Filter parameters of every single-facet (and type-pair) variant, most events first.
+
+    `known` (default: `facets`) are the events whose values are planned: every version's, so
+    a value another version has is an (empty) list here too."""
+    known = facets if known is None else known
+
+    def counted(values: "Counter[K]", every: "Counter[K]") -> list[K]:
+        return sorted(every, key=lambda value: (-values[value], value))
+
+    def count(of: list[Facets]) -> "tuple[Counter[int], Counter[int], Counter[int], Counter[int], Counter[tuple[int, int]]]":
+        return (
+            Counter(f.type_id for f in of),
+            Counter(a for f in of for a in f.agency_ids),
+            Counter(p for f in of for p in f.program_ids),
+            Counter(f.date.year for f in of if f.date),
+            Counter((f.date.year, f.date.month) for f in of if f.date),
+        )
+
+    here, every = count(facets), count(known)
+    types, agencies, programs, years = (counted(here[n], every[n]) for n in range(4))
+    months = counted(here[4], every[4])
     pairs: Counter[tuple[int, int]] = Counter()
     # Pairs grow quadratically: only those of the most common types, which clients combine.
-    common = sorted(_by_popularity(types)[:PAIR_TYPES])
+    common = sorted(_by_popularity(here[0])[:PAIR_TYPES])
     for a, b in combinations(common, 2):
-        pairs[(a, b)] = types[a] + types[b]  # type ids are disjoint: the union's size
+        pairs[(a, b)] = here[0][a] + here[0][b]  # type ids are disjoint: the union's size
     return {
-        "type": [[("type__ids", str(t))] for t in _by_popularity(types)],
-        "agency": [[("agency__ids", str(a))] for a in _by_popularity(agencies)],
-        "program": [[("program", str(p))] for p in _by_popularity(programs)],
-        "year": [[("year", str(y))] for y in _by_popularity(years)],
-        "month": [[("year", str(y)), ("month", str(m))] for y, m in _by_popularity(months)],
+        "type": [[("type__ids", str(t))] for t in types],
+        "agency": [[("agency__ids", str(a))] for a in agencies],
+        "program": [[("program", str(p))] for p in programs],
+        "year": [[("year", str(y))] for y in years],
+        "month": [[("year", str(y)), ("month", str(m))] for y, m in months],
         "type-pair": [[("type__ids", f"{a},{b}")] for a, b in _by_popularity(pairs)],
     }
 
@@ -150,24 +201,41 @@ def _orderings() -> list[str]:
     return [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
 
 
-Tier = tuple[str | None, int]  # (ordering, or None for the default; page size)
+@dataclass(frozen=True)
+class Tier:
+    """One step of the budget order: subsets, which modes, page size, ordering (None: the
+    subset's default)."""
+
+    subsets: tuple[str, ...]
+    modes: str  # "default" (the version's default list mode), "other", or "all"
+    limit: int
+    ordering: str | None = None
+
+    def modes_of(self, spec_modes: tuple[str | None, ...], default: str | None) -> list[str | None]:
+        if self.modes == "default":
+            return [default]
+        if self.modes == "other":
+            return [m for m in spec_modes if m != default]
+        return [default, *(m for m in spec_modes if m != default)]
 
 
 def tiers() -> list[Tier]:
-    """Default ordering at the default, then the maximum page size; then the other orderings."""
-    out: list[Tier] = [(None, DEFAULT_LIMIT), (None, MAX_LIMIT)]
-    return out + [
-        (ordering, limit) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()
-    ]
+    """What clients ask most first: the `all` list in the default mode and page size, in the
+    other modes, at `limit` 100; the same for `upcoming` and `previous`; other orderings."""
+    out: list[Tier] = []
+    for subsets in (("all",), ("upcoming", "previous")):
+        for limit in (DEFAULT_LIMIT, MAX_LIMIT):
+            out += [Tier(subsets, "default", limit), Tier(subsets, "other", limit)]
+    return out + [Tier(SUBSETS, "all", limit, ordering) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]
 
 
-def family_values(vindex: VersionIndex) -> dict[str, list[list[tuple[str, str]]]]:
+def family_values(vindex: VersionIndex, known: list[Facets] | None = None) -> dict[str, list[list[tuple[str, str]]]]:
     """facet_values of the families the version can filter by (2.2.0 has no `year`: that
-    family would be the bare list)."""
+    family would be the bare list), with the values of `known` events (every version's)."""
     facets = sorted(vindex.facets.values(), key=lambda f: f.id)
     return {
         family: params
-        for family, params in facet_values(facets).items()
+        for family, params in facet_values(facets, known).items()
         if all(name in FILTERS[vindex.spec.version] for p in params[:1] for name, _ in p)
     }
 
@@ -181,29 +249,27 @@ def variants(
     """The variants of one version in one tier, in priority order (see module doc);
     `values` is the version's family_values, when already known."""
     spec = vindex.spec
-    ordering, limit = tier
     if values is None:
         values = family_values(vindex)
     for family in families:
         if family != "orderings" and family not in values:
             continue
-        for mode in spec.modes:
-            base = [("limit", str(limit))] + ([("mode", mode)] if mode else [])
-            base += [("ordering", ordering)] if ordering else []
-            if family == "orderings":
-                if ordering is None:
-                    continue  # the core lists have the default order
-                candidates = [normalise(spec.version, s, None, base) for s in SUBSETS]
-            else:
-                candidates = [
-                    normalise(spec.version, "all", None, base + v) for v in values[family]
-                ]
-            for query in candidates:
-                # An ordering that is a subset's default is the core list itself. No other
-                # two candidates normalise alike, so nothing needs remembering here.
-                if query.get("ordering") is None and ordering is not None:
-                    continue
-                yield Variant(family, query)
+        if family == "orderings" and tier.ordering is None:
+            continue  # the core lists have the default order
+        for mode in tier.modes_of(spec.modes, spec.default_list_mode):
+            base = [("limit", str(tier.limit))] + ([("mode", mode)] if mode else [])
+            base += [("ordering", tier.ordering)] if tier.ordering else []
+            for subset in tier.subsets:
+                if family == "orderings":
+                    candidates = [normalise(spec.version, subset, None, base)]
+                else:
+                    candidates = [normalise(spec.version, subset, None, base + v) for v in values[family]]
+                for query in candidates:
+                    # An ordering that is a subset's default is that tier's default-order list.
+                    # No other two candidates normalise alike, so nothing needs remembering here.
+                    if query.get("ordering") is None and tier.ordering is not None:
+                        continue
+                    yield Variant(family, query)
 
 
 def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
@@ -211,7 +277,8 @@ def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     newest_first = sorted(
         vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
     )
-    values = [family_values(vindex) for vindex in newest_first]
+    every = [f for vindex in vindexes for f in vindex.facets.values()]
+    values = [family_values(vindex, every) for vindex in newest_first]
     for families in ROUNDS:
         for tier in tiers():
             for vindex, known in zip(newest_first, values, strict=True):
@@ -277,11 +344,25 @@ class Selections:
         return list(filter(wanted.__contains__, ordered))
 
 
+def _limit(value: int, unit: str) -> str:
+    return f"no {unit.rstrip('s')} limit" if value >= UNLIMITED else f"{value:,} {unit}"
+
+
+def _group_order(group: str) -> tuple[int, int, str]:
+    """Groups in GROUPS' order, each single-filter tier under the first, in the budget order."""
+    if group in GROUPS:
+        return (GROUPS.index(group), 0, "")
+    order = [f"{s}, {m}, limit {n}" for s in ("all", "upcoming/previous") for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
+    text = group.strip().removeprefix("of which ")
+    return (0, 1 + (order.index(text) if text in order else len(order)), text)
+
+
 def report_lines(planner: Planner) -> list[str]:
-    """The planner's report: per family, what was precomputed and what was dropped."""
+    """The planner's report: per family, what was precomputed and what was dropped, then the
+    share kept of each group (Variant.group)."""
+    budget = planner.budget
     lines = [
-        f"variants (budget {planner.budget.max_files:,} files, "
-        f"{planner.budget.max_bytes:,} bytes):",
+        f"variants (budget {_limit(budget.max_files, 'files')}, {_limit(budget.max_bytes, 'bytes')}):",
         f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
         f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
     ]
@@ -289,5 +370,15 @@ def report_lines(planner: Planner) -> list[str]:
         lines.append(
             f"  {family:<22}{r.kept_lists:>11,}{r.kept_files:>9,}{r.kept_bytes:>15,}  "
             f"{r.dropped_lists:>13,}{r.dropped_files:>9,}{r.dropped_bytes:>15,}"
+        )
+    for group in sorted(planner.groups, key=_group_order):
+        r = planner.groups[group]
+        lists = r.kept_lists + r.dropped_lists
+        needed = r.kept_bytes + r.dropped_bytes
+        lines.append(
+            f"  kept {r.kept_lists:,} of {lists:,} {group.strip()} ({100 * r.kept_lists / max(lists, 1):.1f}%; "
+            f"{r.kept_bytes:,} of {needed:,} bytes)"
+            if group in GROUPS
+            else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} bytes"
         )
     return lines

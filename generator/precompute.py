@@ -6,14 +6,16 @@ goes through `mirror.emit`, so the manifest lists it.
 
 from datetime import datetime
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from generator.compact import CLIENT_PATH, write_compact
+from generator.engine import select
 from generator.errors import QueryError
 from generator.forked import Shares, halves
 from generator.hostrules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
+    NOT_FOUND,
+    NOT_FOUND_PATH,
     REDIRECTS_PATH,
     RuleSet,
     netlify_redirects,
@@ -22,14 +24,11 @@ from generator.hostrules import (
 from generator.manifest import ManifestEntries, ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
-from generator.planner import Planner, Selections, Variant, plan
-from generator.query import Query, parse_request
+from generator.planner import GROUPS, Planner, Selections, Variant, plan
+from generator.query import Query, normalise, parse_request
 from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.validate import SnapshotIndex
-
-if TYPE_CHECKING:
-    from generator.site.apipages import ApiPages
 
 
 def client_source() -> bytes:
@@ -48,8 +47,9 @@ def write_client_data(
         planner.spend(1, write_compact(vindex, records, out, now))
 
 
-#: One planned variant, costed without the budget: family label, first page, JSON files, bytes.
-Costed = tuple[str, Query, int, int]
+#: One planned variant, costed without the budget: family label, the report's groups it
+#: counts in (Variant.group, Variant.tier), first page, JSON files, bytes.
+Costed = tuple[str, tuple[str, ...], Query, int, int]
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
 
@@ -80,7 +80,9 @@ def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime, 
             version = variant.first.version
             ids = selections[version].ids(variant.first)
             files, size = list_cost(variant.first, ids, index.versions[version], settings)
-            costed[chunk].append((f"{version} {variant.family}", variant.first, files, size))
+            groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
+            groups += (variant.tier,) if groups == (GROUPS[0],) else ()
+            costed[chunk].append((f"{version} {variant.family}", groups, variant.first, files, size))
     return costed
 
 
@@ -91,25 +93,16 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
 
 
 def choose_variants(
-    index: SnapshotIndex, costed: list[Costed], planner: Planner, rules: RuleSet, tally: Tally, with_html: bool
+    index: SnapshotIndex, costed: list[Costed], planner: Planner, rules: RuleSet
 ) -> list[tuple[Query, int]]:
-    """The variants the budget admits, in priority order: first page and bytes.
-
-    With browsable pages, a list counts twice the files, and its bytes grow by the ratio of
-    HTML to JSON seen so far in this build (plus a tenth), so the budget holds; the final
-    check before the swap is the backstop."""
-    html_ratio = 0.0
-    if with_html:
-        json_bytes = sum(tally.bytes.get(f, 0) for f in ("details", "lists"))
-        html_ratio = 1.1 * tally.bytes.get("api-html", 0) / max(json_bytes, 1)
+    """The variants the budget admits, in priority order: first page and bytes (exact: the
+    browsable pages are shells that no variant adds to)."""
     for vindex in index.versions.values():
         for first in core_list_queries(vindex):
             rules.add(first)
     kept: list[tuple[Query, int]] = []
-    for family, first, files, size in costed:
-        if with_html:
-            files, size = 2 * files, size + int(size * html_ratio)
-        if planner.admit(family, files, size):
+    for family, groups, first, files, size in costed:
+        if planner.admit(family, files, size, *groups):
             kept.append((first, size))
             rules.add(first)
     return kept
@@ -124,24 +117,20 @@ def write_variants(
     kept: list[tuple[Query, int]],
     tally: Tally,
     manifest: ManifestWriter,
-    *,
-    html: "ApiPages | None" = None,
 ) -> None:
-    """Write the chosen variants (and their browsable pages) in two shares of about equal
+    """Write the chosen variants in two shares of about equal
     bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes."""
     shares = halves(range(len(kept)), lambda n: kept[n][1])
 
     def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
-        if part and html is not None:
-            html.fragments.stop_storing()
         selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
             first = kept[n][0]
             ids = selections[first.version].ids(first)
             entries[n] = ManifestEntries()
-            write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n], html=html)
+            write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n])
         return own, entries
 
     (mine, entries), (theirs, their_entries) = out.in_two(
@@ -170,10 +159,30 @@ def requested_lists(settings: BuildSettings) -> list[Query]:
     return out
 
 
+def know_snapshot(index: SnapshotIndex, now: datetime, rules: RuleSet) -> None:
+    """Tell the host rules what the snapshot has: each filter's single values (any other is
+    an empty list) and the events of each subset (for `upcoming/{id}/`)."""
+    facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
+    known = {
+        "type__ids": {f.type_id for f in facets},
+        "agency__ids": {a for f in facets for a in f.agency_ids},
+        "program": {p for f in facets for p in f.program_ids},
+        "year": {f.date.year for f in facets if f.date},
+        "month": {f.date.month for f in facets if f.date},
+    }
+    for name, values in known.items():
+        rules.known[name] = {str(v) for v in values}
+    for version, vindex in index.versions.items():
+        for subset in ("upcoming", "previous"):
+            ids = select(vindex.facets.values(), normalise(version, subset, None, []), now)
+            rules.members[(version, subset)] = sorted(ids)
+
+
 def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner) -> None:
-    """Netlify `_redirects` and the nginx include files."""
+    """Netlify `_redirects`, the nginx include files and LL2's JSON 404 (for Netlify)."""
     http, server = nginx_include(rules)
     for path, body in (
+        (NOT_FOUND_PATH, NOT_FOUND),
         (REDIRECTS_PATH, netlify_redirects(rules)),
         (NGINX_HTTP_PATH, http),
         (NGINX_SERVER_PATH, server),

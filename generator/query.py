@@ -355,8 +355,10 @@ def endpoint_parts(query: Query) -> list[str]:
 
 
 def query_dir(query: Query) -> str:
-    """The folder (relative to dist/, no leading slash) that serves `query`."""
-    parts = endpoint_parts(query)
+    """The folder (relative to dist/, no leading slash) that serves `query`. An event asked
+    for under a subset (`upcoming/{id}/`) is the event's own file: the host rules and the JS
+    client check that it is in the subset."""
+    parts = endpoint_parts(replace(query, subset="all") if query.is_detail else query)
     parts.extend(f"{name}-{encode_value(value)}" for name, value in query.params)
     return "/".join(parts)
 
@@ -399,9 +401,7 @@ def parse_request(url: str, base_path: str = "") -> Query:
         subset = rest.pop(0)
     event_id = None
     if rest and rest[0].isdigit():
-        if subset != "all":
-            raise QueryError(f"{url!r}: the mirror serves an event at /{version}/{endpoint}/{{id}}/ only")
-        event_id = int(rest.pop(0))
+        event_id = int(rest.pop(0))  # also under a subset: LL2 has /events/upcoming/{id}/
     pairs: list[tuple[str, str]] = []
     for segment in rest:
         name, sep, encoded = segment.partition("-")

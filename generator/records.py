@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from contextlib import ExitStack
 from types import TracebackType
 
-from generator.fingerprint import digest
 from generator.validate import SnapshotIndex
 
 
@@ -45,18 +44,5 @@ class RecordSource:
         spans = self._index.versions[version].files[mode].spans
         return [spans[i].digest for i in ids]
 
-    def refs_key(self, version: str, mode: str | None, ids: Iterable[int]) -> bytes:
-        return refs_key(self._index, version, mode, ids)
-
     def many(self, version: str, mode: str | None, ids: Iterable[int]) -> list[bytes]:
         return [self.get(version, mode, i) for i in ids]
-
-
-def refs_key(index: SnapshotIndex, version: str, mode: str | None, ids: Iterable[int]) -> bytes:
-    """Digest of whether the mirror has each other event these records name (b"" if none)."""
-    spans = index.versions[version].files[mode].spans
-    refs = sorted(set().union(*(spans[i].refs for i in ids)))
-    if not refs:
-        return b""
-    served = [f"{v}/{i}:{i in index.versions[v].facets}" for v, i in refs if v in index.versions]
-    return digest(*(s.encode() for s in served))

@@ -6,11 +6,34 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-#: GitHub Pages publishes at most 1 GB; 900 MB leaves room for HTML pages and other stages.
-DEFAULT_MAX_BYTES = 900_000_000
-#: Cloudflare Pages' free plan allows 20,000 files, the tightest file limit of the hosts we
-#: target; GitHub Pages deploys one tar artifact, which stays quick to upload at this size.
-DEFAULT_MAX_FILES = 20_000
+#: "No limit" as a number: budgets are compared, never printed as such.
+UNLIMITED = 1 << 62
+
+
+@dataclass(frozen=True)
+class HostProfile:
+    """What a static host accepts: bytes of the whole site, files, bytes of one file."""
+
+    name: str
+    max_bytes: int
+    max_files: int
+    max_file_bytes: int
+    note: str
+
+
+#: `--host` profiles (docs/precompute.md): each sets the budget; --max-bytes/--max-files override.
+HOSTS: dict[str, HostProfile] = {
+    p.name: p
+    for p in (
+        # "Published GitHub Pages sites may be no larger than 1 GB"; no file count limit.
+        HostProfile("github-pages", 1_000_000_000, UNLIMITED, UNLIMITED, "1 GB a site, no file limit"),
+        # Cloudflare Pages' free plan: 20,000 files, 25 MiB a file, no total size limit.
+        HostProfile("cloudflare-pages", UNLIMITED, 20_000, 25 * 1024 * 1024, "20,000 files, 25 MiB a file"),
+        HostProfile("none", UNLIMITED, UNLIMITED, UNLIMITED, "no limit"),
+    )
+}
+DEFAULT_HOST = "github-pages"
+
 #: Two processes where the machine has two cores and can fork (see forked.py).
 DEFAULT_JOBS = 2 if (os.cpu_count() or 1) > 1 and hasattr(os, "fork") else 1
 #: The repository's templates/ (the HTML layouts and static assets ship with the code).
@@ -28,9 +51,12 @@ class BuildSettings:
     now: datetime | None = None
     #: Treat warnings (schema drift) as errors.
     strict: bool = False
-    #: Budget for the whole of dist/: the planner drops list variants that would exceed it.
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_files: int = DEFAULT_MAX_FILES
+    #: The host published to (HOSTS): sets the budget below unless it is given.
+    host: str = DEFAULT_HOST
+    #: Budget for the whole of dist/ (None: the host's): the planner drops list variants that
+    #: would exceed it.
+    max_bytes: int | None = None
+    max_files: int | None = None
     #: LL2 list URLs to precompute before any planned family (what the site's clients send).
     precompute: tuple[str, ...] = ()
     #: Ignore the build cache: validate and write everything (same bytes, just slower).
@@ -41,12 +67,25 @@ class BuildSettings:
     #: Processes: 2 builds the dumps and human site in a second process (same bytes).
     jobs: int = DEFAULT_JOBS
 
+    @property
+    def profile(self) -> HostProfile:
+        return HOSTS[self.host]
+
+    def budget(self) -> tuple[int, int, int]:
+        """Bytes, files and bytes a file that dist/ may hold: the host's, unless overridden."""
+        profile = self.profile
+        return (
+            profile.max_bytes if self.max_bytes is None else self.max_bytes,
+            profile.max_files if self.max_files is None else self.max_files,
+            profile.max_file_bytes,
+        )
+
     def fingerprint(self) -> str:
         """The options that shape the output (paths, `clean` and `jobs` do not)."""
         now = None if self.now is None else self.now.isoformat()
         return (
             f"base_url={self.base_url!r} now={now} strict={self.strict} "
-            f"max_bytes={self.max_bytes} max_files={self.max_files} precompute={self.precompute!r} "
+            f"budget={self.budget()} precompute={self.precompute!r} "
             f"cname={self.cname!r}"
         )
 

@@ -9,7 +9,6 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 """
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ class Span:
     offset: int
     length: int
     digest: bytes  # of the line's bytes: what outputs built from it depend on
-    refs: frozenset[tuple[str, int]] = frozenset()  # other events whose LL2 URLs the record holds
 
 
 @dataclass
@@ -84,21 +82,6 @@ class SnapshotIndex:
     drift: list[Drift]
     #: Cache entries of every valid record: digest(model, line) hex -> [id, drift, facets row].
     validated: dict[str, Any] = field(default_factory=dict)
-
-
-_EVENT_URL = re.compile(rb"/(2\.2\.0)/event/(\d+)/|/(2\.3\.0)/events/(\d+)/")
-_NO_REFS: frozenset[tuple[str, int]] = frozenset()
-
-
-def event_refs(data: bytes, own_id: int) -> frozenset[tuple[str, int]]:
-    """(version, id) of every event URL in a record other than its own (pages link them)."""
-    found = set()
-    for match in _EVENT_URL.finditer(data):
-        version = (match.group(1) or match.group(3)).decode()
-        event_id = int(match.group(2) or match.group(4))
-        if event_id != own_id:
-            found.add((version, event_id))
-    return frozenset(found) if found else _NO_REFS
 
 
 def field_path(loc: Sequence[int | str], *, indices: bool = True) -> str:
@@ -185,23 +168,20 @@ def _check_cached(
     keep_facets: bool,
     known: dict[str, Any],
     validated: dict[str, Any],
-) -> tuple[_Checked, Facets | None, frozenset[tuple[str, int]]]:
-    """check_line, skipped for a line that validated before (same model, same bytes); also
-    the record's event_refs, kept with the entry so that a known line is not scanned again."""
+) -> tuple[_Checked, Facets | None]:
+    """check_line, skipped for a line that validated before (same model, same bytes)."""
     key = digest(model.__module__.encode(), model.__qualname__.encode(), line_digest).hex()
     entry = known.get(key)
     if entry is not None and (entry[2] is not None or not keep_facets):
         validated[key] = entry
         facets = facets_from_row(entry[2]) if keep_facets else None
-        refs = frozenset((version, event_id) for version, event_id in entry[3]) if entry[3] else _NO_REFS
-        return _Checked(entry[0], None, [], entry[1]), facets, refs
+        return _Checked(entry[0], None, [], entry[1]), facets
     checked = check_line(model, file, line)
     facets = None
-    refs = _NO_REFS if checked.record_id is None else event_refs(line.data, checked.record_id)
     if not checked.problems and checked.model is not None:
         facets = facets_of(checked.model) if keep_facets else None
-        validated[key] = [checked.record_id, checked.drift, None if facets is None else facets_to_row(facets), sorted(refs)]
-    return checked, facets, refs
+        validated[key] = [checked.record_id, checked.drift, None if facets is None else facets_to_row(facets)]
+    return checked, facets
 
 
 def validate_file(
@@ -221,7 +201,7 @@ def validate_file(
     validated = {} if validated is None else validated
     for line in iter_lines(file.path):
         line_digest = digest(line.data)
-        checked, line_facets, refs = _check_cached(model, file, line, line_digest, keep_facets, known, validated)
+        checked, line_facets = _check_cached(model, file, line, line_digest, keep_facets, known, validated)
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -245,7 +225,7 @@ def validate_file(
                 )
             )
         previous_id = record_id if previous_id is None else max(previous_id, record_id)
-        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest, refs)
+        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest)
         if line_facets is not None:
             facets[record_id] = line_facets
     return index, facets

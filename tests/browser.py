@@ -155,6 +155,7 @@ class Tab:
         self._seen = len(browser.events)
         self.errors: list[str] = []
         self.dialogs: list[str] = []
+        self.requests: list[str] = []  # every URL the page asked for (documents, scripts, fetches)
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
 
@@ -206,6 +207,8 @@ class Tab:
                     self.errors.append(
                         f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}"
                     )
+            elif method == "Network.requestWillBeSent":
+                self.requests.append(params.get("request", {}).get("url", ""))
             elif method == "Network.responseReceived":
                 response = params.get("response", {})
                 if self._ours(response.get("url", "")) and response.get("status", 200) >= 400:

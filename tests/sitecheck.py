@@ -22,6 +22,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / ".not-in-the-site")  # outside the prefix: 404
         return super().translate_path(clean[len(self.prefix) :] or "/")
 
+    def list_directory(self, path: str) -> None:  # type: ignore[override]
+        """Like GitHub Pages: a folder without index.html is a missing page (no listing)."""
+        self.send_error(404)
+        return None
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Like GitHub Pages: a missing file gets the site's 404.html, with status 404."""
         page = Path(self.directory) / "404.html"
@@ -75,9 +80,15 @@ def page_refs(html: str) -> list[str]:
 
 
 def target_file(dist: Path, path: str) -> Path:
-    """The file a static host serves for a URL path relative to the site root."""
+    """The file a static host serves for a URL path relative to the site root: a folder's
+    index.html; for a folder of the API with an answer (index.json) but no page, 404.html,
+    the browsable pages' shell, which renders that answer."""
     target = dist / unquote(path).lstrip("/")
-    return target / "index.html" if path.endswith("/") or path == "" else target
+    if not (path.endswith("/") or path == ""):
+        return target
+    if not (target / "index.html").is_file() and (target / "index.json").is_file() and path.lstrip("/")[:1].isdigit():
+        return dist / "404.html"
+    return target / "index.html"
 
 
 def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:

@@ -2,9 +2,13 @@
 
 from pathlib import Path
 
+import orjson
 import pytest
 
-from tests.browser import Browser
+from generator.engine import page
+from generator.query import parse_request, query_path
+from tests.answers import Reference
+from tests.browser import Browser, Tab
 from tests.conftest import ARTIFACTS, build_site, copy_seed_content
 from tests.sitecheck import serve
 
@@ -43,8 +47,11 @@ def test_pages_load_without_errors(seed_site: Path, browser: Browser, name: str,
                 tab.evaluate("getComputedStyle(document.querySelector('header.site')).display")
                 == "flex"
             )  # CSS loaded
+            if name.startswith("api-"):  # rendered in the page; an event is served by 404.html
+                shown(tab)
             assert tab.screenshot(ARTIFACTS / f"{name}.png").stat().st_size > 5000
-            assert tab.errors == [] and tab.dialogs == []
+            assert own_failures(tab) == [] and tab.dialogs == []
+            assert [e for e in tab.errors if not e.endswith(site + path)] == [] or name.startswith("api-")
         finally:
             tab.close()
 
@@ -136,5 +143,184 @@ def test_the_site_works_under_a_project_sub_path(tmp_path: Path, browser: Browse
                 == "flex"
             )
             assert tab.evaluate("document.querySelector('main a').href") == site + "/"
+        finally:
+            tab.close()
+
+
+# -- the browsable API pages: shells rendering any answer on a host that ignores queries -----
+
+
+def shown(tab: Tab) -> dict:
+    """What the browsable page shows once rendered: its source, request line, status, JSON."""
+    tab.wait_for("document.getElementById('browse') && !document.getElementById('browse').hidden")
+    return tab.evaluate(
+        "(() => { const r = document.getElementById('browse'); return {"
+        " source: r.dataset.source, request: r.querySelector('pre.request').textContent,"
+        " status: r.querySelector('pre.headers').textContent.split('\\n')[0],"
+        " json: JSON.parse(r.querySelector('pre.json').textContent),"
+        " note: r.querySelector('.computed').hidden ? null : r.querySelector('.computed').textContent,"
+        " human: r.querySelector('.human').hidden ? null : r.querySelector('.human a').getAttribute('href'),"
+        " links: [...r.querySelectorAll('nav.paging a, .formats a, pre.json a')].map(a => [a.textContent, a.getAttribute('href')]),"
+        " about: [...r.querySelectorAll('details.endpoint')].filter(d => !d.hidden).map(d => [d.dataset.version, d.open]),"
+        " }; })()"
+    )
+
+
+def own_failures(tab: Tab) -> list[str]:
+    """Errors other than the 404s a static host gives where the shell (404.html) answers and
+    where a list has no file (then computed in the page)."""
+    return [e for e in tab.errors if not e.startswith(("HTTP 404: ", "log (network): Failed to load resource: the server responded with a status of 404"))]
+
+
+def test_the_browsable_pages_answer_any_query_on_a_host_that_ignores_query_strings(
+    corpus_site: Path, corpus_site_content: Path, browser: Browser
+):
+    reference = Reference.load(corpus_site_content)
+    previous = reference.ids(parse_request("/2.3.0/events/previous/"))
+    upcoming = reference.ids(parse_request("/2.3.0/events/upcoming/"))
+    event = previous[0]
+    types = sorted({f.type_id for f in reference.index.versions["2.3.0"].facets.values()})
+    lists = [
+        f"/2.3.0/events/?type__ids={types[0]}&mode=list",
+        "/2.3.0/events/?limit=25&mode=detailed&ordering=-last_updated",
+        "/2.3.0/events/upcoming/?search=a&limit=5",
+        "/2.3.0/events/previous/?mode=list&offset=10",
+        "/2.2.0/event/?limit=3&offset=3",
+        f"/2.2.0/event/previous/?type__ids={','.join(map(str, types[:3]))}&limit=4",
+        "/2.3.0/events/?date__gte=2024-01-01T00:00:00Z&mode=normal&ordering=-date",
+        "/2.3.0/events/limit-100/mode-list/",
+        f"/2.3.0/events/?type__ids={types[-1]}&format=api",
+    ]
+    details = [
+        f"/2.3.0/events/{event}/",
+        f"/2.3.0/events/{event}/?mode=list",
+        f"/2.3.0/events/previous/{event}/?mode=normal&format=api",
+        f"/2.2.0/event/{event}/",
+    ]
+    sources = set()
+    with serve(corpus_site) as site:
+        for n, url in enumerate(lists + details):
+            tab = browser.tab(site)
+            try:
+                tab.goto(site + url)
+                view = shown(tab)
+                query = parse_request(url)
+                precomputed = (corpus_site / query_path(query.__class__(**{**query.__dict__, "format": "json"}))).is_file()
+                assert view["source"] == ("file" if precomputed else "computed"), url
+                assert view["status"] == "HTTP 200 OK" and view["request"].startswith("GET /" + query.version + "/"), url
+                assert view["about"] == [[query.version, False]], url  # "About this endpoint", collapsed
+                if query.is_detail:
+                    assert view["json"]["id"] == event, url
+                    mode = query.mode
+                    if mode:
+                        assert view["json"]["response_mode"] == mode, url
+                    assert view["json"] == orjson.loads((corpus_site / query_path(parse_request(f"/{query.version}/{'events' if query.version == '2.3.0' else 'event'}/{event}/?mode={mode}"))).read_bytes())
+                else:
+                    ids = reference.ids(query)
+                    assert view["json"]["count"] == len(ids), url
+                    assert [r["id"] for r in view["json"]["results"]] == page(ids, query), url
+                    assert (view["note"] is not None) == (not precomputed), url
+                sources.add(view["source"])
+                assert own_failures(tab) == [] and tab.dialogs == [], (url, tab.errors)
+                assert all(r.startswith(site) for r in tab.requests), tab.requests  # nothing leaves the mirror
+                tab.screenshot(ARTIFACTS / f"browse-{n}.png")
+            finally:
+                tab.close()
+    assert sources == {"file", "computed"}
+    assert upcoming  # the corpus has both subsets, so both kinds of answer were shown
+
+
+def test_the_browsable_pages_links_are_pages_the_shell_answers(corpus_site: Path, corpus_site_content: Path, browser: Browser):
+    reference = Reference.load(corpus_site_content)
+    ids = reference.ids(parse_request("/2.3.0/events/"))
+    with serve(corpus_site) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(site + "/2.3.0/events/")
+            first = shown(tab)
+            links = dict(first["links"])
+            assert first["human"] is None and "page 1 of 4 (40 events, 10 per page)" in tab.evaluate("document.querySelector('nav.paging').textContent")
+            assert links["next \u203a"] == "/2.3.0/events/?offset=10&format=api"
+            assert "\u2039 previous" not in links  # shown, not a link, on the first page
+            assert links["mode=list"] == "/2.3.0/events/?mode=list&format=api"
+            assert links["Raw JSON (index.json)"] == "/2.3.0/events/index.json"
+            # next/previous in the JSON link to their browsable pages too
+            assert [first["json"]["next"], "/2.3.0/events/?offset=10&format=api"] in first["links"]
+            tab.goto(site + links["next \u203a"])
+            second = shown(tab)
+            assert second["request"] == "GET /2.3.0/events/?offset=10&format=api"
+            assert [r["id"] for r in second["json"]["results"]] == ids[10:20]
+            assert dict(second["links"])["\u2039 previous"] == "/2.3.0/events/?format=api"
+            # an event's page links its records' LL2 event URLs and its human page
+            tab.goto(site + f"/2.3.0/events/{ids[0]}/")
+            detail = shown(tab)
+            search = orjson.loads((corpus_site / "search/index.json").read_bytes())
+            path = next(row[3] for row in search["events"] if row[0] == ids[0])
+            assert detail["human"] == "/" + path and (corpus_site / path / "index.html").is_file()
+            assert [detail["json"]["url"], f"/2.3.0/events/{ids[0]}/?format=api"] in detail["links"]
+            # a single-type list links the type's page
+            type_id = detail["json"]["type"]["id"]
+            tab.goto(site + f"/2.3.0/events/?type__ids={type_id}")
+            assert shown(tab)["human"] == f"/types/{type_id}/" and (corpus_site / f"types/{type_id}/index.html").is_file()
+            assert own_failures(tab) == []
+        finally:
+            tab.close()
+
+
+def test_the_browsable_page_of_an_event_the_snapshot_lacks_is_ll2s_404(corpus_site: Path, corpus_site_content: Path, browser: Browser):
+    reference = Reference.load(corpus_site_content)
+    previous = reference.ids(parse_request("/2.3.0/events/previous/"))
+    with serve(corpus_site) as site:
+        for url in ("/2.3.0/events/987654/", f"/2.3.0/events/upcoming/{previous[0]}/"):
+            tab = browser.tab(site)
+            try:
+                tab.goto(site + url)
+                view = shown(tab)
+                assert (view["status"], view["json"], view["source"]) == ("HTTP 404 Not Found", {"detail": "Not found."}, "missing")
+                assert "No such event" in view["note"]
+                assert own_failures(tab) == []
+            finally:
+                tab.close()
+
+
+def test_without_the_shell_a_missing_page_is_still_not_found_for_people(seed_site: Path, browser: Browser):
+    with serve(seed_site) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(site + "/no/such/page/")
+            assert tab.evaluate("document.getElementById('browse').hidden") is True
+            assert tab.evaluate("document.querySelector('#static-page h1').textContent") == "Not found"
+        finally:
+            tab.close()
+
+
+def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site: Path, browser: Browser):
+    """What the pages rendered at build time showed, now rendered in the page from the JSON."""
+    with serve(seed_site) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(site + "/2.3.0/events/1304/")
+            view = shown(tab)
+            assert view["request"] == "GET /2.3.0/events/1304/?format=api"
+            headers = tab.evaluate("document.querySelector('pre.headers').textContent")
+            assert headers == "HTTP 200 OK\nAllow: GET\nContent-Type: application/json\nVary: Accept\n"
+            about = tab.evaluate("document.querySelector('details.endpoint:not([hidden])').innerHTML")
+            assert "<code>agency__ids</code>" in about  # the endpoint's description, content/api/2.3.0.md
+            links = view["links"]
+            assert ["Raw JSON (index.json)", "/2.3.0/events/1304/index.json"] in links
+            # the record's own LL2 URL is served by the mirror: linked to its browsable page
+            assert ["https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api", "/2.3.0/events/1304/?format=api"] in links
+            assert ["mode=list", "/2.3.0/events/1304/?mode=list&format=api"] in links
+            # other http(s) URLs link out; nothing else is a link
+            out = [href for text, href in links if href.startswith("https://")]
+            assert out and all(text == href for text, href in links if href.startswith("https://"))
+            pretty = tab.evaluate("document.querySelector('pre.json').textContent")
+            assert '\t"name": "Soyuz MS-27 Farewell Ceremony & Hatch Closing",\n' in pretty  # tab-indented
+            tab.goto(site + "/2.2.0/event/1185/")
+            view = shown(tab)
+            assert ["https://ll.thespacedevs.com/2.2.0/event/1185/?format=api", "/2.2.0/event/1185/?format=api"] in view["links"]
+            about = tab.evaluate("document.querySelector('details.endpoint:not([hidden])').innerHTML")
+            assert "<code>last_updated__gte</code>" in about
+            assert not any(text.startswith("mode=") for text, _ in view["links"])  # 2.2.0 has no modes
         finally:
             tab.close()

@@ -38,6 +38,17 @@ def test_resolve_prints_the_file_or_says_it_is_not_precomputed(seed_content: Pat
     )
     code, out, err = build_runner("resolve", "/2.3.0/events/?type=abc", "--dist", str(dist))
     assert code == 2 and err == "Error: LL2 answers 400 Bad Request: type: 'abc' is not a whole number\n"
+    # An event the snapshot lacks is no such event (LL2's 404), not a query left out.
+    for url, where in (("/2.3.0/events/987654/?mode=list", "987654"), ("/2.2.0/event/upcoming/1185/", "1185 among the upcoming events")):
+        code, out, err = build_runner("resolve", url, "--dist", str(dist))
+        assert (code, out) == (1, "") and err == (
+            f'no such event: {url}: the snapshot has no event {where} (LL2 answers 404 {{"detail": "Not found."}})\n'
+        )
+    code, out, err = build_runner("resolve", "/2.2.0/event/previous/1185/", "--dist", str(dist))
+    assert (code, out) == (0, f"{dist}/2.2.0/event/1185/index.json\n")
+    # The browsable view of any answer is the shell that renders it.
+    code, out, err = build_runner("resolve", "/2.3.0/events/upcoming/?type__ids=2&format=api", "--dist", str(dist))
+    assert (code, out) == (0, f"{dist}/2.3.0/events/upcoming/index.html\n") and (dist / "2.3.0/events/upcoming/index.html").is_file()
 
 
 def test_a_build_that_fails_while_writing_leaves_dist_as_it_was(

@@ -62,7 +62,7 @@ def test_hostile_slugs_stay_inside_the_events_folder(hostile_site: Path):
 
 def test_no_built_page_has_a_script_handler_or_javascript_url_from_the_data(hostile_site: Path):
     pages = sorted(hostile_site.rglob("*.html"))
-    assert len(pages) > 30
+    assert len(pages) > 20  # the site's pages and the browsable shells (no HTML per answer)
     for page in pages:
         parser = _Tags()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -77,7 +77,7 @@ def test_no_built_page_has_a_script_handler_or_javascript_url_from_the_data(host
                     )
             if tag == "script":
                 assert (
-                    attrs.get("src") == "/static/site.js"
+                    attrs.get("src") in ("/static/site.js", "/static/browse.js", "/ll2-static.js")
                     or attrs.get("type") == "application/ld+json"
                 ), page
             if tag == "img":
@@ -92,9 +92,6 @@ def test_hostile_text_is_shown_as_text(hostile_site: Path):
     ld = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "\\u003c/script\\u003e" in ld and "<" not in ld
     assert "(link not shown: not an http(s) address)" in html
-    api = (hostile_site / "2.3.0/events/1304/index.html").read_text(encoding="utf-8")
-    assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in api
-    assert "javascript:alert(3)" in api and 'href="javascript' not in api.lower()
 
 
 def test_the_json_mirror_still_serves_the_record_as_sent(hostile_site: Path):
@@ -129,6 +126,10 @@ def test_in_the_browser_nothing_hostile_runs(hostile_site: Path, browser: Browse
                 ("hostile-2.2.0-event", "/events/1185-tmp-owned/"),
             ):
                 tab.goto(site + path)
+                if name == "hostile-api":  # rendered in the page from the JSON: text, never markup
+                    text = tab.wait_for("!document.getElementById('browse').hidden && document.querySelector('pre.json').textContent")
+                    assert "</script><script>alert(2)</script>" in text and "javascript:alert(3)" in text
+                    assert tab.evaluate("document.querySelectorAll('a[href^=\"javascript\" i]').length") == 0
                 tab.screenshot(ARTIFACTS / f"{name}.png")
                 injected = "img[onerror], svg, script:not([src]):not([type])"
                 assert tab.evaluate(f"document.querySelectorAll({injected!r}).length") == 0
@@ -141,6 +142,7 @@ def test_in_the_browser_nothing_hostile_runs(hostile_site: Path, browser: Browse
             tab.evaluate("document.querySelector('.search-results a').click()")
             tab.settle(1.0)
             assert tab.dialogs == []
-            assert tab.errors == []
+            # The event's browsable view is served by 404.html (as GitHub Pages does): that 404 only.
+            assert [e for e in tab.errors if "/2.3.0/events/1304/" not in e] == []
         finally:
             tab.close()

@@ -102,10 +102,13 @@ def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
             httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content
             == response.content
         )
-    # A browser gets the browsable page beside the JSON; next links are served typed.
-    page = httpx.get(nginx + url, headers={"Accept": "text/html"})
-    assert page.headers["content-type"].startswith("text/html")
-    assert page.content.startswith(b"<!doctype html>") and b"type__ids" in page.content
+    # A browser (or ?format=api) gets the browsable pages' shell, which renders this answer
+    # from the same JSON (tests/test_browser.py); next links are served typed.
+    shell = (ROOT / "templates" / "static" / "browse.js").name.encode()
+    for headers, spelling in (({"Accept": "text/html"}, url), ({}, url + "&format=api")):
+        page = httpx.get(nginx + spelling, headers=headers)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.content.startswith(b"<!doctype html>") and shell in page.content
     first = httpx.get(nginx + "/2.3.0/events/?mode=list&ordering=-last_updated").content
     next_url = json.loads(first)["next"].replace(VARIANT_BASE_URL, nginx)
     following = httpx.get(next_url)
@@ -123,6 +126,9 @@ def test_nginx_serves_the_precomputed_queries_of_the_table_and_never_a_wrong_ans
                 continue
             query = parse_request(vector["url"])
             response = client.get(vector["url"])
+            if query.format == "api":  # the browsable view: the shell, for every query
+                assert response.status_code == 200 and b"browse.js" in response.content, vector["url"]
+                continue
             if response.status_code == 200:
                 expected = (
                     (variant_site / vector["path"]).read_bytes()
@@ -148,10 +154,12 @@ def netlify_route(rules: list[tuple[str, list[tuple[str, str]], str]], url: str)
     request = dict(parse_qsl(parts.query, keep_blank_values=True))
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     for source, params, target in rules:
-        if ":" not in source and source != path or sorted(request) != sorted(k for k, _ in params):
+        if ":" not in source and "*" not in source and source != path or sorted(request) != sorted(k for k, _ in params):
             continue
         pattern = (
-            "^" + re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(source).replace("\\:", ":")) + "$"
+            "^"
+            + re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(source).replace("\\:", ":")).replace("\\*", ".*")
+            + "$"
         )
         match = re.match(pattern, path)
         if not match:
@@ -169,12 +177,15 @@ def read_redirects(dist: Path) -> list[tuple[str, list[tuple[str, str]], str]]:
         if line.startswith("#") or not line.strip():
             continue
         fields = line.split()
+        if fields[-1] == "404":  # not forced: only where no rule and no file answers
+            assert fields[0].endswith("/*") and fields[1] == "/404.json", line
+            continue
         assert fields[-1] == "200!", line
         rules.append((fields[0], [tuple(f.split("=", 1)) for f in fields[1:-2]], fields[-2]))
     return rules
 
 
-def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Path) -> None:
+def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Path, variant_content: Path) -> None:
     import orjson
 
     rules = read_redirects(variant_site)
@@ -196,6 +207,17 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Pa
         netlify_route(rules, "/2.3.0/events/1304/?mode=list")
         == "/2.3.0/events/1304/mode-list/index.json"
     )
+    # ?format=api is the browsable pages' shell; an event under a subset only if it is in it.
+    for url in ("/2.3.0/events/1304/?format=api", "/2.3.0/events/1304/?mode=list&format=api", "/2.2.0/event/?format=api"):
+        shell = "/" + "/".join(url.split("/")[1:3]) + "/index.html"
+        assert netlify_route(rules, url) == shell and (variant_site / shell.lstrip("/")).is_file(), url
+    reference = Reference.load(variant_content)
+    upcoming = reference.ids(parse_request("/2.3.0/events/upcoming/"))
+    previous = reference.ids(parse_request("/2.3.0/events/previous/"))
+    assert netlify_route(rules, f"/2.3.0/events/upcoming/{upcoming[0]}/?mode=list") == (
+        f"/2.3.0/events/{upcoming[0]}/mode-list/index.json"
+    )
+    assert netlify_route(rules, f"/2.3.0/events/upcoming/{previous[0]}/") is None  # -> /404.json
 
 
 def test_nginx_serves_every_precomputed_list_at_its_canonical_url(
@@ -211,3 +233,50 @@ def test_nginx_serves_every_precomputed_list_at_its_canonical_url(
             response = client.get(entry["query"])
             assert response.status_code == 200, entry["query"]
             assert response.content == (variant_site / entry["path"]).read_bytes(), entry["query"]
+
+
+def test_nginx_answers_what_ll2_answers_where_no_query_has_a_file(
+    nginx: str, reference: Reference, variant_site: Path
+) -> None:
+    import orjson
+
+    from generator.hostrules import EMPTY_LIST, NOT_FOUND
+
+    def get(url: str, accept: str = "application/json") -> httpx.Response:
+        return httpx.get(nginx + url, headers={"Accept": accept})
+
+    def is_json(response: httpx.Response, status: int, body: bytes) -> None:
+        assert (response.status_code, response.headers["content-type"]) == (status, "application/json")
+        assert response.content == body
+
+    # A value no event has: LL2's empty list, equal to the engine's answer.
+    for url in ("/2.3.0/events/?type__ids=987654", "/2.2.0/event/upcoming/?agency__ids=987654&limit=100",
+                "/2.3.0/events/previous/?year=1901&mode=list", "/2.3.0/events/?type=987654"):
+        assert reference.envelope(parse_request(url), VARIANT_BASE_URL) == EMPTY_LIST, url
+        is_json(get(url), 200, EMPTY_LIST)
+    # A value some event has but not in this subset: a precomputed empty file, served as such.
+    entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
+    empty = [e for e in entries if (variant_site / e["path"]).read_bytes()[:10] == b'{"count":0']
+    assert empty and any("upcoming" in e["query"] for e in empty)
+    for entry in empty[:5]:
+        is_json(get(entry["query"]), 200, (variant_site / entry["path"]).read_bytes())
+    # An event under upcoming/ or previous/: its own answer if it is in that subset, else 404.
+    upcoming = reference.ids(parse_request("/2.3.0/events/upcoming/"))
+    previous = reference.ids(parse_request("/2.3.0/events/previous/"))
+    assert upcoming and previous
+    for subset, inside, outside in (("upcoming", upcoming, previous), ("previous", previous, upcoming)):
+        is_json(get(f"/2.3.0/events/{subset}/{inside[0]}/"), 200, (variant_site / f"2.3.0/events/{inside[0]}/index.json").read_bytes())
+        is_json(get(f"/2.3.0/events/{subset}/{inside[0]}/?mode=list"), 200,
+                (variant_site / f"2.3.0/events/{inside[0]}/mode-list/index.json").read_bytes())
+        is_json(get(f"/2.3.0/events/{subset}/{outside[0]}/"), 404, NOT_FOUND)
+    # An unknown event, a path LL2 does not have, a file the mirror lacks: LL2's JSON 404.
+    for url in ("/2.3.0/events/987654/", "/2.2.0/event/987654/?mode=list", "/2.3.0/agencies/",
+                "/2.3.0/events/no-such/index.json", "/2.2.0/event/limit-7/"):
+        is_json(get(url), 404, NOT_FOUND)
+    # Browsers get the shell for events and mirror folders, which renders the JSON or the 404.
+    for url in ("/2.3.0/events/987654/", f"/2.3.0/events/{upcoming[0]}/", "/2.3.0/events/mode-list/"):
+        page = get(url, "text/html,application/xhtml+xml")
+        assert page.status_code == 200 and b"browse.js" in page.content, url
+    # ... but a file asked for by name is that file.
+    raw = get("/2.3.0/events/mode-list/index.json", "text/html")
+    assert raw.headers["content-type"] == "application/json"

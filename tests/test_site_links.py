@@ -10,7 +10,8 @@ from tests.sitecheck import broken_links
 def test_no_internal_link_is_broken_at_the_hosts_root(corpus_site: Path):
     broken, checked = broken_links(corpus_site, "https://example.org")
     assert broken == []
-    assert checked > 5000  # every page's navigation, rows, JSON links, feeds and assets
+    assert checked > 1500  # every page's navigation, rows, feeds and assets (the browsable pages
+    # render their links in the page: tests/test_browser.py checks those)
 
 
 def test_no_internal_link_is_broken_under_a_project_sub_path(
@@ -21,7 +22,7 @@ def test_no_internal_link_is_broken_under_a_project_sub_path(
     )
     broken, checked = broken_links(dist, "https://user.github.io/repo")
     assert broken == []
-    assert checked > 5000
+    assert checked > 1500
     # The same files published at a host's root would break: every link carries the sub-path.
     assert broken_links(dist, "https://example.org")[0] != []
 

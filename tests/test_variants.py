@@ -117,13 +117,61 @@ def test_a_budget_the_core_site_cannot_fit_fails_and_leaves_dist_alone(
     before = tree_digest(dist)
     code, out, err = build_with_budget(build_runner, corpus_content, dist, "--max-files", "100")
     assert code == 1 and out == ""
-    assert err.startswith(
-        "Error: the core site (every event and its pages, the core lists, the dumps, the site) needs "
-    )
-    assert (
-        "over the budget of 100 files and 900,000,000 bytes; raise --max-files/--max-bytes" in err
-    )
+    assert err.startswith("Error: the core site (every event, the core lists, the dumps, the site) needs ")
+    assert "over the budget of 100 files and 1,000,000,000 bytes; choose another --host, raise --max-files/--max-bytes" in err
     assert tree_digest(dist) == before
+
+
+def _report(out: str) -> dict[str, list[int]]:
+    """The build's per-family rows of the planner's report: kept lists, files, bytes, dropped ..."""
+    return {
+        " ".join(line.split()[:2]): [int(n.replace(",", "")) for n in line.split()[2:]]
+        for line in out.splitlines()
+        if line.startswith("  2.")
+    }
+
+
+@pytest.mark.parametrize(
+    "options,files,size,budget_line",
+    [
+        ((), None, 1_000_000_000, "variants (budget no file limit, 1,000,000,000 bytes):"),
+        (("--host", "cloudflare-pages", "--max-files", "1500"), 1500, None, "variants (budget 1,500 files, no byte limit):"),
+        (("--max-bytes", "25M"), None, 25_000_000, "variants (budget no file limit, 25,000,000 bytes):"),
+    ],
+)
+def test_a_hosts_budget_is_never_exceeded_and_the_report_counts_what_dist_holds(
+    corpus_content: Path, tmp_path: Path, build_runner, options: tuple[str, ...], files: int | None, size: int | None, budget_line: str
+) -> None:
+    dist = tmp_path / "dist"
+    code, out, err = build_with_budget(build_runner, corpus_content, dist, *options)
+    assert code == 0, err
+    assert budget_line in out.splitlines()
+    held_files, held_bytes = dist_size(dist)
+    assert files is None or held_files <= files
+    assert size is None or held_bytes <= size
+    # The report's kept lists and files are the variant lists and pages dist/ holds.
+    rows = _report(out)
+    manifest = orjson.loads((dist / "manifest.json").read_bytes())["entries"]
+    core = {e["path"] for e in manifest if parse_request(e["query"]).is_detail or not parse_request(e["query"]).filters
+            and parse_request(e["query"]).get("ordering") is None}
+    variants = [e for e in manifest if e["path"] not in core]
+    first_pages = {query_path(parse_request(e["query"]).with_offset(0)) for e in variants}
+    answers = [p.relative_to(dist).as_posix() for p in dist.glob("2.*/**/index.json")]
+    assert sum(r[1] for r in rows.values()) == len(variants) == len([a for a in answers if a not in core])
+    assert sum(r[0] for r in rows.values()) == len(first_pages)
+    assert all((dist / e["path"]).is_file() for e in variants)
+    dropped = sum(r[3] for r in rows.values())
+    assert (dropped > 0) == (options != ())  # the default budget keeps every variant of this corpus
+
+
+def test_a_file_over_the_hosts_limit_fails_the_build_naming_it() -> None:
+    from generator.errors import BudgetError
+    from generator.planner import Budget, Planner
+
+    planner = Planner(Budget(max_file_bytes=25 * 1024 * 1024))
+    planner.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024)
+    with pytest.raises(BudgetError, match=r"^dumps/2.2.0/event.json is 26,214,401 bytes, over the host's limit of 26,214,400 bytes a file$"):
+        planner.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024 + 1)
 
 
 def test_a_bad_budget_value_is_refused_by_name(build_runner, capsys) -> None:

@@ -7,6 +7,9 @@
  *   LL2Static.resolve("/2.3.0/events/?type__ids=8,2&mode=list", "https://host/base")
  *     -> "https://host/base/2.3.0/events/mode-list/type__ids-2.8/index.json"
  *   new LL2Static.Client({base}).get(url)   // the precomputed file, else the fallback answer
+ *
+ * The module touches no DOM (fetch, URL and TextEncoder only): the browsable pages
+ * (templates/static/browse.js) and any other JS host run this same engine.
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
@@ -23,6 +26,7 @@
   var ORDERING_FIELDS = ["date", "last_updated"];
   var DEFAULT_ORDERING = { all: "date", upcoming: "date", previous: "-date" };
   var PRESENTATION = { limit: 1, offset: 1, mode: 1, ordering: 1 };
+  var NOT_FOUND = { detail: "Not found." }; // LL2's body for an unknown event or path (status 404)
 
   function QueryError(message) { this.name = "QueryError"; this.message = message; }
   QueryError.prototype = Object.create(Error.prototype);
@@ -208,14 +212,28 @@
     }
     return new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
   }
+  /* The folder of a query's file. An event asked for under a subset (upcoming/{id}/) is the
+   * event's own file: whether it is in that subset is for the server (or Client) to check. */
   function queryDir(query) {
     var parts = [query.version, VERSIONS[query.version].endpoint];
-    if (query.subset !== "all") parts.push(query.subset);
+    if (query.subset !== "all" && query.eventId === null) parts.push(query.subset);
     if (query.eventId !== null) parts.push(String(query.eventId));
     query.params.forEach(function (p) { parts.push(p[0] + "-" + encodeValue(p[1])); });
     return parts.join("/");
   }
   function queryPath(query) { return queryDir(query) + "/" + (query.format === "api" ? "index.html" : "index.json"); }
+
+  /* The LL2-style URL of a query: its endpoint's path and its parameters as a query string
+   * (`extra` pairs appended, e.g. [["format", "api"]]), under `basePath`. */
+  function queryUrl(query, basePath, extra) {
+    var parts = [query.version, VERSIONS[query.version].endpoint];
+    if (query.subset !== "all") parts.push(query.subset);
+    if (query.eventId !== null) parts.push(String(query.eventId));
+    var pairs = query.params.concat(extra || []).map(function (p) {
+      return p[0] + "=" + encodeURIComponent(p[1]).replace(/%2C/g, ",").replace(/%3A/g, ":");
+    });
+    return (basePath || "").replace(/\/+$/, "") + "/" + parts.join("/") + "/" + (pairs.length ? "?" + pairs.join("&") : "");
+  }
 
   function unquote(text) {
     try { return decodeURIComponent(text); } catch (e) { return text; }
@@ -241,10 +259,7 @@
     var subset = "all";
     if (rest.length && (rest[0] === "upcoming" || rest[0] === "previous")) subset = rest.shift();
     var eventId = null;
-    if (rest.length && /^[0-9]+$/.test(rest[0])) {
-      if (subset !== "all") throw new QueryError(repr(url) + ": the mirror serves an event at /" + version + "/" + endpoint + "/{id}/ only");
-      eventId = parseInt(rest.shift(), 10);
-    }
+    if (rest.length && /^[0-9]+$/.test(rest[0])) eventId = parseInt(rest.shift(), 10);
     var pairs = [];
     rest.forEach(function (segment) {
       var i = segment.indexOf("-");
@@ -338,6 +353,8 @@
   function Client(options) {
     options = options || {};
     this.base = (options.base || "").replace(/\/+$/, "");
+    // Where next/previous of a computed answer point (the build's --base-url, as in the files).
+    this.links = options.links !== undefined && options.links !== null ? String(options.links).replace(/\/+$/, "") : this.base;
     this.fetch = options.fetch || (typeof fetch !== "undefined" ? fetch.bind(null) : null);
     this._compact = {};
   }
@@ -358,12 +375,41 @@
     }
     return this._compact[version];
   };
-  /* Answer an LL2 URL: the precomputed file when there is one, else computed here. */
+  Client.prototype.basePath = function () { return this.base ? new URL(this.base, "http://host.invalid").pathname : ""; };
+  /* Answer an LL2 URL: the precomputed file when there is one, else computed here. An event
+   * the snapshot lacks rejects with status 404 and LL2's body (`e.body`). */
   Client.prototype.get = function (url) {
-    var self = this, query = parseRequest(url, this.base ? new URL(this.base, "http://host.invalid").pathname : "");
-    return this._json(queryPath(query)).catch(function (e) {
-      if (e.status !== 404 || query.eventId !== null) throw e;
-      return self.answer(query);
+    return this.lookup(url).then(function (found) {
+      if (found.status === 200) return found.body;
+      var e = new Error("HTTP " + found.status + " for " + url); e.status = found.status; e.body = found.body; throw e;
+    });
+  };
+  /* What LL2 would answer to a URL, and where the answer came from:
+   * {query, path, status, body, source: "file" | "computed" | "missing"}. A list without a
+   * file is computed from the compact data; an event without a file is LL2's 404 (every
+   * event of the snapshot has its file); upcoming/{id}/ and previous/{id}/ are 404 unless
+   * the event is in that subset. A query LL2 refuses (400) rejects with QueryError. */
+  Client.prototype.lookup = function (url) {
+    var self = this, query = parseRequest(url, this.basePath());
+    query.format = "json"; // ?format=api asks for the browsable view of this same JSON
+    var path = queryPath(query);
+    var missing = function () { return { query: query, path: path, status: 404, body: NOT_FOUND, source: "missing" }; };
+    var inSubset = query.eventId === null || query.subset === "all" ? Promise.resolve(true)
+      : this.compact(query.version).then(function (data) {
+        var event = data.events.filter(function (f) { return f.id === query.eventId; });
+        return select(event, { subset: query.subset, params: [] }, data.now).length > 0;
+      });
+    return inSubset.then(function (ok) {
+      if (!ok) return missing();
+      return self._json(path).then(function (body) {
+        return { query: query, path: path, status: 200, body: body, source: "file" };
+      }, function (e) {
+        if (e.status !== 404) throw e;
+        if (query.eventId !== null) return missing();
+        return self.answer(query).then(function (body) {
+          return { query: query, path: path, status: 200, body: body, source: "computed" };
+        });
+      });
     });
   };
   /* The fallback: LL2's envelope for a list query, from the compact data. */
@@ -378,8 +424,9 @@
           return self._json(queryPath(normalise(query.version, "all", i, mode ? [["mode", mode]] : [], "json")));
         }));
       return records.then(function (results) {
-        var next = offset + limit < ids.length ? self.url(queryPath(withParams(query, { offset: offset + limit }))) : null;
-        var previous = offset > 0 ? self.url(queryPath(withParams(query, { offset: Math.max(offset - limit, 0) }))) : null;
+        var link = function (q) { return self.links + "/" + queryPath(q); };
+        var next = offset + limit < ids.length ? link(withParams(query, { offset: offset + limit })) : null;
+        var previous = offset > 0 ? link(withParams(query, { offset: Math.max(offset - limit, 0) })) : null;
         return { count: ids.length, next: next, previous: previous, results: results };
       });
     });
@@ -387,6 +434,8 @@
 
   return {
     QueryError: QueryError, parseRequest: parseRequest, normalise: normalise, queryPath: queryPath,
+    queryUrl: queryUrl, withParams: withParams, limitOf: limitOf, offsetOf: offsetOf, modeOf: modeOf,
+    VERSIONS: VERSIONS, SUBSETS: SUBSETS, NOT_FOUND: NOT_FOUND,
     encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
     facets: facets, stamp: stamp, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
     Client: Client,

@@ -1,9 +1,9 @@
 """The HTML beside the JSON: browsable API pages, the human events site, feeds, plumbing.
 
 safety      untrusted strings: http(s)-only URLs, path-safe slugs, JSON safe in <script>
-links       base-URL-aware hrefs; which URLs in a record the mirror serves
+links       base-URL-aware hrefs
 render      the Jinja environment (autoescape on, strict) and Markdown pages
-apipages    the browsable page of every JSON answer (hooked into mirror.emit)
+browse      the browsable API pages: shells that render any answer in the page
 views       view models of events computed from their records (templates hold no logic)
 pages       the human site: home, event pages, indexes, search, content pages, 404
 feeds       iCalendar (RFC 5545) and Atom feeds
@@ -13,10 +13,10 @@ plumbing    static assets, sitemap.xml, robots.txt, .nojekyll, CNAME
 import importlib
 from typing import Any
 
-__all__ = ["ApiPages", "write_site"]
+__all__ = ["write_site"]
 # Exported lazily (PEP 562): the command line imports site.plumbing for --cname, and a build
 # that finds dist/ up to date should not pay for loading Jinja and Markdown.
-_EXPORTS = {"ApiPages": "generator.site.apipages", "write_site": "generator.site.pages"}
+_EXPORTS = {"write_site": "generator.site.pages"}
 
 
 def __getattr__(name: str) -> Any:

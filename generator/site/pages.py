@@ -21,6 +21,7 @@ from generator.query import Query, query_path
 from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.site import chrome as shared
+from generator.site.browse import write_shells
 from generator.site.feeds import atom, calendar
 from generator.site.indexes import write_indexes
 from generator.site.links import SiteLinks
@@ -238,6 +239,6 @@ def write_site(
                 f"{page.source}: the site already has a page at /{page.relpath} (the {page.name!r} "
                 "index); give this Markdown page another file name"
             ) from exc
-    writer.file("404.html", renderer.render("404.html", "404.html", chrome=writer.chrome))
+    write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)
