@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  cname=args.cname, jobs=args.jobs)
         _print_report(build(settings), settings)
         return 0
-    except QueryError as exc:
+    except (QueryError, SettingsError) as exc:  # the command line asks for what cannot be
         print(f"Error: {exc}", file=sys.stderr)
         return 2
     except LL2StaticError as exc:

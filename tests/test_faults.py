@@ -1,0 +1,180 @@
+"""The breaks a hostile-input and fault probe found (issue 18), each tried from the user's
+side: the command, its exit code and message, and dist/ and content/ hashed before and after."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.conftest import ROOT, tree_digest
+
+PYTHON = sys.executable
+
+
+def build_cmd(content: Path, dist: Path, *options: str) -> list[str]:
+    return [PYTHON, str(ROOT / "build.py"), "--content", str(content), "--dist", str(dist), *options]
+
+
+def manifest_complete(dist: Path) -> int:
+    """Assert every file dist/manifest.json lists is there with its sha256; return how many."""
+    import hashlib
+
+    manifest = orjson.loads((dist / "manifest.json").read_bytes())
+    for entry in manifest["entries"]:
+        data = (dist / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+        assert len(data) == entry["bytes"], entry["path"]
+    return len(manifest["entries"])
+
+
+# -- 1. two builds at once into one dist/ ---------------------------------------------------
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+from pathlib import Path
+path = Path(sys.argv[1]); path.parent.mkdir(parents=True, exist_ok=True)
+fd = os.open(path, os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0); os.write(fd, f"{os.getpid()}\\n".encode())
+staging = Path(sys.argv[2]); (staging / "2.3.0").mkdir(parents=True)
+(staging / "2.3.0" / "half.json").write_bytes(b"{}")
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_second_build_stops_while_another_holds_dist(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    before, content_before = tree_digest(dist), tree_digest(seed_content)
+    holder = subprocess.Popen(
+        [PYTHON, "-c", HOLD_LOCK, str(tmp_path / ".dist.cache" / "build.lock"), str(tmp_path / ".dist.staging-1")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist), "--now", "2030-01-01T00:00:00Z")
+        assert code == 1 and out == ""
+        assert err == f"Error: another build (pid {holder.pid}) is writing {dist}/; wait for it to finish, then run again\n"
+        assert (tmp_path / ".dist.staging-1" / "2.3.0" / "half.json").read_bytes() == b"{}"  # its staging untouched
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()  # type: ignore[union-attr]
+    assert tree_digest(dist) == before and tree_digest(seed_content) == content_before
+    # The lock dies with its holder: the next build runs, and clears the dead build's staging.
+    assert build_runner("--content", str(seed_content), "--dist", str(dist), "--now", "2030-01-01T00:00:00Z")[0] == 0
+    assert not (tmp_path / ".dist.staging-1").exists()
+
+
+def test_two_builds_started_together_leave_one_complete_build(corpus_content: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(build_cmd(corpus_content, dist), check=True, capture_output=True)
+    good = subprocess.Popen(build_cmd(corpus_content, dist, "--now", "2030-01-01T00:00:00Z", "--clean"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    bad = subprocess.Popen(build_cmd(corpus_content, dist, "--max-bytes", "200K", "--clean"),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    good_out, good_err = good.communicate(timeout=300)
+    bad_out, bad_err = bad.communicate(timeout=300)
+    assert bad.returncode == 1, bad_err
+    assert bad_err.startswith(("Error: the core site", "Error: another build (pid ")), bad_err
+    assert good.returncode in (0, 1), good_err
+    if good.returncode == 1:
+        assert good_err.startswith("Error: another build (pid "), good_err
+    else:
+        files = sum(1 for p in dist.rglob("*") if p.is_file())
+        reported = int(re.search(r": (\d+) files \(", good_out).group(1))  # type: ignore[union-attr]
+        assert files >= reported, (files, good_out)  # the tally counts the site's files, not the host rules
+        assert orjson.loads((dist / "manifest.json").read_bytes())["now"] == "2030-01-01T00:00:00Z"
+    assert manifest_complete(dist) > 100
+    assert (dist / "index.html").is_file() and (dist / "2.3.0" / "events" / "index.json").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.") and p.name != ".dist.cache"] == []
+
+
+# -- 2. --dist is checked ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [
+        ("content", "refusing to replace a folder that is or holds the content folder"),
+        ("root", "refusing to replace a folder that is or holds the content folder"),
+        ("snapshot", "refusing to replace a non-empty folder that no build wrote"),  # inside content/
+        ("templates", "refusing to replace a folder that is or holds the templates folder"),
+        ("project", "refusing to replace a folder that is or holds the templates folder"),
+        ("above", "refusing to replace a folder that is or holds the templates folder"),
+        ("cwd", "refusing to replace the working folder or a folder above it"),
+        ("foreign", "refusing to replace a non-empty folder that no build wrote (it has no manifest.json)"),
+        ("file", "is a file, not a folder"),
+    ],
+)
+def test_a_dist_that_must_not_be_replaced_is_refused(
+    where: str, why: str, seed_content: Path, tmp_path: Path, build_runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "thesis.tex").write_text("years of work")
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.chdir(work)
+    dist = {
+        "content": seed_content, "root": tmp_path, "snapshot": seed_content / "snapshot",
+        "templates": ROOT / "templates", "project": ROOT, "above": ROOT.parent, "cwd": work,
+        "foreign": tmp_path / "foreign", "file": tmp_path / "a-file",
+    }[where]
+    watched = {"content": seed_content, "foreign": tmp_path / "foreign", "work": work}
+    before = {name: tree_digest(folder) for name, folder in watched.items()}
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist))
+    assert code == 2 and out == "", err
+    assert err.startswith(f"Error: --dist {dist}: ") and why in err and err.count("\n") == 1, err
+    assert {name: tree_digest(folder) for name, folder in watched.items()} == before
+    assert (tmp_path / "a-file").read_text() == "x"
+    assert not list(tmp_path.glob(".*.staging-*")) and not list(ROOT.parent.glob(".*.staging-*"))
+
+
+def test_a_dist_written_by_a_build_is_replaced_and_an_empty_one_filled(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0  # empty: fine
+    assert build_runner("--content", str(seed_content), "--dist", str(dist), "--clean", "--now", "2030-01-01T00:00:00Z")[0] == 0
+    assert orjson.loads((dist / "manifest.json").read_bytes())["now"] == "2030-01-01T00:00:00Z"
+
+
+# -- 3. killed between the swap's two renames --------------------------------------------------
+
+KILL_IN_SWAP = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import generator.output as output
+real = os.rename
+def rename(src, dst):
+    real(src, dst)
+    if ".dist.old-" in str(dst):
+        os._exit(137)  # killed right after dist/ was moved aside
+output.os.rename = rename
+from generator.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_build_killed_between_the_swap_renames_loses_nothing(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    before = tree_digest(dist)
+    killed = subprocess.run(
+        [PYTHON, "-c", KILL_IN_SWAP, str(ROOT), "--content", str(seed_content), "--dist", str(dist), "--clean",
+         "--now", "2030-01-01T00:00:00Z"], capture_output=True, text=True)
+    assert killed.returncode == 137 and not dist.exists()
+    assert [p.name for p in tmp_path.glob(".dist.old-*")] == [f".dist.old-{killed_pid(tmp_path)}"]
+    # The next run, even one that fails, puts the last complete build back first.
+    (seed_content / "snapshot" / "2.2.0" / "event.ndjson").write_bytes(b"{not json\n")
+    code, _, err = build_runner("--content", str(seed_content), "--dist", str(dist))
+    assert code == 1 and "malformed JSON" in err
+    assert tree_digest(dist) == before and not list(tmp_path.glob(".dist.old-*"))
+
+
+def killed_pid(folder: Path) -> str:
+    return next(folder.glob(".dist.old-*")).name.rsplit("-", 1)[1]
