@@ -2,6 +2,7 @@
 side: the command, its exit code and message, and dist/ and content/ hashed before and after."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import ROOT, tree_digest
+import generator.modecheck as modecheck
+from tests.conftest import ROOT, edit_event, tree_digest
 
 PYTHON = sys.executable
 
@@ -178,3 +180,102 @@ def test_a_build_killed_between_the_swap_renames_loses_nothing(seed_content: Pat
 
 def killed_pid(folder: Path) -> str:
     return next(folder.glob(".dist.old-*")).name.rsplit("-", 1)[1]
+
+
+# -- 4. modes that disagree ----------------------------------------------------------------------
+
+def _edit_line(path: Path, event_id: int, edit) -> None:
+    lines = path.read_bytes().splitlines()
+    for number, line in enumerate(lines):
+        record = orjson.loads(line)
+        if record["id"] == event_id:
+            edit(record)
+            lines[number] = orjson.dumps(record)
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+
+
+@pytest.mark.parametrize(
+    ("mode", "edit", "field", "message"),
+    [
+        ("list", lambda r: r.update(name="Another Event", date="2030-01-01T00:00:00Z"), "name",
+         'is "Another Event" but "Soyuz MS-27 Farewell Ceremony & Hatch Closing" in the detailed record'),
+        ("normal", lambda r: r["type"].update(id=99), "type.id", "is 99 but 17 in the detailed record"),  # the seed's type
+        ("normal", lambda r: r.update(updates=r.pop("updates")),  # order swapped
+         "last_updated", "field 16 is 'last_updated', the detailed record's is 'updates'"),
+        ("list", lambda r: r.update(duration=None if r["duration"] else "PT1H"), "duration", "in the detailed record"),
+    ],
+)
+def test_a_list_or_normal_record_that_disagrees_with_its_detailed_record_is_refused(
+    mode: str, edit, field: str, message: str, seed_content: Path, tmp_path: Path, build_runner, monkeypatch
+) -> None:
+    monkeypatch.chdir(seed_content.parent)
+    dist = tmp_path / "dist"
+    assert build_runner("--content", "content", "--dist", str(dist))[0] == 0
+    _edit_line(seed_content / "snapshot" / "2.3.0" / f"events.{mode}.ndjson", 1304, edit)
+    before, content_before = tree_digest(dist), tree_digest(seed_content)
+    code, out, err = build_runner("--content", "content", "--dist", str(dist))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == "Error: 1 problem(s) in the snapshot; nothing was written:"
+    assert lines[1].startswith(f"content/snapshot/2.3.0/events.{mode}.ndjson:1: event 1304: {field}: "), lines
+    assert message in lines[1] and "(content/snapshot/2.3.0/events.detailed.ndjson line 1)" in lines[1], lines
+    assert len(lines) == 2
+    assert tree_digest(dist) == before and tree_digest(seed_content) == content_before
+
+
+def test_records_that_agree_are_compared_once(corpus_content: Path, tmp_path: Path, build_runner, monkeypatch) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(corpus_content, content)
+    compared: list[bytes] = []
+    real = modecheck.disagreement
+    monkeypatch.setattr(modecheck, "disagreement", lambda record, full: compared.append(record) or real(record, full))
+    assert build_runner("--content", str(content), "--dist", str(tmp_path / "dist"))[0] == 0
+    assert len(compared) == 2 * 57  # list and normal of every event
+    compared.clear()
+    sixth = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[5])["id"]
+    edit_event(content, sixth, lambda r: r.update(name="Renamed"))  # in every mode, by the spec
+    assert build_runner("--content", str(content), "--dist", str(tmp_path / "dist"))[0] == 0
+    assert [orjson.loads(r)["name"] for r in compared] == ["Renamed", "Renamed"]  # the changed event only
+
+
+# -- 5. CSV formula injection ----------------------------------------------------------------
+
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.test","x")',
+    "description": "+cmd|' /C calc'!A0",
+    "location": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+def test_csv_cells_that_start_a_formula_are_guarded_in_the_csv_only(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    import csv
+    import sqlite3
+
+    def hostile(record: dict) -> None:
+        record.update(FORMULAS)
+        record["slug"] = "-1+1"
+        record["vid_urls"][0]["url"] = "\tjavascript" if record.get("response_mode") else "\rhttps://x.test"
+
+    edit_event(seed_content, 1304, hostile)
+    edit_event(seed_content, 1185, hostile)
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    for version, stem, mode in (("2.3.0", "events", "detailed"), ("2.2.0", "event", None)):
+        with (dist / "dumps" / version / f"{stem}.csv").open(encoding="utf-8", newline="") as handle:
+            row = next(csv.DictReader(handle))
+        for column, value in FORMULAS.items():
+            assert row[column] == "'" + value, (version, column, row[column])
+        assert row["slug"] == "'-1+1"
+        assert row["video_urls"][:2] in ("'\t", "'\r")
+        assert row["id"] == ("1304" if version == "2.3.0" else "1185")
+        ndjson = (dist / "dumps" / version / (f"{stem}.{mode}.ndjson" if mode else f"{stem}.ndjson")).read_bytes()
+        record = orjson.loads(ndjson.splitlines()[0])
+        assert {k: record[k] for k in FORMULAS} == FORMULAS and record["slug"] == "-1+1"
+        with sqlite3.connect(dist / "dumps" / version / f"{stem}.sqlite") as db:
+            assert db.execute("SELECT name, slug FROM events").fetchall() == [(FORMULAS["name"], "-1+1")]
+        db.close()
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    csv_resource = next(r for r in package["resources"] if r["format"] == "csv")
+    assert "has a ' put before it, so that no spreadsheet runs it as a formula" in csv_resource["description"]
+    pages = [p for p in dist.glob("*/index.html") if "OWASP advises against CSV injection" in p.read_text(encoding="utf-8")]
+    assert [p.parent.name for p in pages] == ["using-the-mirror"]
