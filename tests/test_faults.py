@@ -279,3 +279,111 @@ def test_csv_cells_that_start_a_formula_are_guarded_in_the_csv_only(seed_content
     assert "has a ' put before it, so that no spreadsheet runs it as a formula" in csv_resource["description"]
     pages = [p for p in dist.glob("*/index.html") if "OWASP advises against CSV injection" in p.read_text(encoding="utf-8")]
     assert [p.parent.name for p in pages] == ["using-the-mirror"]
+
+
+# -- 6. ids outside 1..2^63-1 ------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad_id", [0, -5, 2**63])
+def test_an_event_id_outside_1_to_2_63_is_a_validation_error(bad_id: int, seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    path = seed_content / "snapshot" / "2.2.0" / "event.ndjson"
+    path.write_bytes(path.read_bytes().replace(b'{"id":1185,', b'{"id":%d,' % bad_id, 1))
+    before, content_before = tree_digest(dist), tree_digest(seed_content)
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist))
+    bound = "greater than or equal to 1" if bad_id < 1 else "less than or equal to 9223372036854775807"
+    assert code == 1 and out == ""
+    assert err.splitlines()[1:] == [f"{path}:1: event {bad_id}: id: Input should be {bound}"], err
+    assert tree_digest(dist) == before and tree_digest(seed_content) == content_before
+
+
+def test_an_id_too_large_for_sqlite_anywhere_in_a_record_is_a_validation_error(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    edit_event(seed_content, 1304, lambda r: r["type"].update(id=2**63))
+    code, _, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "dist"))
+    assert code == 1 and "event 1304: type.id: Input should be less than or equal to 9223372036854775807" in err
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("path", ["/2.3.0/events/-5/", "/2.3.0/events/0/", "/2.3.0/events/9223372036854775808/", "/2.2.0/event/-1185/"])
+def test_resolve_refuses_an_event_id_outside_1_to_2_63(path: str, seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    code, out, err = build_runner("resolve", path, "--dist", str(dist))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {path!r}: an event id is a whole number from 1 to 9223372036854775807\n"
+
+
+# -- 7. one Error: line, never a traceback -------------------------------------------------------
+
+BIG = "9" * 5000  # over Python's 4,300-digit limit for int()
+LONG = "a" * 300  # a folder name over the 255 bytes file systems allow
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--now", "0001-01-01T00:00:00Z"], 2, "argument --now: '0001-01-01T00:00:00Z' is outside the years 1000 to 9998"),
+        (["--now", "9999-12-31T23:59:59Z"], 2, "argument --now: '9999-12-31T23:59:59Z' is outside the years 1000 to 9998"),
+        (["--max-bytes", "inf"], 2, "argument --max-bytes: 'inf' is not a size such as 900000000, 900M or 1G"),
+        (["--max-bytes", "1e400"], 2, "argument --max-bytes: '1e400' is not a size"),
+        (["--max-files", BIG], 2, "argument --max-files: '99999999999999999999"),
+        (["--precompute", f"/2.3.0/events/?search={LONG}"], 2,
+         "Error: search=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: the mirror's folder for this value would be named by 307 bytes"),
+        (["--precompute", f"/2.3.0/events/?type__ids={BIG}"], 2, "Error: LL2 answers 400 Bad Request: type__ids: '999"),
+        (["resolve", f"/2.3.0/events/?search={LONG}"], 2, "over the 255 file systems allow; no file can answer it"),
+        (["resolve", f"/2.3.0/events/{BIG}/"], 2, "an event id is a whole number from 1 to"),
+        (["resolve", f"/2.3.0/events/?year={BIG}"], 2, "Error: LL2 answers 400 Bad Request: year: '999"),
+    ],
+)
+def test_hostile_options_get_one_error_line(args: list[str], code: int, message: str, seed_content: Path, tmp_path: Path, capsys) -> None:
+    from generator.cli import main
+
+    dist = tmp_path / "dist"
+    assert main(["--content", str(seed_content), "--dist", str(dist)]) == 0
+    capsys.readouterr()
+    before, content_before = tree_digest(dist), tree_digest(seed_content)
+    if args[0] == "resolve":
+        args = [*args, "--dist", str(dist)]
+    else:
+        args = ["--content", str(seed_content), "--dist", str(dist), *args]
+    try:
+        got = main(args)
+    except SystemExit as exc:  # argparse: usage line and one error line
+        got = exc.code
+    out, err = capsys.readouterr()
+    assert got == code and out == ""
+    lines = err.splitlines()
+    assert "Traceback" not in err and message in lines[-1], err
+    assert len(lines[-1]) < 400, lines[-1]  # a 5,000-digit value is cut short in the message
+    assert lines[-1].startswith(("Error: ", "build.py: error: ")) and all(line.startswith(("usage:", " ")) for line in lines[:-1]), err
+    assert tree_digest(dist) == before and tree_digest(seed_content) == content_before
+
+
+def _edit_metadata(content: Path, **changes: object) -> None:
+    path = content / "snapshot" / "snapshot.json"
+    path.write_bytes(orjson.dumps(orjson.loads(path.read_bytes()) | changes))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: _edit_metadata(c, as_of=1733000000), "'as_of' is not an ISO 8601 UTC time: 1733000000 is not a JSON string"),
+        (lambda c: _edit_metadata(c, as_of="0001-01-01T00:00:00Z"), "is outside the years 1000 to 9998"),
+        (lambda c: edit_event(c, 1304, lambda r: r.update(date="0001-01-01T00:00:00Z")),
+         "event 1304: date: Input should be greater than or equal to 1000-01-01T00:00:00Z"),
+        (lambda c: edit_event(c, 1185, lambda r: r.update(date="9999-12-31T23:59:59Z")),
+         "event 1185: date: Input should be less than or equal to 9998-12-31T23:59:59Z"),
+        (lambda c: (c / "snapshot" / "2.2.0" / "event.ndjson").write_bytes(
+            (c / "snapshot" / "2.2.0" / "event.ndjson").read_bytes().replace(b'{"id":1185,', b'{"id":' + BIG.encode() + b",")),
+         "event ?: (record): malformed JSON: number out of range"),
+    ],
+)
+def test_hostile_snapshot_values_get_one_error(edit, message: str, seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    edit(seed_content)
+    before, content_before = tree_digest(dist), tree_digest(seed_content)
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist))
+    assert code == 1 and out == "" and err.startswith("Error: ") and message in err, err
+    assert "Traceback" not in err
+    assert tree_digest(dist) == before and tree_digest(seed_content) == content_before
