@@ -4,6 +4,7 @@ side: the command, its exit code and message, and dist/ and content/ hashed befo
 import re
 import shutil
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -387,3 +388,74 @@ def test_hostile_snapshot_values_get_one_error(edit, message: str, seed_content:
     assert code == 1 and out == "" and err.startswith("Error: ") and message in err, err
     assert "Traceback" not in err
     assert tree_digest(dist) == before and tree_digest(seed_content) == content_before
+
+
+# -- 8. a server that trickles its answer ----------------------------------------------------
+
+def test_a_trickling_answer_trips_the_whole_response_deadline_and_is_retried(seed_content: Path, fake_ll2, fake_clock) -> None:
+    from tests.test_fetch import data, fetch
+
+    fake_ll2.script = {3: "trickle"}  # one byte every 0.2 s: no read ever waits 5 s
+    started = time.monotonic()
+    report = fetch(seed_content, fake_ll2, fake_clock, timeout=5.0, deadline=1.0)
+    assert time.monotonic() - started < 30
+    assert report.complete and len(fake_clock.sleeps) == 1  # one backoff, then the page again
+    assert fake_ll2.requests[2] == fake_ll2.requests[3]
+    assert data(seed_content) == fake_ll2.expected()
+
+
+def test_a_server_that_always_trickles_is_given_up_on_and_the_snapshot_kept(seed_content: Path, fake_ll2, fake_clock) -> None:
+    from generator.errors import UpstreamError
+    from tests.test_fetch import fetch
+
+    fake_ll2.always = "trickle"
+    before = tree_digest(seed_content)
+    started = time.monotonic()
+    with pytest.raises(UpstreamError, match=r"no whole response within 0.5s \(the server sends too slowly\); gave up after 2 attempts"):
+        fetch(seed_content, fake_ll2, fake_clock, timeout=5.0, deadline=0.5, max_retries=1)
+    assert time.monotonic() - started < 20
+    assert tree_digest(seed_content) == before
+
+
+def test_fetch_from_the_command_line_gives_up_on_a_trickling_server_with_one_error_line(
+    seed_content: Path, fake_ll2, build_runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.fetch_cli as fetch_cli
+    from generator.fetch.settings import FetchSettings
+
+    real = fetch_cli.settings_from
+    monkeypatch.setattr(fetch_cli, "settings_from", lambda args, env: FetchSettings(
+        **{**real(args, env).__dict__, "deadline": 0.5, "max_retries": 0}))
+    fake_ll2.always = "trickle"
+    before = tree_digest(seed_content)
+    code, out, err = build_runner("fetch", "--api-url", fake_ll2.url, "--content", str(seed_content))
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: GET ") and err.endswith("no whole response within 0.5s (the server sends too slowly); gave up after 1 attempts\n")
+    assert tree_digest(seed_content) == before
+
+
+# -- 9. resume after a 429 stop -----------------------------------------------------------------
+
+def test_a_run_stopped_by_a_429_resumes_where_it_stopped_and_not_before_retry_after(
+    seed_content: Path, fake_ll2, fake_clock
+) -> None:
+    from tests.test_fetch import CATCH_UP, PAGES_FULL, data, fetch, metadata
+
+    seed = data(seed_content)
+    fake_ll2.script = {4: "429"}  # 2.3.0 list, page 2
+    fake_ll2.retry_after = "3600"
+    stopped = fetch(seed_content, fake_ll2, fake_clock)
+    assert not stopped.complete and stopped.requests == 4 and data(seed_content) == seed
+    assert metadata(seed_content)["fetch"]["throttled_until"] == "2028-01-01T01:00:00Z"
+    # Too soon: no request is sent (it would be throttled again), the progress is kept.
+    fake_clock.advance(600)
+    early = fetch(seed_content, fake_ll2, fake_clock)
+    assert (early.complete, early.requests, len(fake_ll2.requests)) == (False, 0, 4)
+    assert "LL2 asked (429 Retry-After) for no request before 2028-01-01T01:00:00Z" in early.line()
+    fake_clock.advance(3000)
+    done = fetch(seed_content, fake_ll2, fake_clock)
+    assert done.complete and done.resumed
+    assert fake_ll2.requests[4] == fake_ll2.requests[3]  # the throttled page, not page 1
+    assert len(fake_ll2.requests) == PAGES_FULL + CATCH_UP + 1 and len(set(fake_ll2.served)) == PAGES_FULL + CATCH_UP
+    assert data(seed_content) == fake_ll2.expected()
+    assert "throttled_until" not in metadata(seed_content)["fetch"]
