@@ -23,8 +23,8 @@ from generator.errors import Problem, ValidationFailed
 from generator.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.fingerprint import digest
 from generator.forked import both, halves
-from generator.models import EVENT_MODELS
 from generator.modecheck import check_modes
+from generator.models import EVENT_MODELS
 from generator.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 
 

@@ -4,15 +4,15 @@ side: the command, its exit code and message, and dist/ and content/ hashed befo
 import re
 import shutil
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import orjson
 import pytest
 
 import generator.modecheck as modecheck
-from tests.conftest import ROOT, edit_event, tree_digest
+from tests.conftest import ROOT, edit_event, edit_line, tree_digest
 
 PYTHON = sys.executable
 
@@ -185,16 +185,6 @@ def killed_pid(folder: Path) -> str:
 
 # -- 4. modes that disagree ----------------------------------------------------------------------
 
-def _edit_line(path: Path, event_id: int, edit) -> None:
-    lines = path.read_bytes().splitlines()
-    for number, line in enumerate(lines):
-        record = orjson.loads(line)
-        if record["id"] == event_id:
-            edit(record)
-            lines[number] = orjson.dumps(record)
-    path.write_bytes(b"".join(line + b"\n" for line in lines))
-
-
 @pytest.mark.parametrize(
     ("mode", "edit", "field", "message"),
     [
@@ -212,7 +202,7 @@ def test_a_list_or_normal_record_that_disagrees_with_its_detailed_record_is_refu
     monkeypatch.chdir(seed_content.parent)
     dist = tmp_path / "dist"
     assert build_runner("--content", "content", "--dist", str(dist))[0] == 0
-    _edit_line(seed_content / "snapshot" / "2.3.0" / f"events.{mode}.ndjson", 1304, edit)
+    edit_line(seed_content / "snapshot" / "2.3.0" / f"events.{mode}.ndjson", 1304, edit)
     before, content_before = tree_digest(dist), tree_digest(seed_content)
     code, out, err = build_runner("--content", "content", "--dist", str(dist))
     assert code == 1 and out == ""
