@@ -16,15 +16,17 @@ from pathlib import Path
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch_cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
-from generator.query import Query, parse_request, query_dir, query_path
+from generator.query import Query, parse_request, query_dir, query_path, shown
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_cname
-from generator.snapshot import parse_utc
+from generator.snapshot import TimeOutOfRange, parse_now
 
 
 def _utc(text: str) -> object:
     try:
-        return parse_utc(text)
+        return parse_now(text)
+    except TimeOutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time with zone, e.g. 2025-12-04T17:06:15Z ({exc})") from None
 
@@ -37,8 +39,8 @@ def _size(text: str) -> int:
     number = text[: len(text) - len(unit)]
     try:
         value = int(float(number) * _UNITS[unit])
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 900000000, 900M or 1G") from None
+    except (ValueError, OverflowError):  # not a number, or inf/1e400/a 400-digit number
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a size such as 900000000, 900M or 1G") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r}: the budget must be positive")
     return value
@@ -156,12 +158,16 @@ def _resolve(args: argparse.Namespace) -> int:
         return 0
     relpath = query_path(query)
     target = settings.dist_dir / relpath
-    if query.is_detail and (not target.is_file() or (query.subset != "all" and not _in_subset(settings.dist_dir, query))):
-        where = f" among the {query.subset} events" if query.subset != "all" and target.is_file() else ""
+    try:
+        found = target.is_file()
+    except OSError as exc:  # a path longer than the file system allows, in all
+        raise QueryError(f"{shown(args.url)}: no file can answer it ({exc.strerror})") from None
+    if query.is_detail and (not found or (query.subset != "all" and not _in_subset(settings.dist_dir, query))):
+        where = f" among the {query.subset} events" if query.subset != "all" and found else ""
         print(f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
               '(LL2 answers 404 {"detail": "Not found."})', file=sys.stderr)
         return 1
-    if target.is_file():
+    if found:
         print(target)
         return 0
     print(f"not precomputed: {args.url} (would be {target}); the mirror has no file for this query",
@@ -184,13 +190,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  cname=args.cname, jobs=args.jobs)
         _print_report(build(settings), settings)
         return 0
-    except QueryError as exc:
+    except (QueryError, SettingsError) as exc:  # the command line asks for what cannot be
         print(f"Error: {exc}", file=sys.stderr)
         return 2
     except LL2StaticError as exc:
         if args.verbose:
             traceback.print_exc()
         print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the file system refused (no space, a name too long): dist/ is as it was
+        if args.verbose:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Error: {where[:300]}{exc.strerror or exc}", file=sys.stderr)
         return 1
 
 

@@ -46,7 +46,12 @@ def _describe(dump: Dump) -> tuple[str, str]:
     if dump.format == "ndjson":
         return f"{what} (NDJSON)", "Every record exactly as LL2 sent it, in id order, one per line."
     if dump.format == "csv":
-        return f"{what} (CSV)", "One row per event, flat columns; related ids `;`-joined."
+        return f"{what} (CSV)", (
+            "One row per event, flat columns; related ids `;`-joined. A text cell starting with "
+            "=, +, -, @, a tab or a carriage return has a ' put before it, so that no spreadsheet "
+            "runs it as a formula (OWASP, CSV Injection); the JSON, NDJSON and SQLite dumps hold "
+            "the value as LL2 sent it."
+        )
     return f"{what} (SQLite)", (
         "Tables events, event_types, agencies, programs, launches, expeditions, spacestations, "
         "astronauts, event_videos, link tables event_*, and events_fts (full-text search on name "

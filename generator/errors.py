@@ -8,7 +8,7 @@
     │   ├── RateLimited             LL2 said 429 and the run's budget cannot wait it out
     │   └── UpstreamError           5xx, timeouts, truncated or non-JSON bodies, after retries
     ├── BudgetError                 the planned site would not fit the size/file budget
-    ├── SettingsError               a build option that cannot work (e.g. --cname not a host name)
+    ├── SettingsError               a build option that cannot work (--cname, --dist); exit 2
     └── RenderError                 a template failed; names the template and the page
 
 Each error carries the file, line, event id, URL or template it is about in its message.

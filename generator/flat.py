@@ -56,6 +56,17 @@ LIST_COLUMNS = {
 }
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """A text cell that no spreadsheet runs: one starting with `= + - @`, tab or carriage
+    return gets a leading `'` (OWASP's advice), which spreadsheets show as text. For the CSV
+    only: JSON, NDJSON and SQLite keep every value as LL2 sent it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def utc_text(value: str | None) -> str | None:
     """An ISO 8601 time as UTC text `YYYY-MM-DDTHH:MM:SSZ`, which sorts as time sorts."""
     if value is None:
@@ -96,20 +107,23 @@ class FlatEvent:
         return cls(value["row"], **{name: [tuple(item) if isinstance(item, list) else item for item in value[name]] for name in RELATED})
 
     def csv_row(self) -> list[str]:
-        """The CSV cells: empty for null, `true`/`false` for booleans, lists joined."""
+        """The CSV cells: empty for null, `true`/`false` for booleans, lists joined; text
+        cells guarded against formula injection (`formula_safe`)."""
         cells: list[str] = []
         for column in CSV_COLUMNS:
             if column.name in LIST_COLUMNS:
                 related = getattr(self, LIST_COLUMNS[column.name])
-                cells.append(";".join(str(item[0]) for item in related))
+                cells.append(formula_safe(";".join(str(item[0]) for item in related)))
             elif column.name == "video_urls":
-                cells.append(" ".join(v[0] for v in self.videos))
+                cells.append(formula_safe(" ".join(v[0] for v in self.videos)))
             else:
                 value = self.row[column.name]
                 if isinstance(value, bool):
                     cells.append("true" if value else "false")
+                elif value is None:
+                    cells.append("")
                 else:
-                    cells.append("" if value is None else str(value))
+                    cells.append(formula_safe(str(value)) if column.type == "string" else str(value))
         return cells
 
 

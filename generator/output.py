@@ -31,6 +31,7 @@ import orjson
 
 from generator.errors import LL2StaticError
 from generator.forked import both
+from generator.swap import discard, recover_swap
 
 JOURNAL = ".apply-journal.json"
 T = TypeVar("T")
@@ -158,11 +159,11 @@ class StagedOutput:
         self.reused = 0
 
     def __enter__(self) -> "StagedOutput":
+        # The caller holds the build lock (distlock.py): what is left here is a dead build's.
+        recover_swap(self.final)
         for stale in sorted(self.final.parent.glob(f".{self.final.name}.staging-*")):
             if (stale / JOURNAL).is_file():
                 apply_journal(stale, self.final)  # finish a patch that was interrupted
-            shutil.rmtree(stale, ignore_errors=True)
-        for stale in self.final.parent.glob(f".{self.final.name}.old-*"):
             shutil.rmtree(stale, ignore_errors=True)
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.root.mkdir()
@@ -360,4 +361,4 @@ class StagedOutput:
         if self.final.exists():
             os.rename(self.final, old)
         os.rename(self.root, self.final)
-        shutil.rmtree(old, ignore_errors=True)
+        discard(old, self.final)

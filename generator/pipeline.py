@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache
 from generator.changes import base_identity
+from generator.distcheck import check_dist
+from generator.distlock import build_lock
 from generator.fingerprint import code_fingerprint, digest, files_digest
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
+from generator.swap import recover_swap
 
 if TYPE_CHECKING:
     from generator.mirror import Tally
@@ -76,7 +79,17 @@ def _import_stages() -> None:
 
 
 def build(settings: BuildSettings) -> BuildReport:
-    """Build dist/ from the snapshot in content/; raise LL2StaticError on bad input."""
+    """Build dist/ from the snapshot in content/; raise LL2StaticError on bad input.
+
+    Refuses a dist/ that must not be replaced (distcheck.py), and holds dist/'s build lock
+    throughout (distlock.py): two builds never write one dist/ at once."""
+    check_dist(settings.dist_dir, settings.content_dir, settings.templates_dir)
+    with build_lock(settings.dist_dir):
+        recover_swap(settings.dist_dir)  # a build killed mid-swap: its previous build back first
+        return _build(settings)
+
+
+def _build(settings: BuildSettings) -> BuildReport:
     snapshot = open_snapshot(settings.snapshot_dir)
     now = settings.now or snapshot.as_of
     cache = BuildCache.load(settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean)

@@ -104,10 +104,27 @@ _DATETIME = re.compile(
 )
 
 
+#: A path segment read as an event id (a sign too, so that /events/-5/ is refused, not
+#: read as a parameter with no name).
+_EVENT_ID = re.compile(r"[+-]?[0-9]+")
+#: The largest event id: LL2's ids and SQLite's INTEGER are 64-bit.
+MAX_ID = 2**63 - 1
+
+
+def shown(text: str) -> str:
+    """`text` quoted for a message, cut to 80 characters (a hostile URL can be megabytes)."""
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
+
+
 def parse_int(raw: str) -> int | None:
     """The whole number `raw` spells, as int() reads ASCII text; None if it spells none."""
     match = _INT.fullmatch(raw)
-    return int(match.group(1).replace("_", "")) if match else None
+    if not match:
+        return None
+    try:
+        return int(match.group(1).replace("_", ""))
+    except ValueError:  # more than 4,300 digits: int() refuses them, and so does LL2
+        return None
 
 
 def _limit(raw: str) -> str:
@@ -129,7 +146,7 @@ def _int_list(raw: str) -> str:
         if item.strip():
             value = parse_int(item)
             if value is None:
-                raise QueryError(f"{raw!r} is not a comma-separated list of whole numbers")
+                raise QueryError(f"{shown(raw)} is not a comma-separated list of whole numbers")
             values.add(value)
     return ",".join(str(v) for v in sorted(values))
 
@@ -137,7 +154,7 @@ def _int_list(raw: str) -> str:
 def _int(raw: str) -> str:
     value = parse_int(raw)
     if value is None:
-        raise QueryError(f"{raw!r} is not a whole number")
+        raise QueryError(f"{shown(raw)} is not a whole number")
     return str(value)
 
 
@@ -177,7 +194,7 @@ def format_datetime(value: datetime) -> str:
 def _datetime(raw: str) -> str:
     value = parse_datetime(raw)
     if value is None:
-        raise QueryError(f"{raw!r} is not a date and time (ISO 8601)")
+        raise QueryError(f"{shown(raw)} is not a date and time (ISO 8601)")
     return format_datetime(value)
 
 
@@ -192,7 +209,7 @@ def _bool(raw: str) -> str:
         return "true"
     if value in ("false", "0", "no", "off", ""):
         return ""
-    raise QueryError(f"{raw!r} is not true or false")
+    raise QueryError(f"{shown(raw)} is not true or false")
 
 
 def _slug(raw: str) -> str:
@@ -354,12 +371,24 @@ def endpoint_parts(query: Query) -> list[str]:
     return parts
 
 
+#: The longest file or folder name (bytes) the file systems a site is built on allow.
+NAME_MAX = 255
+
+
 def query_dir(query: Query) -> str:
-    """The folder (relative to dist/, no leading slash) that serves `query`. An event asked
+    """The folder (relative to dist/, no leading slash) that serves `query`; a QueryError
+    when one of its folder names would be longer than file systems allow. An event asked
     for under a subset (`upcoming/{id}/`) is the event's own file: the host rules and the JS
     client check that it is in the subset."""
     parts = endpoint_parts(replace(query, subset="all") if query.is_detail else query)
-    parts.extend(f"{name}-{encode_value(value)}" for name, value in query.params)
+    for name, value in query.params:
+        segment = f"{name}-{encode_value(value)}"
+        if len(segment) > NAME_MAX:
+            raise QueryError(
+                f"{name}={value[:40]}...: the mirror's folder for this value would be named by "
+                f"{len(segment)} bytes, over the {NAME_MAX} file systems allow; no file can answer it"
+            )
+        parts.append(segment)
     return "/".join(parts)
 
 
@@ -390,23 +419,25 @@ def parse_request(url: str, base_path: str = "") -> Query:
     if segments and segments[-1] in ("index.json", "index.html"):
         fmt = "api" if segments.pop() == "index.html" else "json"
     if len(segments) < 2:
-        raise QueryError(f"{url!r} is not an events path such as /2.3.0/events/")
+        raise QueryError(f"{shown(url)} is not an events path such as /2.3.0/events/")
     version, endpoint, rest = segments[0], segments[1], segments[2:]
     if version not in VERSIONS:
-        raise QueryError(f"unknown API version {version!r} in {url!r} (the mirror has {', '.join(VERSIONS)})")
+        raise QueryError(f"unknown API version {version!r} in {shown(url)} (the mirror has {', '.join(VERSIONS)})")
     if endpoint != VERSIONS[version].endpoint:
         raise QueryError(f"{version} serves events at /{version}/{VERSIONS[version].endpoint}/, not /{endpoint}/")
     subset = "all"
     if rest and rest[0] in SUBSETS[1:]:
         subset = rest.pop(0)
     event_id = None
-    if rest and rest[0].isdigit():
-        event_id = int(rest.pop(0))  # also under a subset: LL2 has /events/upcoming/{id}/
+    if rest and _EVENT_ID.fullmatch(rest[0]):
+        event_id = parse_int(rest.pop(0))  # also under a subset: LL2 has /events/upcoming/{id}/
+        if event_id is None or not 1 <= event_id <= MAX_ID:
+            raise QueryError(f"{shown(url)}: an event id is a whole number from 1 to {MAX_ID}")
     pairs: list[tuple[str, str]] = []
     for segment in rest:
         name, sep, encoded = segment.partition("-")
-        if not sep:
-            raise QueryError(f"{url!r}: {segment!r} is not a mirror path segment (name-value)")
+        if not sep or not name:
+            raise QueryError(f"{shown(url)}: {segment!r} is not a mirror path segment (name-value)")
         pairs.append((name, decode_value(encoded)))
     pairs.extend(parse_qsl(parts.query, keep_blank_values=True))
     return normalise(version, subset, event_id, pairs, fmt)

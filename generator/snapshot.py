@@ -11,7 +11,7 @@ so a diff between two snapshots is one line per changed event.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,26 @@ def parse_utc(text: str) -> datetime:
     return value
 
 
+#: The build's "now" must leave a day either side inside four-digit years (as record times do,
+#: models/common.py's Stamp).
+EARLIEST_NOW = datetime(1000, 1, 2, tzinfo=UTC)
+LATEST_NOW = datetime(9998, 12, 30, tzinfo=UTC)
+
+
+class TimeOutOfRange(ValueError):
+    """A time outside the years the site can compute with."""
+
+
+def parse_now(text: object) -> datetime:
+    """A build's 'now' (`as_of`, `--now`): an ISO 8601 text with zone, years 1000 to 9998."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a JSON string such as \"2025-12-04T17:06:15Z\"")
+    value = parse_utc(text)
+    if not EARLIEST_NOW <= value <= LATEST_NOW:
+        raise TimeOutOfRange(f"{text!r} is outside the years 1000 to 9998 that the site can compute with")
+    return value
+
+
 def open_snapshot(root: Path) -> Snapshot:
     """Read the metadata and locate every version/mode file; raise ContentError if any is missing."""
     meta_path = root / METADATA_NAME
@@ -79,8 +99,8 @@ def open_snapshot(root: Path) -> Snapshot:
     if not isinstance(metadata, dict) or "as_of" not in metadata:
         raise ContentError(f"{meta_path}: metadata must be an object with 'as_of'")
     try:
-        parse_utc(metadata["as_of"])
-    except (TypeError, ValueError) as exc:
+        parse_now(metadata["as_of"])
+    except ValueError as exc:
         raise ContentError(f"{meta_path}: 'as_of' is not an ISO 8601 UTC time: {exc}") from None
     files = []
     for spec in VERSIONS.values():

@@ -22,6 +22,7 @@ from generator.errors import Problem, ValidationFailed
 from generator.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.fingerprint import digest
 from generator.forked import both, halves
+from generator.modecheck import check_modes
 from generator.models import EVENT_MODELS
 from generator.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 
@@ -304,6 +305,8 @@ def validate_snapshot(
             if file.mode == spec.facet_mode:
                 facets = found
         _cross_check(files.values(), files[spec.facet_mode], problems)
+        failed = {(p.file, p.line) for p in problems}  # records already reported are not compared
+        problems.extend(check_modes(files, known or {}, validated, failed))
         versions[version] = VersionIndex(spec, files, facets)
     drift = [Drift(file, path, count) for (file, path), count in sorted(drift_counts.items())]
     if strict:

@@ -234,18 +234,22 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     chromium.close()
 
 
+def edit_line(path: Path, event_id: int, edit: Callable[[dict], None]) -> None:
+    """Change one event's record in one snapshot file (no other mode follows)."""
+    lines = path.read_bytes().splitlines()
+    for number, line in enumerate(lines):
+        record = orjson.loads(line)
+        if record["id"] == event_id:
+            edit(record)
+            lines[number] = orjson.dumps(record)
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+
+
 def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> None:
     """Change one event wherever the snapshot has it; 2.3.0 list/normal re-derived by the spec."""
     snapshot = content / "snapshot"
-    files = (snapshot / "2.2.0" / "event.ndjson", snapshot / "2.3.0" / "events.detailed.ndjson")
-    for path in files:
-        lines = path.read_bytes().splitlines()
-        for number, line in enumerate(lines):
-            record = orjson.loads(line)
-            if record["id"] == event_id:
-                edit(record)
-                lines[number] = orjson.dumps(record)
-        path.write_bytes(b"".join(line + b"\n" for line in lines))
+    for path in (snapshot / "2.2.0" / "event.ndjson", snapshot / "2.3.0" / "events.detailed.ndjson"):
+        edit_line(path, event_id, edit)
     detailed = (snapshot / "2.3.0" / "events.detailed.ndjson").read_bytes().splitlines()
     for mode in ("list", "normal"):
         derived = [derive_mode(line, mode) for line in detailed if line.strip()]

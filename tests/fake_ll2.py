@@ -7,7 +7,8 @@ tests can check that the snapshot holds exactly what was sent.
 
 Faults are scripted by request number (1-based, over all requests): "429" (Retry-After from
 `retry_after`), "500", "timeout" (holds the connection until the client gives up), "truncated"
-(a well-framed body cut in half), "cut" (connection closed mid-body), "html", "401".
+(a well-framed body cut in half), "cut" (connection closed mid-body), "html", "401",
+"trickle" (the whole body, one byte every `trickle_every` seconds: no read ever times out).
 `before[n]`
 runs a function before request n is answered (to change data between pages).
 """
@@ -42,6 +43,7 @@ class FakeLL2:
         self.always: str | None = None  # a fault on every request
         self.before: dict[int, Callable[[], None]] = {}
         self.retry_after = "30"
+        self.trickle_every = 0.2  # seconds between the bytes of a "trickle" response
         self.requests: list[str] = []  # path and query of every request, in order
         self.served: list[str] = []  # those answered 200 with a whole body
         self.bodies: list[bytes] = []  # their bodies
@@ -185,6 +187,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif fault == "truncated":
             self._send(200, body[: len(body) // 2])
+        elif fault == "trickle":
+            self._send(200, b"", length=len(body))
+            try:
+                for at in range(len(body)):
+                    self.wfile.write(body[at : at + 1])
+                    self.wfile.flush()
+                    if fake.release.wait(fake.trickle_every):
+                        break
+            except OSError:  # the client gave up and closed the connection
+                pass
+            self.close_connection = True
         elif fault == "cut":
             self._send(200, body[: len(body) // 2], length=len(body))
             self.close_connection = True

@@ -26,6 +26,8 @@ class Budget:
     #: Times of earlier requests (this and earlier runs); only the last hour matters.
     log: list[datetime] = field(default_factory=list)
     used: int = 0
+    #: LL2 said (429, Retry-After) not to ask before this time: a run before it stops at once.
+    not_before: datetime | None = None
 
     def _recent(self) -> list[datetime]:
         since = self.clock.now() - HOUR
@@ -38,6 +40,10 @@ class Budget:
 
     def take(self) -> None:
         """Account for one request, or raise BudgetSpent."""
+        if self.not_before is not None and self.clock.now() < self.not_before:
+            raise BudgetSpent(
+                f"LL2 asked (429 Retry-After) for no request before {self.not_before:%Y-%m-%dT%H:%M:%SZ}"
+            )
         if self.used >= self.per_run:
             raise BudgetSpent(f"request budget of this run spent ({self.per_run})")
         recent = self._recent()

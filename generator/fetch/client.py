@@ -9,6 +9,7 @@ that fail together do not retry together. A 429 waits its Retry-After when that 
 """
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -109,11 +110,14 @@ class LL2Client:
     def _attempt(self, url: str) -> "Page | _Retry":
         """One request: the page, or what went wrong if trying again may help."""
         try:
-            response = self.http.get(url, headers=self._headers, timeout=self.settings.timeout)
+            with self.http.stream("GET", url, headers=self._headers, timeout=self.settings.timeout) as response:
+                body = self._read_within(response, time.monotonic() + self.settings.deadline)
         except httpx.TimeoutException:
             return _Retry("timed out")
         except httpx.TransportError as exc:
             return _Retry(f"connection failed ({type(exc).__name__}: {exc})")
+        except _TooSlow:
+            return _Retry(f"no whole response within {self.settings.deadline:g}s (the server sends too slowly)")
         status = response.status_code
         if status == 429:
             wait = self._retry_after(response)
@@ -127,13 +131,30 @@ class LL2Client:
         if status >= 500:
             return _Retry(f"HTTP {status}")
         if status != 200:
-            detail = response.text[:200].strip()
+            detail = body[:200].decode("utf-8", "replace").strip()
             hint = " (is LL2_API_TOKEN right?)" if status in (401, 403) else ""
             raise FetchError(f"GET {url}: HTTP {status}{hint}: {detail}")
         try:
-            return parse_page(response.content)
+            return parse_page(body)
         except BadBody as exc:
             return _Retry(str(exc))
+
+    @staticmethod
+    def _read_within(response: httpx.Response, deadline: float) -> bytes:
+        """The body, read as it arrives; _TooSlow once the whole response's deadline passes
+        (checked after every chunk: one wait for bytes is bounded by the read timeout)."""
+        chunks = []
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise _TooSlow
+        if time.monotonic() > deadline:
+            raise _TooSlow
+        return b"".join(chunks)
+
+
+class _TooSlow(Exception):
+    """The whole response did not arrive within the deadline."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,7 +17,14 @@ from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_p
 from generator.fetch.progress import Progress
 from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
 from generator.fetch.settings import FetchSettings
-from generator.fetch.state import SnapshotState, data_files, load_state, progress_name, write_state
+from generator.fetch.state import (
+    THROTTLED_UNTIL,
+    SnapshotState,
+    data_files,
+    load_state,
+    progress_name,
+    write_state,
+)
 from generator.fetch.walk import run_walk
 from generator.snapshot import parse_utc
 
@@ -168,7 +175,8 @@ def run_fetch(
 ) -> FetchReport:
     """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
     state = load_state(settings.snapshot_dir)
-    budget = Budget(clock, settings.max_requests, settings.per_hour, state.request_log())
+    budget = Budget(clock, settings.max_requests, settings.per_hour, state.request_log(),
+                    not_before=state.throttled_until())
     if progress:
         progress.budget = budget
     plan, resumed = choose_plan(settings, state, clock.now())
@@ -184,6 +192,7 @@ def run_fetch(
     sinks = [state.progress(i) if resumed else [] for i in range(len(plan.walks))]
     on_page = progress.on_page if progress else (lambda walk, page: None)
     stopped: str | None = None
+    throttled = False
     try:
         for index, walk in enumerate(plan.walks):
             run_walk(walk, client, sinks[index], clock, on_page)
@@ -191,6 +200,9 @@ def run_fetch(
         stopped = exc.reason
     except RateLimited as exc:
         stopped = str(exc)
+        if exc.retry_after is not None:  # remembered: the next run does not ask before then
+            state.fetch[THROTTLED_UNTIL] = stamp(clock.now() + timedelta(seconds=exc.retry_after))
+            throttled = True
     finally:
         if progress:
             progress.close()
@@ -207,6 +219,8 @@ def run_fetch(
         len(plan.walks),
     )
     fetch = state.fetch
+    if budget.used and not throttled:
+        fetch.pop(THROTTLED_UNTIL, None)  # LL2 was asked again: the wait it asked for is over
     data: dict[str, bytes] = {}
     saved: dict[str, list[bytes]] = {}
     if stopped is None:

@@ -33,8 +33,11 @@ class FetchSettings:
     backoff_cap: float = 60.0
     #: Longest Retry-After a run waits out; longer and the run stops cleanly (progress saved).
     max_wait: float = 120.0
-    #: Seconds before a request times out.
+    #: Seconds before a request times out (connecting, or waiting for the next bytes).
     timeout: float = 30.0
+    #: Seconds for a whole response, headers to last byte: a server that trickles its body
+    #: (a byte every few seconds) never trips `timeout`, but trips this; then it is retried.
+    deadline: float = 120.0
 
     @property
     def snapshot_dir(self) -> Path:

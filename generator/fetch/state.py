@@ -6,6 +6,7 @@ snapshot.json gains a `fetch` object:
     reconciled_at  when a stable listing of every id last checked for deletions
     request_log    times of the requests of the last hour (the hourly budget spans runs)
     resume         the unfinished plan (its walks and where each stopped), or null
+    throttled_until  when a run stopped by a 429 may ask again (its Retry-After), if one did
     last_run       what the last run did: counts, requests, whether it completed
 
 Records of an unfinished plan wait in `progress/NN.ndjson.part` (NN = walk number), one
@@ -30,6 +31,7 @@ from generator.output import StagedOutput
 from generator.snapshot import METADATA_NAME, iter_lines, parse_utc
 
 PROGRESS = "progress"
+THROTTLED_UNTIL = "throttled_until"
 
 
 def data_files() -> dict[str, str]:
@@ -68,6 +70,14 @@ class SnapshotState:
 
     def request_log(self) -> list[datetime]:
         return [parse_utc(t) for t in self.fetch.get("request_log", [])]
+
+    def throttled_until(self) -> datetime | None:
+        """When LL2's last 429 Retry-After ends, if a run stopped on one (None if unreadable)."""
+        value = self.fetch.get(THROTTLED_UNTIL)
+        try:
+            return parse_utc(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     def resume(self) -> Plan | None:
         saved = self.fetch.get("resume")

@@ -4,22 +4,25 @@ Shaped after the real record of event 1185 (../shared/seeds); fields whose prese
 between that record and the 2024 Swagger example are optional (absent or null).
 """
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from generator.models.common import (
     DatePrecision,
     EventType,
+    Id,
     IdName,
     InfoURL,
+    Int64,
     Record,
+    Stamp,
     Update,
     VidURL,
 )
 
 
 class AgencySerializerMini(Record):
-    id: int
+    id: Id
     url: str
     name: str
     type: str | None
@@ -28,7 +31,7 @@ class AgencySerializerMini(Record):
 class AgencyBase(Record):
     """The fields every full agency shape starts with."""
 
-    id: int
+    id: Id
     url: str
     name: str
     featured: bool
@@ -54,15 +57,15 @@ class AgencyDetailed(AgencyBase):
     """Agencies of a launch's mission: the 'detailed' agency shape with launch statistics."""
 
     launch_library_url: str | None
-    total_launch_count: int
-    consecutive_successful_launches: int
-    successful_launches: int
-    failed_launches: int
-    pending_launches: int
-    consecutive_successful_landings: int
-    successful_landings: int
-    failed_landings: int
-    attempted_landings: int
+    total_launch_count: Int64
+    consecutive_successful_launches: Int64
+    successful_launches: Int64
+    failed_launches: Int64
+    pending_launches: Int64
+    consecutive_successful_landings: Int64
+    successful_landings: Int64
+    failed_landings: Int64
+    attempted_landings: Int64
     info_url: str | None
     wiki_url: str | None
     logo_url: str | None
@@ -71,14 +74,14 @@ class AgencyDetailed(AgencyBase):
 
 
 class LaunchStatus(Record):
-    id: int
+    id: Id
     name: str
     abbrev: str
     description: str
 
 
 class RocketConfiguration(Record):
-    id: int
+    id: Id
     url: str
     name: str
     family: str
@@ -87,18 +90,18 @@ class RocketConfiguration(Record):
 
 
 class Rocket(Record):
-    id: int
+    id: Id
     configuration: RocketConfiguration
 
 
 class Orbit(Record):
-    id: int
+    id: Id
     name: str
     abbrev: str
 
 
 class Mission(Record):
-    id: int
+    id: Id
     name: str
     description: str | None
     launch_designator: str | None = None
@@ -110,21 +113,21 @@ class Mission(Record):
 
 
 class PadLocation(Record):
-    id: int
+    id: Id
     url: str
     name: str
     country_code: str
     description: str | None
     map_image: str | None
     timezone_name: str
-    total_launch_count: int
-    total_landing_count: int
+    total_launch_count: Int64
+    total_landing_count: Int64
 
 
 class Pad(Record):
-    id: int
+    id: Id
     url: str
-    agency_id: int | None = None
+    agency_id: Int64 | None = None
     agencies: list[dict[str, Any]] | None = None
     name: str
     description: str | None
@@ -136,27 +139,27 @@ class Pad(Record):
     location: PadLocation
     country_code: str
     map_image: str | None
-    total_launch_count: int
-    orbital_launch_attempt_count: int
+    total_launch_count: Int64
+    orbital_launch_attempt_count: Int64
 
 
 class MissionPatch(Record):
-    id: int
+    id: Id
     name: str
-    priority: int
+    priority: Int64
     image_url: str
     agency: AgencySerializerMini | None
 
 
 class Program(Record):
-    id: int
+    id: Id
     url: str
     name: str
     description: str | None
     agencies: list[AgencySerializerMini]
     image_url: str | None
-    start_date: datetime | None
-    end_date: datetime | None
+    start_date: Stamp | None
+    end_date: Stamp | None
     info_url: str | None
     wiki_url: str | None
     mission_patches: list[MissionPatch]
@@ -170,12 +173,12 @@ class Launch(Record):
     name: str
     launch_designator: str | None = None
     status: LaunchStatus | None
-    last_updated: datetime
-    net: datetime | None
-    window_end: datetime | None
-    window_start: datetime | None
+    last_updated: Stamp
+    net: Stamp | None
+    window_end: Stamp | None
+    window_start: Stamp | None
     net_precision: DatePrecision | None
-    probability: int | None
+    probability: Int64 | None
     weather_concerns: str | None
     holdreason: str | None = None
     failreason: str | None
@@ -188,24 +191,24 @@ class Launch(Record):
     image: str | None
     infographic: str | None
     program: list[Program]
-    orbital_launch_attempt_count: int | None
-    location_launch_attempt_count: int | None
-    pad_launch_attempt_count: int | None
-    agency_launch_attempt_count: int | None
-    orbital_launch_attempt_count_year: int | None
-    location_launch_attempt_count_year: int | None
-    pad_launch_attempt_count_year: int | None
-    agency_launch_attempt_count_year: int | None
+    orbital_launch_attempt_count: Int64 | None
+    location_launch_attempt_count: Int64 | None
+    pad_launch_attempt_count: Int64 | None
+    agency_launch_attempt_count: Int64 | None
+    orbital_launch_attempt_count_year: Int64 | None
+    location_launch_attempt_count_year: Int64 | None
+    pad_launch_attempt_count_year: Int64 | None
+    agency_launch_attempt_count_year: Int64 | None
     type: str
 
 
 class SpaceStationStatus(Record):
-    id: int
+    id: Id
     name: str
 
 
 class SpaceStationMini(Record):
-    id: int
+    id: Id
     url: str
     name: str
     status: SpaceStationStatus
@@ -214,7 +217,7 @@ class SpaceStationMini(Record):
 
 
 class SpaceStation(Record):
-    id: int
+    id: Id
     url: str
     name: str
     status: SpaceStationStatus
@@ -225,21 +228,21 @@ class SpaceStation(Record):
 
 
 class Spacewalk(Record):
-    id: int
+    id: Id
     url: str
     name: str
-    start: datetime | None
-    end: datetime | None
+    start: Stamp | None
+    end: Stamp | None
     duration: str | None
     location: str | None
 
 
 class Expedition(Record):
-    id: int
+    id: Id
     url: str
     name: str
-    start: datetime
-    end: datetime | None
+    start: Stamp
+    end: Stamp | None
     spacestation: SpaceStationMini
     mission_patches: list[MissionPatch]
     spacewalks: list[Spacewalk]
@@ -248,12 +251,12 @@ class Expedition(Record):
 class Event(Record):
     """One event of `/2.2.0/event/`, fields in the API's order."""
 
-    id: int
+    id: Id
     url: str
     slug: str
     name: str
     updates: list[Update]
-    last_updated: datetime
+    last_updated: Stamp
     type: EventType
     description: str
     webcast_live: bool
@@ -263,7 +266,7 @@ class Event(Record):
     info_urls: list[InfoURL]
     vid_urls: list[VidURL]
     feature_image: str | None
-    date: datetime | None
+    date: Stamp | None
     date_precision: DatePrecision | None
     duration: str | None
     agencies: list[Agency]

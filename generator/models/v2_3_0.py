@@ -5,16 +5,19 @@ Shapes from the official 2.3.0 OpenAPI schemas `EventEndpointList`, `EventEndpoi
 not validation: real records break them (event 1304's first vid_url description).
 """
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from generator.models import common
 from generator.models.common import (
     DatePrecision,
     EventType,
+    Id,
     IdName,
     InfoURL,
+    Int64,
     Record,
+    Stamp,
     Update,
 )
 
@@ -24,20 +27,20 @@ class VidURL(common.VidURL):
 
 
 class ImageLicense(Record):
-    id: int
+    id: Id
     name: str
-    priority: int
+    priority: Int64
     link: str | None
 
 
 class ImageVariant(Record):
-    id: int
+    id: Id
     type: IdName
     image_url: str
 
 
 class Image(Record):
-    id: int
+    id: Id
     name: str
     image_url: str
     thumbnail_url: str
@@ -49,7 +52,7 @@ class Image(Record):
 
 class AgencyMini(Record):
     response_mode: str
-    id: int
+    id: Id
     url: str
     name: str
     abbrev: str | None
@@ -57,7 +60,7 @@ class AgencyMini(Record):
 
 
 class LaunchStatus(Record):
-    id: int
+    id: Id
     name: str
     abbrev: str
     description: str
@@ -71,11 +74,11 @@ class LaunchBasic(Record):
     slug: str
     launch_designator: str | None
     status: LaunchStatus | None
-    last_updated: datetime
-    net: datetime | None
+    last_updated: Stamp
+    net: Stamp | None
     net_precision: DatePrecision | None
-    window_end: datetime | None
-    window_start: datetime | None
+    window_end: Stamp | None
+    window_start: Stamp | None
     image: Image | None
     infographic: str | None
     # 2.3.1 adds this; accept it without calling it drift.
@@ -83,16 +86,16 @@ class LaunchBasic(Record):
 
 
 class MissionPatch(Record):
-    id: int
+    id: Id
     name: str
-    priority: int
+    priority: Int64
     image_url: str
     agency: AgencyMini | None
     response_mode: str
 
 
 class SpaceStationNormal(Record):
-    id: int
+    id: Id
     url: str
     name: str
     image: Image | None
@@ -106,21 +109,21 @@ class SpaceStationNormal(Record):
 
 class SpacewalkList(Record):
     response_mode: str
-    id: int
+    id: Id
     url: str
     name: str
-    start: datetime | None
-    end: datetime | None
+    start: Stamp | None
+    end: Stamp | None
     duration: str | None
     location: str | None
 
 
 class ExpeditionNormal(Record):
-    id: int
+    id: Id
     url: str
     name: str
-    start: datetime
-    end: datetime | None
+    start: Stamp
+    end: Stamp | None
     response_mode: str
     spacestation: SpaceStationNormal
     mission_patches: list[MissionPatch]
@@ -129,7 +132,7 @@ class ExpeditionNormal(Record):
 
 class ProgramNormal(Record):
     response_mode: str
-    id: int
+    id: Id
     url: str
     name: str
     image: Image | None
@@ -137,14 +140,14 @@ class ProgramNormal(Record):
     wiki_url: str | None
     description: str | None
     agencies: list[AgencyMini]
-    start_date: datetime | None
-    end_date: datetime | None
+    start_date: Stamp | None
+    end_date: Stamp | None
     mission_patches: list[MissionPatch]
     type: IdName
 
 
 class AstronautNormal(Record):
-    id: int
+    id: Id
     url: str
     name: str
     status: IdName
@@ -155,13 +158,13 @@ class AstronautNormal(Record):
 class EventList(Record):
     """`mode=list`: the compact shape."""
 
-    id: int
+    id: Id
     url: str
     name: str
     info_urls: list[InfoURL]
     vid_urls: list[VidURL]
     image: Image | None
-    date: datetime | None
+    date: Stamp | None
     slug: str
     type: EventType
     description: str
@@ -177,7 +180,7 @@ class EventNormal(EventList):
 
     response_mode: Literal["normal"]  # type: ignore[assignment]
     updates: list[Update]
-    last_updated: datetime
+    last_updated: Stamp
 
 
 class EventDetailed(EventNormal):
