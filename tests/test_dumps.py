@@ -4,6 +4,8 @@ import csv
 import gzip
 import hashlib
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -91,7 +93,7 @@ def test_datapackage_sizes_and_hashes_match_the_files(dumps_dist) -> None:
         assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), r["path"]
         assert r["licenses"] and r["sources"] and r["mediatype"] and r["format"]
         if r["format"] in ("json", "ndjson"):
-            assert (dist / r["schema"]).is_file(), r["schema"]
+            assert (dist / r["jsonSchema"]).is_file(), r["jsonSchema"]
     by_path = {r["path"]: r for r in resources}
     assert by_path["dumps/2.3.0/events.list.ndjson.gz"]["mediatype"] == "application/gzip"
     assert by_path["dumps/2.3.0/events.list.ndjson.gz"]["compression"] == "gz"
@@ -149,3 +151,41 @@ def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(seed_con
     assert line == orjson.dumps(record)
     schema = orjson.loads((dist / "schemas/2.3.0/events.detailed.schema.json").read_bytes())
     assert list(Draft202012Validator(schema).iter_errors(orjson.loads(line))) == []
+
+
+
+def frictionless_validate(dist: Path) -> dict:
+    """`frictionless validate --json datapackage.json` in dist/, as a user runs it."""
+    pytest.importorskip("frictionless", reason="pip install -e '.[test]' installs it")
+    run = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+                         cwd=dist, capture_output=True, timeout=600)
+    return orjson.loads(run.stdout)
+
+
+def test_frictionless_validates_the_package_and_types_every_csv_column(dumps_dist, tmp_path) -> None:
+    """The package passes as built; a CSV cell that breaks its column's type makes it fail."""
+    _, dist = dumps_dist
+    report = frictionless_validate(dist)
+    assert report["valid"], [(t["name"], t["errors"][:3]) for t in report["tasks"] if not t["valid"]]
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    checked = {task["name"]: task["type"] for task in report["tasks"]}
+    assert set(checked) == {r["name"] for r in package["resources"]}
+    for r in package["resources"]:
+        if r["format"] == "csv":  # a typed Table Schema, checked as a table
+            assert r["profile"] == "tabular-data-resource" and checked[r["name"]] == "table"
+            assert {f["type"] for f in r["schema"]["fields"]} - {"string"}, r["path"]
+        else:
+            assert "schema" not in r and ("jsonSchema" in r) == (r["format"] != "sqlite"), r["path"]
+    # The same package with one CSV row's id made a word (hash and size updated): invalid.
+    broken = tmp_path / "dist"
+    broken.mkdir()
+    csv_path = "dumps/2.3.0/events.csv"
+    data = (dist / csv_path).read_bytes().replace(b"\r\n" + (dist / csv_path).read_bytes().split(b"\r\n")[1].split(b",")[0] + b",", b"\r\nabc,", 1)
+    (broken / "dumps/2.3.0").mkdir(parents=True)
+    (broken / csv_path).write_bytes(data)
+    resource = next(r for r in package["resources"] if r["path"] == csv_path)
+    resource |= {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+    (broken / "datapackage.json").write_bytes(orjson.dumps(package | {"resources": [resource]}))
+    report = frictionless_validate(broken)
+    assert not report["valid"]
+    assert ("type-error", "id") in {(e["type"], e.get("fieldName")) for e in report["tasks"][0]["errors"]}
