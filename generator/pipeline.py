@@ -126,8 +126,8 @@ def build(settings: BuildSettings) -> BuildReport:
             """Open data and the human site (they read the snapshot, nothing the mirror
             writes), then a share of the variants' costs."""
             tally = Tally()
-            write_open_data(index, out, settings, tally, cache.memo)
-            write_site(index, records, out, settings, now, tally, cache.memo)
+            data = write_open_data(index, out, settings, tally, cache.memo)
+            write_site(index, records, out, settings, now, tally, cache.memo, data)
             costed = variant_costs(index, settings, now, shares)
             return tally, (cache.memo.detach() if part else None), costed
 

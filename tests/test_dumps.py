@@ -85,7 +85,8 @@ def test_datapackage_sizes_and_hashes_match_the_files(dumps_dist) -> None:
     package = orjson.loads((dist / "datapackage.json").read_bytes())
     resources = package["resources"]
     paths = {r["path"] for r in resources}
-    assert paths == {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    files = {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    assert paths == files - {"dumps/README.md"}
     assert len({r["name"] for r in resources}) == len(resources)
     for r in resources:
         data = (dist / r["path"]).read_bytes()
@@ -189,3 +190,26 @@ def test_frictionless_validates_the_package_and_types_every_csv_column(dumps_dis
     report = frictionless_validate(broken)
     assert not report["valid"]
     assert ("type-error", "id") in {(e["type"], e.get("fieldName")) for e in report["tasks"][0]["errors"]}
+
+
+def test_data_page_links_every_dump_and_the_files_beside_them(dumps_dist) -> None:
+    """/data/ (in the navigation of every page) links each file of dist/dumps/, each schema,
+    datapackage.json, changes.json, manifest.json, compact/ and ll2-static.js, with sha256s."""
+    import re
+
+    _, dist = dumps_dist
+    page = (dist / "data" / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="/([^"#]*)"', page))
+    dumps = {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    assert "dumps/README.md" in dumps and dumps <= links, sorted(dumps - links)
+    schemas = {str(p.relative_to(dist)) for p in (dist / "schemas").rglob("*.json")}
+    assert schemas and schemas <= links
+    for name in ("datapackage.json", "changes.json", "manifest.json", "ll2-static.js",
+                 "compact/2.2.0.json", "compact/2.3.0.json"):
+        assert name in links and (dist / name).is_file(), name
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    for r in package["resources"]:
+        assert f"<code>{r['hash'].removeprefix('sha256:')}</code>" in page, r["path"]
+    assert '<a href="/data/">Data</a>' in (dist / "index.html").read_text(encoding="utf-8")
+    for example in ("curl -O ", "sqlite3 ", "datasette ", "pd.read_csv("):
+        assert example in page, example

@@ -66,6 +66,7 @@ def make_chrome(
             NavItem("Events", links.href("events/")),
             NavItem("API", links.api(Query("2.3.0", format="api"))),
             NavItem("Feeds", links.href("feeds/")),
+            NavItem("Data", links.href("data/")),
         ),
         atom_href=links.href(ATOM),
         ics_href=links.href(ICS_ALL),

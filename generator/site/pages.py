@@ -8,7 +8,7 @@ kept between builds and pages are keyed, so an unchanged record is not even read
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -36,6 +36,9 @@ from generator.site.views import (
     summary_json,
 )
 from generator.validate import SnapshotIndex
+
+if TYPE_CHECKING:
+    from generator.opendata import OpenData
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50
@@ -205,6 +208,17 @@ def write_search(events: list[EventSummary], writer: PageWriter) -> None:
     writer.page(shared.SEARCH, "search.html", listed=False)
 
 
+def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter) -> None:
+    """/data/ (every download, with examples) and the README of dist/dumps/."""
+    from generator.site.datapage import DUMPS_README, PAGE, data_markdown, dumps_readme
+
+    as_of = index.snapshot.metadata["as_of"]
+    rows = {v: len(vi.facets) for v, vi in index.versions.items()}
+    body = render_markdown(data_markdown(data, rows, as_of, links), links.base_path)
+    writer.page(PAGE, "page.html", title="Open data", body=body)
+    writer.file(DUMPS_README, dumps_readme(data, as_of), "dumps")
+
+
 def write_site(
     index: SnapshotIndex,
     records: RecordSource,
@@ -213,9 +227,11 @@ def write_site(
     now: datetime,
     tally: Tally,
     memo: Memo | None = None,
+    data: "OpenData | None" = None,
 ) -> None:
     """The human site, feeds and plumbing into `out` (the same staging folder as the JSON);
-    `memo` keeps the events' summaries between builds."""
+    `memo` keeps the events' summaries between builds; `data` (what the open-data stage
+    wrote) gives the /data/ page."""
     links = SiteLinks(settings)
     pages = shared.content_pages(settings)
     renderer = Renderer(settings.templates_dir)
@@ -238,6 +254,8 @@ def write_site(
                 f"{page.source}: the site already has a page at /{page.relpath} (the {page.name!r} "
                 "index); give this Markdown page another file name"
             ) from exc
+    if data is not None:
+        write_data_page(data, index, links, writer)
     writer.file("404.html", renderer.render("404.html", "404.html", chrome=writer.chrome))
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)
