@@ -3,6 +3,7 @@
     python build.py [options]            build dist/ from the snapshot in content/
     python build.py resolve URL          which file of dist/ answers an LL2 URL
     python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
+    python build.py serve [options]      a local LL2 on localhost over dist/
 """
 
 import argparse
@@ -99,6 +100,15 @@ def make_parser() -> argparse.ArgumentParser:
     resolve.add_argument("url", help="e.g. '/2.3.0/events/?mode=list&limit=100&offset=100'")
     _add_site_options(resolve)
     add_fetch_parser(commands)
+    serve = commands.add_parser(
+        "serve", help="a local LL2 on localhost over dist/ (files where built, else the engine)",
+        description="Answer LL2 requests on localhost: precomputed files of dist/, other queries "
+                    "from the snapshot by the Python engine (header X-LL2-Static says which).")
+    serve.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR", help="built site (default: dist)")
+    serve.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="content folder whose snapshot/ dist/ was built from (default: content)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
     return parser
 
 
@@ -143,6 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resolve(args)
         if args.command == "fetch":
             return run_fetch_command(args, os.environ)
+        if args.command == "serve":
+            from generator.serve import serve
+
+            return serve(args.dist, args.content, args.host, args.port)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,
