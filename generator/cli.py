@@ -112,7 +112,14 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+RELATIVE_NOTE = ("note: no absolute --base-url (e.g. https://user.github.io/ll2-static): the "
+                 "sitemap, the feeds, the iCalendar files and next/previous are relative links, and "
+                 "robots.txt names no sitemap")
+
+
 def _print_report(report: BuildReport, settings: BuildSettings) -> None:
+    if not settings.base_url.startswith(("http://", "https://")):
+        print(RELATIVE_NOTE, file=sys.stderr)
     if report.up_to_date:
         print(f"{settings.dist_dir}/ is up to date (same snapshot, options and code as its last build)")
         return

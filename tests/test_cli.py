@@ -68,3 +68,18 @@ def test_a_staging_folder_left_by_a_killed_build_is_cleared(seed_content: Path, 
     (stale / "2.3.0").mkdir(parents=True)
     assert build_runner("--content", str(seed_content), "--dist", str(tmp_path / "dist"))[0] == 0
     assert not stale.exists()
+
+
+def test_a_build_without_an_absolute_base_url_says_once_that_links_are_relative(
+    seed_content: Path, tmp_path: Path, build_runner
+) -> None:
+    from generator.cli import RELATIVE_NOTE
+
+    code, _, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "a"))
+    assert code == 0 and err.count(RELATIVE_NOTE) == 1 and err.count("relative") == 1
+    assert "Sitemap:" not in (tmp_path / "a" / "robots.txt").read_text()
+    code, _, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "b"),
+                                "--base-url", "https://user.github.io/ll2-static")
+    assert code == 0 and "relative" not in err
+    robots = (tmp_path / "b" / "robots.txt").read_text()
+    assert "Sitemap: https://user.github.io/ll2-static/sitemap.xml" in robots
