@@ -72,4 +72,5 @@ def make_chrome(
         ics_href=links.href(ICS_ALL),
         pages=tuple(NavItem(p.title, links.href(p.relpath)) for p in pages),
         as_of=f"{now:%Y-%m-%d %H:%M} UTC",
+        as_of_iso=f"{now:%Y-%m-%dT%H:%M:%SZ}",
     )

@@ -153,8 +153,16 @@ def upcoming(events: list[EventSummary], since: datetime) -> list[EventSummary]:
     return [e for e in by_date(events) if e.date and e.date >= since]
 
 
-def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) -> None:
-    """Next events (with countdowns) and the latest past ones."""
+def is_seed(index: SnapshotIndex) -> bool:
+    """Whether the snapshot is the embedded seed: files of LL2 records, none of them fetched
+    (a fetch sets `fetched_at`; bench/corpus.py's generated corpora list no files)."""
+    files = index.snapshot.metadata.get("files", {})
+    return bool(files) and not any(meta.get("fetched_at") for meta in files.values())
+
+
+def write_home(events: list[EventSummary], now: datetime, writer: PageWriter, seed: bool = False) -> None:
+    """Next events (with countdowns) and the latest past ones; `seed`: say the snapshot is
+    the embedded seed, not a fetch."""
     dated = by_date(events)
     past = [e for e in reversed(dated) if e.date and e.date < now]
     writer.page(
@@ -163,6 +171,7 @@ def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) ->
         next_events=upcoming(events, now)[:HOME_ROWS],
         recent=past[:HOME_ROWS],
         total=len(events),
+        seed=seed,
     )
 
 
@@ -237,7 +246,7 @@ def write_site(
     renderer = Renderer(settings.templates_dir)
     writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
     events = write_events(index, records, links, writer, memo)
-    write_home(events, now, writer)
+    write_home(events, now, writer, is_seed(index))
     write_indexes(events, now, links, writer)
     write_feeds(events, links, now, writer)
     write_search(events, writer)
