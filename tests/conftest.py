@@ -83,10 +83,12 @@ def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int,
 
 @pytest.fixture(scope="session")
 def dumps_dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(content, dist) of a generated 200-event corpus built once: enough for every filter to match."""
+    """(content, dist) of a generated 200-event corpus built once: enough for every filter to match.
+    Its tests read the dumps and the files beside them, not the list variants: a budget of 200 MB
+    keeps a few of those instead of 0.9 GB of them (the tests' disk, README "Tests")."""
     root = tmp_path_factory.mktemp("dumps")
     write_corpus(root / "content" / "snapshot", 200, seed=11)
-    assert main(["--content", str(root / "content"), "--dist", str(root / "dist")]) == 0
+    assert main(["--content", str(root / "content"), "--dist", str(root / "dist"), "--max-bytes", "200M"]) == 0
     return root / "content", root / "dist"
 
 
@@ -258,8 +260,19 @@ def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> No
 # tmp_path_retention_policy = "failed" (pyproject.toml) for each test's own tmp_path, this keeps
 # a whole run's peak under 2 GB (README, "Tests"; measured with `python -m bench.testdisk`).
 
+#: Session fixtures holding a built site (0.2-0.5 GB each): the modules that use them run after
+#: the others (each module's tests in their order), so that the tests that build sites of their
+#: own (test_incremental, test_forked, ...) never run while these are on disk.
+SITE_FIXTURES = frozenset({"dumps_dist", "corpus_site", "variant_site"})
+
 _last_user: dict[str, str] = {}  # session fixture name -> node id of the last test using it
 _held: dict[str, list[Path]] = {}  # session fixture name -> the basetemp folders its value is in
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Modules without a built session site first, then the others; each in its own order."""
+    late = {item.module for item in items if SITE_FIXTURES & set(getattr(item, "fixturenames", ()))}  # type: ignore[attr-defined]
+    items.sort(key=lambda item: getattr(item, "module", None) in late)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
