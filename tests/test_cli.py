@@ -75,8 +75,10 @@ def test_a_build_without_an_absolute_base_url_says_once_that_links_are_relative(
 ) -> None:
     from generator.cli import RELATIVE_NOTE
 
-    code, _, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "a"))
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "a"))
     assert code == 0 and err.count(RELATIVE_NOTE) == 1 and err.count("relative") == 1
+    files = [p for p in (tmp_path / "a").rglob("*") if p.is_file()]  # the report counts them all
+    assert f": {len(files)} files (0 unchanged), {sum(p.stat().st_size for p in files):,} bytes" in out
     assert "Sitemap:" not in (tmp_path / "a" / "robots.txt").read_text()
     code, _, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "b"),
                                 "--base-url", "https://user.github.io/ll2-static")
