@@ -175,7 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  max_bytes=args.max_bytes, max_files=args.max_files,
                                  precompute=tuple(args.precompute),
                                  cname=args.cname, jobs=args.jobs)
-        _print_report(build(settings), settings)
+        from generator.progress import BuildProgress
+
+        with BuildProgress(sys.stderr):
+            report = build(settings)
+        _print_report(report, settings)
         return 0
     except QueryError as exc:
         print(f"Error: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from generator.cache import BuildCache
 from generator.changes import base_identity
 from generator.fingerprint import code_fingerprint, digest, files_digest
+from generator.progress import stage
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
 
@@ -88,6 +89,7 @@ def build(settings: BuildSettings) -> BuildReport:
     # the later stages' modules load while a forked process validates its half of the files.
     from generator.validate import validate_snapshot
 
+    stage("validating the snapshot")
     index = validate_snapshot(
         snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=_import_stages
     )
@@ -116,6 +118,7 @@ def build(settings: BuildSettings) -> BuildReport:
         RecordSource(index) as records,
         Shares(COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
     ):
+        stage("writing the mirror, its pages, the dumps and the site", lambda: out.files_written)
 
         def mirror() -> "tuple[Tally, dict[int, list[Costed]]]":
             """The JSON mirror and its browsable pages, then a share of the variants' costs."""
@@ -144,6 +147,7 @@ def build(settings: BuildSettings) -> BuildReport:
             write_client_data(index, records, out, now, planner)
             planner.check("the core site (every event and its pages, the core lists, the dumps, the site)")
             rules = RuleSet()
+            stage("choosing and writing the list variants")
             kept = choose_variants(index, costed, planner, rules, tally, with_html=True)
             write_variants(index, records, out, settings, now, kept, tally, manifest, html=pages)
             pages.close()
@@ -151,6 +155,7 @@ def build(settings: BuildSettings) -> BuildReport:
             manifest.close()
         planner.files, planner.bytes = out.files_written, out.site_bytes
         planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone
+        stage("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
