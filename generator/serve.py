@@ -67,7 +67,7 @@ class LocalMirror:
         if query.is_detail:
             if query.event_id not in vindex.facets:
                 return None
-            return self.records.get(query.version, query.mode, query.event_id)  # type: ignore[arg-type]
+            return self.records.get(query.version, query.mode, query.event_id)
         ids = select(vindex.facets.values(), query, self.now)
         end = query.offset + query.limit
         next_q = query.with_offset(end) if end < len(ids) else None
