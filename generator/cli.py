@@ -3,6 +3,7 @@
     python build.py [options]            build dist/ from the snapshot in content/
     python build.py resolve URL          which file of dist/ answers an LL2 URL
     python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
+    python build.py serve [options]      a local LL2 on localhost over dist/
 """
 
 import argparse
@@ -105,10 +106,26 @@ def make_parser() -> argparse.ArgumentParser:
     resolve.add_argument("url", help="e.g. '/2.3.0/events/?mode=list&limit=100&offset=100'")
     _add_site_options(resolve)
     add_fetch_parser(commands)
+    serve = commands.add_parser(
+        "serve", help="a local LL2 on localhost over dist/ (files where built, else the engine)",
+        description="Answer LL2 requests on localhost: precomputed files of dist/, other queries "
+                    "from the snapshot by the Python engine (header X-LL2-Static says which).")
+    serve.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR", help="built site (default: dist)")
+    serve.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="content folder whose snapshot/ dist/ was built from (default: content)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
     return parser
 
 
+RELATIVE_NOTE = ("note: no absolute --base-url (e.g. https://user.github.io/ll2-static): the "
+                 "sitemap, the feeds, the iCalendar files and next/previous are relative links, and "
+                 "robots.txt names no sitemap")
+
+
 def _print_report(report: BuildReport, settings: BuildSettings) -> None:
+    if not settings.base_url.startswith(("http://", "https://")):
+        print(RELATIVE_NOTE, file=sys.stderr)
     if report.up_to_date:
         print(f"{settings.dist_dir}/ is up to date (same snapshot, options and code as its last build)")
         return
@@ -116,12 +133,17 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
     for drift in report.drift:
         print(drift, file=sys.stderr)
     events = ", ".join(f"{v}: {n} events" for v, n in report.events.items())
-    total_files = sum(report.tally.files.values())
-    total_bytes = sum(report.tally.bytes.values())
+    families = dict(report.tally.files), dict(report.tally.bytes)
+    if report.planner is not None:  # what the families do not count: manifest, compact data,
+        files = report.planner.files - sum(families[0].values())  # host rules, the JS client
+        if files > 0:
+            families[0]["clients"] = files
+            families[1]["clients"] = report.planner.bytes - sum(families[1].values())
+    total_files, total_bytes = sum(families[0].values()), sum(families[1].values())
     print(f"built {settings.dist_dir}/ ({events}; now = {report.now:%Y-%m-%dT%H:%M:%SZ}): "
           f"{total_files} files ({report.reused} unchanged), {total_bytes:,} bytes")
-    for family in sorted(report.tally.files):
-        print(f"  {family:<10} {report.tally.files[family]:>7} files {report.tally.bytes[family]:>14,} bytes")
+    for family in sorted(families[0]):
+        print(f"  {family:<10} {families[0][family]:>7} files {families[1][family]:>14,} bytes")
     if report.planner is not None:
         from generator.planner import report_lines
 
@@ -182,13 +204,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resolve(args)
         if args.command == "fetch":
             return run_fetch_command(args, os.environ)
+        if args.command == "serve":
+            from generator.serve import serve
+
+            return serve(args.dist, args.content, args.host, args.port)
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,
                                  host=args.host, max_bytes=args.max_bytes, max_files=args.max_files,
                                  precompute=tuple(args.precompute),
                                  cname=args.cname, jobs=args.jobs)
-        _print_report(build(settings), settings)
+        from generator.progress import BuildProgress
+
+        with BuildProgress(sys.stderr):
+            report = build(settings)
+        _print_report(report, settings)
         return 0
     except (QueryError, SettingsError) as exc:  # the command line asks for what cannot be
         print(f"Error: {exc}", file=sys.stderr)

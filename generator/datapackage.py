@@ -77,7 +77,9 @@ def resource(dump: Dump, out: StagedOutput, schemas: dict[tuple[str, str | None]
         entry["encoding"] = "utf-8"
     entry |= {"bytes": size, "hash": f"sha256:{sha256}"}
     if dump.format in ("json", "ndjson"):
-        entry["schema"] = schemas[(dump.version, dump.mode)]
+        # A Data Package `schema` must be a Table Schema: the record's JSON Schema is linked in
+        # a property of this package's own (custom properties are allowed by the spec).
+        entry["jsonSchema"] = schemas[(dump.version, dump.mode)]
     elif dump.format == "csv":
         entry["profile"] = "tabular-data-resource"
         entry["dialect"] = CSV_DIALECT

@@ -53,6 +53,14 @@ class QueryError(LL2StaticError):
     """A path or query string that does not name anything the mirror serves."""
 
 
+class BadFilterValue(QueryError):
+    """A filter value LL2 rejects with 400 Bad Request (`field` names the parameter)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"LL2 answers 400 Bad Request: {field}: {reason}")
+        self.field, self.reason = field, reason
+
+
 class FetchError(LL2StaticError):
     """Fetching from LL2 failed."""
 

@@ -61,7 +61,7 @@ def write_open_data(
     return OpenData(dumps, schemas, changes, orjson.loads(package))
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     """Bytes for people: 912 bytes, 14.0 KB, 3.2 MB (powers of 1000)."""
     if count < 1000:
         return f"{count:,} bytes"
@@ -78,7 +78,7 @@ def downloads_markdown(package: dict[str, Any], schemas: Iterable[str], link: st
     lines = ["## Downloads", "", "| data | file | size | sha256 |", "|---|---|---:|---|"]
     for r in package["resources"]:
         digest = r["hash"].removeprefix("sha256:")
-        lines.append(f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {_size(r['bytes'])} | `{digest[:16]}…` |")
+        lines.append(f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {size_text(r['bytes'])} | `{digest[:16]}…` |")
     schema_links = ", ".join(f"[{p.split('/', 1)[1]}]({link}{p})" for p in schemas)
     lines += [
         "",

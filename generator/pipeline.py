@@ -17,6 +17,7 @@ from generator.changes import base_identity
 from generator.distcheck import check_dist
 from generator.distlock import build_lock
 from generator.fingerprint import code_fingerprint, digest, files_digest
+from generator.progress import stage
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
 from generator.swap import recover_swap
@@ -101,6 +102,7 @@ def _build(settings: BuildSettings) -> BuildReport:
     # the later stages' modules load while a forked process validates its half of the files.
     from generator.validate import validate_snapshot
 
+    stage("validating the snapshot")
     index = validate_snapshot(
         snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=_import_stages
     )
@@ -130,6 +132,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         RecordSource(index) as records,
         Shares(COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
     ):
+        stage("writing the mirror, its pages, the dumps and the site", lambda: out.files_written)
 
         def mirror() -> "tuple[Tally, dict[int, list[Costed]]]":
             """The JSON mirror, then a share of the variants' costs."""
@@ -140,8 +143,8 @@ def _build(settings: BuildSettings) -> BuildReport:
             """Open data and the human site (they read the snapshot, nothing the mirror
             writes), then a share of the variants' costs."""
             tally = Tally()
-            write_open_data(index, out, settings, tally, cache.memo)
-            write_site(index, records, out, settings, now, tally, cache.memo)
+            data = write_open_data(index, out, settings, tally, cache.memo)
+            write_site(index, records, out, settings, now, tally, cache.memo, data)
             costed = variant_costs(index, settings, now, shares)
             return tally, (cache.memo.detach() if part else None), costed
 
@@ -157,6 +160,7 @@ def _build(settings: BuildSettings) -> BuildReport:
             write_client_data(index, records, out, now, planner)
             planner.check("the core site (every event, the core lists, the dumps, the site)")
             rules = RuleSet()
+            stage("choosing and writing the list variants")
             know_snapshot(index, now, rules)
             kept = choose_variants(index, costed, planner, rules)
             write_variants(index, records, out, settings, now, kept, tally, manifest)
@@ -166,6 +170,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone
         for relpath, entry in out.outputs.items():
             planner.check_file(relpath, int(entry[1] or 0))
+        stage("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}

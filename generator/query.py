@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
-from generator.errors import QueryError
+from generator.errors import BadFilterValue, QueryError
 
 ORDERING_FIELDS = ("date", "last_updated")
 DEFAULT_ORDERING = {"all": "date", "upcoming": "date", "previous": "-date"}
@@ -316,7 +316,7 @@ def normalise(
             try:
                 value = filters[name](raw) if name in filters else _bool(raw)
             except QueryError as exc:
-                raise QueryError(f"LL2 answers 400 Bad Request: {name}: {exc}") from None
+                raise BadFilterValue(name, str(exc)) from None
         else:
             continue  # unknown: ignored, as DRF does
         if value:

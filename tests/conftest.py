@@ -83,10 +83,12 @@ def build_runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int,
 
 @pytest.fixture(scope="session")
 def dumps_dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(content, dist) of a generated 200-event corpus built once: enough for every filter to match."""
+    """(content, dist) of a generated 200-event corpus built once: enough for every filter to match.
+    Its tests read the dumps and the files beside them, not the list variants: a budget of 200 MB
+    keeps a few of those instead of 0.9 GB of them (the tests' disk, README "Tests")."""
     root = tmp_path_factory.mktemp("dumps")
     write_corpus(root / "content" / "snapshot", 200, seed=11)
-    assert main(["--content", str(root / "content"), "--dist", str(root / "dist")]) == 0
+    assert main(["--content", str(root / "content"), "--dist", str(root / "dist"), "--max-bytes", "200M"]) == 0
     return root / "content", root / "dist"
 
 
@@ -255,3 +257,58 @@ def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> No
         derived = [derive_mode(line, mode) for line in detailed if line.strip()]
         target = snapshot / "2.3.0" / f"events.{mode}.ndjson"
         target.write_bytes(b"".join(line + b"\n" for line in derived))
+
+
+# -- disk: a session (or module) fixture's folder is deleted after the last test using it ------
+# pytest keeps session fixtures' folders until the run ends, and a built site is 0.3-0.9 GB; with
+# tmp_path_retention_policy = "failed" (pyproject.toml) for each test's own tmp_path, this keeps
+# a whole run's peak under 2 GB (README, "Tests"; measured with `python -m bench.testdisk`).
+
+#: Session fixtures holding a built site (0.2-0.5 GB each): the modules that use them run after
+#: the others (each module's tests in their order), so that the tests that build sites of their
+#: own (test_incremental, test_forked, ...) never run while these are on disk.
+SITE_FIXTURES = frozenset({"dumps_dist", "corpus_site", "variant_site"})
+
+_last_user: dict[str, str] = {}  # session fixture name -> node id of the last test using it
+_held: dict[str, list[Path]] = {}  # session fixture name -> the basetemp folders its value is in
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Modules without a built session site first, then the others; each in its own order."""
+    late = {item.module for item in items if SITE_FIXTURES & set(getattr(item, "fixturenames", ()))}  # type: ignore[attr-defined]
+    items.sort(key=lambda item: getattr(item, "module", None) in late)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the last test (of those selected, in run order) that uses each wider fixture."""
+    for item in session.items:
+        for name in getattr(item, "fixturenames", ()):
+            defs = item._fixtureinfo.name2fixturedefs.get(name)  # type: ignore[attr-defined]
+            if defs and defs[-1].scope in ("session", "module"):
+                _last_user[name] = item.nodeid
+
+
+def _folders(value: object, basetemp: Path) -> list[Path]:
+    """The folders right under basetemp that hold the path(s) in a fixture's value."""
+    paths = value if isinstance(value, tuple) else (value,)
+    found = []
+    for path in paths:
+        if isinstance(path, Path) and path.is_relative_to(basetemp) and path != basetemp:
+            found.append(basetemp / path.relative_to(basetemp).parts[0])
+    return found
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    yield
+    basetemp = item.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    for name, value in getattr(item, "funcargs", {}).items():
+        if name in _last_user and name not in _held:
+            _held[name] = _folders(value, basetemp)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    for name in [n for n, last in _last_user.items() if last == item.nodeid]:
+        for folder in _held.pop(name, ()):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -324,3 +324,22 @@ def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site:
             assert not any(text.startswith("mode=") for text, _ in view["links"])  # 2.2.0 has no modes
         finally:
             tab.close()
+
+
+def test_a_banner_says_when_the_data_is_more_than_two_days_old(seed_site: Path, browser: Browser, tmp_path: Path):
+    """The seed snapshot (2025-12-04) is old: a banner; the same site built 'now' has none."""
+    from datetime import UTC, datetime
+
+    fresh = build_site(copy_seed_content(tmp_path / "content"), tmp_path / "dist", now=datetime.now(UTC))
+    for dist, expected in ((seed_site, True), (fresh, False)):
+        with serve(dist) as site:
+            tab = browser.tab(site)
+            try:
+                tab.goto(site + "/")
+                banner = tab.evaluate("(document.querySelector('main > p.stale') || {}).textContent || ''")
+                assert bool(banner) == expected, banner
+                if expected:
+                    assert banner.startswith("This data is a snapshot of 2025-12-04, ") and "days old" in banner
+                assert tab.errors == []
+            finally:
+                tab.close()

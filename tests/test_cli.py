@@ -1,6 +1,7 @@
 """The command line: help for every option, resolve, atomic failure."""
 
 import argparse
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,44 @@ def test_a_staging_folder_left_by_a_killed_build_is_cleared(seed_content: Path, 
     (stale / "2.3.0").mkdir(parents=True)
     assert build_runner("--content", str(seed_content), "--dist", str(tmp_path / "dist"))[0] == 0
     assert not stale.exists()
+
+
+def test_a_build_without_an_absolute_base_url_says_once_that_links_are_relative(
+    seed_content: Path, tmp_path: Path, build_runner
+) -> None:
+    from generator.cli import RELATIVE_NOTE
+
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "a"))
+    assert code == 0 and err.count(RELATIVE_NOTE) == 1 and err.count("relative") == 1
+    files = [p for p in (tmp_path / "a").rglob("*") if p.is_file()]  # the report counts them all
+    assert f": {len(files)} files (0 unchanged), {sum(p.stat().st_size for p in files):,} bytes" in out
+    assert "Sitemap:" not in (tmp_path / "a" / "robots.txt").read_text()
+    code, _, err = build_runner("--content", str(seed_content), "--dist", str(tmp_path / "b"),
+                                "--base-url", "https://user.github.io/ll2-static")
+    assert code == 0 and "relative" not in err
+    robots = (tmp_path / "b" / "robots.txt").read_text()
+    assert "Sitemap: https://user.github.io/ll2-static/sitemap.xml" in robots
+
+
+def test_a_long_build_on_a_terminal_shows_its_stage_and_files(corpus_content: Path, tmp_path: Path) -> None:
+    """The status line (forced here: tests have no terminal) names stages and counts files,
+    then is cleared, so the report starts on a clean line."""
+    import io
+
+    from generator.pipeline import build
+    from generator.progress import BuildProgress
+    from generator.settings import BuildSettings
+
+    screen = io.StringIO()
+    with BuildProgress(screen, after=0.0, every=0.01, force=True):
+        build(BuildSettings(content_dir=corpus_content, dist_dir=tmp_path / "dist", jobs=1, max_bytes=50_000_000))
+    lines = [part for part in screen.getvalue().split("\r\x1b[K") if part]
+    assert lines and all(line.startswith("building: ") for line in lines)
+    assert any("validating the snapshot" in line for line in lines) or any("writing the mirror" in line for line in lines)
+    counts = [int(m.replace(",", "")) for line in lines for m in re.findall(r", ([\d,]+) files", line)]
+    assert counts and counts == sorted(counts) and counts[-1] > 0  # files, counted as they are written
+    assert screen.getvalue().endswith("\r\x1b[K")
+    quiet = io.StringIO()  # not a terminal: nothing at all
+    with BuildProgress(quiet, after=0.0, every=0.01):
+        build(BuildSettings(content_dir=corpus_content, dist_dir=tmp_path / "dist2", jobs=1, max_bytes=50_000_000))
+    assert quiet.getvalue() == ""

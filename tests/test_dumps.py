@@ -4,6 +4,8 @@ import csv
 import gzip
 import hashlib
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -83,7 +85,8 @@ def test_datapackage_sizes_and_hashes_match_the_files(dumps_dist) -> None:
     package = orjson.loads((dist / "datapackage.json").read_bytes())
     resources = package["resources"]
     paths = {r["path"] for r in resources}
-    assert paths == {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    files = {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    assert paths == files - {"dumps/README.md"}
     assert len({r["name"] for r in resources}) == len(resources)
     for r in resources:
         data = (dist / r["path"]).read_bytes()
@@ -91,7 +94,7 @@ def test_datapackage_sizes_and_hashes_match_the_files(dumps_dist) -> None:
         assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), r["path"]
         assert r["licenses"] and r["sources"] and r["mediatype"] and r["format"]
         if r["format"] in ("json", "ndjson"):
-            assert (dist / r["schema"]).is_file(), r["schema"]
+            assert (dist / r["jsonSchema"]).is_file(), r["jsonSchema"]
     by_path = {r["path"]: r for r in resources}
     assert by_path["dumps/2.3.0/events.list.ndjson.gz"]["mediatype"] == "application/gzip"
     assert by_path["dumps/2.3.0/events.list.ndjson.gz"]["compression"] == "gz"
@@ -149,3 +152,64 @@ def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(seed_con
     assert line == orjson.dumps(record)
     schema = orjson.loads((dist / "schemas/2.3.0/events.detailed.schema.json").read_bytes())
     assert list(Draft202012Validator(schema).iter_errors(orjson.loads(line))) == []
+
+
+
+def frictionless_validate(dist: Path) -> dict:
+    """`frictionless validate --json datapackage.json` in dist/, as a user runs it."""
+    pytest.importorskip("frictionless", reason="pip install -e '.[test]' installs it")
+    run = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+                         cwd=dist, capture_output=True, timeout=600)
+    return orjson.loads(run.stdout)
+
+
+def test_frictionless_validates_the_package_and_types_every_csv_column(dumps_dist, tmp_path) -> None:
+    """The package passes as built; a CSV cell that breaks its column's type makes it fail."""
+    _, dist = dumps_dist
+    report = frictionless_validate(dist)
+    assert report["valid"], [(t["name"], t["errors"][:3]) for t in report["tasks"] if not t["valid"]]
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    checked = {task["name"]: task["type"] for task in report["tasks"]}
+    assert set(checked) == {r["name"] for r in package["resources"]}
+    for r in package["resources"]:
+        if r["format"] == "csv":  # a typed Table Schema, checked as a table
+            assert r["profile"] == "tabular-data-resource" and checked[r["name"]] == "table"
+            assert {f["type"] for f in r["schema"]["fields"]} - {"string"}, r["path"]
+        else:
+            assert "schema" not in r and ("jsonSchema" in r) == (r["format"] != "sqlite"), r["path"]
+    # The same package with one CSV row's id made a word (hash and size updated): invalid.
+    broken = tmp_path / "dist"
+    broken.mkdir()
+    csv_path = "dumps/2.3.0/events.csv"
+    data = (dist / csv_path).read_bytes().replace(b"\r\n" + (dist / csv_path).read_bytes().split(b"\r\n")[1].split(b",")[0] + b",", b"\r\nabc,", 1)
+    (broken / "dumps/2.3.0").mkdir(parents=True)
+    (broken / csv_path).write_bytes(data)
+    resource = next(r for r in package["resources"] if r["path"] == csv_path)
+    resource |= {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+    (broken / "datapackage.json").write_bytes(orjson.dumps(package | {"resources": [resource]}))
+    report = frictionless_validate(broken)
+    assert not report["valid"]
+    assert ("type-error", "id") in {(e["type"], e.get("fieldName")) for e in report["tasks"][0]["errors"]}
+
+
+def test_data_page_links_every_dump_and_the_files_beside_them(dumps_dist) -> None:
+    """/data/ (in the navigation of every page) links each file of dist/dumps/, each schema,
+    datapackage.json, changes.json, manifest.json, compact/ and ll2-static.js, with sha256s."""
+    import re
+
+    _, dist = dumps_dist
+    page = (dist / "data" / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="/([^"#]*)"', page))
+    dumps = {str(p.relative_to(dist)) for p in (dist / "dumps").rglob("*") if p.is_file()}
+    assert "dumps/README.md" in dumps and dumps <= links, sorted(dumps - links)
+    schemas = {str(p.relative_to(dist)) for p in (dist / "schemas").rglob("*.json")}
+    assert schemas and schemas <= links
+    for name in ("datapackage.json", "changes.json", "manifest.json", "ll2-static.js",
+                 "compact/2.2.0.json", "compact/2.3.0.json"):
+        assert name in links and (dist / name).is_file(), name
+    package = orjson.loads((dist / "datapackage.json").read_bytes())
+    for r in package["resources"]:
+        assert f"<code>{r['hash'].removeprefix('sha256:')}</code>" in page, r["path"]
+    assert '<a href="/data/">Data</a>' in (dist / "index.html").read_text(encoding="utf-8")
+    for example in ("curl -O ", "sqlite3 ", "datasette ", "pd.read_csv("):
+        assert example in page, example

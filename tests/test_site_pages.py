@@ -276,3 +276,22 @@ def test_an_event_summary_kept_between_builds_is_the_one_its_record_gives(corpus
         assert kept == summary
         assert repr(kept) == repr(summary)
     assert summarise(odd, "2.3.0", "", "", "", "").duration.microseconds == 500000
+
+
+def test_the_home_page_says_when_it_is_built_from_the_embedded_seed_snapshot(seed_site: Path, corpus_site: Path, tmp_path: Path) -> None:
+    """The seed (never fetched) says so; a fetched snapshot does not; every page carries its date."""
+    from tests.conftest import copy_seed_content
+
+    home = (seed_site / "index.html").read_text(encoding="utf-8")
+    assert 'class="seed"' in home and "seed snapshot embedded in the project (2 events" in home
+    assert 'data-as-of="2025-12-04T17:06:15Z"' in home
+    assert 'class="seed"' not in (corpus_site / "index.html").read_text(encoding="utf-8")
+    content = copy_seed_content(tmp_path / "content")
+    meta_path = content / "snapshot" / "snapshot.json"
+    meta = orjson.loads(meta_path.read_bytes())
+    for entry in meta["files"].values():
+        entry["fetched_at"] = meta["as_of"]  # as `build.py fetch` records it
+    meta_path.write_bytes(orjson.dumps(meta))
+    fetched = build_site(content, tmp_path / "dist")
+    assert 'class="seed"' not in (fetched / "index.html").read_text(encoding="utf-8")
+    assert "snapshot as of 2025-12-04 17:06 UTC" in (fetched / "data" / "index.html").read_text(encoding="utf-8")

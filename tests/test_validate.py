@@ -118,7 +118,8 @@ def test_unknown_field_is_drift_warned_and_published_untouched(seed_content, tmp
 
     edit_record(seed_content, DETAILED, add_fields)
     dist = tmp_path / "dist"
-    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist))
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist),
+                                  "--base-url", "https://mirror.test")  # no note on relative links
     assert code == 0
     where = label(seed_content, DETAILED)
     assert err.splitlines() == [

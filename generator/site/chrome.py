@@ -66,9 +66,11 @@ def make_chrome(
             NavItem("Events", links.href("events/")),
             NavItem("API", links.api(Query("2.3.0", format="api"))),
             NavItem("Feeds", links.href("feeds/")),
+            NavItem("Data", links.href("data/")),
         ),
         atom_href=links.href(ATOM),
         ics_href=links.href(ICS_ALL),
         pages=tuple(NavItem(p.title, links.href(p.relpath)) for p in pages),
         as_of=f"{now:%Y-%m-%d %H:%M} UTC",
+        as_of_iso=f"{now:%Y-%m-%dT%H:%M:%SZ}",
     )

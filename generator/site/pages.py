@@ -8,7 +8,7 @@ kept between builds and pages are keyed, so an unchanged record is not even read
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -37,6 +37,9 @@ from generator.site.views import (
     summary_json,
 )
 from generator.validate import SnapshotIndex
+
+if TYPE_CHECKING:
+    from generator.opendata import OpenData
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50
@@ -151,8 +154,16 @@ def upcoming(events: list[EventSummary], since: datetime) -> list[EventSummary]:
     return [e for e in by_date(events) if e.date and e.date >= since]
 
 
-def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) -> None:
-    """Next events (with countdowns) and the latest past ones."""
+def is_seed(index: SnapshotIndex) -> bool:
+    """Whether the snapshot is the embedded seed: files of LL2 records, none of them fetched
+    (a fetch sets `fetched_at`; bench/corpus.py's generated corpora list no files)."""
+    files = index.snapshot.metadata.get("files", {})
+    return bool(files) and not any(meta.get("fetched_at") for meta in files.values())
+
+
+def write_home(events: list[EventSummary], now: datetime, writer: PageWriter, seed: bool = False) -> None:
+    """Next events (with countdowns) and the latest past ones; `seed`: say the snapshot is
+    the embedded seed, not a fetch."""
     dated = by_date(events)
     past = [e for e in reversed(dated) if e.date and e.date < now]
     writer.page(
@@ -161,6 +172,7 @@ def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) ->
         next_events=upcoming(events, now)[:HOME_ROWS],
         recent=past[:HOME_ROWS],
         total=len(events),
+        seed=seed,
     )
 
 
@@ -206,6 +218,17 @@ def write_search(events: list[EventSummary], writer: PageWriter) -> None:
     writer.page(shared.SEARCH, "search.html", listed=False)
 
 
+def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter) -> None:
+    """/data/ (every download, with examples) and the README of dist/dumps/."""
+    from generator.site.datapage import DUMPS_README, PAGE, data_markdown, dumps_readme
+
+    as_of = index.snapshot.metadata["as_of"]
+    rows = {v: len(vi.facets) for v, vi in index.versions.items()}
+    body = render_markdown(data_markdown(data, rows, as_of, links), links.base_path)
+    writer.page(PAGE, "page.html", title="Open data", body=body)
+    writer.file(DUMPS_README, dumps_readme(data, as_of), "dumps")
+
+
 def write_site(
     index: SnapshotIndex,
     records: RecordSource,
@@ -214,15 +237,17 @@ def write_site(
     now: datetime,
     tally: Tally,
     memo: Memo | None = None,
+    data: "OpenData | None" = None,
 ) -> None:
     """The human site, feeds and plumbing into `out` (the same staging folder as the JSON);
-    `memo` keeps the events' summaries between builds."""
+    `memo` keeps the events' summaries between builds; `data` (what the open-data stage
+    wrote) gives the /data/ page."""
     links = SiteLinks(settings)
     pages = shared.content_pages(settings)
     renderer = Renderer(settings.templates_dir)
     writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
     events = write_events(index, records, links, writer, memo)
-    write_home(events, now, writer)
+    write_home(events, now, writer, is_seed(index))
     write_indexes(events, now, links, writer)
     write_feeds(events, links, now, writer)
     write_search(events, writer)
@@ -239,6 +264,8 @@ def write_site(
                 f"{page.source}: the site already has a page at /{page.relpath} (the {page.name!r} "
                 "index); give this Markdown page another file name"
             ) from exc
+    if data is not None:
+        write_data_page(data, index, links, writer)
     write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)

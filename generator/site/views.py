@@ -37,6 +37,7 @@ class Chrome:
     ics_href: str
     pages: tuple[NavItem, ...]
     as_of: str
+    as_of_iso: str = ""  # for the browser's banner when the data is old (site.js)
 
 
 @dataclass(frozen=True)

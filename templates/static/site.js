@@ -3,6 +3,21 @@
 (function () {
   "use strict";
   var base = document.documentElement.getAttribute("data-base") || "";
+  var STALE_MS = 2 * 24 * 3600 * 1000;  // older data gets a banner: countdowns would mislead
+
+  // A banner at the top of the page when the snapshot is more than 2 days old.
+  function staleBanner() {
+    var asOf = Date.parse(document.documentElement.getAttribute("data-as-of") || "");
+    var main = document.querySelector("main");
+    if (isNaN(asOf) || !main || Date.now() - asOf <= STALE_MS) { return; }
+    var days = Math.floor((Date.now() - asOf) / (24 * 3600 * 1000));
+    var p = document.createElement("p");
+    p.className = "stale";
+    p.setAttribute("role", "status");
+    p.textContent = "This data is a snapshot of " + new Date(asOf).toISOString().slice(0, 10) +
+      ", " + days + " days old: LL2 may have changed since, and events it lists as next may be long past.";
+    main.insertBefore(p, main.firstChild);
+  }
   var indexPromise = null;
 
   function loadIndex() {
@@ -116,6 +131,7 @@
     var forms = document.querySelectorAll("form.search");
     for (var i = 0; i < forms.length; i++) { wireBox(forms[i]); }
     wireSearchPage();
+    staleBanner();
     localTimes();
     countdowns();
   });

@@ -1,0 +1,82 @@
+"""The README's set-up commands, run as a newcomer runs them: in a fresh clone, exactly as written."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def readme_commands() -> list[str]:
+    """The lines of the README's first `sh` block (Set-up), comments cut off."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Set-up\n\n```sh\n(.*?)```", text, re.S)
+    assert block, "README.md has no ```sh block under '## Set-up'"
+    return [line.split("  #")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_ci_runs_the_readme_commands_exactly() -> None:
+    """.ci/run is how CI (and a contributor) checks the README: it must run those very lines."""
+    install_and_build, run_tests = readme_commands()
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert install_and_build in ci and run_tests in ci
+    assert ci.index(install_and_build) < ci.index(run_tests)
+    assert ci[-1] == run_tests  # the tests are the last thing CI runs: their result is its result
+
+
+def fresh_clone(target: Path) -> Path:
+    """A clone of this repository's committed HEAD (a copy of its files where it is not a git
+    checkout, e.g. an unpacked archive)."""
+    if (ROOT / ".git").exists() and shutil.which("git"):
+        subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(target)], check=True, timeout=120)
+        return target
+    skip = {".git", "dist", ".dist.cache", "test-artifacts", "node", "__pycache__", ".pytest_cache"}
+    shutil.copytree(ROOT, target, ignore=lambda folder, names: [
+        n for n in names if n in skip or n.endswith(".egg-info") or n.startswith(".venv")])
+    return target
+
+
+def test_a_fresh_clone_installs_and_builds_with_the_readme_command(tmp_path: Path) -> None:
+    """The first command, verbatim, in a new virtual environment in a fresh clone: it installs
+    the project and builds dist/ from the embedded snapshot (the second, the tests, is the one
+    .ci/run runs: checked above rather than recursing into pytest)."""
+    install_and_build, _ = readme_commands()
+    clone = fresh_clone(tmp_path / "clone")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    # The dependencies already installed here are visible to the new environment (a .pth file),
+    # so pip finds them satisfied instead of downloading them again; the project itself is
+    # installed into it by the README's command.
+    (site,) = venv.glob("lib/python*/site-packages")
+    here = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "deps.pth").write_text("\n".join(here) + "\n")
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(venv),
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(["bash", "-c", install_and_build], cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "built dist/ (2.2.0: 1 events, 2.3.0: 1 events" in done.stdout
+    home = (clone / "dist" / "index.html").read_text(encoding="utf-8")
+    assert "seed snapshot embedded in the project (2 events" in home
+    files = [p for p in (clone / "dist").rglob("*") if p.is_file()]
+    assert f": {len(files)} files (0 unchanged)" in done.stdout
+    editable = subprocess.run([str(venv / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert Path(editable.stdout.strip()).is_relative_to(clone)  # installed from the clone
+    if shutil.which("git") is None:
+        pytest.skip("built from a copy: git is not installed")
+
+
+def test_every_relative_link_of_the_readme_and_docs_resolves() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)\)", page.read_text(encoding="utf-8")):
+            if "://" not in target and not target.startswith("/"):
+                assert (page.parent / target).exists(), f"{page.name}: {target}"
+    linked = set(re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    assert linked == {p.name for p in (ROOT / "docs").glob("*.md")}  # every doc page is reachable

@@ -1,0 +1,71 @@
+"""`python build.py serve`: a local LL2 over dist/, asked over HTTP as an app would."""
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from generator.query import parse_request, query_path
+from tests.answers import Reference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def served(corpus_site: Path, corpus_site_content: Path) -> Iterator[str]:
+    """The 40-event site served by `build.py serve` on a free port; yields the URL it printed."""
+    process = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--dist", str(corpus_site), "--content", str(corpus_site_content), "--port", "0"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
+        yield line.split(" at ", 1)[1].split()[0]
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)  # also closes the pipes
+
+
+def test_a_precomputed_query_is_answered_with_its_file(served: str, corpus_site: Path) -> None:
+    answer = httpx.get(served + "2.3.0/events/?mode=list&limit=100", headers={"Accept": "application/json"})
+    assert answer.status_code == 200 and answer.headers["X-LL2-Static"] == "file"
+    assert answer.content == (corpus_site / "2.3.0/events/limit-100/mode-list/index.json").read_bytes()
+    assert answer.headers["Content-Type"] == "application/json"
+
+
+def test_a_query_no_file_answers_gets_the_engines_answer(served: str, corpus_site: Path, corpus_site_content: Path) -> None:
+    reference = Reference.load(corpus_site_content)
+    url = "2.3.0/events/previous/?mode=normal&limit=3&offset=3&ordering=-last_updated,id"
+    query = parse_request("/" + url)
+    assert not (corpus_site / query_path(query)).exists()  # not precomputed
+    answer = httpx.get(served + url)
+    assert answer.status_code == 200 and answer.headers["X-LL2-Static"] == "engine"
+    assert answer.content == reference.envelope(query)
+    page = orjson.loads(answer.content)
+    assert len(page["results"]) == 3 and page["next"] and page["previous"]
+    following = httpx.get(served + page["next"].lstrip("/"))  # the engine's own next link is served
+    assert following.status_code == 200
+    assert following.content == reference.envelope(query.with_offset(6))
+
+
+def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(served: str, corpus_site: Path) -> None:
+    missing = httpx.get(served + "2.3.0/events/999999999/")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
+    assert httpx.get(served + "2.9.0/events/").status_code == 404
+    bad = httpx.get(served + "2.3.0/events/?type__ids=abc")
+    assert bad.status_code == 400 and list(bad.json()) == ["type__ids"]
+    page = httpx.get(served + "no/such/page/", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.content == (corpus_site / "404.html").read_bytes()
+
+
+def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> None:
+    answer = httpx.get(served + "2.3.0/events/", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert answer.status_code == 200
+    assert answer.content == (corpus_site / "2.3.0/events/index.html").read_bytes()
+    home = httpx.get(served)
+    assert home.content == (corpus_site / "index.html").read_bytes()
