@@ -3,6 +3,7 @@
     python build.py [options]            build dist/ from the snapshot in content/
     python build.py resolve URL          which file of dist/ answers an LL2 URL
     python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
+    python build.py backfill-history     content/snapshot/history.ndjson from git, once
 """
 
 import argparse
@@ -92,13 +93,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     help="optional: resolve or fetch (without one, build the site)")
+                                     help="optional: resolve, fetch or backfill-history (without one, build the site)")
     resolve = commands.add_parser(
         "resolve", help="print the file of dist/ that answers an LL2 URL or query",
         description="Map an LL2 URL (path and query) to the static file that serves it.")
     resolve.add_argument("url", help="e.g. '/2.3.0/events/?mode=list&limit=100&offset=100'")
     _add_site_options(resolve)
     add_fetch_parser(commands)
+    backfill = commands.add_parser(
+        "backfill-history", help="write content/snapshot/history.ndjson once from the snapshot's git history",
+        description="Replay every commit that changed the snapshot (oldest first, each seen at its "
+                    "as_of) into the schedule history; an existing history file is merged in.")
+    backfill.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                          help="content folder holding snapshot/ (default: content)")
     return parser
 
 
@@ -143,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resolve(args)
         if args.command == "fetch":
             return run_fetch_command(args, os.environ)
+        if args.command == "backfill-history":
+            from generator.backfill import backfill
+
+            print(backfill(args.content / "snapshot").line())
+            return 0
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,
