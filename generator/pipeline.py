@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from generator.cache import BuildCache
 from generator.changes import base_identity
 from generator.fingerprint import code_fingerprint, digest, files_digest
+from generator.history import HISTORY_NAME
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
 
@@ -48,9 +49,12 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot, pages:
     Files are identified by path, size, mtime and inode (not content: reading a large snapshot
     would cost more than the whole no-change build may). A file rewritten in place within the
     same nanosecond at the same size would go unnoticed: `--clean` covers that. The git commit
-    that changes.json compares with is an input too.
+    that changes.json compares with is an input too, and so is the schedule history.
     """
     paths = [snapshot.root / "snapshot.json"] + [f.path for f in snapshot.files]
+    history = snapshot.root / HISTORY_NAME
+    if history.is_file():  # the schedule history (absent: the build shows the snapshot alone)
+        paths.append(history)
     parts = [
         salt.encode(),
         settings.fingerprint().encode(),
@@ -126,8 +130,8 @@ def build(settings: BuildSettings) -> BuildReport:
             """Open data and the human site (they read the snapshot, nothing the mirror
             writes), then a share of the variants' costs."""
             tally = Tally()
-            write_open_data(index, out, settings, tally, cache.memo)
-            write_site(index, records, out, settings, now, tally, cache.memo)
+            schedule = write_site(index, records, out, settings, now, tally, cache.memo)
+            write_open_data(index, out, settings, tally, cache.memo, schedule.slips(latest=True) if schedule else None)
             costed = variant_costs(index, settings, now, shares)
             return tally, (cache.memo.detach() if part else None), costed
 

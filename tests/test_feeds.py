@@ -78,7 +78,7 @@ def test_an_event_known_to_the_day_is_an_all_day_calendar_entry(seed_content: Pa
     dist = build_site(seed_content, tmp_path / "dist", base_url="https://user.github.io/repo")
     (event,) = vevents(dist / "calendar/upcoming.ics")
     assert event.decoded("DTSTART").isoformat() == "2025-12-08"
-    assert "DTEND" not in event
+    assert event.decoded("DTEND").isoformat() == "2025-12-09"  # one whole day, DTEND exclusive
     assert (
         str(event["URL"])
         == "https://user.github.io/repo/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
