@@ -9,6 +9,7 @@ files and bytes per family, and peak memory.
 
 import argparse
 import resource
+import shutil
 import time
 
 from bench.corpus import ROOT, write_corpus
@@ -33,8 +34,12 @@ def run(settings: BuildSettings, api_pages: bool, site: bool) -> tuple[float, fl
     now = snapshot.as_of
     start, start_cpu = time.perf_counter(), cpu()
     with StagedOutput(settings.dist_dir) as out, RecordSource(index) as records:
-        hook = ApiPages.for_build(index, settings, now) if api_pages else None
+        store = settings.dist_dir.parent / "fragments"  # rendered records, as the build cache keeps them
+        shutil.rmtree(store, ignore_errors=True)
+        hook = ApiPages.for_build(index, settings, now, store) if api_pages else None
         tally = write_json_mirror(index, records, out, settings, now, html=hook)
+        if hook is not None:
+            hook.close()
         if site:
             write_site(index, records, out, settings, now, tally)
     return time.perf_counter() - start, cpu() - start_cpu, tally
@@ -72,7 +77,7 @@ def main() -> None:
         for family in sorted(tally.files):
             print(
                 f"    {family:<10} {tally.files[family]:>8} files "
-                f"{tally.bytes[family] / 1e6:10.1f} MB"
+                f"{tally.bytes[family]:>14,} bytes"
             )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (whole run): {peak:.0f} MB")
