@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -251,3 +252,25 @@ def edit_event(content: Path, event_id: int, edit: Callable[[dict], None]) -> No
         derived = [derive_mode(line, mode) for line in detailed if line.strip()]
         target = snapshot / "2.3.0" / f"events.{mode}.ndjson"
         target.write_bytes(b"".join(line + b"\n" for line in derived))
+
+
+# -- git repositories of snapshots (changes.json, the schedule history's backfill) -----------
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository whose first commit holds an 8-event snapshot."""
+    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                       "GIT_CONFIG_GLOBAL": "/dev/null"}.items():
+        monkeypatch.setenv(key, value)
+    root = tmp_path / "repo"
+    write_corpus(root / "content" / "snapshot", 8, seed=5)
+    git(root.parent, "init", "-q", "-b", "main", str(root))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "First snapshot")
+    return root

@@ -11,9 +11,8 @@ import pytest
 from generator.errors import FetchError
 from generator.fetch.clock import stamp
 from generator.snapshot import parse_utc
-from tests.conftest import FakeClock, run_build, tree_digest
+from tests.conftest import FakeClock, git, run_build, tree_digest
 from tests.fake_ll2 import FakeLL2
-from tests.test_changes import git
 from tests.test_fetch import fetch
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -110,23 +109,6 @@ def test_a_date_moved_between_two_fetches_is_a_slip_a_page_line_and_a_calendar_u
     built = tree_digest(dist)
     build(capsys, seed_content, dist, "--clean")
     assert tree_digest(dist) == built
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git repository with two snapshot commits; one event's date moved in the second."""
-    from bench.corpus import write_corpus
-
-    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-                       "GIT_CONFIG_GLOBAL": "/dev/null"}.items():
-        monkeypatch.setenv(key, value)
-    root = tmp_path / "repo"
-    write_corpus(root / "content" / "snapshot", 8, seed=5, as_of="2025-06-01T00:00:00Z")
-    git(root.parent, "init", "-q", "-b", "main", str(root))
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "First snapshot")
-    return root
 
 
 def move_in_git(repo: Path, event_id: int, new: str, as_of: str) -> None:
