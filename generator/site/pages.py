@@ -22,7 +22,7 @@ from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.site import chrome as shared
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
-from generator.site.indexes import write_indexes
+from generator.site.indexes import api_list_links, write_indexes
 from generator.site.links import SiteLinks
 from generator.site.plumbing import copy_assets, write_plumbing
 from generator.site.render import Renderer, render_markdown
@@ -168,8 +168,8 @@ def upcoming(events: list[EventSummary], since: datetime) -> list[EventSummary]:
     return [e for e in by_date(events) if e.date and e.date >= since]
 
 
-def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) -> None:
-    """Next events (with countdowns) and the latest past ones."""
+def write_home(events: list[EventSummary], now: datetime, links: SiteLinks, writer: PageWriter) -> None:
+    """Next events (with countdowns) and the latest past ones, with the lists they start."""
     dated = by_date(events)
     past = [e for e in reversed(dated) if e.date and e.date < now]
     writer.page(
@@ -178,6 +178,9 @@ def write_home(events: list[EventSummary], now: datetime, writer: PageWriter) ->
         next_events=upcoming(events, now)[:HOME_ROWS],
         recent=past[:HOME_ROWS],
         total=len(events),
+        more_next=NavItem("All upcoming events", links.href("events/")),
+        more_recent=NavItem("All past events", links.href("events/past/")),
+        api=api_list_links("/2.3.0/events/upcoming/", links),
     )
 
 
@@ -276,7 +279,7 @@ def write_site(
     writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
     schedule = Schedule.load(index.snapshot)
     events = write_events(index, records, links, writer, schedule, memo)
-    write_home(events, now, writer)
+    write_home(events, now, links, writer)
     write_indexes(events, now, links, writer)
     write_feeds(events, links, now, writer, schedule)
     write_search(events, writer)
