@@ -88,17 +88,25 @@ def _commit_snapshot(
 
 
 def _blob(top: Path, blob: str) -> bytes:
-    return subprocess.run(["git", "-C", str(top), "cat-file", "blob", blob], capture_output=True, check=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(top), "cat-file", "blob", blob], capture_output=True, check=True
+    ).stdout
 
 
 def _working_tree(root: Path) -> tuple[str, dict[int, bytes]]:
     """(as_of, shown records) of the snapshot as it is on disk."""
-    files = {name: _records((root / name).read_bytes()) for name in shown_files() if (root / name).is_file()}
+    files = {
+        name: _records((root / name).read_bytes())
+        for name in shown_files()
+        if (root / name).is_file()
+    }
     meta = root / METADATA_NAME
     return _seen(meta.read_bytes(), str(meta)), shown_records(files)
 
 
-def backfill(root: Path, on_commit: Callable[[str, str], None] = lambda commit, as_of: None) -> BackfillReport:
+def backfill(
+    root: Path, on_commit: Callable[[str, str], None] = lambda commit, as_of: None
+) -> BackfillReport:
     """Write root/history.ndjson from the git history of the snapshot folder `root`."""
     try:
         top = Path(run_git(root, "rev-parse", "--show-toplevel"))
@@ -106,7 +114,9 @@ def backfill(root: Path, on_commit: Callable[[str, str], None] = lambda commit, 
         commits = run_git(top, "log", "--topo-order", "--reverse", "--format=%H", "--", rel).split()
         shallow = run_git(top, "rev-parse", "--is-shallow-repository") == "true"
     except GitUnavailable as exc:
-        raise ContentError(f"{display_path(root)}: no git history to backfill from: {exc}") from None
+        raise ContentError(
+            f"{display_path(root)}: no git history to backfill from: {exc}"
+        ) from None
     observer = Observer({})
     cache: dict[str, tuple[str, dict[int, bytes]]] = {}
     replayed = 0

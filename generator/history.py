@@ -51,7 +51,9 @@ class History:
         return self.dates[-1][0] if self.dates else None
 
     def to_json(self) -> bytes:
-        return orjson.dumps({"id": self.id, "sequence": self.sequence, "shown": self.shown, "dates": self.dates})
+        return orjson.dumps(
+            {"id": self.id, "sequence": self.sequence, "shown": self.shown, "dates": self.dates}
+        )
 
 
 def utc_text(value: datetime | None) -> str | None:
@@ -98,14 +100,18 @@ def shown_digest(record: Record) -> str:
     return hashlib.blake2b(orjson.dumps(shown_fields(record)), digest_size=8).hexdigest()
 
 
-def advance(entry: History | None, event_id: int, date: str | None, shown: str, seen: str) -> History:
+def advance(
+    entry: History | None, event_id: int, date: str | None, shown: str, seen: str
+) -> History:
     """`entry` after the event was seen at `seen` with `date` and `shown` (a new entry if None)."""
     if entry is None:
         return History(event_id, ((date, seen),), 0, shown)
     if entry.shown == shown and entry.date == date:
         return entry
     dates = entry.dates if entry.date == date else (*entry.dates, (date, seen))
-    return replace(entry, dates=dates, sequence=entry.sequence + (entry.shown != shown), shown=shown)
+    return replace(
+        entry, dates=dates, sequence=entry.sequence + (entry.shown != shown), shown=shown
+    )
 
 
 def merge(older: History, newer: History) -> History:
@@ -158,7 +164,9 @@ def render_history(entries: Mapping[int, History]) -> bytes:
 def shown_files() -> list[str]:
     """Snapshot files whose record of an event the site shows, preferred first: the newest
     version's detail mode (as the site's event pages)."""
-    newest = sorted(VERSIONS.values(), key=lambda v: tuple(map(int, v.version.split("."))), reverse=True)
+    newest = sorted(
+        VERSIONS.values(), key=lambda v: tuple(map(int, v.version.split("."))), reverse=True
+    )
     return [f"{v.version}/{v.snapshot_name(v.default_detail_mode)}" for v in newest]
 
 
@@ -203,10 +211,16 @@ def date_slips(entries: Iterable[History], since: str | None = None) -> list[dic
             delta = None
             if old and new:
                 delta = int((parse_utc(new) - parse_utc(old)).total_seconds())
-            found.append({
-                "id": entry.id, "old": old, "new": new, "seen": seen,
-                "delta": None if delta is None else iso_duration(delta), "delta_seconds": delta,
-            })
+            found.append(
+                {
+                    "id": entry.id,
+                    "old": old,
+                    "new": new,
+                    "seen": seen,
+                    "delta": None if delta is None else iso_duration(delta),
+                    "delta_seconds": delta,
+                }
+            )
     return sorted(found, key=lambda s: (s["seen"], -s["id"]), reverse=True)
 
 

@@ -5,6 +5,7 @@ itself, then `page/2/`, `page/3/`...), and links the API list that answers the s
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from generator.fingerprint import digest
@@ -200,7 +201,7 @@ def write_listing(
         key = digest(*(p.encode() for p in parts), *(rows[e.id] for s in shown for e in s.rows))
         writer.keyed_page(
             page_folder(group.folder, number), "listing.html", key,
-            lambda listing=listing, shown=shown: {"listing": listing, "sections": shown},
+            partial(dict, listing=listing, sections=shown),
         )
 
 

@@ -8,12 +8,14 @@ kept between builds and pages are keyed, so an unchanged record is not even read
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import orjson
 
 from generator.errors import ContentError
 from generator.fingerprint import digest
+from generator.history import History
 from generator.memo import Memo
 from generator.mirror import Tally
 from generator.output import OutputError, StagedOutput
@@ -109,6 +111,18 @@ def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[Nav
     return items
 
 
+def _event_context(
+    record: Callable[[], dict[str, Any]],
+    summary: EventSummary,
+    api: list[NavItem],
+    absolute: str | None,
+    history: History,
+    ics: str | None,
+) -> dict[str, Any]:
+    """What event.html renders (the record is read only now: the page must be made)."""
+    return {"event": event_page(record(), summary, api, absolute, date_changes(history), ics)}
+
+
 def write_events(
     index: SnapshotIndex,
     records: RecordSource,
@@ -151,9 +165,7 @@ def write_events(
         )
         writer.keyed_page(
             summary.relpath, "event.html", key,
-            lambda record=record, summary=summary, api=api, absolute=absolute, history=history, ics=ics: {
-                "event": event_page(record(), summary, api, absolute, date_changes(history), ics)
-            },
+            partial(_event_context, record, summary, api, absolute, history, ics),
         )
         summaries.append(summary)
     return summaries
@@ -218,7 +230,7 @@ def write_feeds(
             key = digest(orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(), str(links.absolute()).encode())
             writer.keyed_file(
                 event_ics(event.id), key,
-                lambda event=event: calendar(event.name, [event], links, now, sequences),
+                partial(calendar, event.name, [event], links, now, sequences),
                 "feeds",
             )
     changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[

@@ -27,7 +27,13 @@ class Schedule:
 
     def see(self, summary: EventSummary) -> History:
         """The event's entry, brought up to date with its summary."""
-        entry = advance(self.stored.get(summary.id), summary.id, utc_text(summary.date), summary.shown, self.seen)
+        entry = advance(
+            self.stored.get(summary.id),
+            summary.id,
+            utc_text(summary.date),
+            summary.shown,
+            self.seen,
+        )
         self.entries[summary.id] = entry
         return entry
 
@@ -45,7 +51,8 @@ def moved(seconds: int | None) -> str | None:
         return None
     if seconds == 0:
         return "same time"
-    return f"{readable_duration(timedelta(seconds=abs(seconds)))} {'later' if seconds > 0 else 'earlier'}"
+    how = "later" if seconds > 0 else "earlier"
+    return f"{readable_duration(timedelta(seconds=abs(seconds)))} {how}"
 
 
 def date_changes(entry: History) -> list[DateChange]:
