@@ -176,3 +176,22 @@ def test_a_shallow_clone_keeps_the_committed_sequence(repo: Path, tmp_path: Path
     shallow = build(capsys, clone / "content", tmp_path / "shallow")
     assert int(vevent(shallow, moved)["SEQUENCE"]) == 1
     assert (shallow / f"calendar/events/{moved}.ics").read_bytes() == (full / f"calendar/events/{moved}.ics").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "seconds,readable,iso",
+    [
+        (5 * 3600 + 44 * 60, "5 h 44 min", "PT5H44M"),
+        (86400 + 3600 + 45 * 60, "1 day 1 h 45 min", "P1DT1H45M"),
+        (2 * 86400, "2 days", "P2D"),
+        (30, "30 s", "PT30S"),
+    ],
+)
+def test_durations_and_slips_read_as_people_and_iso_8601_write_them(seconds: int, readable: str, iso: str) -> None:
+    from generator.history import iso_duration
+    from generator.site.schedule import moved
+    from generator.site.views import readable_duration
+
+    assert readable_duration(timedelta(seconds=seconds)) == readable
+    assert iso_duration(seconds) == iso and iso_duration(-seconds) == "-" + iso
+    assert moved(seconds) == f"{readable} later" and moved(-seconds) == f"{readable} earlier"

@@ -246,7 +246,7 @@ def parse_duration(text: str | None) -> timedelta | None:
 
 
 def readable_duration(value: timedelta) -> str:
-    """A duration for people: 5 h 44 min, 2 days 3 h, 45 min, 30 s (the two largest units)."""
+    """A duration for people: 5 h 44 min, 2 days 3 h, 1 day 1 h 45 min, 30 s."""
     seconds = int(value.total_seconds())
     if seconds <= 0:
         return "0 min"
@@ -256,7 +256,7 @@ def readable_duration(value: timedelta) -> str:
         count, rest = divmod(rest, size)
         if count:
             parts.append(f"{count} {unit}")
-    return " ".join(parts[:2])
+    return " ".join(parts)
 
 
 def readable_iso_duration(text: str | None) -> str | None:
