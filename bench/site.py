@@ -67,7 +67,7 @@ def main() -> None:
         for family in sorted(tally.files):
             print(
                 f"    {family:<10} {tally.files[family]:>8} files "
-                f"{tally.bytes[family] / 1e6:10.1f} MB"
+                f"{tally.bytes[family]:>14,} bytes"
             )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (whole run): {peak:.0f} MB")

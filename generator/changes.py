@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from generator.api import VERSIONS
+from generator.history import HISTORY_NAME, date_slips, load_history, utc_text
 from generator.snapshot import Snapshot, iter_lines
 
 if TYPE_CHECKING:  # validate imports pydantic, which a no-change build never needs
@@ -32,7 +33,7 @@ class GitUnavailable(Exception):
     """No usable history; the message is the reason written to changes.json."""
 
 
-def _git(root: Path, *args: str) -> str:
+def run_git(root: Path, *args: str) -> str:
     """Run git in `root`; its stdout, or GitUnavailable."""
     try:
         done = subprocess.run(
@@ -46,36 +47,36 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _commit_info(top: Path, commit: str) -> dict[str, str]:
-    sha, when, subject = _git(top, "log", "-1", "--format=%H%x00%cI%x00%s", commit).split("\x00", 2)
+    sha, when, subject = run_git(top, "log", "-1", "--format=%H%x00%cI%x00%s", commit).split("\x00", 2)
     return {"commit": sha, "committed_at": when, "subject": subject}
 
 
 def find_base(root: Path) -> tuple[Path, str, dict[str, Any], bool]:
     """(repository top, snapshot path in it, base commit info, uncommitted changes?)."""
     try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree") == "true"
+        inside = run_git(root, "rev-parse", "--is-inside-work-tree") == "true"
     except GitUnavailable as exc:
         if "not a git repository" not in str(exc):
             raise
         inside = False
     if not inside:
         raise GitUnavailable("the snapshot folder is not in a git repository")
-    top = Path(_git(root, "rev-parse", "--show-toplevel"))
+    top = Path(run_git(root, "rev-parse", "--show-toplevel"))
     rel = root.resolve().relative_to(top.resolve()).as_posix()
     try:
-        _git(top, "rev-parse", "--verify", "-q", "HEAD")
+        run_git(top, "rev-parse", "--verify", "-q", "HEAD")
     except GitUnavailable:
         raise GitUnavailable("the repository has no commits yet") from None
-    dirty = bool(_git(top, "status", "--porcelain", "--", rel))
+    dirty = bool(run_git(top, "status", "--porcelain", "--", rel))
     if dirty:
         return top, rel, _commit_info(top, "HEAD"), True
-    last = _git(top, "log", "-1", "--format=%H", "--", rel)
+    last = run_git(top, "log", "-1", "--format=%H", "--", rel)
     if not last:
         raise GitUnavailable(f"{rel} was never committed")
     try:
-        parent = _git(top, "rev-parse", "--verify", "-q", f"{last}^")
+        parent = run_git(top, "rev-parse", "--verify", "-q", f"{last}^")
     except GitUnavailable:
-        if _git(top, "rev-parse", "--is-shallow-repository") == "true":
+        if run_git(top, "rev-parse", "--is-shallow-repository") == "true":
             raise GitUnavailable(
                 f"shallow clone: the commit before {last[:12]}, which last changed {rel}, "
                 "is not fetched (clone with the full history, e.g. fetch-depth: 0)"
@@ -100,7 +101,7 @@ def _digest(data: bytes) -> bytes:
 def _base_lines(top: Path, commit: str, path: str) -> Iterator[bytes]:
     """The lines of `path` at `commit`, streamed from git (nothing when it did not exist)."""
     try:
-        _git(top, "cat-file", "-e", f"{commit}:{path}")
+        run_git(top, "cat-file", "-e", f"{commit}:{path}")
     except GitUnavailable:
         return
     with subprocess.Popen(["git", "-C", str(top), "cat-file", "blob", f"{commit}:{path}"], stdout=subprocess.PIPE) as proc:
@@ -138,13 +139,22 @@ def compare_file(top: Path, commit: str, base_path: str, current: Path) -> dict[
     return {"added": added, "updated": updated, "removed": sorted(before)}
 
 
-def snapshot_changes(snapshot: Snapshot, index: "SnapshotIndex") -> dict[str, Any]:
-    """The changes document: base commit, then per version/mode the ids that changed."""
+def latest_slips(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The date changes the history file records at the snapshot's own time (its last fetch)."""
+    return date_slips(load_history(snapshot.root / HISTORY_NAME).values(), utc_text(snapshot.as_of))
+
+
+def snapshot_changes(
+    snapshot: Snapshot, index: "SnapshotIndex", slips: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The changes document: base commit, per version/mode the ids that changed, and the date
+    slips of the latest fetch (from the schedule history: known without git history too)."""
     doc: dict[str, Any] = {"format": FORMAT, "as_of": snapshot.metadata["as_of"]}
+    moved = {"slips": latest_slips(snapshot) if slips is None else slips}
     try:
         top, rel, base, dirty = find_base(snapshot.root)
     except GitUnavailable as exc:
-        return doc | {"base": None, "reason": str(exc), "uncommitted": None, "summary": None, "files": None}
+        return doc | {"base": None, "reason": str(exc), "uncommitted": None, "summary": None, "files": None} | moved
     files = []
     summary: dict[str, dict[str, int]] = {}
     for version, vindex in index.versions.items():
@@ -154,7 +164,7 @@ def snapshot_changes(snapshot: Snapshot, index: "SnapshotIndex") -> dict[str, An
             files.append({"version": version, "mode": mode, "path": name} | changed)
             if mode == vindex.spec.facet_mode:
                 summary[version] = {kind: len(ids) for kind, ids in changed.items()}
-    return doc | {"base": base, "reason": None, "uncommitted": dirty, "summary": summary, "files": files}
+    return doc | {"base": base, "reason": None, "uncommitted": dirty, "summary": summary, "files": files} | moved
 
 
 def changes_json(doc: dict[str, Any]) -> bytes:

@@ -4,6 +4,7 @@
     python build.py resolve URL          which file of dist/ answers an LL2 URL
     python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
     python build.py serve [options]      a local LL2 on localhost over dist/
+    python build.py backfill-history     content/snapshot/history.ndjson from git, once
 """
 
 import argparse
@@ -99,7 +100,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     help="optional: resolve or fetch (without one, build the site)")
+                                     help="optional: resolve, fetch or backfill-history (without one, build the site)")
     resolve = commands.add_parser(
         "resolve", help="print the file of dist/ that answers an LL2 URL or query",
         description="Map an LL2 URL (path and query) to the static file that serves it.")
@@ -115,6 +116,12 @@ def make_parser() -> argparse.ArgumentParser:
                        help="content folder whose snapshot/ dist/ was built from (default: content)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
+    backfill = commands.add_parser(
+        "backfill-history", help="write content/snapshot/history.ndjson once from the snapshot's git history",
+        description="Replay every commit that changed the snapshot (oldest first, each seen at its "
+                    "as_of) into the schedule history; an existing history file is merged in.")
+    backfill.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                          help="content folder holding snapshot/ (default: content)")
     return parser
 
 
@@ -208,6 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.serve import serve
 
             return serve(args.dist, args.content, args.host, args.port)
+        if args.command == "backfill-history":
+            from generator.backfill import backfill
+
+            print(backfill(args.content / "snapshot").line())
+            return 0
         settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
                                  base_url=args.base_url, now=args.now, strict=args.strict,
                                  clean=args.clean,

@@ -38,9 +38,15 @@ class OpenData:
 
 
 def write_open_data(
-    index: SnapshotIndex, out: StagedOutput, settings: BuildSettings, tally: Tally, memo: Memo | None = None
+    index: SnapshotIndex,
+    out: StagedOutput,
+    settings: BuildSettings,
+    tally: Tally,
+    memo: Memo | None = None,
+    slips: list[dict[str, Any]] | None = None,
 ) -> OpenData:
-    """Write the whole open-data stage into the staging folder (reusing `memo`'s pieces)."""
+    """Write the whole open-data stage into the staging folder (reusing `memo`'s pieces).
+    `slips`: the latest date changes as the site shows them (without: the history file's)."""
     schemas = write_schemas(out, settings, memo)
     for relpath in schemas.values():
         tally.add("schemas", out.size(relpath))
@@ -53,7 +59,7 @@ def write_open_data(
         dumps.append(write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}, memo))
     for dump in dumps:
         tally.add("dumps", out.size(dump.relpath))
-    changes = snapshot_changes(index.snapshot, index)
+    changes = snapshot_changes(index.snapshot, index, slips)
     package = data_package(dumps, out, schemas, as_of, settings)
     for relpath, body in (("changes.json", changes_json(changes)), ("datapackage.json", package)):
         out.write(relpath, body)

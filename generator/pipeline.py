@@ -18,6 +18,7 @@ from generator.distcheck import check_dist
 from generator.distlock import build_lock
 from generator.fingerprint import code_fingerprint, digest, files_digest
 from generator.progress import stage
+from generator.history import HISTORY_NAME
 from generator.settings import BuildSettings
 from generator.snapshot import Snapshot, open_snapshot
 from generator.swap import recover_swap
@@ -52,9 +53,12 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot, pages:
     Files are identified by path, size, mtime and inode (not content: reading a large snapshot
     would cost more than the whole no-change build may). A file rewritten in place within the
     same nanosecond at the same size would go unnoticed: `--clean` covers that. The git commit
-    that changes.json compares with is an input too.
+    that changes.json compares with is an input too, and so is the schedule history.
     """
     paths = [snapshot.root / "snapshot.json"] + [f.path for f in snapshot.files]
+    history = snapshot.root / HISTORY_NAME
+    if history.is_file():  # the schedule history (absent: the build shows the snapshot alone)
+        paths.append(history)
     parts = [
         salt.encode(),
         settings.fingerprint().encode(),
@@ -143,8 +147,7 @@ def _build(settings: BuildSettings) -> BuildReport:
             """Open data and the human site (they read the snapshot, nothing the mirror
             writes), then a share of the variants' costs."""
             tally = Tally()
-            data = write_open_data(index, out, settings, tally, cache.memo)
-            write_site(index, records, out, settings, now, tally, cache.memo, data)
+            write_site(index, records, out, settings, now, tally, cache.memo, open_data=lambda slips: write_open_data(index, out, settings, tally, cache.memo, slips))
             costed = variant_costs(index, settings, now, shares)
             return tally, (cache.memo.detach() if part else None), costed
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -312,3 +313,23 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     for name in [n for n, last in _last_user.items() if last == item.nodeid]:
         for folder in _held.pop(name, ()):
             shutil.rmtree(folder, ignore_errors=True)
+# -- git repositories of snapshots (changes.json, the schedule history's backfill) -----------
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository whose first commit holds an 8-event snapshot."""
+    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                       "GIT_CONFIG_GLOBAL": "/dev/null"}.items():
+        monkeypatch.setenv(key, value)
+    root = tmp_path / "repo"
+    write_corpus(root / "content" / "snapshot", 8, seed=5)
+    git(root.parent, "init", "-q", "-b", "main", str(root))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "First snapshot")
+    return root

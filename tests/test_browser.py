@@ -7,9 +7,10 @@ import pytest
 
 from generator.engine import page
 from generator.query import parse_request, query_path
+from generator.snapshot import parse_utc
 from tests.answers import Reference
 from tests.browser import Browser, Tab
-from tests.conftest import ARTIFACTS, build_site, copy_seed_content
+from tests.conftest import ARTIFACTS, build_site, copy_seed_content, edit_event, site_content
 from tests.sitecheck import serve
 
 EVENT_1304 = "/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
@@ -343,3 +344,78 @@ def test_a_banner_says_when_the_data_is_more_than_two_days_old(seed_site: Path, 
                 assert tab.errors == []
             finally:
                 tab.close()
+
+
+def test_local_times_name_their_zone(seed_site: Path, browser: Browser):
+    with serve(seed_site) as site:
+        tab = browser.tab(site)
+        try:
+            tab.send("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+            tab.goto(site + EVENT_1304)
+            time = tab.evaluate("document.querySelector('.facts time').textContent")
+            assert "2025" in time and ("GMT+9" in time or "JST" in time), time  # 06:45 the next day in Tokyo
+            assert "9" in time.split("2025", 1)[0]  # 9 December there
+        finally:
+            tab.close()
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A 300-event site (more than a page of upcoming events), one event with a duration."""
+    root = tmp_path_factory.mktemp("paged")
+    content = site_content(root / "content", 300, seed=11)
+    first = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[0])["id"]
+    edit_event(content, first, lambda r: r.update(duration="PT5H44M"))
+    return content, build_site(content, root / "dist")
+
+
+def upcoming_names(content: Path) -> list[str]:
+    """The names the upcoming list shows, in its order: dated events from the snapshot's now on,
+    soonest first (ties by id), then the undated ones by id; each event's newest record."""
+    snapshot = content / "snapshot"
+    now = parse_utc(orjson.loads((snapshot / "snapshot.json").read_bytes())["as_of"])
+    records = {}
+    for name in ("2.2.0/event.ndjson", "2.3.0/events.detailed.ndjson"):  # newest last: it wins
+        for line in (snapshot / name).read_bytes().splitlines():
+            record = orjson.loads(line)
+            records[record["id"]] = record
+    dated = sorted(
+        (parse_utc(r["date"]), i) for i, r in records.items() if r["date"] and parse_utc(r["date"]) >= now
+    )
+    undated = sorted(i for i, r in records.items() if not r["date"])
+    return [records[i]["name"] for _, i in dated] + [records[i]["name"] for i in undated]
+
+
+def test_the_events_list_has_a_second_page_with_the_next_events_in_order(paged_site, browser: Browser):
+    content, dist = paged_site
+    expected = upcoming_names(content)
+    assert len(expected) > 50  # the corpus fills more than one page
+    with serve(dist) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(site + "/events/")
+            shown = "[...document.querySelectorAll('ul.events a.name')].map(a => a.textContent)"
+            assert tab.evaluate(shown) == expected[:50]
+            tab.evaluate("document.querySelector('nav.paging a[rel=next]').click()")
+            tab.wait_for("location.pathname === '/events/page/2/'")
+            tab.settle()
+            assert tab.evaluate(shown) == expected[50:100]
+            assert tab.evaluate("document.querySelector('nav.paging strong').textContent") == "2"
+            tab.screenshot(ARTIFACTS / "events-page-2.png")
+            assert tab.errors == [] and tab.dialogs == []
+        finally:
+            tab.close()
+
+
+def test_an_event_page_shows_a_readable_duration(paged_site, browser: Browser):
+    content, dist = paged_site
+    record = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[0])
+    with serve(dist) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(f"{site}/events/{record['id']}-{record['slug']}/")
+            facts = tab.evaluate("document.querySelector('.facts').innerText")
+            assert "Duration: 5 h 44 min" in facts and "PT5H44M" not in facts
+            assert tab.errors == []
+        finally:
+            tab.close()

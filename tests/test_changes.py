@@ -1,36 +1,14 @@
 """dist/changes.json: events added, updated and removed since the previous snapshot in git."""
 
-import subprocess
 from pathlib import Path
 
 import orjson
-import pytest
 
-from bench.corpus import write_corpus
 from generator.changes import changes_markdown
-from tests.conftest import run_build
+from tests.conftest import git, run_build
 
 FILES = ["2.2.0/event.ndjson", "2.3.0/events.list.ndjson", "2.3.0/events.normal.ndjson",
          "2.3.0/events.detailed.ndjson"]
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git repository whose first commit holds an 8-event snapshot."""
-    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-                       "GIT_CONFIG_GLOBAL": "/dev/null"}.items():
-        monkeypatch.setenv(key, value)
-    root = tmp_path / "repo"
-    write_corpus(root / "content" / "snapshot", 8, seed=5)
-    git(root.parent, "init", "-q", "-b", "main", str(root))
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "First snapshot")
-    return root
 
 
 def ids(repo: Path) -> list[int]:

@@ -78,7 +78,7 @@ def test_an_event_known_to_the_day_is_an_all_day_calendar_entry(seed_content: Pa
     dist = build_site(seed_content, tmp_path / "dist", base_url="https://user.github.io/repo")
     (event,) = vevents(dist / "calendar/upcoming.ics")
     assert event.decoded("DTSTART").isoformat() == "2025-12-08"
-    assert "DTEND" not in event
+    assert event.decoded("DTEND").isoformat() == "2025-12-09"  # one whole day, DTEND exclusive
     assert (
         str(event["URL"])
         == "https://user.github.io/repo/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/"
@@ -123,3 +123,35 @@ def test_a_folded_line_unfolds_to_itself_in_pieces_of_at_most_75_octets(line: st
     for piece, following in zip(pieces, pieces[1:], strict=False):
         first = following[1:].decode()[0].encode()
         assert len(piece) + len(first) > 75
+
+
+def test_every_calendar_entry_has_what_rfc_5545_and_calendar_apps_need(corpus_site: Path):
+    files = [corpus_site / "calendar/upcoming.ics", *sorted((corpus_site / "calendar").glob("*/*.ics"))]
+    own = sorted((corpus_site / "calendar/events").glob("*.ics"))
+    assert own and len(own) == len({p.name for p in own})
+    for path in files:
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+        for event in calendar.walk("VEVENT"):
+            assert event["UID"] and event["DTSTAMP"] and event["SUMMARY"], path
+            assert event.decoded("DTEND") > event.decoded("DTSTART"), path  # never zero-length
+            assert int(event["SEQUENCE"]) >= 0
+            assert str(event["STATUS"]) in ("CONFIRMED", "TENTATIVE")
+    # An event's own file is its entry of the full calendar, byte for byte.
+    upcoming = (corpus_site / "calendar/upcoming.ics").read_bytes()
+    for path in own:
+        body = path.read_bytes()
+        entry = body[body.index(b"BEGIN:VEVENT"):body.index(b"END:VCALENDAR")]
+        uid = f"UID:ll2-event-{path.stem}@ll2-static".encode()
+        assert uid in entry
+        if uid in upcoming:
+            assert entry in upcoming
+
+
+def test_an_event_page_links_its_own_calendar_file(seed_site: Path):
+    html = (seed_site / "events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/index.html").read_text()
+    assert '<a class="feed" href="/calendar/events/1304.ics" download>Add to calendar (iCalendar)</a>' in html
+    (event,) = vevents(seed_site / "calendar/events/1304.ics")
+    assert str(event["UID"]) == "ll2-event-1304@ll2-static"
+    assert str(event["URL"]) == "https://www.youtube.com/watch?v=_ga47xnD5Bc"  # no --base-url: the webcast
+    assert "Webcast: https://www.youtube.com/watch?v=_ga47xnD5Bc" in str(event["DESCRIPTION"])

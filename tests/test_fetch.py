@@ -109,7 +109,8 @@ def test_an_incremental_run_after_three_changes_asks_once_per_version_mode_and_c
         assert differing == changed, name
     after_tree = tree_digest(seed_content)
     assert {p for p in after_tree if after_tree[p] != before_tree.get(p)} == set(
-        [f"snapshot/{n}" for n in DATA_FILES] + ["snapshot/snapshot.json", "snapshot/PROVENANCE.md"]
+        [f"snapshot/{n}" for n in DATA_FILES]
+        + ["snapshot/snapshot.json", "snapshot/PROVENANCE.md", "snapshot/history.ndjson"]  # names: new SEQUENCEs
     )
     assert metadata(seed_content)["fetch"]["high_water"]["2.3.0"] == "2028-01-01T00:50:00Z"
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import orjson
 
+from generator.history import History, render_history, shown_digest
 from tests.conftest import copy_content, tree_digest
 
 
@@ -95,6 +96,35 @@ def test_a_changed_page_text_rewrites_only_the_pages_that_show_it(corpus_content
     assert "about/index.html" in changed
     # The dumps, the JSON, its browsable pages and the event pages do not show it: untouched.
     assert not [p for p in changed if p.startswith(("dumps/", "events/", "2.2.0/", "2.3.0/")) or p.endswith(".json")], changed
+    clean = tmp_path / "clean"
+    assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(clean) == tree_digest(dist)
+
+
+def test_a_changed_schedule_history_rewrites_that_event_and_equals_a_clean_build(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    """The history file is a build input: an earlier date recorded for one event (as a fetch
+    or a backfill writes it) shows on its page and calendar, and nowhere else changes."""
+    content = copy_content(corpus_content, tmp_path)
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(content), "--dist", str(dist))[0] == 0
+    before = stats(dist)
+    record = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[0])
+    as_of = orjson.loads((content / "snapshot/snapshot.json").read_bytes())["as_of"]
+    entry = History(record["id"], (("2020-01-01T00:00:00Z", "2019-06-01T00:00:00Z"), (record["date"], as_of)), 3,
+                    shown_digest(record))
+    (content / "snapshot/history.ndjson").write_bytes(render_history({entry.id: entry}))
+    code, out, err = build_runner("--content", str(content), "--dist", str(dist))
+    assert code == 0, err
+    after = stats(dist)
+    changed = {p for p in after if after[p] != before.get(p)}
+    page = f"events/{record['id']}-{record['slug']}/index.html"
+    assert {page, f"calendar/events/{record['id']}.ics", "feeds/slips.atom"} <= changed
+    assert "2020-01-01 00:00 UTC" in (dist / page).read_text()
+    assert "SEQUENCE:3" in (dist / f"calendar/events/{record['id']}.ics").read_text()
+    others = [p for p in changed if p.startswith("events/") and p != page]
+    assert others == []
     clean = tmp_path / "clean"
     assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
     assert tree_digest(clean) == tree_digest(dist)

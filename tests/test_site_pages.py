@@ -47,13 +47,19 @@ def test_an_event_page_shows_everything_the_record_says(seed_site: Path):
         "Launch Successful",
         "Expedition 73",
         "Expedition 73 EVA 3",
-        "PT6H54M",
+        "duration 6 h 54 min",  # LL2's PT6H54M, readable
         "International Space Station",
         "Low Earth Orbit",
         "Cosmic_Penguin",
         "Added event.",
     ):
         assert text in html, text
+    assert "PT6H54M" not in html
+    # related launches link to the URL their record gives
+    assert (
+        '<a href="https://lldev.thespacedevs.com/2.3.0/launches/a3c9c47e-976e-40a5-8889-30c407131e3a/?format=api"'
+        ' rel="nofollow noopener">Soyuz 2.1a | Soyuz MS-27</a>' in html
+    )
     assert '<a href="/programs/8/">Soyuz</a>' in html
     assert '<a href="/2.3.0/events/1304/?format=api">API 2.3.0 (browsable)</a>' in html
     assert '<a href="/2.3.0/events/1304/index.json">API 2.3.0 (JSON)</a>' in html

@@ -26,6 +26,7 @@ from generator.fetch.state import (
     write_state,
 )
 from generator.fetch.walk import run_walk
+from generator.history import HISTORY_NAME, Observer, load_history, render_history, shown_records
 from generator.snapshot import parse_utc
 
 
@@ -127,8 +128,9 @@ def _merge(
     plan: Plan,
     sinks: list[list[bytes]],
     now: datetime,
-) -> tuple[dict[str, bytes], dict[str, VersionChange]]:
-    """New data files of a finished plan and what changed per version; updates the metadata."""
+) -> tuple[dict[str, bytes], dict[str, VersionChange], dict[str, dict[int, bytes]]]:
+    """New data files of a finished plan (bytes, and records by id) and what changed per
+    version; updates the metadata."""
     meta, fetch = state.metadata, state.fetch
     listed = [
         (w, ids)
@@ -136,6 +138,7 @@ def _merge(
         if _is_id_listing(w) and (ids := stable_listing(w, sinks[i])) is not None
     ]
     data: dict[str, bytes] = {}
+    records: dict[str, dict[int, bytes]] = {}
     changes: dict[str, VersionChange] = {}
     last_phase = max(w.phase for w in plan.walks)
     marks = dict(fetch.get("high_water") or {})
@@ -151,6 +154,7 @@ def _merge(
         listings += [ids for _, ids in listed]
         new, changes[version] = merge_version({n: state.files[n] for n in names}, walks, listings)
         data.update({n: render(new[n]) for n in names})
+        records.update({n: new[n] for n in names})
         starts = [
             parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at
         ]
@@ -163,7 +167,15 @@ def _merge(
     fetch["high_water"] = marks
     meta["as_of"] = stamp(now)
     meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is the fetch time
-    return data, changes
+    return data, changes, records
+
+
+def _history(state: SnapshotState, records: dict[str, dict[int, bytes]], now: datetime) -> bytes:
+    """The schedule history after this fetch: each event seen at the fetch's time (only
+    records whose bytes changed are read)."""
+    observer = Observer(load_history(state.root / HISTORY_NAME), shown_records(state.files))
+    observer.observe(shown_records(records), stamp(now))
+    return render_history(observer.entries)
 
 
 def run_fetch(
@@ -224,8 +236,9 @@ def run_fetch(
     data: dict[str, bytes] = {}
     saved: dict[str, list[bytes]] = {}
     if stopped is None:
-        data, changes = _merge(settings, state, plan, sinks, now)
+        data, changes, records = _merge(settings, state, plan, sinks, now)
         data[PROVENANCE_NAME] = provenance_markdown(state.metadata, data)
+        data[HISTORY_NAME] = _history(state, records, now)
         report.added = sum(len(c.added) for c in changes.values())
         report.changed = sum(len(c.changed) for c in changes.values())
         report.removed = sum(len(c.removed) for c in changes.values())

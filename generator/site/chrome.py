@@ -18,6 +18,7 @@ ICON = "static/favicon.svg"
 SEARCH = "search/"
 SEARCH_INDEX = "search/index.json"
 ATOM = "feeds/updated.atom"
+SLIPS_ATOM = "feeds/slips.atom"
 ICS_ALL = "calendar/upcoming.ics"
 
 

@@ -6,12 +6,13 @@ so a snapshot always yields the same bytes.
 
 import re
 import uuid
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 from generator.site.links import SiteLinks
-from generator.site.views import EventSummary, excerpt
+from generator.site.views import EventSummary, excerpt, readable_duration
 
 PRODID = "-//ll2-static//Launch Library 2 events mirror//EN"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,39 +58,67 @@ def _stamp(value: datetime) -> str:
     return value.strftime("%Y%m%dT%H%M%SZ")
 
 
-def _vevent(event: EventSummary, links: SiteLinks, now: datetime) -> list[str]:
+#: The length given to a timed event LL2 gives no duration for, so that calendar apps do
+#: not show it as a zero-length entry (docs/schedule-history.md).
+DEFAULT_DURATION = timedelta(hours=1)
+
+
+def _vevent(event: EventSummary, links: SiteLinks, now: datetime, sequence: int) -> list[str]:
+    """One VEVENT. DTSTAMP is the event's `last_updated` (else `now`), so an unchanged event
+    gives the same bytes in every build; SEQUENCE comes from the schedule history."""
     assert event.date is not None
     url = links.absolute(event.relpath)
-    lines = ["BEGIN:VEVENT", f"UID:ll2-event-{event.id}@ll2-static", f"DTSTAMP:{_stamp(now)}"]
-    if event.when.timed:
-        lines.append(f"DTSTART:{_stamp(event.date)}")
-        if event.duration:
-            lines.append(f"DTEND:{_stamp(event.date + event.duration)}")
-    else:  # known only to the day or worse: an all-day event on the date LL2 gives
-        lines.append(f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}")
-    summary = event.name if event.when.exact else f"{event.name} (NET {event.when.text})"
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:ll2-event-{event.id}@ll2-static",
+        f"DTSTAMP:{_stamp(event.last_updated or now)}",
+        f"SEQUENCE:{sequence}",
+    ]
     details = [event.description, f"Type: {event.type.name}"]
+    if event.when.timed:
+        length = event.duration or DEFAULT_DURATION
+        lines += [f"DTSTART:{_stamp(event.date)}", f"DTEND:{_stamp(event.date + length)}"]
+        details.append(
+            f"Duration: {readable_duration(event.duration)}"
+            if event.duration
+            else f"LL2 gives no duration: shown as {readable_duration(DEFAULT_DURATION)}"
+        )
+    else:  # known only to the day or worse: an all-day event on the date LL2 gives
+        lines += [
+            f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.date + timedelta(days=1):%Y%m%d}",
+        ]
+    summary = event.name if event.when.exact else f"{event.name} (NET {event.when.text})"
     if event.agencies:
         details.append("Agencies: " + ", ".join(a.name for a in event.agencies))
+    if event.webcast:
+        details.append(f"Webcast: {event.webcast}")
     if url:
         details.append(url)
     lines += [
         f"SUMMARY:{ics_text(summary)}",
         f"DESCRIPTION:{ics_text(chr(10).join(details))}",
         f"CATEGORIES:{ics_text(event.type.name)}",
+        # LL2 events have no status: a time known to the minute is confirmed, others tentative.
+        f"STATUS:{'CONFIRMED' if event.when.exact else 'TENTATIVE'}",
     ]
     if event.location:
         lines.append(f"LOCATION:{ics_text(event.location)}")
-    if url:
-        lines.append(f"URL:{url}")
+    if url or event.webcast:
+        lines.append(f"URL:{url or event.webcast}")
+    if event.webcast:  # RFC 7986 CONFERENCE: apps show it as a link to join
+        lines.append(f"CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Webcast:{event.webcast}")
     if event.last_updated:
         lines.append(f"LAST-MODIFIED:{_stamp(event.last_updated)}")
     lines.append("END:VEVENT")
     return lines
 
 
-def calendar(name: str, events: Iterable[EventSummary], links: SiteLinks, now: datetime) -> bytes:
-    """An iCalendar feed of `events` (those with a date), CRLF line ends, folded lines."""
+def calendar(
+    name: str, events: Iterable[EventSummary], links: SiteLinks, now: datetime, sequences: Mapping[int, int]
+) -> bytes:
+    """An iCalendar feed of `events` (those with a date), CRLF line ends, folded lines;
+    `sequences`: each event's SEQUENCE (0 when missing)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -102,23 +131,37 @@ def calendar(name: str, events: Iterable[EventSummary], links: SiteLinks, now: d
     ]
     for event in events:
         if event.date is not None:
-            lines += _vevent(event, links, now)
+            lines += _vevent(event, links, now, sequences.get(event.id, 0))
     lines.append("END:VCALENDAR")
     return b"".join(fold(line) for line in lines)
 
 
-def _event_uuid(event_id: int) -> str:
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'https://ll2-static/events/{event_id}')}"
+def entry_id(name: str) -> str:
+    """A stable Atom id (a UUID 5 URN) for `name`, e.g. events/1304."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'https://ll2-static/{name}')}"
 
 
 def _iso(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom(
-    title: str, events: list[EventSummary], links: SiteLinks, self_relpath: str, now: datetime
+@dataclass(frozen=True)
+class Entry:
+    """One Atom entry: a stable id, what it says, when, and the page it links to."""
+
+    id: str
+    title: str
+    updated: str  # RFC 3339, UTC
+    relpath: str
+    category: str
+    summary: str
+
+
+def atom_feed(
+    title: str, feed_name: str, entries: list[Entry], links: SiteLinks, self_relpath: str, now: datetime
 ) -> bytes:
-    """An Atom feed of `events`, newest change first as given; well-formed XML, UTF-8."""
+    """An Atom feed of `entries` in the order given; well-formed XML, UTF-8. `updated` is the
+    newest entry's (else `now`): the same entries give the same bytes."""
     ElementTree.register_namespace("", _ATOM)
 
     def sub(
@@ -133,23 +176,34 @@ def atom(
         return links.absolute(relpath) or links.href(relpath)
 
     feed = ElementTree.Element(f"{{{_ATOM}}}feed")
-    sub(
-        feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'https://ll2-static/feeds/updated')}"
-    )
+    sub(feed, "id", entry_id(feed_name))
     sub(feed, "title", title)
-    stamps = [e.last_updated for e in events if e.last_updated]
-    sub(feed, "updated", _iso(max(stamps) if stamps else now))
+    sub(feed, "updated", max((e.updated for e in entries), default=_iso(now)))
     sub(feed, "link", rel="self", href=url(self_relpath), type="application/atom+xml")
     sub(feed, "link", rel="alternate", href=url(""), type="text/html")
     sub(sub(feed, "author"), "name", "ll2-static (data: The Space Devs)")
     sub(feed, "rights", "Data: Launch Library 2 by The Space Devs")
-    for event in events:
+    for item in entries:
         entry = sub(feed, "entry")
-        sub(entry, "id", _event_uuid(event.id))
-        sub(entry, "title", event.name)
-        sub(entry, "updated", _iso(event.last_updated or now))
-        sub(entry, "link", rel="alternate", href=url(event.relpath), type="text/html")
-        sub(entry, "category", term=_clean(event.type.name))
-        sub(entry, "summary", f"{event.when.text}. {excerpt(event.description)}")
+        sub(entry, "id", item.id)
+        sub(entry, "title", item.title)
+        sub(entry, "updated", item.updated)
+        sub(entry, "link", rel="alternate", href=url(item.relpath), type="text/html")
+        sub(entry, "category", term=_clean(item.category))
+        sub(entry, "summary", item.summary)
     data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
+
+
+def atom(
+    title: str, events: list[EventSummary], links: SiteLinks, self_relpath: str, now: datetime
+) -> bytes:
+    """An Atom feed of `events`, newest change first as given."""
+    entries = [
+        Entry(
+            entry_id(f"events/{e.id}"), e.name, _iso(e.last_updated or now), e.relpath, e.type.name,
+            f"{e.when.text}. {excerpt(e.description)}",
+        )
+        for e in events
+    ]
+    return atom_feed(title, "feeds/updated", entries, links, self_relpath, now)

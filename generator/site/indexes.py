@@ -1,14 +1,18 @@
-"""Index pages: per event type, agency, program and year, their hubs, and the feeds page."""
+"""Index pages: all events (upcoming, past), per event type, agency, program and year, their
+hubs, and the feeds page. Every listing is paginated (`PAGE_ROWS` rows a page: the folder
+itself, then `page/2/`, `page/3/`...), and links the API list that answers the same question."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from generator.fingerprint import digest
+from generator.query import parse_request, query_path
 from generator.site import chrome as shared
 from generator.site.links import SiteLinks
-from generator.site.views import EventSummary
+from generator.site.views import EventSummary, NavItem
 
 if TYPE_CHECKING:  # pages imports this module; the writer is only a type here
     from generator.site.pages import PageWriter
@@ -30,12 +34,75 @@ class HubEntry:
 
 @dataclass(frozen=True)
 class Group:
-    """One index page: its folder, title, events and (for types and agencies) calendar."""
+    """One listing: its folder, title, events, (for types and agencies) calendar, and the
+    LL2 query of the API list with the same events (e.g. `?type__ids=2`)."""
 
     folder: str
     title: str
     events: list[EventSummary]
     feed: str | None
+    api: str = ""
+
+
+#: Rows of a listing page: 50 rows are about 20 KB of HTML.
+PAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    href: str | None  # None: the current page, or a gap ("…")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a listing page is among its pages."""
+
+    number: int
+    count: int
+    previous: str | None
+    next: str | None
+    links: tuple[PageLink, ...]
+
+
+def page_folder(folder: str, number: int) -> str:
+    """The folder of page `number` of a listing at `folder` (page 1 is the folder itself)."""
+    return folder if number == 1 else f"{folder}page/{number}/"
+
+
+def _pager(folder: str, number: int, count: int, links: SiteLinks) -> Pager:
+    """Previous/next and the page numbers near this one (first and last always shown)."""
+
+    def href(n: int) -> str:
+        return links.href(page_folder(folder, n))
+
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    items: list[PageLink] = []
+    for before, n in zip([0, *shown], shown, strict=False):
+        if n > before + 1:
+            items.append(PageLink("…", None))
+        items.append(PageLink(str(n), None if n == number else href(n)))
+    return Pager(
+        number, count,
+        href(number - 1) if number > 1 else None,
+        href(number + 1) if number < count else None,
+        tuple(items),
+    )
+
+
+def paginate(shown: list[Section]) -> list[list[Section]]:
+    """Sections cut into pages of `PAGE_ROWS` rows; a section spread over pages keeps its
+    heading on each (at least one page, even when empty)."""
+    rows = [(s.heading, e) for s in shown for e in s.rows]
+    pages: list[list[Section]] = []
+    for start in range(0, max(len(rows), 1), PAGE_ROWS):
+        page: list[Section] = []
+        for heading, event in rows[start:start + PAGE_ROWS]:
+            if not page or page[-1].heading != heading:
+                page.append(Section(heading, []))
+            page[-1].rows.append(event)
+        pages.append(page)
+    return pages
 
 
 def _count(n: int, noun: str) -> str:
@@ -59,7 +126,9 @@ def _groups(
     keys: Callable[[EventSummary], Iterable[tuple[int, str]]],
     noun: str,
     feed: str | None,
+    api: str,
 ) -> list[Group]:
+    """One group per key (`feed` and `api` are patterns with {id}), by name."""
     members: dict[int, tuple[str, list[EventSummary]]] = {}
     for event in events:
         for key, name in keys(event):
@@ -70,6 +139,7 @@ def _groups(
             f"{noun}: {name}",
             rows,
             None if feed is None else feed.format(id=key),
+            api.format(id=key),
         )
         for key, (name, rows) in sorted(members.items(), key=lambda kv: kv[1][0].lower())
     ]
@@ -83,12 +153,56 @@ def _row_keys(events: list[EventSummary]) -> dict[int, bytes]:
     }
 
 
-def _listing_key(group: Group, sections: list[Section], feed: str | None, hub: str, title: str, rows: dict[int, bytes]) -> bytes:
-    """All a listing page shows besides the layout: unchanged, the page is not rendered again."""
-    parts = [group.title, str(feed), hub, title]
-    for section in sections:
-        parts += [section.heading, str(len(section.rows))]
-    return digest(*(p.encode() for p in parts), *(rows[e.id] for s in sections for e in s.rows))
+def api_list_links(api: str, links: SiteLinks) -> list[NavItem]:
+    """The API list answering an LL2 query (`/2.3.0/events/?type__ids=2`): browsable and JSON."""
+    query = parse_request(api)
+    version = query.version
+    return [
+        NavItem(f"API {version} list (browsable)", links.api(query)),
+        NavItem(f"API {version} list (JSON)", links.href(query_path(query))),
+    ]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What listing.html shows besides the rows: one page of a group."""
+
+    title: str
+    heading: str
+    feed: str | None
+    crumbs: tuple[NavItem, ...]
+    tabs: tuple[NavItem, ...]  # the events' own lists: upcoming, past (the current one: href "")
+    browse: tuple[NavItem, ...]  # the hubs (types, agencies...), on the events' own lists
+    api: tuple[NavItem, ...]
+    pager: Pager
+
+
+def write_listing(
+    writer: "PageWriter",
+    links: SiteLinks,
+    group: Group,
+    now: datetime,
+    rows: dict[int, bytes],
+    crumbs: tuple[NavItem, ...],
+    tabs: tuple[NavItem, ...] = (),
+    browse: tuple[NavItem, ...] = (),
+) -> None:
+    """Every page of one group's listing, each keyed by what it shows."""
+    feed = None if group.feed is None else links.href(group.feed)
+    pages = paginate(sections(group.events, now))
+    api = tuple(api_list_links(group.api, links)) if group.api else ()
+    for number, shown in enumerate(pages, start=1):
+        pager = _pager(group.folder, number, len(pages), links)
+        listing = Listing(
+            group.title if number == 1 else f"{group.title} (page {number} of {len(pages)})",
+            group.title, feed, crumbs, tabs, browse, api, pager,
+        )
+        parts = [repr(listing)] + [f"{s.heading}:{len(s.rows)}" for s in shown]
+        key = digest(*(p.encode() for p in parts), *(rows[e.id] for s in shown for e in s.rows))
+        writer.keyed_page(
+            page_folder(group.folder, number), "listing.html", key,
+            partial(dict, listing=listing, sections=shown),
+        )
 
 
 def write_indexes(
@@ -98,58 +212,35 @@ def write_indexes(
     families = {
         "types": (
             "Event types",
-            _groups(
-                events,
-                "types",
-                lambda e: [(e.type.id, e.type.name)],
-                "Type",
-                "calendar/types/{id}.ics",
-            ),
+            _groups(events, "types", lambda e: [(e.type.id, e.type.name)], "Type",
+                    "calendar/types/{id}.ics", "/2.3.0/events/?type__ids={id}"),
         ),
         "agencies": (
             "Agencies",
-            _groups(
-                events,
-                "agencies",
-                lambda e: [(a.id, a.name) for a in e.agencies],
-                "Agency",
-                "calendar/agencies/{id}.ics",
-            ),
+            _groups(events, "agencies", lambda e: [(a.id, a.name) for a in e.agencies], "Agency",
+                    "calendar/agencies/{id}.ics", "/2.3.0/events/?agency__ids={id}"),
         ),
         "programs": (
             "Programs",
-            _groups(
-                events, "programs", lambda e: [(p.id, p.name) for p in e.programs], "Program", None
-            ),
+            _groups(events, "programs", lambda e: [(p.id, p.name) for p in e.programs], "Program",
+                    None, "/2.3.0/events/?program={id}"),
         ),
     }
     years = sorted({e.date.year for e in events if e.date}, reverse=True)
     families["years"] = (
         "Years",
         [
-            Group(
-                f"years/{y}/",
-                f"Events of {y}",
-                [e for e in events if e.date and e.date.year == y],
-                None,
-            )
+            Group(f"years/{y}/", f"Events of {y}", [e for e in events if e.date and e.date.year == y], None,
+                  f"/2.3.0/events/?year={y}")
             for y in years
         ],
     )
     rows = _row_keys(events)
+    events_crumb = NavItem("All events", links.href("events/"))
     for folder, (title, groups) in families.items():
-        hub = links.href(f"{folder}/")
+        crumbs = (events_crumb, NavItem(title, links.href(f"{folder}/")))
         for group in groups:
-            feed = None if group.feed is None else links.href(group.feed)
-            shown = sections(group.events, now)
-            writer.keyed_page(
-                group.folder,
-                "listing.html",
-                _listing_key(group, shown, feed, hub, title, rows),
-                lambda group=group, shown=shown, feed=feed, hub=hub, title=title: {
-                    "title": group.title, "sections": shown, "feed": feed, "hub": hub, "hub_title": title,
-                },
-            )
+            write_listing(writer, links, group, now, rows, crumbs)
         entries = [
             HubEntry(
                 g.title.split(": ", 1)[-1],
@@ -159,12 +250,8 @@ def write_indexes(
             )
             for g in groups
         ]
-        writer.page(f"{folder}/", "hub.html", title=title, entries=entries)
-    browse = [
-        HubEntry(title, links.href(f"{folder}/"), _count(len(groups), "page"))
-        for folder, (title, groups) in families.items()
-    ]
-    writer.page("events/", "hub.html", title=f"All {len(events)} events", entries=browse)
+        writer.page(f"{folder}/", "hub.html", title=title, entries=entries, crumbs=(events_crumb,))
+    write_event_lists(events, now, links, writer, rows, families)
     feeds = [
         HubEntry(g.title, links.href(g.feed), _count(len(g.events), "event"), links.href(g.folder))
         for key in ("types", "agencies")
@@ -176,6 +263,32 @@ def write_indexes(
         "feeds.html",
         title="Feeds",
         atom=links.href(shared.ATOM),
+        slips=links.href(shared.SLIPS_ATOM),
         ics=links.href(shared.ICS_ALL),
         entries=feeds,
     )
+
+
+def write_event_lists(
+    events: list[EventSummary],
+    now: datetime,
+    links: SiteLinks,
+    writer: "PageWriter",
+    rows: dict[int, bytes],
+    families: dict[str, tuple[str, list[Group]]],
+) -> None:
+    """/events/: upcoming events (soonest first, then those without a date), and /events/past/
+    (latest first), both paginated, with links to the hubs of every family."""
+    coming = [e for e in events if e.date is None or e.date >= now]
+    past = [e for e in events if e.date is not None and e.date < now]
+    lists = (
+        Group("events/", "Upcoming events", coming, shared.ICS_ALL, "/2.3.0/events/upcoming/"),
+        Group("events/past/", "Past events", past, None, "/2.3.0/events/previous/"),
+    )
+    browse = tuple(NavItem(title, links.href(f"{folder}/")) for folder, (title, _) in families.items())
+    for group in lists:
+        tabs = tuple(
+            NavItem(f"{g.title.split()[0]} ({len(g.events)})", "" if g is group else links.href(g.folder))
+            for g in lists
+        )
+        write_listing(writer, links, group, now, rows, (), tabs, browse)

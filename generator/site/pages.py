@@ -8,12 +8,14 @@ kept between builds and pages are keyed, so an unchanged record is not even read
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from generator.errors import ContentError
 from generator.fingerprint import digest
+from generator.history import History
 from generator.memo import Memo
 from generator.mirror import Tally
 from generator.output import OutputError, StagedOutput
@@ -22,11 +24,12 @@ from generator.records import RecordSource
 from generator.settings import BuildSettings
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
-from generator.site.feeds import atom, calendar
-from generator.site.indexes import write_indexes
+from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
+from generator.site.indexes import api_list_links, write_indexes
 from generator.site.links import SiteLinks
 from generator.site.plumbing import copy_assets, write_plumbing
 from generator.site.render import Renderer, render_markdown
+from generator.site.schedule import Schedule, date_changes, moved
 from generator.site.views import (
     Chrome,
     EventSummary,
@@ -35,6 +38,7 @@ from generator.site.views import (
     summarise,
     summary_from_json,
     summary_json,
+    when,
 )
 from generator.validate import SnapshotIndex
 
@@ -75,6 +79,11 @@ class PageWriter:
         self.tally.add("site", size)
         self.sitemap.append(folder)
 
+    def keyed_file(self, relpath: str, key: bytes, produce: Callable[[], bytes], family: str = "site") -> None:
+        """`file`, unless the previous build wrote it with the same key: then untouched."""
+        size, _ = self.out.write_keyed(relpath, digest(b"file", key), produce)
+        self.tally.add(family, size)
+
     def file(self, relpath: str, data: bytes, family: str = "site") -> None:
         self.out.write(relpath, data)
         self.tally.add(family, len(data))
@@ -106,11 +115,29 @@ def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[Nav
     return items
 
 
+def _event_context(
+    record: Callable[[], dict[str, Any]],
+    summary: EventSummary,
+    api: list[NavItem],
+    absolute: str | None,
+    history: History,
+    ics: str | None,
+) -> dict[str, Any]:
+    """What event.html renders (the record is read only now: the page must be made)."""
+    return {"event": event_page(record(), summary, api, absolute, date_changes(history), ics)}
+
+
 def write_events(
-    index: SnapshotIndex, records: RecordSource, links: SiteLinks, writer: PageWriter, memo: Memo | None = None
+    index: SnapshotIndex,
+    records: RecordSource,
+    links: SiteLinks,
+    writer: PageWriter,
+    schedule: Schedule,
+    memo: Memo | None = None,
 ) -> list[EventSummary]:
-    """One page per event; returns every event's summary. A summary is kept in `memo` by its
-    record's digest, and a page is keyed: an unchanged record is not read again."""
+    """One page per event; returns every event's summary and brings `schedule` up to date with
+    each. A summary is kept in `memo` by its record's digest, and a page is keyed: an
+    unchanged record is not read again."""
     memo = memo or Memo(None)
     patterns = (links.href("types/{id}/"), links.href("agencies/{id}/"), links.href("programs/{id}/"))
     summaries = []
@@ -132,14 +159,17 @@ def write_events(
 
         summary_key = digest(b"summary", version.encode(), record_digest, *(p.encode() for p in patterns))
         summary = summary_from_json(memo.value("summary", summary_key, summary_of))
+        history = schedule.see(summary)
         api = api_links(index, summary.id, links)
         absolute = links.absolute(summary.relpath)
-        key = digest(version.encode(), record_digest, repr(api).encode(), str(absolute).encode())
+        ics = links.href(event_ics(summary.id)) if summary.date else None
+        key = digest(
+            version.encode(), record_digest, repr(api).encode(), str(absolute).encode(), history.to_json(),
+            str(ics).encode(),
+        )
         writer.keyed_page(
             summary.relpath, "event.html", key,
-            lambda record=record, summary=summary, api=api, absolute=absolute: {
-                "event": event_page(record(), summary, api, absolute)
-            },
+            partial(_event_context, record, summary, api, absolute, history, ics),
         )
         summaries.append(summary)
     return summaries
@@ -161,9 +191,11 @@ def is_seed(index: SnapshotIndex) -> bool:
     return bool(files) and not any(meta.get("fetched_at") for meta in files.values())
 
 
-def write_home(events: list[EventSummary], now: datetime, writer: PageWriter, seed: bool = False) -> None:
+def write_home(
+    events: list[EventSummary], now: datetime, links: SiteLinks, writer: PageWriter, seed: bool = False
+) -> None:
     """Next events (with countdowns) and the latest past ones; `seed`: say the snapshot is
-    the embedded seed, not a fetch."""
+    the embedded seed, not a fetch; with the lists they start."""
     dated = by_date(events)
     past = [e for e in reversed(dated) if e.date and e.date < now]
     writer.page(
@@ -173,31 +205,49 @@ def write_home(events: list[EventSummary], now: datetime, writer: PageWriter, se
         recent=past[:HOME_ROWS],
         total=len(events),
         seed=seed,
+        more_next=NavItem("All upcoming events", links.href("events/")),
+        more_recent=NavItem("All past events", links.href("events/past/")),
+        api=api_list_links("/2.3.0/events/upcoming/", links),
     )
 
 
+def event_ics(event_id: int) -> str:
+    """Where one event's own calendar file is ("add to calendar")."""
+    return f"calendar/events/{event_id}.ics"
+
+
 def write_feeds(
-    events: list[EventSummary], links: SiteLinks, now: datetime, writer: PageWriter
+    events: list[EventSummary], links: SiteLinks, now: datetime, writer: PageWriter, schedule: Schedule
 ) -> None:
-    """The Atom feed of recent changes and the calendars: all upcoming, per type, per agency."""
+    """The Atom feeds (recent changes, date slips) and the calendars: all upcoming, per type,
+    per agency, and each dated event alone."""
+    sequences = schedule.sequences()
     soon = upcoming(events, now - RECENT)
-    writer.file(shared.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now), "feeds")
+    writer.file(shared.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now, sequences), "feeds")
     types = {e.type.id: e.type.name for e in events}
     agencies = {a.id: a.name for e in events for a in e.agencies}
     for type_id, name in sorted(types.items()):
         chosen = [e for e in soon if e.type.id == type_id]
         writer.file(
             f"calendar/types/{type_id}.ics",
-            calendar(f"{name} events (LL2)", chosen, links, now),
+            calendar(f"{name} events (LL2)", chosen, links, now, sequences),
             "feeds",
         )
     for agency_id, name in sorted(agencies.items()):
         chosen = [e for e in soon if any(a.id == agency_id for a in e.agencies)]
         writer.file(
             f"calendar/agencies/{agency_id}.ics",
-            calendar(f"{name} events (LL2)", chosen, links, now),
+            calendar(f"{name} events (LL2)", chosen, links, now, sequences),
             "feeds",
         )
+    for event in events:
+        if event.date is not None:
+            key = digest(orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(), str(links.absolute()).encode())
+            writer.keyed_file(
+                event_ics(event.id), key,
+                partial(calendar, event.name, [event], links, now, sequences),
+                "feeds",
+            )
     changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[
         :ATOM_ENTRIES
     ]
@@ -206,6 +256,27 @@ def write_feeds(
         atom("Recently updated space events (LL2)", changed, links, shared.ATOM, now),
         "feeds",
     )
+    writer.file(shared.SLIPS_ATOM, slips_feed(events, schedule, links, now), "feeds")
+
+
+def slips_feed(events: list[EventSummary], schedule: Schedule, links: SiteLinks, now: datetime) -> bytes:
+    """Atom of the latest date slips: one entry per change of an event's date."""
+    by_id = {e.id: e for e in events}
+    entries = []
+    for slip in schedule.slips()[:ATOM_ENTRIES]:
+        event = by_id[slip["id"]]
+        old = when(slip["old"], None).text
+        new = when(slip["new"], None).text
+        how = moved(slip["delta_seconds"])
+        entries.append(Entry(
+            entry_id(f"slips/{slip['id']}/{slip['seen']}"),
+            f"{event.name}: moved to {new}",
+            slip["seen"],
+            event.relpath,
+            event.type.name,
+            f"Was {old}, now {new}" + (f" ({how})." if how else ".") + f" Seen {slip['seen']}.",
+        ))
+    return atom_feed("Date changes of space events (LL2)", "feeds/slips", entries, links, shared.SLIPS_ATOM, now)
 
 
 def write_search(events: list[EventSummary], writer: PageWriter) -> None:
@@ -237,19 +308,22 @@ def write_site(
     now: datetime,
     tally: Tally,
     memo: Memo | None = None,
-    data: "OpenData | None" = None,
-) -> None:
+    open_data: "Callable[[list[dict[str, Any]]], OpenData] | None" = None,
+) -> Schedule:
     """The human site, feeds and plumbing into `out` (the same staging folder as the JSON);
-    `memo` keeps the events' summaries between builds; `data` (what the open-data stage
-    wrote) gives the /data/ page."""
+    `memo` keeps the events' summaries between builds. Once the event pages have brought the
+    schedule history up to date, `open_data` writes the open data with its date slips and
+    returns what it wrote, which the /data/ page lists. Returns the schedule history shown."""
     links = SiteLinks(settings)
     pages = shared.content_pages(settings)
     renderer = Renderer(settings.templates_dir)
     writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
-    events = write_events(index, records, links, writer, memo)
-    write_home(events, now, writer, is_seed(index))
+    schedule = Schedule.load(index.snapshot)
+    events = write_events(index, records, links, writer, schedule, memo)
+    data = None if open_data is None else open_data(schedule.slips(latest=True))
+    write_home(events, now, links, writer, is_seed(index))
     write_indexes(events, now, links, writer)
-    write_feeds(events, links, now, writer)
+    write_feeds(events, links, now, writer, schedule)
     write_search(events, writer)
     for page in pages:  # last: a name the site already uses is named as the page's fault
         try:
@@ -269,3 +343,4 @@ def write_site(
     write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)
+    return schedule

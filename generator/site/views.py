@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.history import first_webcast, shown_digest
 from generator.site.safety import safe_url, script_json, slug_segment
 from generator.snapshot import parse_utc
 
@@ -109,6 +110,8 @@ class EventSummary:
     description: str
     duration: timedelta | None
     thumbnail: str | None
+    webcast: str | None = None  # the first http(s) webcast, for calendars
+    shown: str = ""  # digest of what a calendar shows (history.shown_digest)
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -129,18 +132,19 @@ def summary_json(summary: EventSummary) -> list[Any]:
         [s.when.iso, s.when.text, s.when.exact, s.when.timed], _stamp(s.last_updated),
         [s.type.id, s.type.name, s.type.href], [[r.id, r.name, r.href] for r in s.agencies],
         [[r.id, r.name, r.href] for r in s.programs], s.location, s.description, duration, s.thumbnail,
+        s.webcast, s.shown,
     ]
 
 
 def summary_from_json(row: list[Any]) -> EventSummary:
     (event_id, version, name, relpath, href, date, when_, last_updated, etype, agencies, programs,
-     location, description, duration, thumbnail) = row
+     location, description, duration, thumbnail, webcast, shown) = row
     return EventSummary(
         id=event_id, version=version, name=name, relpath=relpath, href=href, date=_unstamp(date),
         when=When(*when_), last_updated=_unstamp(last_updated), type=Ref(*etype),
         agencies=[Ref(*r) for r in agencies], programs=[Ref(*r) for r in programs], location=location,
         description=description, duration=None if duration is None else timedelta(*duration),
-        thumbnail=thumbnail,
+        thumbnail=thumbnail, webcast=webcast, shown=shown,
     )
 
 
@@ -187,11 +191,23 @@ class Item:
         return self.href is not None and not self.href.startswith("/")
 
 
+@dataclass(frozen=True)
+class DateChange:
+    """One date an event had (schedule history): the date, when first seen, the slip."""
+
+    when: When
+    seen: str
+    moved: str | None  # e.g. "2 days later"; None for the first date
+
+
 @dataclass
 class EventPage:
     """Everything event.html shows."""
 
     summary: EventSummary
+    duration: str | None  # readable, e.g. 5 h 44 min
+    history: list[DateChange]
+    ics_href: str | None  # the event alone as iCalendar ("add to calendar")
     image: Image | None
     precision: str | None
     paragraphs: list[str]
@@ -228,6 +244,27 @@ def parse_duration(text: str | None) -> timedelta | None:
         if number:
             return None
     return total
+
+
+def readable_duration(value: timedelta) -> str:
+    """A duration for people: 5 h 44 min, 2 days 3 h, 1 day 1 h 45 min, 30 s."""
+    seconds = int(value.total_seconds())
+    if seconds <= 0:
+        return "0 min"
+    days, rest = divmod(seconds, 86400)
+    parts = [f"{days} day" + ("s" if days > 1 else "")] if days else []
+    for size, unit in ((3600, "h"), (60, "min"), (1, "s")):
+        count, rest = divmod(rest, size)
+        if count:
+            parts.append(f"{count} {unit}")
+    return " ".join(parts)
+
+
+def readable_iso_duration(text: str | None) -> str | None:
+    """An ISO 8601 duration as LL2 writes it (PT5H44M) made readable; the text as it is
+    when it is not one (None stays None)."""
+    value = parse_duration(text)
+    return text if value is None else readable_duration(value)
 
 
 def event_relpath(record: Record) -> str:
@@ -283,6 +320,8 @@ def summarise(
         description=record.get("description") or "",
         duration=parse_duration(record.get("duration")),
         thumbnail=None if image is None else image.thumbnail,
+        webcast=first_webcast(record),
+        shown=shown_digest(record),
     )
 
 
@@ -309,7 +348,9 @@ def _status(obj: Record) -> str | None:
 
 def _launch(launch: Record) -> Item:
     details = [d for d in (_status(launch), launch.get("launch_designator")) if d]
-    return Item(launch["name"], details, when(launch.get("net"), launch.get("net_precision")))
+    return Item(
+        launch["name"], details, when(launch.get("net"), launch.get("net_precision")), href=safe_url(launch.get("url"))
+    )
 
 
 def _station(station: Record) -> Item:
@@ -322,7 +363,7 @@ def _station(station: Record) -> Item:
         )
         if d
     ]
-    return Item(station["name"], details)
+    return Item(station["name"], details, href=safe_url(station.get("url")))
 
 
 def _expedition(exp: Record) -> Item:
@@ -332,12 +373,12 @@ def _expedition(exp: Record) -> Item:
     walks = [
         Item(
             w["name"],
-            [d for d in (w.get("duration"), w.get("location")) if d],
+            [d for d in (w.get("duration") and f"duration {readable_iso_duration(w['duration'])}", w.get("location")) if d],
             when(w.get("start"), None),
         )
         for w in exp.get("spacewalks") or ()
     ]
-    return Item(exp["name"], details, when(exp.get("start"), None), children=walks)
+    return Item(exp["name"], details, when(exp.get("start"), None), href=safe_url(exp.get("url")), children=walks)
 
 
 def _program(program: Record, href: str) -> Item:
@@ -377,7 +418,12 @@ def json_ld(summary: EventSummary, image: Image | None, page_url: str | None) ->
 
 
 def event_page(
-    record: Record, summary: EventSummary, api_links: list[NavItem], page_url: str | None
+    record: Record,
+    summary: EventSummary,
+    api_links: list[NavItem],
+    page_url: str | None,
+    history: list[DateChange],
+    ics_href: str | None,
 ) -> EventPage:
     """The full view of one event's page (`page_url`: its absolute URL, when known)."""
     image = _image(record)
@@ -393,6 +439,9 @@ def event_page(
     program_refs = {p.id: p.href for p in summary.programs}
     return EventPage(
         summary=summary,
+        duration=None if summary.duration is None else readable_duration(summary.duration),
+        history=history,
+        ics_href=ics_href,
         image=image,
         precision=precision.get("description") if isinstance(precision, dict) else None,
         paragraphs=[p.strip() for p in summary.description.split("\n\n") if p.strip()],

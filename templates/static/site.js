@@ -94,6 +94,10 @@
     run();
   }
 
+  // The zone is named after conversion ("Dec 8, 2025, 10:45 PM GMT+1"): a bare local time
+  // could be read as UTC, which the page shows before the script runs.
+  var LOCAL = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+
   function localTimes() {
     var nodes = document.querySelectorAll("time[data-local]");
     for (var i = 0; i < nodes.length; i++) {
@@ -101,7 +105,7 @@
       var when = new Date(el.getAttribute("datetime"));
       if (isNaN(when)) { continue; }
       el.title = el.textContent;
-      el.textContent = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+      el.textContent = when.toLocaleString(undefined, LOCAL);
     }
   }
 
