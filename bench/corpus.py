@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from generator.derive import derive_mode
+from bench.derive import derive_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 # The real seed records (not content/snapshot/, which the scheduled refresh replaces).

@@ -46,12 +46,12 @@ def _reset_peak() -> bool:
 
 def child(content: Path, dist: Path) -> dict[str, object]:
     """Validate `content`, then write the open-data stage into `dist`; measure it."""
-    from generator.mirror import Tally
-    from generator.opendata import write_open_data
-    from generator.output import StagedOutput
+    from generator.mirror.answers import Tally
+    from generator.opendata.stage import write_open_data
+    from generator.output.staging import StagedOutput
     from generator.settings import BuildSettings
-    from generator.snapshot import open_snapshot
-    from generator.validate import validate_snapshot
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
 
     settings = BuildSettings(content_dir=content, dist_dir=dist)
     index = validate_snapshot(open_snapshot(settings.snapshot_dir))

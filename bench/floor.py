@@ -33,12 +33,12 @@ from pathlib import Path
 import orjson
 
 from bench.corpus import ROOT
-from generator.dumps import GZIP_LEVEL, iter_flat
-from generator.fingerprint import digest
-from generator.models import EVENT_MODELS
-from generator.snapshot import open_snapshot
-from generator.sqlite_dump import write_database
-from generator.validate import validate_snapshot
+from generator.opendata.dumps import GZIP_LEVEL, iter_flat
+from generator.incremental.fingerprint import digest
+from generator.api.models import EVENT_MODELS
+from generator.load.snapshot import open_snapshot
+from generator.opendata.sqlite import write_database
+from generator.load.validate import validate_snapshot
 
 
 def best(repeat: int, work: Callable[[], object]) -> float:
@@ -83,7 +83,7 @@ def main() -> None:
         copy_times.append(time.perf_counter() - start_time)
 
     def start() -> None:
-        code = "import generator.pipeline as p; p._import_stages(); import generator.validate"
+        code = "import generator.pipeline as p; p._import_stages(); import generator.load.validate"
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
     def validate(files: list) -> Callable[[], None]:

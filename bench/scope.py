@@ -44,14 +44,14 @@ SETTLE = 3.0
 
 def _switch_off(parts: tuple[str, ...]) -> None:
     """Make the named parts of the build write nothing."""
-    import generator.opendata
+    import generator.opendata.stage
     import generator.site
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
     if "site" in parts:
         generator.site.write_site = nothing
     if "open-data" in parts:
-        generator.opendata.write_open_data = nothing  # type: ignore[assignment]
+        generator.opendata.stage.write_open_data = nothing  # type: ignore[assignment]
 
 
 def _build(scope: str, argv: list[str]) -> int:

@@ -12,13 +12,13 @@ import resource
 import time
 
 from bench.corpus import ROOT, write_corpus
-from generator.mirror import Tally, write_json_mirror
-from generator.output import StagedOutput
-from generator.records import RecordSource
+from generator.mirror.answers import Tally, write_json_mirror
+from generator.output.staging import StagedOutput
+from generator.load.records import RecordSource
 from generator.settings import BuildSettings
 from generator.site import write_site
-from generator.snapshot import open_snapshot
-from generator.validate import validate_snapshot
+from generator.load.snapshot import open_snapshot
+from generator.load.validate import validate_snapshot
 
 
 def cpu() -> float:

@@ -16,12 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import LL2StaticError, QueryError, SettingsError
-from generator.fetch_cli import add_fetch_parser, run_fetch_command
+from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.pipeline import BuildReport, build
-from generator.query import Query, parse_request, query_dir, query_path, shown
+from generator.api.query import Query, parse_request, query_dir, query_path, shown
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_cname
-from generator.snapshot import TimeOutOfRange, parse_now
+from generator.load.snapshot import TimeOutOfRange, parse_now
 
 
 def _utc(text: str) -> object:
@@ -152,7 +152,7 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
     for family in sorted(families[0]):
         print(f"  {family:<10} {families[0][family]:>7} files {families[1][family]:>14,} bytes")
     if report.planner is not None:
-        from generator.planner import report_lines
+        from generator.variants.planner import report_lines
 
         for line in report_lines(report.planner):
             print(line)
@@ -165,9 +165,9 @@ def _in_subset(dist: Path, query: "Query") -> bool:
 
     import orjson
 
-    from generator.compact import compact_path
-    from generator.engine import in_subset
-    from generator.query import parse_datetime
+    from generator.client.compact import compact_path
+    from generator.api.engine import in_subset
+    from generator.api.query import parse_datetime
 
     data = orjson.loads((dist / compact_path(query.version)).read_bytes())
     row = next((r for r in data["events"] if r[0] == query.event_id), None)
@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(args.dist, args.content, args.host, args.port)
         if args.command == "backfill-history":
-            from generator.backfill import backfill
+            from generator.fetch.backfill import backfill
 
             print(backfill(args.content / "snapshot").line())
             return 0

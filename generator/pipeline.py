@@ -12,22 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from generator.cache import BuildCache
-from generator.changes import base_identity
-from generator.distcheck import check_dist
-from generator.distlock import build_lock
-from generator.fingerprint import code_fingerprint, digest, files_digest
+from generator.incremental.cache import BuildCache
+from generator.opendata.changes import base_identity
+from generator.output.distcheck import check_dist
+from generator.output.lock import build_lock
+from generator.incremental.fingerprint import code_fingerprint, digest, files_digest
 from generator.progress import stage
-from generator.history import HISTORY_NAME
+from generator.load.history import HISTORY_NAME
 from generator.settings import BuildSettings
-from generator.snapshot import Snapshot, open_snapshot
-from generator.swap import recover_swap
+from generator.load.snapshot import Snapshot, open_snapshot
+from generator.output.swap import recover_swap
 
 if TYPE_CHECKING:
-    from generator.mirror import Tally
-    from generator.planner import Planner
-    from generator.precompute import Costed
-    from generator.validate import Drift
+    from generator.mirror.answers import Tally
+    from generator.variants.planner import Planner
+    from generator.variants.precompute import Costed
+    from generator.load.validate import Drift
 
 
 @dataclass
@@ -73,8 +73,8 @@ def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot, pages:
 
 #: What the stages after validation import (the imports in `build`), loaded ahead of use.
 _STAGE_MODULES = (
-    "generator.hostrules", "generator.manifest", "generator.mirror", "generator.opendata", "generator.output",
-    "generator.planner", "generator.precompute", "generator.forked", "generator.records", "generator.site",
+    "generator.hosts.rules", "generator.mirror.manifest", "generator.mirror.answers", "generator.opendata.stage", "generator.output.staging",
+    "generator.variants.planner", "generator.variants.precompute", "generator.output.parallel", "generator.load.records", "generator.site",
 )
 
 
@@ -104,20 +104,20 @@ def _build(settings: BuildSettings) -> BuildReport:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly);
     # the later stages' modules load while a forked process validates its half of the files.
-    from generator.validate import validate_snapshot
+    from generator.load.validate import validate_snapshot
 
     stage("validating the snapshot")
     index = validate_snapshot(
         snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=_import_stages
     )
-    from generator.forked import Shares
-    from generator.hostrules import RuleSet
-    from generator.manifest import MANIFEST_PATH, ManifestWriter
-    from generator.mirror import Tally, write_json_mirror
-    from generator.opendata import write_open_data
-    from generator.output import StagedOutput
-    from generator.planner import Budget, Planner
-    from generator.precompute import (
+    from generator.output.parallel import Shares
+    from generator.hosts.rules import RuleSet
+    from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
+    from generator.mirror.answers import Tally, write_json_mirror
+    from generator.opendata.stage import write_open_data
+    from generator.output.staging import StagedOutput
+    from generator.variants.planner import Budget, Planner
+    from generator.variants.precompute import (
         COST_CHUNKS,
         choose_variants,
         know_snapshot,
@@ -127,7 +127,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         write_host_rules,
         write_variants,
     )
-    from generator.records import RecordSource
+    from generator.load.records import RecordSource
     from generator.site import write_site
 
     planner = Planner(Budget(*settings.budget()))

@@ -2,7 +2,7 @@
 the files written so far, the time), updated twice a second; nothing in CI logs or tests.
 
 The pipeline names its stages with `stage(...)`; the CLI runs the build inside `BuildProgress`.
-A forked second process (generator/forked.py) does not report: the files it writes are counted
+A forked second process (generator/output/parallel.py) does not report: the files it writes are counted
 when its part lands, and the final report counts every file of dist/ either way.
 """
 

@@ -18,14 +18,14 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from generator.api import VERSIONS
-from generator.engine import page, select
+from generator.api.versions import VERSIONS
+from generator.api.engine import page, select
 from generator.errors import BadFilterValue, QueryError, SettingsError
-from generator.mirror import envelope
-from generator.query import Query, parse_request, query_dir, query_path
-from generator.records import RecordSource
-from generator.snapshot import open_snapshot
-from generator.validate import SnapshotIndex, validate_snapshot
+from generator.mirror.answers import envelope
+from generator.api.query import Query, parse_request, query_dir, query_path
+from generator.load.records import RecordSource
+from generator.load.snapshot import open_snapshot
+from generator.load.validate import SnapshotIndex, validate_snapshot
 
 NOT_FOUND = b'{"detail":"Not found."}'
 TYPES = {".json": "application/json", ".ndjson": "application/x-ndjson", ".gz": "application/gzip",

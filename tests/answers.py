@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator.engine import page, select
-from generator.query import Query, query_path
-from generator.snapshot import open_snapshot
-from generator.validate import SnapshotIndex, validate_snapshot
+from generator.api.engine import page, select
+from generator.api.query import Query, query_path
+from generator.load.snapshot import open_snapshot
+from generator.load.validate import SnapshotIndex, validate_snapshot
 
 
 @dataclass

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from bench.corpus import AGENCIES, EVENT_TYPES, PROGRAMS, WORDS
 from generator.errors import QueryError
-from generator.query import parse_request, query_path
+from generator.api.query import parse_request, query_path
 
 OUT = Path(__file__).resolve().parent / "data" / "query_vectors.json"
 ENDPOINT = {"2.2.0": "event", "2.3.0": "events"}

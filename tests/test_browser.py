@@ -5,9 +5,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from generator.engine import page
-from generator.query import parse_request, query_path
-from generator.snapshot import parse_utc
+from generator.api.engine import page
+from generator.api.query import parse_request, query_path
+from generator.load.snapshot import parse_utc
 from tests.answers import Reference
 from tests.browser import Browser, Tab
 from tests.conftest import ARTIFACTS, build_site, copy_seed_content, edit_event, site_content

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.changes import changes_markdown
+from generator.opendata.changes import changes_markdown
 from tests.conftest import git, run_build
 
 FILES = ["2.2.0/event.ndjson", "2.3.0/events.list.ndjson", "2.3.0/events.normal.ndjson",

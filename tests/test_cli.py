@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import mirror
+import generator.mirror.answers as mirror
 from generator.cli import make_parser
 from tests.conftest import tree_digest
 

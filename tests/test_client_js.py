@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.query import parse_request, query_path
+from generator.api.query import parse_request, query_path
 from tests.answers import Reference
 from tests.conftest import ROOT
 

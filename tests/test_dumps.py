@@ -12,8 +12,8 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.api import VERSIONS
-from generator.flat import CSV_COLUMNS
+from generator.api.versions import VERSIONS
+from generator.opendata.rows import CSV_COLUMNS
 from tests.conftest import run_build
 
 FILES = [(spec, mode) for spec in VERSIONS.values() for mode in spec.modes]
@@ -125,8 +125,8 @@ def test_csv_loads_with_one_row_per_event_and_matches_its_table_schema(dumps_dis
 def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -> None:
     import re
 
-    from generator.opendata import downloads_markdown
-    from generator.schemas import schema_relpath
+    from generator.opendata.stage import downloads_markdown
+    from generator.opendata.schemas import schema_relpath
 
     _, dist = dumps_dist
     package = orjson.loads((dist / "datapackage.json").read_bytes())

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.engine import page, select
-from generator.facets import Facets
-from generator.query import normalise, parse_request, query_path, query_url
+from generator.api.engine import page, select
+from generator.api.facets import Facets
+from generator.api.query import normalise, parse_request, query_path, query_url
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 stamps = st.one_of(

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-import generator.modecheck as modecheck
+import generator.load.modecheck as modecheck
 from tests.conftest import ROOT, edit_event, edit_line, tree_digest
 
 PYTHON = sys.executable
@@ -151,7 +151,7 @@ def test_a_dist_written_by_a_build_is_replaced_and_an_empty_one_filled(seed_cont
 KILL_IN_SWAP = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
-import generator.output as output
+import generator.output.staging as output
 real = os.rename
 def rename(src, dst):
     real(src, dst)
@@ -410,8 +410,8 @@ def test_a_server_that_always_trickles_is_given_up_on_and_the_snapshot_kept(seed
 def test_fetch_from_the_command_line_gives_up_on_a_trickling_server_with_one_error_line(
     seed_content: Path, fake_ll2, build_runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.fetch_cli as fetch_cli
-    from generator.fetch.settings import FetchSettings
+    import generator.fetch.cli as fetch_cli
+    from generator.fetch.options import FetchSettings
 
     real = fetch_cli.settings_from
     monkeypatch.setattr(fetch_cli, "settings_from", lambda args, env: FetchSettings(

@@ -8,7 +8,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.query import parse_request, query_path
+from generator.api.query import parse_request, query_path
 from generator.site.feeds import fold
 from tests.conftest import build_site, edit_event
 

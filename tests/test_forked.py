@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.forked import Shares, forked
+from generator.output.parallel import Shares, forked
 from tests.conftest import ROOT, copy_content, tree_digest
 
 DRIVER = """
@@ -101,7 +101,7 @@ def test_a_second_process_that_dies_fails_the_build_by_name(corpus_content: Path
 
 def test_a_failure_in_the_first_process_stops_the_second(corpus_content: Path, tmp_path: Path) -> None:
     patch = """
-        import generator.errors, generator.mirror
+        import generator.errors, generator.mirror.answers
         children = []
         real_fork = os.fork
         def recording_fork():
@@ -112,7 +112,7 @@ def test_a_failure_in_the_first_process_stops_the_second(corpus_content: Path, t
         os.fork = recording_fork
         def broken(*args, **kwargs):
             raise generator.errors.LL2StaticError("the mirror broke")
-        generator.mirror.write_json_mirror = broken
+        generator.mirror.answers.write_json_mirror = broken
     """
     after = """
         for child in children:
@@ -200,8 +200,8 @@ def test_validation_in_two_processes_reports_every_problem_as_one_does(corpus_co
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_validation_runs_the_meanwhile_work_once_in_this_process(corpus_content: Path, parallel: bool) -> None:
-    from generator.snapshot import open_snapshot
-    from generator.validate import validate_snapshot
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
 
     ran: list[int] = []
     index = validate_snapshot(open_snapshot(corpus_content / "snapshot"), parallel=parallel, meanwhile=lambda: ran.append(os.getpid()))

@@ -10,7 +10,7 @@ import pytest
 
 from generator.errors import FetchError
 from generator.fetch.clock import stamp
-from generator.snapshot import parse_utc
+from generator.load.snapshot import parse_utc
 from tests.conftest import FakeClock, git, run_build, tree_digest
 from tests.fake_ll2 import FakeLL2
 from tests.test_fetch import fetch
@@ -188,7 +188,7 @@ def test_a_shallow_clone_keeps_the_committed_sequence(repo: Path, tmp_path: Path
     ],
 )
 def test_durations_and_slips_read_as_people_and_iso_8601_write_them(seconds: int, readable: str, iso: str) -> None:
-    from generator.history import iso_duration
+    from generator.load.history import iso_duration
     from generator.site.schedule import moved
     from generator.site.views import readable_duration
 

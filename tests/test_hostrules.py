@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx
 import pytest
 
-from generator.query import parse_request
+from generator.api.query import parse_request
 from tests.answers import Reference
 from tests.conftest import ROOT, VARIANT_BASE_URL
 
@@ -240,7 +240,7 @@ def test_nginx_answers_what_ll2_answers_where_no_query_has_a_file(
 ) -> None:
     import orjson
 
-    from generator.hostrules import EMPTY_LIST, NOT_FOUND
+    from generator.hosts.rules import EMPTY_LIST, NOT_FOUND
 
     def get(url: str, accept: str = "application/json") -> httpx.Response:
         return httpx.get(nginx + url, headers={"Accept": accept})

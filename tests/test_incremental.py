@@ -5,7 +5,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.history import History, render_history, shown_digest
+from generator.load.history import History, render_history, shown_digest
 from tests.conftest import copy_content, tree_digest
 
 

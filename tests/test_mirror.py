@@ -5,7 +5,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.query import parse_request, query_path
+from generator.api.query import parse_request, query_path
 from tests.conftest import SEED_1185, SEED_1304, tree_digest
 
 

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine import select
-from generator.manifest import ManifestWriter
-from generator.mirror import Tally, list_cost, write_list
-from generator.output import StagedOutput
-from generator.planner import Selections, plan
-from generator.query import normalise
-from generator.records import RecordSource
+from generator.api.engine import select
+from generator.mirror.manifest import ManifestWriter
+from generator.mirror.answers import Tally, list_cost, write_list
+from generator.output.staging import StagedOutput
+from generator.variants.planner import Selections, plan
+from generator.api.query import normalise
+from generator.load.records import RecordSource
 from generator.settings import BuildSettings
-from generator.snapshot import open_snapshot
-from generator.validate import validate_snapshot
+from generator.load.snapshot import open_snapshot
+from generator.load.validate import validate_snapshot
 
 
 @pytest.fixture(scope="module")

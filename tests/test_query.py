@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.errors import QueryError
-from generator.query import decode_value, encode_value, parse_request, query_path
+from generator.api.query import decode_value, encode_value, parse_request, query_path
 
 
 @pytest.mark.parametrize(

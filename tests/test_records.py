@@ -3,9 +3,9 @@
 import random
 from pathlib import Path
 
-from generator.records import RecordSource
-from generator.snapshot import open_snapshot
-from generator.validate import validate_snapshot
+from generator.load.records import RecordSource
+from generator.load.snapshot import open_snapshot
+from generator.load.validate import validate_snapshot
 
 
 def test_records_read_in_any_order_are_their_snapshot_lines(corpus_content: Path):

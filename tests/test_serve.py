@@ -9,7 +9,7 @@ import httpx
 import orjson
 import pytest
 
-from generator.query import parse_request, query_path
+from generator.api.query import parse_request, query_path
 from tests.answers import Reference
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from generator.derive import derive_mode
+from bench.derive import derive_mode
 from tests.conftest import ROOT, SEED_1185, SEED_1304, SEED_SNAPSHOT
 
 EMBEDDED = ROOT / "content" / "snapshot"

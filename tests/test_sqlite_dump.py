@@ -6,10 +6,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from generator.engine import select
-from generator.query import parse_request
-from generator.snapshot import open_snapshot, parse_utc
-from generator.validate import validate_snapshot
+from generator.api.engine import select
+from generator.api.query import parse_request
+from generator.load.snapshot import open_snapshot, parse_utc
+from generator.load.validate import validate_snapshot
 
 NOW = "2025-06-01T00:00:00Z"  # the corpus' as_of: the build's "now"
 DATE = "ORDER BY date NULLS LAST, id"

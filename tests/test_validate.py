@@ -160,8 +160,8 @@ def test_missing_snapshot_file_is_named(seed_content, built, build_runner):
 def test_a_record_validated_before_keeps_its_place_and_digest(corpus_content: Path, tmp_path: Path):
     """A line validated by an earlier build is not checked again: what the cache gives for it
     (its span: line, offset, length, digest) must be what a fresh validation finds."""
-    from generator.snapshot import open_snapshot
-    from generator.validate import validate_snapshot
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
 
     content = tmp_path / "content"
     shutil.copytree(corpus_content, content)

@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from generator.query import parse_request, query_path
+from generator.api.query import parse_request, query_path
 from tests.answers import Reference
 from tests.conftest import VARIANT_BASE_URL, tree_digest
 
@@ -166,7 +166,7 @@ def test_a_hosts_budget_is_never_exceeded_and_the_report_counts_what_dist_holds(
 
 def test_a_file_over_the_hosts_limit_fails_the_build_naming_it() -> None:
     from generator.errors import BudgetError
-    from generator.planner import Budget, Planner
+    from generator.variants.planner import Budget, Planner
 
     planner = Planner(Budget(max_file_bytes=25 * 1024 * 1024))
     planner.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024)

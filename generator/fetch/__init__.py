@@ -24,9 +24,9 @@ from typing import Any
 _EXPORTS = {
     "Clock": "generator.fetch.clock",
     "SystemClock": "generator.fetch.clock",
-    "FetchReport": "generator.fetch.run",
-    "run_fetch": "generator.fetch.run",
-    "FetchSettings": "generator.fetch.settings",
+    "FetchReport": "generator.fetch.runner",
+    "run_fetch": "generator.fetch.runner",
+    "FetchSettings": "generator.fetch.options",
 }
 
 

@@ -21,7 +21,7 @@ from generator.errors import FetchError, RateLimited, UpstreamError
 from generator.fetch.budget import Budget
 from generator.fetch.clock import Clock
 from generator.fetch.envelope import BadBody, Page, parse_page
-from generator.fetch.settings import FetchSettings
+from generator.fetch.options import FetchSettings
 
 #: Progress hooks: (url) before a request; (seconds, reason) before a wait.
 OnRequest = Callable[[str], None]

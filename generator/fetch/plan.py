@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from generator.api import VERSIONS
+from generator.api.versions import VERSIONS
 from generator.fetch.clock import stamp
-from generator.fetch.settings import FetchSettings
+from generator.fetch.options import FetchSettings
 
 ORDERING = "-last_updated"
 RECONCILE = "reconcile"

@@ -8,9 +8,9 @@ from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.envelope import Page
 from generator.fetch.plan import Walk
-from generator.models import EVENT_MODELS
-from generator.snapshot import Line, SnapshotFile, parse_utc
-from generator.validate import check_line
+from generator.api.models import EVENT_MODELS
+from generator.load.snapshot import Line, SnapshotFile, parse_utc
+from generator.load.validate import check_line
 
 #: Called after each page: (walk, page).
 OnPage = Callable[[Walk, Page], None]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import orjson
 from markupsafe import Markup
 
-from generator.api import SUBSETS, VERSIONS
-from generator.compact import CLIENT_PATH
+from generator.api.versions import SUBSETS, VERSIONS
+from generator.client.compact import CLIENT_PATH
 from generator.settings import BuildSettings
 from generator.site.links import SiteLinks
 from generator.site.render import Renderer, render_markdown

@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.errors import ContentError
-from generator.query import Query
+from generator.api.query import Query
 from generator.settings import BuildSettings
 from generator.site.links import SiteLinks
 from generator.site.render import markdown_title

@@ -3,8 +3,8 @@ README in dist/dumps/: both made from what the open-data stage wrote (its data p
 
 from typing import Any
 
-from generator.compact import compact_path
-from generator.opendata import OpenData, size_text
+from generator.client.compact import compact_path
+from generator.opendata.stage import OpenData, size_text
 from generator.site.links import SiteLinks
 
 PAGE = "data/"

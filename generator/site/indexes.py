@@ -8,8 +8,8 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from generator.fingerprint import digest
-from generator.query import parse_request, query_path
+from generator.incremental.fingerprint import digest
+from generator.api.query import parse_request, query_path
 from generator.site import chrome as shared
 from generator.site.links import SiteLinks
 from generator.site.views import EventSummary, NavItem

@@ -7,7 +7,7 @@ missing path). Absolute URLs (feeds, sitemap) need `--base-url` with a scheme an
 
 from urllib.parse import urlsplit
 
-from generator.query import Query, query_dir
+from generator.api.query import Query, query_dir
 from generator.settings import BuildSettings
 
 #: Hosts whose /{version}/{endpoint}/... URLs appear in records and name what we mirror.

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from generator.errors import ContentError
-from generator.fingerprint import digest
-from generator.history import History
-from generator.memo import Memo
-from generator.mirror import Tally
-from generator.output import OutputError, StagedOutput
-from generator.query import Query, query_path
-from generator.records import RecordSource
+from generator.incremental.fingerprint import digest
+from generator.load.history import History
+from generator.incremental.memo import Memo
+from generator.mirror.answers import Tally
+from generator.output.staging import OutputError, StagedOutput
+from generator.api.query import Query, query_path
+from generator.load.records import RecordSource
 from generator.settings import BuildSettings
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
@@ -40,10 +40,10 @@ from generator.site.views import (
     summary_json,
     when,
 )
-from generator.validate import SnapshotIndex
+from generator.load.validate import SnapshotIndex
 
 if TYPE_CHECKING:
-    from generator.opendata import OpenData
+    from generator.opendata.stage import OpenData
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50

@@ -10,9 +10,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.history import first_webcast, shown_digest
+from generator.load.history import first_webcast, shown_digest
 from generator.site.safety import safe_url, script_json, slug_segment
-from generator.snapshot import parse_utc
+from generator.load.snapshot import parse_utc
 
 Record = dict[str, Any]
 

@@ -1,0 +1,89 @@
+"""Compact per-version data for the JS client's fallback: facets of every event, list records.
+
+`dist/compact/{version}.json` holds what the query engine needs of each event (id, name, slug,
+date, last_updated, type, agencies, programs, video URLs) and, where the version has a `list`
+mode, every list-mode record as LL2 sent it; the build's `now` makes upcoming/previous agree
+with the precomputed files. Written streaming, one event at a time.
+"""
+
+from datetime import UTC, datetime
+
+import orjson
+
+from generator.api.facets import Facets
+from generator.output.staging import StagedOutput
+from generator.api.query import format_datetime
+from generator.load.records import RecordSource
+from generator.load.validate import VersionIndex
+
+CLIENT_PATH = "ll2-static.js"
+
+
+def compact_path(version: str) -> str:
+    return f"compact/{version}.json"
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return None if value is None else format_datetime(value.astimezone(UTC))
+
+
+def _row(f: Facets) -> bytes:
+    return orjson.dumps(
+        [
+            f.id,
+            f.name,
+            f.slug,
+            _stamp(f.date),
+            _stamp(f.last_updated),
+            f.type_id,
+            list(f.agency_ids),
+            list(f.program_ids),
+            list(f.video_urls),
+        ]
+    )
+
+
+def write_compact(
+    vindex: VersionIndex, records: RecordSource, out: StagedOutput, now: datetime
+) -> int:
+    """Write one version's compact data; return its size in bytes."""
+    spec = vindex.spec
+    list_mode = "list" if "list" in spec.modes else None
+    head = {
+        "version": spec.version,
+        "endpoint": spec.endpoint,
+        "now": format_datetime(now),
+        "modes": [m for m in spec.modes if m],
+        "default_list_mode": spec.default_list_mode,
+        "default_detail_mode": spec.default_detail_mode,
+        "list_mode": list_mode,
+        "fields": [
+            "id",
+            "name",
+            "slug",
+            "date",
+            "last_updated",
+            "type",
+            "agencies",
+            "programs",
+            "videos",
+        ],
+    }
+    ids = sorted(vindex.facets)
+    size = 0
+    with out.stream(compact_path(spec.version)) as handle:
+
+        def put(data: bytes) -> None:
+            nonlocal size
+            handle.write(data)
+            size += len(data)
+
+        put(orjson.dumps(head)[:-1] + b',"events":[\n')
+        for n, event_id in enumerate(ids):
+            put((b",\n" if n else b"") + _row(vindex.facets[event_id]))
+        put(b'\n],"records":[\n')
+        if list_mode:
+            for n, event_id in enumerate(ids):
+                put((b",\n" if n else b"") + records.get(spec.version, list_mode, event_id))
+        put(b"\n]}\n")
+    return size

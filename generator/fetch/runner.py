@@ -1,0 +1,260 @@
+"""One fetch run: choose or resume a plan, walk it within budget, merge, write atomically."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from generator.api.versions import VERSIONS
+from generator.errors import RateLimited
+from generator.fetch.budget import Budget, BudgetSpent
+from generator.fetch.client import LL2Client
+from generator.fetch.clock import Clock, stamp
+from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
+from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_plan
+from generator.fetch.progress import Progress
+from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
+from generator.fetch.options import FetchSettings
+from generator.fetch.state import (
+    THROTTLED_UNTIL,
+    SnapshotState,
+    data_files,
+    load_state,
+    progress_name,
+    write_state,
+)
+from generator.fetch.walk import run_walk
+from generator.load.history import HISTORY_NAME, Observer, load_history, render_history, shown_records
+from generator.load.snapshot import parse_utc
+
+
+@dataclass
+class FetchReport:
+    """What one run did (also written to snapshot.json as `fetch.last_run`)."""
+
+    api_url: str
+    kind: str  # full | incremental
+    resumed: bool
+    complete: bool
+    stopped: str | None  # why an incomplete run stopped
+    requests: int
+    budget_left: int
+    walks_done: int
+    walks: int
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    held_back: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        """The `--summary-json` object."""
+        return {
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "requests": self.requests,
+            "complete": self.complete,
+        }
+
+    def line(self) -> str:
+        """One line for CI logs."""
+        how = f"{self.kind}{', resumed' if self.resumed else ''}"
+        if self.complete:
+            held = f", {self.held_back} held back" if self.held_back else ""
+            return (
+                f"fetch complete ({how}) from {self.api_url}: {self.added} added, "
+                f"{self.changed} changed, {self.removed} removed{held}; "
+                f"{self.requests} requests, budget left {self.budget_left}"
+            )
+        return (
+            f"fetch stopped ({how}) from {self.api_url}: {self.stopped}; progress saved "
+            f"({self.walks_done}/{self.walks} walks done), resumes next run; "
+            f"{self.requests} requests, budget left {self.budget_left}"
+        )
+
+
+def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) -> tuple[Plan, bool]:
+    """The saved plan if it can go on, else a new full or incremental one."""
+    saved = state.resume()
+    if (
+        saved
+        and saved.api_url == settings.api_root
+        and not (settings.full and saved.kind != "full")
+    ):
+        return saved, True
+    marks = state.high_water()
+    if settings.full or marks is None or not any(state.files.values()):
+        return full_plan(settings, now), False
+    reconciled = state.fetch.get("reconciled_at")
+    due = not reconciled or now - parse_utc(reconciled) >= settings.reconcile_every
+    return incremental_plan(settings, now, marks, due), False
+
+
+def _is_id_listing(walk: Walk) -> bool:
+    """A walk over every 2.3.0 id: the deletion check, or the full 2.3.0 list walk."""
+    return walk.role == RECONCILE or (
+        walk.role == "full" and (walk.version, walk.mode) == ("2.3.0", "list")
+    )
+
+
+def _describe_files(meta: dict[str, Any], plan: Plan, walks: list[Walk], now: datetime) -> None:
+    """Per-file metadata: where and when its records were fetched."""
+    for walk in walks:
+        entry = meta.setdefault("files", {}).setdefault(walk.file, {})
+        entry.update(
+            version=walk.version,
+            mode=walk.mode,
+            base_url=plan.api_url,
+            fetched_at=stamp(now),
+            source=f"LL2 API, {plan.kind} fetch started {plan.started_at}; "
+            "records exactly as received (generator/fetch)",
+        )
+
+
+def _forget_derived(meta: dict[str, Any], names: list[str], change: VersionChange) -> None:
+    """Records of these files fetched from LL2 (or removed) are no longer derived ones."""
+    derived = meta.get("derived") or {}
+    for name in set(names) & derived.keys():
+        fetched = change.fetched.get(name, set())
+        # Emptied lists stay: readers index `derived` by file name.
+        derived[name] = [i for i in derived[name] if i not in fetched and i not in change.removed]
+
+
+def _merge(
+    settings: FetchSettings,
+    state: SnapshotState,
+    plan: Plan,
+    sinks: list[list[bytes]],
+    now: datetime,
+) -> tuple[dict[str, bytes], dict[str, VersionChange], dict[str, dict[int, bytes]]]:
+    """New data files of a finished plan (bytes, and records by id) and what changed per
+    version; updates the metadata."""
+    meta, fetch = state.metadata, state.fetch
+    listed = [
+        (w, ids)
+        for i, w in enumerate(plan.walks)
+        if _is_id_listing(w) and (ids := stable_listing(w, sinks[i])) is not None
+    ]
+    data: dict[str, bytes] = {}
+    records: dict[str, dict[int, bytes]] = {}
+    changes: dict[str, VersionChange] = {}
+    last_phase = max(w.phase for w in plan.walks)
+    marks = dict(fetch.get("high_water") or {})
+    for version in VERSIONS:
+        names = [n for n, v in data_files().items() if v == version]
+        walks = [
+            (w, sinks[i])
+            for i, w in enumerate(plan.walks)
+            if w.version == version and w.role != RECONCILE
+        ]
+        listings = [ids for w, recs in walks if (ids := stable_listing(w, recs)) is not None]
+        # 2.2.0 and 2.3.0 serve one database: a listing of 2.3.0 ids covers both.
+        listings += [ids for _, ids in listed]
+        new, changes[version] = merge_version({n: state.files[n] for n in names}, walks, listings)
+        data.update({n: render(new[n]) for n in names})
+        records.update({n: new[n] for n in names})
+        starts = [
+            parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at
+        ]
+        if starts:
+            marks[version] = stamp(min(starts) - settings.overlap)
+        _describe_files(meta, plan, [w for w, _ in walks], now)
+        _forget_derived(meta, names, changes[version])
+    if listed and listed[0][0].started_at:
+        fetch["reconciled_at"] = listed[0][0].started_at
+    fetch["high_water"] = marks
+    meta["as_of"] = stamp(now)
+    meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is the fetch time
+    return data, changes, records
+
+
+def _history(state: SnapshotState, records: dict[str, dict[int, bytes]], now: datetime) -> bytes:
+    """The schedule history after this fetch: each event seen at the fetch's time (only
+    records whose bytes changed are read)."""
+    observer = Observer(load_history(state.root / HISTORY_NAME), shown_records(state.files))
+    observer.observe(shown_records(records), stamp(now))
+    return render_history(observer.entries)
+
+
+def run_fetch(
+    settings: FetchSettings,
+    http: httpx.Client,
+    clock: Clock,
+    rng: random.Random | None = None,
+    progress: Progress | None = None,
+) -> FetchReport:
+    """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
+    state = load_state(settings.snapshot_dir)
+    budget = Budget(clock, settings.max_requests, settings.per_hour, state.request_log(),
+                    not_before=state.throttled_until())
+    if progress:
+        progress.budget = budget
+    plan, resumed = choose_plan(settings, state, clock.now())
+    client = LL2Client(
+        http,
+        settings,
+        budget,
+        clock,
+        rng,
+        progress.on_request if progress else lambda url: None,
+        progress.on_wait if progress else lambda s, r: None,
+    )
+    sinks = [state.progress(i) if resumed else [] for i in range(len(plan.walks))]
+    on_page = progress.on_page if progress else (lambda walk, page: None)
+    stopped: str | None = None
+    throttled = False
+    try:
+        for index, walk in enumerate(plan.walks):
+            run_walk(walk, client, sinks[index], clock, on_page)
+    except BudgetSpent as exc:
+        stopped = exc.reason
+    except RateLimited as exc:
+        stopped = str(exc)
+        if exc.retry_after is not None:  # remembered: the next run does not ask before then
+            state.fetch[THROTTLED_UNTIL] = stamp(clock.now() + timedelta(seconds=exc.retry_after))
+            throttled = True
+    finally:
+        if progress:
+            progress.close()
+    now = clock.now()
+    report = FetchReport(
+        settings.api_root,
+        plan.kind,
+        resumed,
+        stopped is None,
+        stopped,
+        budget.used,
+        budget.left(),
+        sum(w.done for w in plan.walks),
+        len(plan.walks),
+    )
+    fetch = state.fetch
+    if budget.used and not throttled:
+        fetch.pop(THROTTLED_UNTIL, None)  # LL2 was asked again: the wait it asked for is over
+    data: dict[str, bytes] = {}
+    saved: dict[str, list[bytes]] = {}
+    if stopped is None:
+        data, changes, records = _merge(settings, state, plan, sinks, now)
+        data[PROVENANCE_NAME] = provenance_markdown(state.metadata, data)
+        data[HISTORY_NAME] = _history(state, records, now)
+        report.added = sum(len(c.added) for c in changes.values())
+        report.changed = sum(len(c.changed) for c in changes.values())
+        report.removed = sum(len(c.removed) for c in changes.values())
+        report.held_back = sum(len(c.held_back) for c in changes.values())
+        fetch["resume"] = None
+    else:
+        fetch["resume"] = plan.to_json()
+        saved = {progress_name(i): sinks[i] for i, w in enumerate(plan.walks) if sinks[i]}
+    fetch["request_log"] = [stamp(t) for t in budget.log]
+    fetch["last_run"] = {
+        "at": stamp(now),
+        "kind": plan.kind,
+        "resumed": resumed,
+        "stopped": stopped,
+        **report.summary(),
+        "held_back": report.held_back,
+    }
+    write_state(settings.snapshot_dir, state.metadata, data, saved)
+    return report

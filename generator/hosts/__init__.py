@@ -1,0 +1,1 @@
+"""What static hosts read: the nginx include and Netlify `_redirects` for queries and errors."""

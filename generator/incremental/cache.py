@@ -1,0 +1,74 @@
+"""The build cache beside dist/: what earlier builds validated and wrote, for incremental builds.
+
+    .{dist}.cache/state.json    {"salt", "inputs", "validated": {key: entry}, "outputs": {path: key}}
+
+- `validated`: records (by digest of model and line bytes) that passed validation, with their
+  id, drift and facets, so an unchanged record is not validated again;
+- `outputs`: every file in dist/ with its key (a digest of everything its bytes depend on, or
+  null) and size, so an output whose key is unchanged is left alone instead of rewritten, and
+  files the new build no longer writes are deleted;
+- `memo/`: values derived from records (flattened rows, compressed chunks of dumps), so a
+  dump is rebuilt from mostly remembered pieces (memo.py);
+- `inputs`: digest of the whole input (code, settings, snapshot files): equal means dist/ is
+  already up to date and nothing is done at all.
+
+The cache is only a shortcut: deleting it (or `--clean`) gives the same dist/ bytes.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from generator.incremental.memo import Memo
+
+STATE = "state.json"
+
+
+@dataclass
+class BuildCache:
+    """Loaded cache state; empty when absent, unreadable or made by other code (salt)."""
+
+    root: Path
+    salt: str
+    inputs: str | None = None
+    validated: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, list[Any]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=lambda: Memo(None))
+
+    @classmethod
+    def load(cls, dist: Path, salt: str, *, enabled: bool = True) -> "BuildCache":
+        root = dist.parent / f".{dist.name}.cache"
+        cache = cls(root, salt, memo=Memo(root / "memo"))
+        state: dict[str, Any] = {}
+        if enabled and dist.is_dir():
+            try:
+                state = orjson.loads((root / STATE).read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                state = {}
+        if state.get("salt") == salt:
+            cache.inputs = state.get("inputs")
+            cache.validated = state.get("validated", {})
+            cache.outputs = state.get("outputs", {})
+        else:
+            cache.memo.clear()  # made by other code, or a clean build: start afresh
+        return cache
+
+    def forget(self) -> None:
+        """Drop the saved state before dist/ changes, so a build killed mid-commit cannot
+        leave a cache that describes files dist/ no longer holds."""
+        try:
+            (self.root / STATE).unlink()
+        except FileNotFoundError:
+            pass
+
+    def save(self, inputs: str, validated: dict[str, Any], outputs: dict[str, list[Any]]) -> None:
+        """Write the new state atomically (after dist/ was swapped in)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.memo.save()
+        state = {"salt": self.salt, "inputs": inputs, "validated": validated, "outputs": outputs}
+        tmp = self.root / f"{STATE}.{os.getpid()}"
+        tmp.write_bytes(orjson.dumps(state))
+        os.replace(tmp, self.root / STATE)

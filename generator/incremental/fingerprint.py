@@ -1,0 +1,34 @@
+"""Digests that decide what a build may reuse: of records, of code and of whole inputs."""
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent  # generator/
+
+
+def digest(*parts: bytes) -> bytes:
+    """16-byte BLAKE2b of the parts (NUL-separated): cheap, and collisions are not a concern."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part)
+        h.update(b"\0")
+    return h.digest()
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """Hex digest of the names and bytes of files, in sorted order."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(paths):
+        h.update(str(path).encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def code_fingerprint(templates_dir: Path | None = None) -> str:
+    """Digest of the generator's own code and templates: a new version invalidates every cache."""
+    files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".js", ".css", ".html", ".md")]
+    if templates_dir is not None and templates_dir.is_dir():
+        files += [p for p in templates_dir.rglob("*") if p.is_file()]
+    return files_digest(files)

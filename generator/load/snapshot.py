@@ -1,0 +1,132 @@
+"""The snapshot in content/snapshot/: one NDJSON file per version and mode, plus metadata.
+
+Layout:
+    content/snapshot/snapshot.json              metadata: as_of, per-file source and fetch time
+    content/snapshot/2.2.0/event.ndjson         one record per line, sorted by id
+    content/snapshot/2.3.0/events.{list,normal,detailed}.ndjson
+
+Each line is the record's JSON exactly as LL2 sent it (compact, as its `format=json` renders),
+so a diff between two snapshots is one line per changed event.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from generator.api.versions import VERSIONS
+from generator.errors import ContentError
+
+METADATA_NAME = "snapshot.json"
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    """One version/mode file of the snapshot."""
+
+    version: str
+    mode: str | None
+    path: Path
+
+    @property
+    def label(self) -> str:
+        """Name used in reports: the path relative to the working directory when under it."""
+        return display_path(self.path)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot folder: its files (in version/mode order) and its metadata."""
+
+    root: Path
+    files: tuple[SnapshotFile, ...]
+    metadata: dict[str, Any]
+
+    @property
+    def as_of(self) -> datetime:
+        """When the snapshot describes the world: the build's default 'now'."""
+        return parse_utc(self.metadata["as_of"])
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse an ISO 8601 UTC timestamp such as 2025-12-04T17:06:15Z."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"timestamp {text!r} has no time zone")
+    return value
+
+
+#: The build's "now" must leave a day either side inside four-digit years (as record times do,
+#: models/common.py's Stamp).
+EARLIEST_NOW = datetime(1000, 1, 2, tzinfo=UTC)
+LATEST_NOW = datetime(9998, 12, 30, tzinfo=UTC)
+
+
+class TimeOutOfRange(ValueError):
+    """A time outside the years the site can compute with."""
+
+
+def parse_now(text: object) -> datetime:
+    """A build's 'now' (`as_of`, `--now`): an ISO 8601 text with zone, years 1000 to 9998."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a JSON string such as \"2025-12-04T17:06:15Z\"")
+    value = parse_utc(text)
+    if not EARLIEST_NOW <= value <= LATEST_NOW:
+        raise TimeOutOfRange(f"{text!r} is outside the years 1000 to 9998 that the site can compute with")
+    return value
+
+
+def open_snapshot(root: Path) -> Snapshot:
+    """Read the metadata and locate every version/mode file; raise ContentError if any is missing."""
+    meta_path = root / METADATA_NAME
+    try:
+        metadata = orjson.loads(meta_path.read_bytes())
+    except FileNotFoundError:
+        raise ContentError(f"{meta_path}: snapshot metadata is missing") from None
+    except orjson.JSONDecodeError as exc:
+        raise ContentError(f"{meta_path}: not valid JSON: {exc}") from None
+    if not isinstance(metadata, dict) or "as_of" not in metadata:
+        raise ContentError(f"{meta_path}: metadata must be an object with 'as_of'")
+    try:
+        parse_now(metadata["as_of"])
+    except ValueError as exc:
+        raise ContentError(f"{meta_path}: 'as_of' is not an ISO 8601 UTC time: {exc}") from None
+    files = []
+    for spec in VERSIONS.values():
+        for mode in spec.modes:
+            path = root / spec.version / spec.snapshot_name(mode)
+            if not path.is_file():
+                raise ContentError(f"{path}: snapshot file is missing (an empty file means no events)")
+            files.append(SnapshotFile(spec.version, mode, path))
+    return Snapshot(root, tuple(files), metadata)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a snapshot file: 1-based number, byte offset and the record's bytes."""
+
+    number: int
+    offset: int
+    data: bytes
+
+
+def iter_lines(path: Path) -> Iterator[Line]:
+    """Yield the non-blank lines of an NDJSON file without their line ending."""
+    offset = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            data = raw.rstrip(b"\r\n")
+            if data and not data.isspace():  # not blank (strip() would copy the line)
+                yield Line(number, offset, data)
+            offset += len(raw)

@@ -1,0 +1,233 @@
+"""The static JSON mirror: every event at its detail path, every planned list page by page.
+
+Records are written as the bytes of their snapshot lines; list pages wrap them in LL2's
+envelope `{"count","next","previous","results"}` with `next`/`previous` pointing at the
+mirror's own page files. Pages are produced one at a time (streaming): memory holds one page.
+"""
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+
+from generator.api.versions import PAGE_SIZES, SUBSETS
+from generator.api.engine import select
+from generator.incremental.fingerprint import digest
+from generator.mirror.manifest import ManifestSink, entry_cost
+from generator.output.staging import StagedOutput
+from generator.api.query import Query, normalise, query_path
+from generator.load.records import RecordSource
+from generator.settings import BuildSettings
+from generator.load.validate import SnapshotIndex, VersionIndex
+
+
+@dataclass
+class Tally:
+    """Files and bytes written, per family of outputs (for the build's report)."""
+
+    files: dict[str, int] = field(default_factory=dict)
+    bytes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, family: str, size: int) -> None:
+        self.files[family] = self.files.get(family, 0) + 1
+        self.bytes[family] = self.bytes.get(family, 0) + size
+
+    def merge(self, other: "Tally") -> None:
+        for family, files in other.files.items():
+            self.files[family] = self.files.get(family, 0) + files
+            self.bytes[family] = self.bytes.get(family, 0) + other.bytes[family]
+
+
+def envelope(count: int, next_url: str | None, previous_url: str | None, results: list[bytes]) -> bytes:
+    """LL2's paginated envelope around records that are already JSON bytes."""
+    return b"".join(
+        (
+            b'{"count":',
+            str(count).encode(),
+            b',"next":',
+            orjson.dumps(next_url),
+            b',"previous":',
+            orjson.dumps(previous_url),
+            b',"results":[',
+            b",".join(results),
+            b"]}",
+        )
+    )
+
+
+def core_list_queries(vindex: VersionIndex) -> Iterator[Query]:
+    """First pages of the lists every build has: each subset x mode x page size."""
+    spec = vindex.spec
+    for subset in SUBSETS:
+        for mode in spec.modes:
+            for limit in PAGE_SIZES:
+                pairs = [("limit", str(limit))] + ([("mode", mode)] if mode else [])
+                yield normalise(spec.version, subset, None, pairs)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list: its query, the ids on it, and its neighbours' queries."""
+
+    query: Query
+    count: int
+    ids: list[int]
+    next: Query | None
+    previous: Query | None
+
+
+def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
+    """Every page of the list that `first` starts (offset 0); one empty page when no ids."""
+    limit = first.limit
+    offsets = range(0, max(len(ids), 1), limit)
+    for offset in offsets:
+        query = first.with_offset(offset)
+        has_next = offset + limit < len(ids)
+        yield ListPage(
+            query,
+            len(ids),
+            ids[offset : offset + limit],
+            first.with_offset(offset + limit) if has_next else None,
+            first.with_offset(max(offset - limit, 0)) if offset > 0 else None,
+        )
+
+
+def emit(
+    out: StagedOutput,
+    query: Query,
+    body: Callable[[], bytes],
+    tally: Tally,
+    family: str,
+    key: bytes,
+    *,
+    manifest: ManifestSink | None = None,
+) -> None:
+    """Write the JSON answer to one query: the single place every mirror file goes through.
+
+    `body` produces the bytes and `key` is the digest of all they depend on: an answer whose
+    key is unchanged since the previous build is not produced again (incremental builds).
+    The manifest lists the answer.
+    """
+    size, sha256 = out.write_keyed(query_path(query), key, body, hashed=manifest is not None)
+    tally.add(family, size)
+    if manifest is not None:
+        manifest.add(query, size, sha256)
+
+
+def write_list(
+    first: Query,
+    ids: list[int],
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    tally: Tally,
+    family: str = "lists",
+    *,
+    manifest: ManifestSink | None = None,
+) -> None:
+    """Write every page of one list."""
+    def url(q: Query | None) -> str | None:
+        return None if q is None else settings.url(query_path(q))
+
+    version, mode = first.version, first.mode
+
+    for page in paginate(first, ids):
+        next_url, previous_url = url(page.next), url(page.previous)
+        digests = records.digests(version, mode, page.ids)
+        key = digest(b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests)
+
+        def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
+            return envelope(page.count, next_url, previous_url, records.many(version, mode, page.ids))
+
+        emit(out, page.query, body, tally, family, key, manifest=manifest)
+
+
+#: What an offset adds to a page's path ("/offset-" and its digits) and to its URL's query
+#: string ("?offset=" or "&offset=" and its digits), less the digits: the first page has none.
+_OFFSET_TEXT = len("/offset-")
+
+
+class _OffsetCosts:
+    """Lengths that depend on a page's offset, from the first page's: a later page's path and
+    LL2 URL each hold its offset once more, as `offset-N` and `offset=N` (digits never need
+    escaping in JSON or URLs). tests/test_planner.py checks the result against real writes."""
+
+    def __init__(self, first: Query, settings: BuildSettings) -> None:
+        self._url = len(orjson.dumps(settings.url(query_path(first))))
+        self._entry = entry_cost(first, 0) - 1
+
+    def url(self, offset: int) -> int:
+        """Length of the JSON string of the page URL at `offset` (as next/previous)."""
+        return self._url + (_OFFSET_TEXT + len(str(offset)) if offset else 0)
+
+    def entry(self, offset: int, size: int) -> int:
+        """manifest.entry_cost of the page at `offset` holding `size` bytes."""
+        return self._entry + (2 * (_OFFSET_TEXT + len(str(offset))) if offset else 0) + len(str(size))
+
+
+def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
+    """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
+    computed from the records' lengths and the first page's URL."""
+    length = vindex.files[first.mode].lengths.__getitem__
+    limit, count = first.limit, len(ids)
+    costs = _OffsetCosts(first, settings)
+    null = len(b"null")
+    head = len(envelope(count, None, None, [])) - 2 * null
+    size = 0
+    offsets = range(0, max(count, 1), limit)
+    for offset in offsets:
+        body = head + sum(map(length, ids[offset : offset + limit])) + max(min(limit, count - offset) - 1, 0)
+        body += costs.url(offset + limit) if offset + limit < count else null
+        body += costs.url(max(offset - limit, 0)) if offset > 0 else null
+        size += body + costs.entry(offset, body)
+    return len(offsets), size
+
+
+def write_details(
+    vindex: VersionIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    tally: Tally,
+    *,
+    manifest: ManifestSink | None = None,
+    modes: tuple[str | None, ...] | None = None,
+) -> None:
+    """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
+    spec = vindex.spec
+    for mode, findex in vindex.files.items():
+        if modes is not None and mode not in modes:
+            continue
+        read = functools.partial(records.get, spec.version, mode)
+        for event_id, span in findex.spans.items():
+            query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
+            emit(out, query, functools.partial(read, event_id), tally, "details", span.digest, manifest=manifest)
+
+
+def write_json_mirror(
+    index: SnapshotIndex,
+    records: RecordSource,
+    out: StagedOutput,
+    settings: BuildSettings,
+    now: datetime,
+    *,
+    manifest: ManifestSink | None = None,
+) -> Tally:
+    """Details and the core lists of every version.
+
+    One mode at a time (its details, then its lists), so the records a page shows are the
+    ones the pages before it showed: caches of rendered records stay small and warm."""
+    tally = Tally()
+    for vindex in index.versions.values():
+        selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
+        for mode in vindex.spec.modes:
+            write_details(vindex, records, out, tally, manifest=manifest, modes=(mode,))
+            for first in core_list_queries(vindex):
+                if first.mode != mode and vindex.spec.modes != (None,):
+                    continue
+                key = (first.subset, first.filters, first.ordering)
+                if key not in selections:
+                    selections[key] = select(vindex.facets.values(), first, now)
+                write_list(first, selections[key], records, out, settings, tally, manifest=manifest)
+    return tally

@@ -1,0 +1,78 @@
+"""dist/manifest.json: every precomputed query -> its file, with size and sha256, streamed.
+
+One entry per line inside a JSON object, so the manifest is written while the build runs and
+its cost can be known before a file is written (the planner budgets it):
+
+    {"format":1,"now":"...","entries":[
+    {"query":"/2.3.0/events/?limit=100&mode=list","path":"2.3.0/events/limit-100/mode-list/index.json","bytes":1234,"sha256":"..."},
+    ...
+    ]}
+"""
+
+from datetime import datetime
+from typing import BinaryIO, Protocol
+
+import orjson
+
+from generator.api.query import Query, query_path, query_url
+
+MANIFEST_PATH = "manifest.json"
+_FAKE_DIGEST = "0" * 64
+
+
+def entry_line(query: Query, size: int, digest: str) -> bytes:
+    """One manifest entry, as written (without the separator)."""
+    return orjson.dumps(
+        {"query": query_url(query), "path": query_path(query), "bytes": size, "sha256": digest}
+    )
+
+
+def entry_cost(query: Query, size: int) -> int:
+    """Bytes the manifest spends on one entry (sha256 is fixed-width), separator included."""
+    return len(entry_line(query, size, _FAKE_DIGEST)) + 2
+
+
+class ManifestSink(Protocol):
+    """Where a written answer's entry goes: the manifest, or entries kept for it."""
+
+    def add(self, query: Query, size: int, sha256: str) -> None: ...
+
+
+class ManifestWriter:
+    """Appends entries to an open manifest file; `close()` ends the JSON document."""
+
+    HEAD_RESERVE = 200  # bytes for the head and tail, counted before the file exists
+
+    def __init__(self, handle: BinaryIO, now: datetime) -> None:
+        self._handle = handle
+        self._first = True
+        head = (
+            b'{"format":1,"now":'
+            + orjson.dumps(now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            + b',"entries":[\n'
+        )
+        self.bytes = len(head)
+        self.entries = 0
+        handle.write(head)
+
+    def add(self, query: Query, size: int, sha256: str) -> None:
+        """Record one written answer."""
+        line = (b"" if self._first else b",\n") + entry_line(query, size, sha256)
+        self._first = False
+        self._handle.write(line)
+        self.bytes += len(line)
+        self.entries += 1
+
+    def close(self) -> None:
+        self._handle.write(b"\n]}\n")
+        self.bytes += 4
+
+
+class ManifestEntries:
+    """Entries kept in order, for a manifest written later (by the process that owns it)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Query, int, str]] = []
+
+    def add(self, query: Query, size: int, sha256: str) -> None:
+        self.entries.append((query, size, sha256))

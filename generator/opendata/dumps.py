@@ -1,0 +1,165 @@
+"""Bulk downloads in dist/dumps/: JSON array, NDJSON (both also gzip'd) and CSV, streamed.
+
+    dumps/{version}/{endpoint}[.{mode}].json[.gz]     every record of one version/mode, as sent
+    dumps/{version}/{endpoint}[.{mode}].ndjson[.gz]   the same, one record per line
+    dumps/{version}/{endpoint}.csv                    flat columns (generator/opendata/rows.py)
+
+Records are the bytes of their snapshot lines, in id order; one record (or one chunk of
+records) is in memory at a time. A gzip dump is a series of gzip members (RFC 1952 allows it;
+gunzip, zcat and Python read them as one stream), one per CHUNK records, each remembered in the
+build's memo by the digests of its records: a rebuild recompresses only the chunks whose
+records changed. Members carry no name or time, so a snapshot always gives the same bytes.
+"""
+
+import csv
+import gzip
+import io
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from generator.incremental.fingerprint import digest
+from generator.opendata.rows import CSV_COLUMNS, FlatEvent, flatten
+from generator.incremental.memo import Memo
+from generator.output.staging import StagedOutput
+from generator.load.validate import Span, VersionIndex
+
+DUMPS_DIR = "dumps"
+#: zlib level 6: close to 9 in size on JSON, and much faster.
+GZIP_LEVEL = 6
+#: Records per gzip member: deflate only looks back 32 KiB, so members of 20 records (about
+#: 200 KB) compress as well as one stream, and a changed record costs one small member.
+CHUNK = 20
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One written dump file and what the data package says about it."""
+
+    relpath: str
+    version: str
+    mode: str | None
+    format: str  # json | ndjson | csv | sqlite
+    compressed: bool = False
+
+
+def stem(vindex: VersionIndex, mode: str | None) -> str:
+    """`events.detailed` for 2.3.0 detailed, `event` for 2.2.0: the snapshot file's stem."""
+    return vindex.spec.snapshot_name(mode).removesuffix(".ndjson")
+
+
+def table_mode(vindex: VersionIndex) -> str | None:
+    """The mode whose records carry agencies, programs and launches (CSV and SQLite)."""
+    return vindex.spec.facet_mode
+
+
+def table_stem(vindex: VersionIndex) -> str:
+    """`events` or `event`: the CSV and SQLite dumps hold one table per version."""
+    return vindex.spec.endpoint
+
+
+def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[tuple[Span, bytes]]:
+    """The validated records of one file with their spans, in id order, read sequentially.
+
+    One sequential pass over the file, where `RecordSource` answers reads in any order: the
+    dumps read every record once, in the file's own order.
+    """
+    with vindex.files[mode].file.path.open("rb") as handle:
+        for span in vindex.files[mode].spans.values():
+            handle.seek(span.offset)
+            yield span, handle.read(span.length)
+
+
+def _member(memo: Memo, kind: bytes, digests: list[bytes], data: Callable[[], bytes]) -> bytes:
+    """One gzip member of a dump, remembered by the kind of chunk and its records' digests."""
+    key = digest(b"gz", kind, *digests)
+    return memo.blob("gz", key, lambda: gzip.compress(data(), compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput, memo: Memo | None = None) -> list[Dump]:
+    """The JSON array and NDJSON dumps of one version/mode, plain and gzip'd, in one pass."""
+    memo = memo or Memo(None)
+    version = vindex.spec.version
+    base = f"{DUMPS_DIR}/{version}/{stem(vindex, mode)}"
+    dumps = [
+        Dump(f"{base}.json", version, mode, "json"),
+        Dump(f"{base}.json.gz", version, mode, "json", compressed=True),
+        Dump(f"{base}.ndjson", version, mode, "ndjson"),
+        Dump(f"{base}.ndjson.gz", version, mode, "ndjson", compressed=True),
+    ]
+    total = len(vindex.files[mode].spans)
+    with ExitStack() as stack:
+        array, array_gz, lines, lines_gz = (stack.enter_context(out.stream(d.relpath)) for d in dumps)
+        chunk: list[bytes] = []
+        digests: list[bytes] = []
+        done = 0
+
+        def flush() -> None:
+            # A chunk at a time (few writes): the plain dumps, then their gzip members.
+            first, last = done == len(chunk), done == total
+            head = b"[\n" if first else b",\n"
+            tail = b"\n]\n" if last else b""
+            kind = b"json" + (b"-first" if first else b"") + (b"-last" if last else b"")
+            array_part = head + b",\n".join(chunk) + tail
+            lines_part = b"\n".join(chunk) + b"\n"
+            array.write(array_part)
+            lines.write(lines_part)
+            array_gz.write(_member(memo, kind, digests, lambda: array_part))
+            lines_gz.write(_member(memo, b"ndjson", digests, lambda: lines_part))
+            chunk.clear()
+            digests.clear()
+
+        for span, data in iter_records(vindex, mode):
+            chunk.append(data)
+            digests.append(span.digest)
+            done += 1
+            if len(chunk) == CHUNK or done == total:
+                flush()
+        if total == 0:
+            array.write(b"[]\n")
+            array_gz.write(_member(memo, b"json-empty", [], lambda: b"[]\n"))
+            lines_gz.write(_member(memo, b"ndjson-empty", [], lambda: b""))
+    return dumps
+
+
+def iter_flat(vindex: VersionIndex, memo: Memo | None = None, spans: Iterable[Span] | None = None) -> Iterator[FlatEvent]:
+    """The events of a version (or those of `spans`) as flat rows, in id order: remembered,
+    or parsed one at a time."""
+    memo = memo or Memo(None)
+    findex = vindex.files[table_mode(vindex)]
+    with findex.file.path.open("rb") as handle:
+
+        def parse(span: Span) -> dict[str, Any]:
+            handle.seek(span.offset)
+            return flatten(orjson.loads(handle.read(span.length))).to_json()
+
+        for span in findex.spans.values() if spans is None else spans:
+            yield FlatEvent.from_json(memo.value("flat", span.digest, lambda span=span: parse(span)))
+
+
+def csv_rows(rows: Iterable[list[Any]]) -> bytes:
+    """Rows as CSV (RFC 4180: comma, double quotes, CRLF), UTF-8."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerows(rows)
+    return text.getvalue().encode()
+
+
+def write_csv(vindex: VersionIndex, out: StagedOutput, memo: Memo | None = None) -> Dump:
+    """The events of one version as CSV, with a header. Written CHUNK rows at a time, each
+    chunk remembered in the memo by its records' digests (a row depends on its record only),
+    so a rebuild formats only the rows of records that changed."""
+    memo = memo or Memo(None)
+    version = vindex.spec.version
+    dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.csv", version, table_mode(vindex), "csv")
+    spans = list(vindex.files[table_mode(vindex)].spans.values())
+    with out.stream(dump.relpath) as raw:
+        raw.write(csv_rows([[c.name for c in CSV_COLUMNS]]))
+        for start in range(0, len(spans), CHUNK):
+            chunk = spans[start : start + CHUNK]
+            key = digest(b"csv", *(span.digest for span in chunk))
+            raw.write(memo.blob("csv", key, lambda chunk=chunk: csv_rows(f.csv_row() for f in iter_flat(vindex, memo, chunk))))
+    return dump

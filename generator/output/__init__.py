@@ -1,0 +1,1 @@
+"""Writing dist/: the staging folder swapped in atomically, and running two stages side by side."""

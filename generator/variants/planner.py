@@ -1,0 +1,384 @@
+"""The variant planner: which filtered lists to precompute, in priority order, within a budget.
+
+Families (per version):
+    orderings   all/upcoming/previous in the orderings the core lists lack
+    type        one event type          (type__ids=N)
+    agency      one agency              (agency__ids=N)
+    program     one program             (program=N)
+    year        one year                (year=Y)
+    month       one year and month      (year=Y&month=M)
+    type-pair   two of the 8 most common event types (type__ids=A,B)
+
+Every value the snapshot knows (in any version) is planned for every version, so a value
+with no event in a version or subset is an empty list, a file like any other. The order is
+what clients ask most first (docs/precompute.md): in two rounds, single facets then type
+pairs, each in tiers (`tiers`): the `all` subset in the default mode with `limit` 10, the
+other modes, then `limit` 100; then the same for `upcoming` and `previous`; then the other
+orderings. Within a tier the newest version first, then family by family, mode by mode,
+subset by subset, and the values with most events first. A variant is kept when its exact
+cost (every page's bytes and its manifest entries, computed before writing) fits what is
+left of the budget; otherwise it is dropped and the next one is tried. Everything is a
+generator: the planner holds one variant's ids at a time, plus a bounded selection cache.
+"""
+
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import combinations
+from typing import TypeVar
+
+from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
+from generator.api.engine import Predicate, in_subset, order, predicate
+from generator.errors import BudgetError
+from generator.api.facets import Facets
+from generator.api.query import FILTERS, ORDERING_FIELDS, Query, normalise
+from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
+from generator.load.validate import VersionIndex
+
+#: Bytes and files kept back for what is written after the variants (host rules, manifest end).
+RESERVE_BYTES = 2_000_000
+RESERVE_FILES = 8
+FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pair")
+#: Families planned in rounds: every single facet in every tier before any combination.
+ROUNDS = (FAMILIES[:-1], FAMILIES[-1:])
+PAIR_TYPES = 8  # type-pair variants combine the 8 most common event types (28 pairs)
+_CACHE_SIZE = 256  # selections kept for reuse across modes and page sizes
+#: How many ids the lists kept by Selections.ids may hold in all (8 MiB of list slots): a
+#: filter's list recurs in every mode and page size, far apart in the planner's order.
+_IDS_KEPT = 1 << 20
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
+
+    max_bytes: int = HOSTS[DEFAULT_HOST].max_bytes
+    max_files: int = HOSTS[DEFAULT_HOST].max_files
+    max_file_bytes: int = HOSTS[DEFAULT_HOST].max_file_bytes
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One list to precompute (its first page) and the family it belongs to."""
+
+    family: str
+    first: Query
+
+    @property
+    def group(self) -> str:
+        """Which share the report gives: single-filter lists in the default ordering, other
+        orderings (of the core lists or of single filters), or type pairs."""
+        if self.family == "type-pair":
+            return GROUPS[2]
+        return GROUPS[1] if self.family == "orderings" or self.first.get("ordering") else GROUPS[0]
+
+
+    @property
+    def tier(self) -> str:
+        """The budget-order step of a single-filter list (`tiers`), for the report."""
+        spec = VERSIONS[self.first.version]
+        subset = "all" if self.first.subset == "all" else "upcoming/previous"
+        mode = "default mode" if self.first.mode == spec.default_list_mode else "other modes"
+        return f"  of which {subset}, {mode}, limit {self.first.limit}"
+
+
+#: The report's shares of what was planned.
+GROUPS = ("single-filter lists, default ordering", "other orderings", "type pairs")
+
+
+@dataclass
+class FamilyReport:
+    """What one family precomputed and dropped: lists, files and bytes."""
+
+    kept_lists: int = 0
+    kept_files: int = 0
+    kept_bytes: int = 0
+    dropped_lists: int = 0
+    dropped_files: int = 0
+    dropped_bytes: int = 0
+
+
+@dataclass
+class Planner:
+    """Tracks what the site spends and admits variants while they fit the budget."""
+
+    budget: Budget
+    files: int = 0
+    bytes: int = 0
+    families: dict[str, FamilyReport] = field(default_factory=dict)
+    groups: dict[str, FamilyReport] = field(default_factory=dict)
+
+    def spend(self, files: int, size: int) -> None:
+        """Count output that is not optional (details, core lists, data, rules)."""
+        self.files += files
+        self.bytes += size
+
+    def check_file(self, relpath: str, size: int) -> None:
+        """Raise BudgetError for a file larger than the host takes."""
+        if size > self.budget.max_file_bytes:
+            raise BudgetError(
+                f"{relpath} is {size:,} bytes, over the host's limit of {self.budget.max_file_bytes:,} bytes a file"
+            )
+
+    def check(self, what: str) -> None:
+        """Raise BudgetError when what has been spent already exceeds the budget."""
+        if self.bytes > self.budget.max_bytes or self.files > self.budget.max_files:
+            raise BudgetError(
+                f"{what} needs {self.files:,} files and {self.bytes:,} bytes, over the budget of "
+                f"{_limit(self.budget.max_files, 'files')} and {_limit(self.budget.max_bytes, 'bytes')}; "
+                "choose another --host, raise --max-files/--max-bytes or publish fewer modes"
+            )
+
+    def admit(self, family: str, files: int, size: int, *groups: str) -> bool:
+        """Keep a variant of `files` files and `size` bytes if it fits; record the decision
+        under its family and each of its groups (Variant.group, Variant.tier)."""
+        reports = [self.families.setdefault(family, FamilyReport())]
+        reports += [self.groups.setdefault(group, FamilyReport()) for group in groups]
+        fits = (
+            self.files + files + RESERVE_FILES <= self.budget.max_files
+            and self.bytes + size + RESERVE_BYTES <= self.budget.max_bytes
+        )
+        if fits:
+            self.spend(files, size)
+        for report in reports:
+            if fits:
+                report.kept_lists += 1
+                report.kept_files += files
+                report.kept_bytes += size
+            else:
+                report.dropped_lists += 1
+                report.dropped_files += files
+                report.dropped_bytes += size
+        return fits
+
+
+K = TypeVar("K", int, tuple[int, int])
+
+
+def _by_popularity(counts: "Counter[K]") -> list[K]:
+    return sorted(counts, key=lambda value: (-counts[value], value))
+
+
+def facet_values(facets: list[Facets], known: list[Facets] | None = None) -> dict[str, list[list[tuple[str, str]]]]:
+    """Filter parameters of every single-facet (and type-pair) variant, most events first.
+
+    `known` (default: `facets`) are the events whose values are planned: every version's, so
+    a value another version has is an (empty) list here too."""
+    known = facets if known is None else known
+
+    def counted(values: "Counter[K]", every: "Counter[K]") -> list[K]:
+        return sorted(every, key=lambda value: (-values[value], value))
+
+    def count(of: list[Facets]) -> "tuple[Counter[int], Counter[int], Counter[int], Counter[int], Counter[tuple[int, int]]]":
+        return (
+            Counter(f.type_id for f in of),
+            Counter(a for f in of for a in f.agency_ids),
+            Counter(p for f in of for p in f.program_ids),
+            Counter(f.date.year for f in of if f.date),
+            Counter((f.date.year, f.date.month) for f in of if f.date),
+        )
+
+    here, every = count(facets), count(known)
+    types, agencies, programs, years = (counted(here[n], every[n]) for n in range(4))
+    months = counted(here[4], every[4])
+    pairs: Counter[tuple[int, int]] = Counter()
+    # Pairs grow quadratically: only those of the most common types, which clients combine.
+    common = sorted(_by_popularity(here[0])[:PAIR_TYPES])
+    for a, b in combinations(common, 2):
+        pairs[(a, b)] = here[0][a] + here[0][b]  # type ids are disjoint: the union's size
+    return {
+        "type": [[("type__ids", str(t))] for t in types],
+        "agency": [[("agency__ids", str(a))] for a in agencies],
+        "program": [[("program", str(p))] for p in programs],
+        "year": [[("year", str(y))] for y in years],
+        "month": [[("year", str(y)), ("month", str(m))] for y, m in months],
+        "type-pair": [[("type__ids", f"{a},{b}")] for a, b in _by_popularity(pairs)],
+    }
+
+
+def _orderings() -> list[str]:
+    return [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One step of the budget order: subsets, which modes, page size, ordering (None: the
+    subset's default)."""
+
+    subsets: tuple[str, ...]
+    modes: str  # "default" (the version's default list mode), "other", or "all"
+    limit: int
+    ordering: str | None = None
+
+    def modes_of(self, spec_modes: tuple[str | None, ...], default: str | None) -> list[str | None]:
+        if self.modes == "default":
+            return [default]
+        if self.modes == "other":
+            return [m for m in spec_modes if m != default]
+        return [default, *(m for m in spec_modes if m != default)]
+
+
+def tiers() -> list[Tier]:
+    """What clients ask most first: the `all` list in the default mode and page size, in the
+    other modes, at `limit` 100; the same for `upcoming` and `previous`; other orderings."""
+    out: list[Tier] = []
+    for subsets in (("all",), ("upcoming", "previous")):
+        for limit in (DEFAULT_LIMIT, MAX_LIMIT):
+            out += [Tier(subsets, "default", limit), Tier(subsets, "other", limit)]
+    return out + [Tier(SUBSETS, "all", limit, ordering) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]
+
+
+def family_values(vindex: VersionIndex, known: list[Facets] | None = None) -> dict[str, list[list[tuple[str, str]]]]:
+    """facet_values of the families the version can filter by (2.2.0 has no `year`: that
+    family would be the bare list), with the values of `known` events (every version's)."""
+    facets = sorted(vindex.facets.values(), key=lambda f: f.id)
+    return {
+        family: params
+        for family, params in facet_values(facets, known).items()
+        if all(name in FILTERS[vindex.spec.version] for p in params[:1] for name, _ in p)
+    }
+
+
+def variants(
+    vindex: VersionIndex,
+    tier: Tier,
+    families: tuple[str, ...] = FAMILIES,
+    values: dict[str, list[list[tuple[str, str]]]] | None = None,
+) -> Iterator[Variant]:
+    """The variants of one version in one tier, in priority order (see module doc);
+    `values` is the version's family_values, when already known."""
+    spec = vindex.spec
+    if values is None:
+        values = family_values(vindex)
+    for family in families:
+        if family != "orderings" and family not in values:
+            continue
+        if family == "orderings" and tier.ordering is None:
+            continue  # the core lists have the default order
+        for mode in tier.modes_of(spec.modes, spec.default_list_mode):
+            base = [("limit", str(tier.limit))] + ([("mode", mode)] if mode else [])
+            base += [("ordering", tier.ordering)] if tier.ordering else []
+            for subset in tier.subsets:
+                if family == "orderings":
+                    candidates = [normalise(spec.version, subset, None, base)]
+                else:
+                    candidates = [normalise(spec.version, subset, None, base + v) for v in values[family]]
+                for query in candidates:
+                    # An ordering that is a subset's default is that tier's default-order list.
+                    # No other two candidates normalise alike, so nothing needs remembering here.
+                    if query.get("ordering") is None and tier.ordering is not None:
+                        continue
+                    yield Variant(family, query)
+
+
+def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
+    """Every variant of every version: round by round, tier by tier, the newest version first."""
+    newest_first = sorted(
+        vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
+    )
+    every = [f for vindex in vindexes for f in vindex.facets.values()]
+    values = [family_values(vindex, every) for vindex in newest_first]
+    for families in ROUNDS:
+        for tier in tiers():
+            for vindex, known in zip(newest_first, values, strict=True):
+                yield from variants(vindex, tier, families, known)
+
+
+class Selections:
+    """select() for many queries over one version: each filter's matching ids are found once
+    (bounded cache) and intersected, then read off each ordering, which is sorted once.
+
+    Gives exactly engine.select (tests/test_planner.py compares them)."""
+
+    def __init__(self, vindex: VersionIndex, now: datetime) -> None:
+        self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)
+        self._now = now
+        self._matching: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._orders: dict[str, list[int]] = {}  # each ordering's ids, sorted once
+        self._positions: dict[str, dict[int, int]] = {}  # id -> place in each ordering
+        self._lists: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
+        self._kept = 0  # ids held in _lists
+
+    def _matches(self, name: str, value: str, predicate: Predicate) -> frozenset[int]:
+        key = (name, value)
+        found = self._matching.get(key)
+        if found is None:
+            found = frozenset(f.id for f in self._facets if predicate(f))
+            self._matching[key] = found
+            if len(self._matching) > _CACHE_SIZE:
+                self._matching.popitem(last=False)
+        else:
+            self._matching.move_to_end(key)
+        return found
+
+    def ids(self, query: Query) -> list[int]:
+        """The ids `query` selects, in its order (the same list object for every mode and page
+        size of one selection: callers must not change it)."""
+        key = (query.subset, query.filters, query.ordering)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._select(query)
+            if self._kept + len(found) > _IDS_KEPT:
+                self._lists.clear()
+                self._kept = 0
+            self._lists[key] = found
+            self._kept += len(found)
+        return found
+
+    def _select(self, query: Query) -> list[int]:
+        if query.ordering not in self._orders:
+            self._orders[query.ordering] = [f.id for f in order(self._facets, query.ordering)]
+        ordered = self._orders[query.ordering]
+        sets = [self._matches(k, v, predicate(k, v)) for k, v in query.filters]
+        if query.subset != "all":
+            start = query.get("hide_recent_previous") if query.subset == "upcoming" else None
+            sets.append(self._matches(f"subset:{query.subset}", str(start), in_subset(query, self._now)))
+        if not sets:
+            return list(ordered)
+        wanted = frozenset.intersection(*sorted(sets, key=len))
+        if 16 * len(wanted) < len(ordered):  # a few events: sort them rather than scan all
+            if query.ordering not in self._positions:
+                self._positions[query.ordering] = {i: n for n, i in enumerate(ordered)}
+            return sorted(wanted, key=self._positions[query.ordering].__getitem__)
+        return list(filter(wanted.__contains__, ordered))
+
+
+def _limit(value: int, unit: str) -> str:
+    return f"no {unit.rstrip('s')} limit" if value >= UNLIMITED else f"{value:,} {unit}"
+
+
+def _group_order(group: str) -> tuple[int, int, str]:
+    """Groups in GROUPS' order, each single-filter tier under the first, in the budget order."""
+    if group in GROUPS:
+        return (GROUPS.index(group), 0, "")
+    order = [f"{s}, {m}, limit {n}" for s in ("all", "upcoming/previous") for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
+    text = group.strip().removeprefix("of which ")
+    return (0, 1 + (order.index(text) if text in order else len(order)), text)
+
+
+def report_lines(planner: Planner) -> list[str]:
+    """The planner's report: per family, what was precomputed and what was dropped, then the
+    share kept of each group (Variant.group)."""
+    budget = planner.budget
+    lines = [
+        f"variants (budget {_limit(budget.max_files, 'files')}, {_limit(budget.max_bytes, 'bytes')}):",
+        f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
+        f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
+    ]
+    for family, r in planner.families.items():
+        lines.append(
+            f"  {family:<22}{r.kept_lists:>11,}{r.kept_files:>9,}{r.kept_bytes:>15,}  "
+            f"{r.dropped_lists:>13,}{r.dropped_files:>9,}{r.dropped_bytes:>15,}"
+        )
+    for group in sorted(planner.groups, key=_group_order):
+        r = planner.groups[group]
+        lists = r.kept_lists + r.dropped_lists
+        needed = r.kept_bytes + r.dropped_bytes
+        lines.append(
+            f"  kept {r.kept_lists:,} of {lists:,} {group.strip()} ({100 * r.kept_lists / max(lists, 1):.1f}%; "
+            f"{r.kept_bytes:,} of {needed:,} bytes)"
+            if group in GROUPS
+            else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} bytes"
+        )
+    return lines
