@@ -46,6 +46,8 @@ def _reset_peak() -> bool:
 
 def child(content: Path, dist: Path) -> dict[str, object]:
     """Validate `content`, then write the open-data stage into `dist`; measure it."""
+    from generator.context import BuildContext
+    from generator.load.records import RecordSource
     from generator.mirror.answers import Tally
     from generator.opendata.stage import write_open_data
     from generator.output.staging import StagedOutput
@@ -60,8 +62,8 @@ def child(content: Path, dist: Path) -> dict[str, object]:
     reset = _reset_peak()
     started = time.perf_counter()
     tally = Tally()
-    with StagedOutput(dist) as out:
-        write_open_data(index, out, settings, tally)
+    with StagedOutput(dist) as out, RecordSource(index) as records:
+        write_open_data(BuildContext(settings, index.snapshot.as_of, index, records, out), tally)
     seconds = time.perf_counter() - started
     return {
         "events_per_version": {v: len(vi.facets) for v, vi in index.versions.items()},

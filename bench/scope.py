@@ -45,11 +45,16 @@ SETTLE = 3.0
 def _switch_off(parts: tuple[str, ...]) -> None:
     """Make the named parts of the build write nothing."""
     import generator.opendata.stage
-    import generator.site
+    import generator.site.pages
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
+
+    def only_open_data(ctx: object, tally: object, open_data: Callable[..., object] | None = None) -> None:
+        if open_data is not None:  # the site writes the open data once its schedule is known
+            open_data([])
+
     if "site" in parts:
-        generator.site.write_site = nothing
+        generator.site.pages.write_site = only_open_data  # type: ignore[assignment]
     if "open-data" in parts:
         generator.opendata.stage.write_open_data = nothing  # type: ignore[assignment]
 

@@ -12,6 +12,7 @@ import resource
 import time
 
 from bench.corpus import ROOT, write_corpus
+from generator.context import BuildContext
 from generator.mirror.answers import Tally, write_json_mirror
 from generator.output.staging import StagedOutput
 from generator.load.records import RecordSource
@@ -33,9 +34,10 @@ def run(settings: BuildSettings, site: bool) -> tuple[float, float, Tally]:
     now = snapshot.as_of
     start, start_cpu = time.perf_counter(), cpu()
     with StagedOutput(settings.dist_dir) as out, RecordSource(index) as records:
-        tally = write_json_mirror(index, records, out, settings, now)
+        ctx = BuildContext(settings, now, index, records, out)
+        tally = write_json_mirror(ctx)
         if site:
-            write_site(index, records, out, settings, now, tally)
+            write_site(ctx, tally)
     return time.perf_counter() - start, cpu() - start_cpu, tally
 
 

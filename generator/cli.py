@@ -141,20 +141,20 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
         print(drift, file=sys.stderr)
     events = ", ".join(f"{v}: {n} events" for v, n in report.events.items())
     families = dict(report.tally.files), dict(report.tally.bytes)
-    if report.planner is not None:  # what the families do not count: manifest, compact data,
-        files = report.planner.files - sum(families[0].values())  # host rules, the JS client
+    if report.budget is not None:  # what the families do not count: manifest, compact data,
+        files = report.budget.files - sum(families[0].values())  # host rules, the JS client
         if files > 0:
             families[0]["clients"] = files
-            families[1]["clients"] = report.planner.bytes - sum(families[1].values())
+            families[1]["clients"] = report.budget.bytes - sum(families[1].values())
     total_files, total_bytes = sum(families[0].values()), sum(families[1].values())
     print(f"built {settings.dist_dir}/ ({events}; now = {report.now:%Y-%m-%dT%H:%M:%SZ}): "
           f"{total_files} files ({report.reused} unchanged), {total_bytes:,} bytes")
     for family in sorted(families[0]):
         print(f"  {family:<10} {families[0][family]:>7} files {families[1][family]:>14,} bytes")
-    if report.planner is not None:
-        from generator.variants.planner import report_lines
+    if report.budget is not None:
+        from generator.variants.budget import report_lines
 
-        for line in report_lines(report.planner):
+        for line in report_lines(report.budget):
             print(line)
 
 

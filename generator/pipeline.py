@@ -1,33 +1,44 @@
-"""The build, read as its stages: load -> up to date? -> validate -> write JSON (every event,
-the core lists) -> open data -> client data -> HTML site (with the browsable pages' shells)
--> plan and write list variants within the budget -> host rules -> swap in.
+"""The build, read as its stages (docs/layout.md maps the folders):
+
+    load         open the snapshot; up to date? (incremental/inputs.py) then nothing to do
+    validate     every record against the models, before anything is written (load/)
+    core site    the JSON mirror (mirror/) beside open data and the human site (opendata/,
+                 site/), in two processes where the machine has two cores (output/parallel.py)
+    client       ll2-static.js and the compact data it answers from (client/)
+    variants     filtered lists costed, admitted within the budget and written (variants/)
+    host rules   nginx and Netlify rules for what no file can say (hosts/)
+    land         the budget settled on the real files, then the staging folder swapped in
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
-that replaces dist/ only when complete. The build cache (cache.py) lets an unchanged input
+that replaces dist/ only when complete. The build cache (incremental/) lets an unchanged input
 skip the build, and unchanged records skip validation and rewriting.
 """
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
+from generator import stages
+from generator.context import BuildContext
 from generator.incremental.cache import BuildCache
-from generator.opendata.changes import base_identity
+from generator.incremental.fingerprint import code_fingerprint
+from generator.incremental.inputs import inputs_digest, pages_digest
+from generator.load.snapshot import open_snapshot
+from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
 from generator.output.distcheck import check_dist
 from generator.output.lock import build_lock
-from generator.incremental.fingerprint import code_fingerprint, digest, files_digest
-from generator.progress import stage
-from generator.load.history import HISTORY_NAME
-from generator.settings import BuildSettings
-from generator.load.snapshot import Snapshot, open_snapshot
+from generator.output.parallel import Shares
+from generator.output.staging import StagedOutput
 from generator.output.swap import recover_swap
+from generator.progress import stage
+from generator.settings import BuildSettings
+from generator.variants.budget import Limits, SiteBudget
 
 if TYPE_CHECKING:
-    from generator.mirror.answers import Tally
-    from generator.variants.planner import Planner
-    from generator.variants.precompute import Costed
     from generator.load.validate import Drift
+    from generator.mirror.answers import Tally
+    from generator.variants.precompute import Costed
 
 
 @dataclass
@@ -36,58 +47,16 @@ class BuildReport:
     events: dict[str, int]  # version -> number of events
     drift: list["Drift"]
     tally: "Tally | None"  # None when up to date
-    planner: "Planner | None" = None
+    budget: "SiteBudget | None" = None
     up_to_date: bool = False  # nothing to do: dist/ already is this build's output
     reused: int = 0  # files left untouched in dist/ because their bytes did not change
-
-
-def pages_digest(settings: BuildSettings) -> str:
-    """Digest of the Markdown the site renders (content/pages/, content/api/)."""
-    folders = [settings.content_dir / "pages", settings.content_dir / "api"]
-    return files_digest(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
-
-
-def inputs_digest(salt: str, settings: BuildSettings, snapshot: Snapshot, pages: str) -> str:
-    """Digest of everything a build reads: code, options, and the snapshot files' identities.
-
-    Files are identified by path, size, mtime and inode (not content: reading a large snapshot
-    would cost more than the whole no-change build may). A file rewritten in place within the
-    same nanosecond at the same size would go unnoticed: `--clean` covers that. The git commit
-    that changes.json compares with is an input too, and so is the schedule history.
-    """
-    paths = [snapshot.root / "snapshot.json"] + [f.path for f in snapshot.files]
-    history = snapshot.root / HISTORY_NAME
-    if history.is_file():  # the schedule history (absent: the build shows the snapshot alone)
-        paths.append(history)
-    parts = [
-        salt.encode(),
-        settings.fingerprint().encode(),
-        base_identity(snapshot.root).encode(),
-        pages.encode(),
-    ]
-    for path in paths:
-        st = path.stat()
-        parts.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
-    return digest(*parts).hex()
-
-
-#: What the stages after validation import (the imports in `build`), loaded ahead of use.
-_STAGE_MODULES = (
-    "generator.hosts.rules", "generator.mirror.manifest", "generator.mirror.answers", "generator.opendata.stage", "generator.output.staging",
-    "generator.variants.planner", "generator.variants.precompute", "generator.output.parallel", "generator.load.records", "generator.site",
-)
-
-
-def _import_stages() -> None:
-    for name in _STAGE_MODULES:
-        importlib.import_module(name)
 
 
 def build(settings: BuildSettings) -> BuildReport:
     """Build dist/ from the snapshot in content/; raise LL2StaticError on bad input.
 
-    Refuses a dist/ that must not be replaced (distcheck.py), and holds dist/'s build lock
-    throughout (distlock.py): two builds never write one dist/ at once."""
+    Refuses a dist/ that must not be replaced (output/distcheck.py), and holds dist/'s build
+    lock throughout (output/lock.py): two builds never write one dist/ at once."""
     check_dist(settings.dist_dir, settings.content_dir, settings.templates_dir)
     with build_lock(settings.dist_dir):
         recover_swap(settings.dist_dir)  # a build killed mid-swap: its previous build back first
@@ -98,83 +67,66 @@ def _build(settings: BuildSettings) -> BuildReport:
     snapshot = open_snapshot(settings.snapshot_dir)
     now = settings.now or snapshot.as_of
     cache = BuildCache.load(settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean)
-    markdown = pages_digest(settings)
-    inputs = inputs_digest(cache.salt, settings, snapshot, markdown)
+    inputs = inputs_digest(cache.salt, settings, snapshot, pages_digest(settings))
     if cache.inputs == inputs:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
-    # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly);
-    # the later stages' modules load while a forked process validates its half of the files.
-    from generator.load.validate import validate_snapshot
-
     stage("validating the snapshot")
-    index = validate_snapshot(
-        snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=_import_stages
+    index = stages.validate_snapshot(
+        snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=stages.load_all
     )
-    from generator.output.parallel import Shares
-    from generator.hosts.rules import RuleSet
-    from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
-    from generator.mirror.answers import Tally, write_json_mirror
-    from generator.opendata.stage import write_open_data
-    from generator.output.staging import StagedOutput
-    from generator.variants.planner import Budget, Planner
-    from generator.variants.precompute import (
-        COST_CHUNKS,
-        choose_variants,
-        know_snapshot,
-        merge_costs,
-        variant_costs,
-        write_client_data,
-        write_host_rules,
-        write_variants,
-    )
-    from generator.load.records import RecordSource
-    from generator.site import write_site
-
-    planner = Planner(Budget(*settings.budget()))
+    budget = SiteBudget(Limits(*settings.budget()))
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,
-        RecordSource(index) as records,
-        Shares(COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
+        stages.RecordSource(index) as records,
+        Shares(stages.COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
     ):
-        stage("writing the mirror, its pages, the dumps and the site", lambda: out.files_written)
-
-        def mirror() -> "tuple[Tally, dict[int, list[Costed]]]":
-            """The JSON mirror, then a share of the variants' costs."""
-            tally = write_json_mirror(index, records, out, settings, now, manifest=manifest)
-            return tally, variant_costs(index, settings, now, shares)
-
-        def side_stages(part: bool) -> "tuple[Tally, object, dict[int, list[Costed]]]":
-            """Open data and the human site (they read the snapshot, nothing the mirror
-            writes), then a share of the variants' costs."""
-            tally = Tally()
-            write_site(index, records, out, settings, now, tally, cache.memo, open_data=lambda slips: write_open_data(index, out, settings, tally, cache.memo, slips))
-            costed = variant_costs(index, settings, now, shares)
-            return tally, (cache.memo.detach() if part else None), costed
-
+        ctx = BuildContext(settings, now, index, records, out, cache.memo)
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
-            # The side stages in a forked process where allowed (forked.both).
-            (tally, my_costs), (side_tally, used, their_costs) = out.in_two(mirror, side_stages, settings.jobs > 1)
-            costed = merge_costs(my_costs, their_costs)
-            if used is not None:
-                cache.memo.adopt(used)  # type: ignore[arg-type]
-            tally.merge(side_tally)
-            planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
-            write_client_data(index, records, out, now, planner)
-            planner.check("the core site (every event, the core lists, the dumps, the site)")
-            rules = RuleSet()
+            stage("writing the mirror, the dumps and the site", lambda: out.files_written)
+            tally, costed = write_core_site(ctx, cache, manifest, shares)
+            budget.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
+            stages.write_client_data(ctx, budget)
+            budget.check("the core site (every event, the core lists, the dumps, the site)")
             stage("choosing and writing the list variants")
-            know_snapshot(index, now, rules)
-            kept = choose_variants(index, costed, planner, rules)
-            write_variants(index, records, out, settings, now, kept, tally, manifest)
-            write_host_rules(out, rules, planner)
+            rules = stages.rules_for(ctx)
+            kept = stages.choose_variants(costed, budget, rules)
+            stages.write_variants(ctx, kept, tally, manifest)
+            stages.write_host_rules(ctx, rules, budget)
             manifest.close()
-        planner.files, planner.bytes = out.files_written, out.site_bytes
-        planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone
-        for relpath, entry in out.outputs.items():
-            planner.check_file(relpath, int(entry[1] or 0))
+        # before the swap: an over-budget build leaves dist/ alone
+        budget.settle(out.files_written, out.site_bytes, out.file_sizes())
         stage("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
-    return BuildReport(now, events, index.drift, tally, planner, reused=out.reused)
+    return BuildReport(now, events, index.drift, tally, budget, reused=out.reused)
+
+
+def write_core_site(
+    ctx: BuildContext, cache: BuildCache, manifest: ManifestWriter, shares: Shares
+) -> "tuple[Tally, list[Costed]]":
+    """The JSON mirror here; open data and the human site in a forked process where allowed
+    (they read the snapshot, nothing the mirror writes); then each costs variants until none
+    are left. Returns the merged tally and every variant's cost in priority order."""
+    (tally, my_costs), (side_tally, used, their_costs) = ctx.out.in_two(
+        partial(_mirror, ctx, manifest, shares), partial(_open_data_and_site, ctx, shares), ctx.settings.jobs > 1
+    )
+    if used is not None:
+        cache.memo.adopt(used)  # type: ignore[arg-type]
+    tally.merge(side_tally)
+    return tally, stages.merge_costs(my_costs, their_costs)
+
+
+def _mirror(ctx: BuildContext, manifest: ManifestWriter, shares: Shares) -> "tuple[Tally, dict[int, list[Costed]]]":
+    tally = stages.write_json_mirror(ctx, manifest)
+    return tally, stages.variant_costs(ctx, shares)
+
+
+def _open_data_and_site(ctx: BuildContext, shares: Shares, part: bool) -> "tuple[Tally, object, dict[int, list[Costed]]]":
+    """The site writes the open data once its event pages have brought the schedule history
+    up to date (changes.json lists its slips; the /data/ page lists what open data wrote)."""
+    tally = stages.Tally()
+    stages.write_site(ctx, tally, open_data=partial(stages.write_open_data, ctx, tally))
+    costed = stages.variant_costs(ctx, shares)
+    return tally, (ctx.memo.detach() if part and ctx.memo is not None else None), costed

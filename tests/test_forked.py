@@ -88,12 +88,12 @@ def failed_rebuild(corpus_content: Path, dist: Path, patch: str, after: str = ""
 
 def test_a_second_process_that_dies_fails_the_build_by_name(corpus_content: Path, tmp_path: Path) -> None:
     patch = """
-        import generator.site
+        import generator.site.pages
         first = os.getpid()
         def killed(*args, **kwargs):
             assert os.getpid() != first, "the site must be written by the second process"
             os.kill(os.getpid(), signal.SIGKILL)
-        generator.site.write_site = killed
+        generator.site.pages.write_site = killed
     """
     output = failed_rebuild(corpus_content, tmp_path / "dist", patch)
     assert "second process died (signal SIGKILL)" in output

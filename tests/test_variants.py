@@ -166,12 +166,12 @@ def test_a_hosts_budget_is_never_exceeded_and_the_report_counts_what_dist_holds(
 
 def test_a_file_over_the_hosts_limit_fails_the_build_naming_it() -> None:
     from generator.errors import BudgetError
-    from generator.variants.planner import Budget, Planner
+    from generator.variants.budget import Limits, SiteBudget
 
-    planner = Planner(Budget(max_file_bytes=25 * 1024 * 1024))
-    planner.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024)
+    budget = SiteBudget(Limits(max_file_bytes=25 * 1024 * 1024))
+    budget.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024)
     with pytest.raises(BudgetError, match=r"^dumps/2.2.0/event.json is 26,214,401 bytes, over the host's limit of 26,214,400 bytes a file$"):
-        planner.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024 + 1)
+        budget.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024 + 1)
 
 
 def test_a_bad_budget_value_is_refused_by_name(build_runner, capsys) -> None:

@@ -8,19 +8,19 @@ mirror's own page files. Pages are produced one at a time (streaming): memory ho
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import orjson
 
 from generator.api.versions import PAGE_SIZES, SUBSETS
 from generator.api.engine import select
+from generator.context import BuildContext
 from generator.incremental.fingerprint import digest
 from generator.mirror.manifest import ManifestSink, entry_cost
 from generator.output.staging import StagedOutput
 from generator.api.query import Query, normalise, query_path
 from generator.load.records import RecordSource
 from generator.settings import BuildSettings
-from generator.load.validate import SnapshotIndex, VersionIndex
+from generator.load.validate import VersionIndex
 
 
 @dataclass
@@ -205,19 +205,12 @@ def write_details(
             emit(out, query, functools.partial(read, event_id), tally, "details", span.digest, manifest=manifest)
 
 
-def write_json_mirror(
-    index: SnapshotIndex,
-    records: RecordSource,
-    out: StagedOutput,
-    settings: BuildSettings,
-    now: datetime,
-    *,
-    manifest: ManifestSink | None = None,
-) -> Tally:
+def write_json_mirror(ctx: BuildContext, manifest: ManifestSink | None = None) -> Tally:
     """Details and the core lists of every version.
 
     One mode at a time (its details, then its lists), so the records a page shows are the
     ones the pages before it showed: caches of rendered records stay small and warm."""
+    index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
     tally = Tally()
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}

@@ -17,6 +17,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -137,7 +138,11 @@ def iter_flat(vindex: VersionIndex, memo: Memo | None = None, spans: Iterable[Sp
             return flatten(orjson.loads(handle.read(span.length))).to_json()
 
         for span in findex.spans.values() if spans is None else spans:
-            yield FlatEvent.from_json(memo.value("flat", span.digest, lambda span=span: parse(span)))
+            yield FlatEvent.from_json(memo.value("flat", span.digest, partial(parse, span)))
+
+
+def _csv_chunk(vindex: VersionIndex, memo: Memo, spans: list[Span]) -> bytes:
+    return csv_rows(f.csv_row() for f in iter_flat(vindex, memo, spans))
 
 
 def csv_rows(rows: Iterable[list[Any]]) -> bytes:
@@ -161,5 +166,5 @@ def write_csv(vindex: VersionIndex, out: StagedOutput, memo: Memo | None = None)
         for start in range(0, len(spans), CHUNK):
             chunk = spans[start : start + CHUNK]
             key = digest(b"csv", *(span.digest for span in chunk))
-            raw.write(memo.blob("csv", key, lambda chunk=chunk: csv_rows(f.csv_row() for f in iter_flat(vindex, memo, chunk))))
+            raw.write(memo.blob("csv", key, partial(_csv_chunk, vindex, memo, chunk)))
     return dump

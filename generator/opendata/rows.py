@@ -8,7 +8,7 @@ Schema in datapackage.json and the SQLite `events` table.
 
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import Any
+from typing import Any, cast
 
 from generator.load.snapshot import parse_utc
 
@@ -79,9 +79,8 @@ def utc_text(value: str | None) -> str | None:
 
 def _name(value: Any) -> str | None:
     """`type`/`status` objects as their name; 2.2.0 sends some as plain strings."""
-    if isinstance(value, dict):
-        return value.get("name")
-    return value
+    name = value.get("name") if isinstance(value, dict) else value
+    return cast("str | None", name)  # as sent: the models validated it
 
 
 @dataclass

@@ -15,16 +15,13 @@ from typing import Any
 
 import orjson
 
+from generator.context import BuildContext
 from generator.opendata.changes import changes_json, snapshot_changes
 from generator.opendata.datapackage import data_package
 from generator.opendata.dumps import Dump, write_csv, write_record_dumps
-from generator.incremental.memo import Memo
 from generator.mirror.answers import Tally
-from generator.output.staging import StagedOutput
 from generator.opendata.schemas import write_schemas
-from generator.settings import BuildSettings
 from generator.opendata.sqlite import write_sqlite
-from generator.load.validate import SnapshotIndex
 
 
 @dataclass(frozen=True)
@@ -37,16 +34,11 @@ class OpenData:
     package: dict[str, Any]
 
 
-def write_open_data(
-    index: SnapshotIndex,
-    out: StagedOutput,
-    settings: BuildSettings,
-    tally: Tally,
-    memo: Memo | None = None,
-    slips: list[dict[str, Any]] | None = None,
-) -> OpenData:
-    """Write the whole open-data stage into the staging folder (reusing `memo`'s pieces).
-    `slips`: the latest date changes as the site shows them (without: the history file's)."""
+def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]] | None = None) -> OpenData:
+    """Write the whole open-data stage into the staging folder (reusing the build memo's
+    pieces). `slips`: the latest date changes as the site shows them (without: the history
+    file's)."""
+    index, out, settings, memo = ctx.index, ctx.out, ctx.settings, ctx.memo
     schemas = write_schemas(out, settings, memo)
     for relpath in schemas.values():
         tally.add("schemas", out.size(relpath))

@@ -192,6 +192,11 @@ class StagedOutput:
         """Size in bytes of an output this build has written (or kept)."""
         return int(self.outputs[relpath][1] or 0)
 
+    def file_sizes(self) -> Iterator[tuple[str, int]]:
+        """Every output of this build (written or kept) and its size in bytes."""
+        for relpath, entry in self.outputs.items():
+            yield relpath, int(entry[1] or 0)
+
     @staticmethod
     def check(relpath: str) -> None:
         """Refuse any relpath that could leave the output folder."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from generator.context import BuildContext
 from generator.errors import ContentError
 from generator.incremental.fingerprint import digest
 from generator.load.history import History
@@ -21,7 +22,6 @@ from generator.mirror.answers import Tally
 from generator.output.staging import OutputError, StagedOutput
 from generator.api.query import Query, query_path
 from generator.load.records import RecordSource
-from generator.settings import BuildSettings
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
@@ -301,19 +301,15 @@ def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, wr
 
 
 def write_site(
-    index: SnapshotIndex,
-    records: RecordSource,
-    out: StagedOutput,
-    settings: BuildSettings,
-    now: datetime,
+    ctx: BuildContext,
     tally: Tally,
-    memo: Memo | None = None,
     open_data: "Callable[[list[dict[str, Any]]], OpenData] | None" = None,
 ) -> Schedule:
-    """The human site, feeds and plumbing into `out` (the same staging folder as the JSON);
-    `memo` keeps the events' summaries between builds. Once the event pages have brought the
-    schedule history up to date, `open_data` writes the open data with its date slips and
-    returns what it wrote, which the /data/ page lists. Returns the schedule history shown."""
+    """The human site, feeds and plumbing into the staging folder (beside the JSON); the
+    build memo keeps the events' summaries between builds. Once the event pages have brought
+    the schedule history up to date, `open_data` writes the open data with its date slips
+    and returns what it wrote, which the /data/ page lists. Returns the schedule shown."""
+    index, records, out, settings, now, memo = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now, ctx.memo
     links = SiteLinks(settings)
     pages = shared.content_pages(settings)
     renderer = Renderer(settings.templates_dir)

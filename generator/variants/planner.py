@@ -23,22 +23,18 @@ generator: the planner holds one variant's ids at a time, plus a bounded selecti
 
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 from typing import TypeVar
 
 from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
 from generator.api.engine import Predicate, in_subset, order, predicate
-from generator.errors import BudgetError
 from generator.api.facets import Facets
 from generator.api.query import FILTERS, ORDERING_FIELDS, Query, normalise
-from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
+from generator.variants.budget import GROUPS
 from generator.load.validate import VersionIndex
 
-#: Bytes and files kept back for what is written after the variants (host rules, manifest end).
-RESERVE_BYTES = 2_000_000
-RESERVE_FILES = 8
 FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pair")
 #: Families planned in rounds: every single facet in every tier before any combination.
 ROUNDS = (FAMILIES[:-1], FAMILIES[-1:])
@@ -47,15 +43,6 @@ _CACHE_SIZE = 256  # selections kept for reuse across modes and page sizes
 #: How many ids the lists kept by Selections.ids may hold in all (8 MiB of list slots): a
 #: filter's list recurs in every mode and page size, far apart in the planner's order.
 _IDS_KEPT = 1 << 20
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
-
-    max_bytes: int = HOSTS[DEFAULT_HOST].max_bytes
-    max_files: int = HOSTS[DEFAULT_HOST].max_files
-    max_file_bytes: int = HOSTS[DEFAULT_HOST].max_file_bytes
 
 
 @dataclass(frozen=True)
@@ -81,76 +68,6 @@ class Variant:
         subset = "all" if self.first.subset == "all" else "upcoming/previous"
         mode = "default mode" if self.first.mode == spec.default_list_mode else "other modes"
         return f"  of which {subset}, {mode}, limit {self.first.limit}"
-
-
-#: The report's shares of what was planned.
-GROUPS = ("single-filter lists, default ordering", "other orderings", "type pairs")
-
-
-@dataclass
-class FamilyReport:
-    """What one family precomputed and dropped: lists, files and bytes."""
-
-    kept_lists: int = 0
-    kept_files: int = 0
-    kept_bytes: int = 0
-    dropped_lists: int = 0
-    dropped_files: int = 0
-    dropped_bytes: int = 0
-
-
-@dataclass
-class Planner:
-    """Tracks what the site spends and admits variants while they fit the budget."""
-
-    budget: Budget
-    files: int = 0
-    bytes: int = 0
-    families: dict[str, FamilyReport] = field(default_factory=dict)
-    groups: dict[str, FamilyReport] = field(default_factory=dict)
-
-    def spend(self, files: int, size: int) -> None:
-        """Count output that is not optional (details, core lists, data, rules)."""
-        self.files += files
-        self.bytes += size
-
-    def check_file(self, relpath: str, size: int) -> None:
-        """Raise BudgetError for a file larger than the host takes."""
-        if size > self.budget.max_file_bytes:
-            raise BudgetError(
-                f"{relpath} is {size:,} bytes, over the host's limit of {self.budget.max_file_bytes:,} bytes a file"
-            )
-
-    def check(self, what: str) -> None:
-        """Raise BudgetError when what has been spent already exceeds the budget."""
-        if self.bytes > self.budget.max_bytes or self.files > self.budget.max_files:
-            raise BudgetError(
-                f"{what} needs {self.files:,} files and {self.bytes:,} bytes, over the budget of "
-                f"{_limit(self.budget.max_files, 'files')} and {_limit(self.budget.max_bytes, 'bytes')}; "
-                "choose another --host, raise --max-files/--max-bytes or publish fewer modes"
-            )
-
-    def admit(self, family: str, files: int, size: int, *groups: str) -> bool:
-        """Keep a variant of `files` files and `size` bytes if it fits; record the decision
-        under its family and each of its groups (Variant.group, Variant.tier)."""
-        reports = [self.families.setdefault(family, FamilyReport())]
-        reports += [self.groups.setdefault(group, FamilyReport()) for group in groups]
-        fits = (
-            self.files + files + RESERVE_FILES <= self.budget.max_files
-            and self.bytes + size + RESERVE_BYTES <= self.budget.max_bytes
-        )
-        if fits:
-            self.spend(files, size)
-        for report in reports:
-            if fits:
-                report.kept_lists += 1
-                report.kept_files += files
-                report.kept_bytes += size
-            else:
-                report.dropped_lists += 1
-                report.dropped_files += files
-                report.dropped_bytes += size
-        return fits
 
 
 K = TypeVar("K", int, tuple[int, int])
@@ -342,43 +259,3 @@ class Selections:
                 self._positions[query.ordering] = {i: n for n, i in enumerate(ordered)}
             return sorted(wanted, key=self._positions[query.ordering].__getitem__)
         return list(filter(wanted.__contains__, ordered))
-
-
-def _limit(value: int, unit: str) -> str:
-    return f"no {unit.rstrip('s')} limit" if value >= UNLIMITED else f"{value:,} {unit}"
-
-
-def _group_order(group: str) -> tuple[int, int, str]:
-    """Groups in GROUPS' order, each single-filter tier under the first, in the budget order."""
-    if group in GROUPS:
-        return (GROUPS.index(group), 0, "")
-    order = [f"{s}, {m}, limit {n}" for s in ("all", "upcoming/previous") for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
-    text = group.strip().removeprefix("of which ")
-    return (0, 1 + (order.index(text) if text in order else len(order)), text)
-
-
-def report_lines(planner: Planner) -> list[str]:
-    """The planner's report: per family, what was precomputed and what was dropped, then the
-    share kept of each group (Variant.group)."""
-    budget = planner.budget
-    lines = [
-        f"variants (budget {_limit(budget.max_files, 'files')}, {_limit(budget.max_bytes, 'bytes')}):",
-        f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
-        f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
-    ]
-    for family, r in planner.families.items():
-        lines.append(
-            f"  {family:<22}{r.kept_lists:>11,}{r.kept_files:>9,}{r.kept_bytes:>15,}  "
-            f"{r.dropped_lists:>13,}{r.dropped_files:>9,}{r.dropped_bytes:>15,}"
-        )
-    for group in sorted(planner.groups, key=_group_order):
-        r = planner.groups[group]
-        lists = r.kept_lists + r.dropped_lists
-        needed = r.kept_bytes + r.dropped_bytes
-        lines.append(
-            f"  kept {r.kept_lists:,} of {lists:,} {group.strip()} ({100 * r.kept_lists / max(lists, 1):.1f}%; "
-            f"{r.kept_bytes:,} of {needed:,} bytes)"
-            if group in GROUPS
-            else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} bytes"
-        )
-    return lines

@@ -1,50 +1,21 @@
-"""Precompute stage: filtered list variants within the budget, then the client and host rules.
+"""Stage 4, variants: cost every list the planner proposes (in chunks either process takes),
+admit them in priority order within the budget, and write the kept ones in two halves.
 
 Runs after the core mirror (details and core lists) inside the same staged output; every file
-goes through `mirror.emit`, so the manifest lists it.
+goes through `mirror.answers.emit`, so the manifest lists it.
 """
 
-from datetime import datetime
-from importlib import resources
-
-from generator.client.compact import CLIENT_PATH, write_compact
-from generator.api.engine import select
+from generator.context import BuildContext
 from generator.errors import QueryError
-from generator.output.parallel import Shares, halves
-from generator.hosts.rules import (
-    NGINX_HTTP_PATH,
-    NGINX_SERVER_PATH,
-    NOT_FOUND,
-    NOT_FOUND_PATH,
-    REDIRECTS_PATH,
-    RuleSet,
-    netlify_redirects,
-    nginx_include,
-)
-from generator.mirror.manifest import ManifestEntries, ManifestWriter
+from generator.hosts.rules import RuleSet
 from generator.mirror.answers import Tally, core_list_queries, list_cost, write_list
-from generator.output.staging import StagedOutput
-from generator.variants.planner import GROUPS, Planner, Selections, Variant, plan
-from generator.api.query import Query, normalise, parse_request
-from generator.load.records import RecordSource
+from generator.mirror.manifest import ManifestEntries, ManifestWriter
+from generator.output.parallel import Shares, halves
+from generator.api.query import Query, parse_request
 from generator.settings import BuildSettings
 from generator.load.validate import SnapshotIndex
-
-
-def client_source() -> bytes:
-    """The JS client, shipped in the package."""
-    return resources.files("generator").joinpath("client", "ll2-static.js").read_bytes()
-
-
-def write_client_data(
-    index: SnapshotIndex, records: RecordSource, out: StagedOutput, now: datetime, planner: Planner
-) -> None:
-    """The JS client and the compact data its fallback answers from."""
-    source = client_source()
-    out.write(CLIENT_PATH, source)
-    planner.spend(1, len(source))
-    for vindex in index.versions.values():
-        planner.spend(1, write_compact(vindex, records, out, now))
+from generator.variants.budget import GROUPS, SiteBudget
+from generator.variants.planner import Selections, Variant, plan
 
 
 #: One planned variant, costed without the budget: family label, the report's groups it
@@ -63,10 +34,11 @@ def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
     return [*asked, *planned]
 
 
-def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime, shares: Shares) -> dict[int, list[Costed]]:
+def variant_costs(ctx: BuildContext, shares: Shares) -> dict[int, list[Costed]]:
     """The exact cost of the JSON pages of each candidate, for the chunks of candidates this
     process takes from `shares` (chunk number -> costs). Needs no budget, so both processes
     take chunks once their own stages are done; `merge_costs` puts them back in order."""
+    index, settings, now = ctx.index, ctx.settings, ctx.now
     costed: dict[int, list[Costed]] = {}
     proposed: list[Variant] = []
     selections: dict[str, Selections] = {}
@@ -92,35 +64,24 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
     return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
-def choose_variants(
-    index: SnapshotIndex, costed: list[Costed], planner: Planner, rules: RuleSet
-) -> list[tuple[Query, int]]:
+def choose_variants(costed: list[Costed], budget: SiteBudget, rules: RuleSet) -> list[tuple[Query, int]]:
     """The variants the budget admits, in priority order: first page and bytes (exact: the
-    browsable pages are shells that no variant adds to)."""
-    for vindex in index.versions.values():
-        for first in core_list_queries(vindex):
-            rules.add(first)
+    browsable pages are shells that no variant adds to). Each kept list is a rule too."""
     kept: list[tuple[Query, int]] = []
     for family, groups, first, files, size in costed:
-        if planner.admit(family, files, size, *groups):
+        if budget.admit(family, files, size, *groups):
             kept.append((first, size))
             rules.add(first)
     return kept
 
 
 def write_variants(
-    index: SnapshotIndex,
-    records: RecordSource,
-    out: StagedOutput,
-    settings: BuildSettings,
-    now: datetime,
-    kept: list[tuple[Query, int]],
-    tally: Tally,
-    manifest: ManifestWriter,
+    ctx: BuildContext, kept: list[tuple[Query, int]], tally: Tally, manifest: ManifestWriter
 ) -> None:
     """Write the chosen variants in two shares of about equal
     bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes."""
+    index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
     shares = halves(range(len(kept)), lambda n: kept[n][1])
 
     def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
@@ -157,35 +118,3 @@ def requested_lists(settings: BuildSettings) -> list[Query]:
         if first not in out:
             out.append(first)
     return out
-
-
-def know_snapshot(index: SnapshotIndex, now: datetime, rules: RuleSet) -> None:
-    """Tell the host rules what the snapshot has: each filter's single values (any other is
-    an empty list) and the events of each subset (for `upcoming/{id}/`)."""
-    facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
-    known = {
-        "type__ids": {f.type_id for f in facets},
-        "agency__ids": {a for f in facets for a in f.agency_ids},
-        "program": {p for f in facets for p in f.program_ids},
-        "year": {f.date.year for f in facets if f.date},
-        "month": {f.date.month for f in facets if f.date},
-    }
-    for name, values in known.items():
-        rules.known[name] = {str(v) for v in values}
-    for version, vindex in index.versions.items():
-        for subset in ("upcoming", "previous"):
-            ids = select(vindex.facets.values(), normalise(version, subset, None, []), now)
-            rules.members[(version, subset)] = sorted(ids)
-
-
-def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner) -> None:
-    """Netlify `_redirects`, the nginx include files and LL2's JSON 404 (for Netlify)."""
-    http, server = nginx_include(rules)
-    for path, body in (
-        (NOT_FOUND_PATH, NOT_FOUND),
-        (REDIRECTS_PATH, netlify_redirects(rules)),
-        (NGINX_HTTP_PATH, http),
-        (NGINX_SERVER_PATH, server),
-    ):
-        out.write(path, body)
-        planner.spend(1, len(body))

@@ -1,0 +1,28 @@
+"""What every stage of a build reads, in one object, so that a stage's signature says only
+what is its own (a manifest to add to, a tally to count in, the budget to spend)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the validated index and records load the models: not for an up-to-date build
+    from generator.incremental.memo import Memo
+    from generator.load.records import RecordSource
+    from generator.load.validate import SnapshotIndex
+    from generator.output.staging import StagedOutput
+    from generator.settings import BuildSettings
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """One build's inputs and output: options, its `now`, the validated snapshot, its records
+    as the bytes LL2 sent, the staging folder, and the values kept between builds."""
+
+    settings: BuildSettings
+    now: datetime
+    index: SnapshotIndex
+    records: RecordSource
+    out: StagedOutput
+    memo: Memo | None = None

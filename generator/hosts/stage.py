@@ -1,0 +1,57 @@
+"""The host-rules stage: what the snapshot has (each filter's values, each subset's events)
+and which lists have files, as the nginx include, Netlify `_redirects` and LL2's JSON 404."""
+
+from generator.api.engine import select
+from generator.api.query import normalise
+from generator.context import BuildContext
+from generator.hosts.rules import (
+    NGINX_HTTP_PATH,
+    NGINX_SERVER_PATH,
+    NOT_FOUND,
+    NOT_FOUND_PATH,
+    REDIRECTS_PATH,
+    RuleSet,
+    netlify_redirects,
+    nginx_include,
+)
+from generator.mirror.answers import core_list_queries
+from generator.variants.budget import SiteBudget
+
+
+def rules_for(ctx: BuildContext) -> RuleSet:
+    """Rules that know the snapshot: each filter's single values (any other is an empty
+    list), the events of each subset (for `upcoming/{id}/`) and the core lists; the
+    variants stage adds each list it keeps."""
+    rules = RuleSet()
+    index = ctx.index
+    facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
+    known = {
+        "type__ids": {f.type_id for f in facets},
+        "agency__ids": {a for f in facets for a in f.agency_ids},
+        "program": {p for f in facets for p in f.program_ids},
+        "year": {f.date.year for f in facets if f.date},
+        "month": {f.date.month for f in facets if f.date},
+    }
+    for name, values in known.items():
+        rules.known[name] = {str(v) for v in values}
+    for version, vindex in index.versions.items():
+        for subset in ("upcoming", "previous"):
+            ids = select(vindex.facets.values(), normalise(version, subset, None, []), ctx.now)
+            rules.members[(version, subset)] = sorted(ids)
+    for vindex in index.versions.values():
+        for first in core_list_queries(vindex):
+            rules.add(first)
+    return rules
+
+
+def write_host_rules(ctx: BuildContext, rules: RuleSet, budget: SiteBudget) -> None:
+    """Netlify `_redirects`, the nginx include files and LL2's JSON 404 (for Netlify)."""
+    http, server = nginx_include(rules)
+    for path, body in (
+        (NOT_FOUND_PATH, NOT_FOUND),
+        (REDIRECTS_PATH, netlify_redirects(rules)),
+        (NGINX_HTTP_PATH, http),
+        (NGINX_SERVER_PATH, server),
+    ):
+        ctx.out.write(path, body)
+        budget.spend(1, len(body))

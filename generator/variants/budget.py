@@ -1,0 +1,149 @@
+"""The budget of dist/: the host's limits, what the build spends of them, which variants
+they admit, the check before the swap, and the report of what was kept and dropped.
+
+The core site (every event, the core lists, the dumps, the human site, the client data and
+the host rules) is spent unconditionally; list variants are admitted in the planner's order
+while they fit (`SiteBudget.admit`, keeping RESERVE_* back for what is written after them);
+`settle` replaces the running count with the files really written and checks the totals and
+each file's size, so an over-budget build leaves dist/ alone.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT
+from generator.errors import BudgetError
+from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
+
+#: Bytes and files kept back for what is written after the variants (host rules, manifest end).
+RESERVE_BYTES = 2_000_000
+RESERVE_FILES = 8
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
+
+    max_bytes: int = HOSTS[DEFAULT_HOST].max_bytes
+    max_files: int = HOSTS[DEFAULT_HOST].max_files
+    max_file_bytes: int = HOSTS[DEFAULT_HOST].max_file_bytes
+
+
+#: The report's shares of what was planned.
+GROUPS = ("single-filter lists, default ordering", "other orderings", "type pairs")
+
+
+@dataclass
+class FamilyReport:
+    """What one family precomputed and dropped: lists, files and bytes."""
+
+    kept_lists: int = 0
+    kept_files: int = 0
+    kept_bytes: int = 0
+    dropped_lists: int = 0
+    dropped_files: int = 0
+    dropped_bytes: int = 0
+
+
+@dataclass
+class SiteBudget:
+    """What dist/ may hold (`limits`, the host's) and what the build has spent of it: the
+    core site is spent, variants are admitted while they fit, and the whole is settled and
+    checked against the real files before the swap."""
+
+    limits: Limits
+    files: int = 0
+    bytes: int = 0
+    families: dict[str, FamilyReport] = field(default_factory=dict)
+    groups: dict[str, FamilyReport] = field(default_factory=dict)
+
+    def spend(self, files: int, size: int) -> None:
+        """Count output that is not optional (details, core lists, data, rules)."""
+        self.files += files
+        self.bytes += size
+
+    def settle(self, files: int, size: int, sizes: Iterable[tuple[str, int]]) -> None:
+        """The files and bytes dist/ will really hold replace what was counted; raise
+        BudgetError when they, or one file of `sizes` (path, bytes), exceed the limits."""
+        self.files, self.bytes = files, size
+        self.check("the site")
+        for relpath, file_size in sizes:
+            self.check_file(relpath, file_size)
+
+    def check_file(self, relpath: str, size: int) -> None:
+        """Raise BudgetError for a file larger than the host takes."""
+        if size > self.limits.max_file_bytes:
+            raise BudgetError(
+                f"{relpath} is {size:,} bytes, over the host's limit of {self.limits.max_file_bytes:,} bytes a file"
+            )
+
+    def check(self, what: str) -> None:
+        """Raise BudgetError when what has been spent already exceeds the budget."""
+        if self.bytes > self.limits.max_bytes or self.files > self.limits.max_files:
+            raise BudgetError(
+                f"{what} needs {self.files:,} files and {self.bytes:,} bytes, over the budget of "
+                f"{_limit(self.limits.max_files, 'files')} and {_limit(self.limits.max_bytes, 'bytes')}; "
+                "choose another --host, raise --max-files/--max-bytes or publish fewer modes"
+            )
+
+    def admit(self, family: str, files: int, size: int, *groups: str) -> bool:
+        """Keep a variant of `files` files and `size` bytes if it fits; record the decision
+        under its family and each of its groups (Variant.group, Variant.tier)."""
+        reports = [self.families.setdefault(family, FamilyReport())]
+        reports += [self.groups.setdefault(group, FamilyReport()) for group in groups]
+        fits = (
+            self.files + files + RESERVE_FILES <= self.limits.max_files
+            and self.bytes + size + RESERVE_BYTES <= self.limits.max_bytes
+        )
+        if fits:
+            self.spend(files, size)
+        for report in reports:
+            if fits:
+                report.kept_lists += 1
+                report.kept_files += files
+                report.kept_bytes += size
+            else:
+                report.dropped_lists += 1
+                report.dropped_files += files
+                report.dropped_bytes += size
+        return fits
+
+
+def _limit(value: int, unit: str) -> str:
+    return f"no {unit.rstrip('s')} limit" if value >= UNLIMITED else f"{value:,} {unit}"
+
+
+
+def _group_order(group: str) -> tuple[int, int, str]:
+    """Groups in GROUPS' order, each single-filter tier under the first, in the budget order."""
+    if group in GROUPS:
+        return (GROUPS.index(group), 0, "")
+    order = [f"{s}, {m}, limit {n}" for s in ("all", "upcoming/previous") for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
+    text = group.strip().removeprefix("of which ")
+    return (0, 1 + (order.index(text) if text in order else len(order)), text)
+
+
+def report_lines(planner: SiteBudget) -> list[str]:
+    """The budget's report: per family, what was precomputed and what was dropped, then the
+    share kept of each group (Variant.group)."""
+    budget = planner.limits
+    lines = [
+        f"variants (budget {_limit(budget.max_files, 'files')}, {_limit(budget.max_bytes, 'bytes')}):",
+        f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
+        f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
+    ]
+    for family, r in planner.families.items():
+        lines.append(
+            f"  {family:<22}{r.kept_lists:>11,}{r.kept_files:>9,}{r.kept_bytes:>15,}  "
+            f"{r.dropped_lists:>13,}{r.dropped_files:>9,}{r.dropped_bytes:>15,}"
+        )
+    for group in sorted(planner.groups, key=_group_order):
+        r = planner.groups[group]
+        lists = r.kept_lists + r.dropped_lists
+        needed = r.kept_bytes + r.dropped_bytes
+        lines.append(
+            f"  kept {r.kept_lists:,} of {lists:,} {group.strip()} ({100 * r.kept_lists / max(lists, 1):.1f}%; "
+            f"{r.kept_bytes:,} of {needed:,} bytes)"
+            if group in GROUPS
+            else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} bytes"
+        )
+    return lines
