@@ -312,7 +312,7 @@ def normalise(
             value = "" if value == DEFAULT_ORDERING[subset] else value
         elif name == "search":
             value = _search(raw)
-        elif name in filters or (name == "hide_recent_previous" and version == "2.3.0" and subset == "upcoming"):
+        elif name in filters or (subset == "upcoming" and name in VERSIONS[version].upcoming_params):
             try:
                 value = filters[name](raw) if name in filters else _bool(raw)
             except QueryError as exc:

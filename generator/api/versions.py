@@ -22,6 +22,17 @@ class VersionSpec:
     default_list_mode: str | None
     default_detail_mode: str | None
     facet_mode: str | None  # the mode whose records carry every filterable field
+    #: Parameters only `/upcoming/` takes (2.3.0: `hide_recent_previous`).
+    upcoming_params: tuple[str, ...] = ()
+
+    @property
+    def has_modes(self) -> bool:
+        return self.modes != (None,)
+
+    @property
+    def lightest_mode(self) -> str | None:
+        """The mode with the fewest fields (modes are listed lightest first): to list ids."""
+        return self.modes[0]
 
     def snapshot_name(self, mode: str | None) -> str:
         """File name of this version/mode in content/snapshot/{version}/."""
@@ -33,6 +44,18 @@ VERSIONS: dict[str, VersionSpec] = {
     # The spec does not say which mode a list uses without `mode`; LL2 answers lists in
     # `normal` and `/events/{id}/` in `detailed`, and so do we.
     "2.3.0": VersionSpec(
-        "2.3.0", "events", ("list", "normal", "detailed"), "normal", "detailed", "detailed"
+        "2.3.0", "events", ("list", "normal", "detailed"), "normal", "detailed", "detailed",
+        upcoming_params=("hide_recent_previous",),
     ),
 }
+
+
+def _number(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in version.split("."))
+
+
+#: The newest version served: the one people are pointed at, and whose ids the fetch lists
+#: to find deletions (both versions share one database).
+NEWEST = max(VERSIONS, key=_number)
+#: Every mode-bearing version's modes, in the table's order (the nginx maps' `mode` values).
+ALL_MODES = tuple(dict.fromkeys(m for spec in VERSIONS.values() for m in spec.modes if m))

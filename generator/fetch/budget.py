@@ -17,7 +17,7 @@ class BudgetSpent(Exception):
 
 
 @dataclass
-class Budget:
+class RequestBudget:
     """Counts requests; `take()` before each one raises BudgetSpent when none is left."""
 
     clock: Clock

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from generator.errors import FetchError, RateLimited, UpstreamError
-from generator.fetch.budget import Budget
+from generator.fetch.budget import RequestBudget
 from generator.fetch.clock import Clock
 from generator.fetch.envelope import BadBody, Page, parse_page
 from generator.fetch.options import FetchSettings
@@ -43,7 +43,7 @@ class LL2Client:
         self,
         http: httpx.Client,
         settings: FetchSettings,
-        budget: Budget,
+        budget: RequestBudget,
         clock: Clock,
         rng: random.Random | None = None,
         on_request: OnRequest = _quiet_request,

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from generator.api.versions import VERSIONS
+from generator.api.versions import NEWEST, VERSIONS
 from generator.fetch.clock import stamp
 from generator.fetch.options import FetchSettings
 
@@ -132,11 +132,11 @@ def incremental_plan(
         walks.append(
             Walk(
                 RECONCILE,
-                "2.3.0",
-                "list",
+                NEWEST,
+                VERSIONS[NEWEST].lightest_mode,
                 RECONCILE,
                 0,
-                first_page("2.3.0", "list", settings.page_limit, None),
+                first_page(NEWEST, VERSIONS[NEWEST].lightest_mode, settings.page_limit, None),
             )
         )
     return Plan("incremental", settings.api_root, stamp(now), walks)

@@ -5,7 +5,7 @@ CI logs get the single summary line the CLI prints at the end (FetchReport.line(
 
 from typing import TextIO
 
-from generator.fetch.budget import Budget
+from generator.fetch.budget import RequestBudget
 from generator.fetch.envelope import Page
 from generator.fetch.plan import Walk
 
@@ -15,7 +15,7 @@ class Progress:
 
     def __init__(self, stream: TextIO, force: bool = False) -> None:
         self.stream = stream
-        self.budget: Budget | None = None  # set by run_fetch
+        self.budget: RequestBudget | None = None  # set by run_fetch
         self.enabled = force or stream.isatty()
         self.requests = 0
         self.records = 0

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
-from generator.api.versions import VERSIONS
+from generator.api.versions import NEWEST, VERSIONS
 from generator.errors import RateLimited
-from generator.fetch.budget import Budget, BudgetSpent
+from generator.fetch.budget import BudgetSpent, RequestBudget
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
@@ -93,9 +93,10 @@ def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) ->
 
 
 def _is_id_listing(walk: Walk) -> bool:
-    """A walk over every 2.3.0 id: the deletion check, or the full 2.3.0 list walk."""
+    """A walk over every id of the newest version: the deletion check, or its full walk in
+    its lightest mode."""
     return walk.role == RECONCILE or (
-        walk.role == "full" and (walk.version, walk.mode) == ("2.3.0", "list")
+        walk.role == "full" and (walk.version, walk.mode) == (NEWEST, VERSIONS[NEWEST].lightest_mode)
     )
 
 
@@ -187,7 +188,7 @@ def run_fetch(
 ) -> FetchReport:
     """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
     state = load_state(settings.snapshot_dir)
-    budget = Budget(clock, settings.max_requests, settings.per_hour, state.request_log(),
+    budget = RequestBudget(clock, settings.max_requests, settings.per_hour, state.request_log(),
                     not_before=state.throttled_until())
     if progress:
         progress.budget = budget

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import permutations, product
 from urllib.parse import quote, quote_plus
 
-from generator.api.versions import DEFAULT_LIMIT, SUBSETS, VERSIONS
+from generator.api.versions import ALL_MODES, DEFAULT_LIMIT, SUBSETS, VERSIONS
 from generator.api.query import (
     ALIASES,
     DEFAULT_ORDERING,
@@ -332,8 +332,8 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
 def _segments(version: str, maps: set[str]) -> str:
     """The canonical path tail of a list request: one map variable per parameter, in name order."""
     names = (set(FILTERS[version]) | {"limit", "offset", "ordering", "search"}) - {"type"}
-    if version == "2.3.0":
-        names |= {"mode", "hide_recent_previous"}
+    spec = VERSIONS[version]
+    names |= ({"mode"} if spec.has_modes else set()) | set(spec.upcoming_params)
     return "".join(f"${{ll2s_{n}}}" for n in sorted(names) if n in maps) + "${ll2s_repeat}"
 
 
@@ -355,7 +355,7 @@ def _json_text(body: bytes) -> str:
 def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     """(http-context maps, server-context locations) for serving dist/ as the LL2 API."""
     http = ["# ll2-static: include in the http {} block (generated; do not edit)"]
-    modes = [m for m in VERSIONS["2.3.0"].modes if m]
+    modes = list(ALL_MODES)
     http += _fixed_maps(modes)
     http += _ordering_map()
     http += _type_map(rules.values.get("type__ids", set()), rules.known.get("type__ids", set()))
@@ -369,7 +369,7 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
         "type__ids",
         "type",
     }
-    params = sorted((set(FILTERS["2.2.0"]) | set(FILTERS["2.3.0"]) | {"search"}) - known)
+    params = sorted((set().union(*FILTERS.values()) | {"search"}) - known)
     for name in params:
         http += _param_map(name, rules.values.get(name, set()), rules.known.get(name))
     # LL2 reads the last of a repeated parameter (`program` adds them up), nginx's $arg_ the

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from generator.errors import ContentError
 from generator.api.query import Query
+from generator.api.versions import NEWEST
 from generator.settings import BuildSettings
 from generator.site.links import SiteLinks
 from generator.site.render import markdown_title
@@ -65,7 +66,7 @@ def make_chrome(
         search_href=links.href(SEARCH),
         nav=(
             NavItem("Events", links.href("events/")),
-            NavItem("API", links.api(Query("2.3.0", format="api"))),
+            NavItem("API", links.api(Query(NEWEST, format="api"))),
             NavItem("Feeds", links.href("feeds/")),
             NavItem("Data", links.href("data/")),
         ),

@@ -6,16 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
 
 from generator.incremental.fingerprint import digest
 from generator.api.query import parse_request, query_path
 from generator.site import chrome as shared
 from generator.site.links import SiteLinks
+from generator.site.writer import PageWriter
 from generator.site.views import EventSummary, NavItem
 
-if TYPE_CHECKING:  # pages imports this module; the writer is only a type here
-    from generator.site.pages import PageWriter
 
 
 @dataclass(frozen=True)
@@ -178,7 +176,7 @@ class Listing:
 
 
 def write_listing(
-    writer: "PageWriter",
+    writer: PageWriter,
     links: SiteLinks,
     group: Group,
     now: datetime,
@@ -206,7 +204,7 @@ def write_listing(
 
 
 def write_indexes(
-    events: list[EventSummary], now: datetime, links: SiteLinks, writer: "PageWriter"
+    events: list[EventSummary], now: datetime, links: SiteLinks, writer: PageWriter
 ) -> None:
     """Every index page and hub, and the feeds page."""
     families = {
@@ -273,7 +271,7 @@ def write_event_lists(
     events: list[EventSummary],
     now: datetime,
     links: SiteLinks,
-    writer: "PageWriter",
+    writer: PageWriter,
     rows: dict[int, bytes],
     families: dict[str, tuple[str, list[Group]]],
 ) -> None:

@@ -6,8 +6,7 @@ kept between builds and pages are keyed, so an unchanged record is not even read
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,8 @@ from generator.incremental.fingerprint import digest
 from generator.load.history import History
 from generator.incremental.memo import Memo
 from generator.mirror.answers import Tally
-from generator.output.staging import OutputError, StagedOutput
+from generator.output.staging import OutputError
+from generator.api.engine import RECENT
 from generator.api.query import Query, query_path
 from generator.load.records import RecordSource
 from generator.site import chrome as shared
@@ -27,11 +27,11 @@ from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
 from generator.site.indexes import api_list_links, write_indexes
 from generator.site.links import SiteLinks
+from generator.site.writer import PageWriter
 from generator.site.plumbing import copy_assets, write_plumbing
 from generator.site.render import Renderer, render_markdown
 from generator.site.schedule import Schedule, date_changes, moved
 from generator.site.views import (
-    Chrome,
     EventSummary,
     NavItem,
     event_page,
@@ -47,47 +47,6 @@ if TYPE_CHECKING:
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50
-#: LL2's upcoming: events from a day ago on (README); the calendars follow it.
-RECENT = timedelta(days=1)
-
-
-@dataclass
-class PageWriter:
-    """Renders and writes pages, and remembers the human ones for the sitemap."""
-
-    out: StagedOutput
-    renderer: Renderer
-    chrome: Chrome
-    tally: Tally
-    sitemap: list[str] = field(default_factory=list)
-
-    def page(self, folder: str, template: str, listed: bool = True, **context: Any) -> None:
-        """Render `template` to `{folder}index.html` ('' is the home page)."""
-        relpath = f"{folder}index.html"
-        self.file(relpath, self.renderer.render(template, relpath, chrome=self.chrome, **context))
-        if listed:
-            self.sitemap.append(folder)
-
-    def keyed_page(self, folder: str, template: str, key: bytes, context: Callable[[], dict[str, Any]]) -> None:
-        """`page`, unless the previous build wrote it with the same key (all it depends on
-        besides the templates, which the build cache's code salt covers): then untouched."""
-        relpath = f"{folder}index.html"
-        key = digest(b"page", template.encode(), repr(self.chrome).encode(), key)
-        size, _ = self.out.write_keyed(
-            relpath, key, lambda: self.renderer.render(template, relpath, chrome=self.chrome, **context())
-        )
-        self.tally.add("site", size)
-        self.sitemap.append(folder)
-
-    def keyed_file(self, relpath: str, key: bytes, produce: Callable[[], bytes], family: str = "site") -> None:
-        """`file`, unless the previous build wrote it with the same key: then untouched."""
-        size, _ = self.out.write_keyed(relpath, digest(b"file", key), produce)
-        self.tally.add(family, size)
-
-    def file(self, relpath: str, data: bytes, family: str = "site") -> None:
-        self.out.write(relpath, data)
-        self.tally.add(family, len(data))
-
 
 def shown_records(index: SnapshotIndex) -> Iterator[tuple[str, str | None, int, bytes]]:
     """Each event once, by id: the version whose record shows it (the newest that has it),

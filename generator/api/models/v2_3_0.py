@@ -8,7 +8,7 @@ not validation: real records break them (event 1304's first vid_url description)
 from datetime import date
 from typing import Literal
 
-from generator.api.models import common
+import generator.api.models.common as common
 from generator.api.models.common import (
     DatePrecision,
     EventType,
