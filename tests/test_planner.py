@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.api.engine import select
+from generator.context import BuildContext
 from generator.mirror.manifest import ManifestWriter
 from generator.mirror.answers import Tally, list_cost, write_list
 from generator.output.staging import StagedOutput
@@ -53,6 +54,6 @@ def test_a_lists_cost_is_what_writing_it_spends(index, tmp_path: Path, limit: in
             manifest = ManifestWriter(handle, now)
             manifest.add(first, 0, "0" * 64)  # in a build, variants follow the core's entries
             before = manifest.bytes
-            write_list(first, ids, records, out, settings, Tally(), manifest=manifest)
+            write_list(BuildContext(settings, now, index, records, out), first, ids, Tally(), manifest=manifest)
             spent = (out.files_written, out.site_bytes + manifest.bytes - before)
         assert list_cost(first, ids, vindex, settings) == spent, (first, len(ids))

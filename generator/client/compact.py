@@ -10,10 +10,9 @@ from datetime import UTC, datetime
 
 import orjson
 
+from generator.context import BuildContext
 from generator.api.facets import Facets
-from generator.output.staging import StagedOutput
 from generator.api.query import format_datetime
-from generator.load.records import RecordSource
 from generator.load.validate import VersionIndex
 
 CLIENT_PATH = "ll2-static.js"
@@ -43,10 +42,9 @@ def _row(f: Facets) -> bytes:
     )
 
 
-def write_compact(
-    vindex: VersionIndex, records: RecordSource, out: StagedOutput, now: datetime
-) -> int:
+def write_compact(ctx: BuildContext, vindex: VersionIndex) -> int:
     """Write one version's compact data; return its size in bytes."""
+    records, out, now = ctx.records, ctx.out, ctx.now
     spec = vindex.spec
     list_mode = "list" if "list" in spec.modes else None
     head = {

@@ -19,4 +19,4 @@ def write_client_data(ctx: BuildContext, budget: SiteBudget) -> None:
     ctx.out.write(CLIENT_PATH, source)
     budget.spend(1, len(source))
     for vindex in ctx.index.versions.values():
-        budget.spend(1, write_compact(vindex, ctx.records, ctx.out, ctx.now))
+        budget.spend(1, write_compact(ctx, vindex))

@@ -18,7 +18,6 @@ from generator.incremental.fingerprint import digest
 from generator.mirror.manifest import ManifestSink, entry_cost
 from generator.output.staging import StagedOutput
 from generator.api.query import Query, normalise, query_path
-from generator.load.records import RecordSource
 from generator.settings import BuildSettings
 from generator.load.validate import VersionIndex
 
@@ -117,17 +116,17 @@ def emit(
 
 
 def write_list(
+    ctx: BuildContext,
     first: Query,
     ids: list[int],
-    records: RecordSource,
-    out: StagedOutput,
-    settings: BuildSettings,
     tally: Tally,
     family: str = "lists",
     *,
     manifest: ManifestSink | None = None,
 ) -> None:
     """Write every page of one list."""
+    records, out, settings = ctx.records, ctx.out, ctx.settings
+
     def url(q: Query | None) -> str | None:
         return None if q is None else settings.url(query_path(q))
 
@@ -186,15 +185,15 @@ def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: Buil
 
 
 def write_details(
+    ctx: BuildContext,
     vindex: VersionIndex,
-    records: RecordSource,
-    out: StagedOutput,
     tally: Tally,
     *,
     manifest: ManifestSink | None = None,
     modes: tuple[str | None, ...] | None = None,
 ) -> None:
     """Each event at /{version}/{endpoint}/{id}/, in every mode (the default mode unprefixed)."""
+    records, out = ctx.records, ctx.out
     spec = vindex.spec
     for mode, findex in vindex.files.items():
         if modes is not None and mode not in modes:
@@ -210,17 +209,17 @@ def write_json_mirror(ctx: BuildContext, manifest: ManifestSink | None = None) -
 
     One mode at a time (its details, then its lists), so the records a page shows are the
     ones the pages before it showed: caches of rendered records stay small and warm."""
-    index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
+    index, now = ctx.index, ctx.now
     tally = Tally()
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for mode in vindex.spec.modes:
-            write_details(vindex, records, out, tally, manifest=manifest, modes=(mode,))
+            write_details(ctx, vindex, tally, manifest=manifest, modes=(mode,))
             for first in core_list_queries(vindex):
                 if first.mode != mode and vindex.spec.modes != (None,):
                     continue
                 key = (first.subset, first.filters, first.ordering)
                 if key not in selections:
                     selections[key] = select(vindex.facets.values(), first, now)
-                write_list(first, selections[key], records, out, settings, tally, manifest=manifest)
+                write_list(ctx, first, selections[key], tally, manifest=manifest)
     return tally

@@ -81,7 +81,7 @@ def write_variants(
     """Write the chosen variants in two shares of about equal
     bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes."""
-    index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
+    index, out, settings, now = ctx.index, ctx.out, ctx.settings, ctx.now
     shares = halves(range(len(kept)), lambda n: kept[n][1])
 
     def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
@@ -91,7 +91,7 @@ def write_variants(
             first = kept[n][0]
             ids = selections[first.version].ids(first)
             entries[n] = ManifestEntries()
-            write_list(first, ids, records, out, settings, own, "variants", manifest=entries[n])
+            write_list(ctx, first, ids, own, "variants", manifest=entries[n])
         return own, entries
 
     (mine, entries), (theirs, their_entries) = out.in_two(
