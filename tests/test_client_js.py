@@ -59,4 +59,4 @@ def test_the_js_client_agrees_with_the_python_engine_on_the_query_table(
         timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "# pass 4" in run.stdout and "# skipped 0" in run.stdout, run.stdout
+    assert "# pass 5" in run.stdout and "# skipped 0" in run.stdout, run.stdout

@@ -11,7 +11,7 @@ each file's size, so an over-budget build leaves dist/ alone.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT
+from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
 from generator.errors import BudgetError
 from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
 
@@ -117,7 +117,7 @@ def _group_order(group: str) -> tuple[int, int, str]:
     """Groups in GROUPS' order, each single-filter tier under the first, in the budget order."""
     if group in GROUPS:
         return (GROUPS.index(group), 0, "")
-    order = [f"{s}, {m}, limit {n}" for s in ("all", "upcoming/previous") for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
+    order = [f"{s}, {m}, limit {n}" for s in SUBSETS for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
     text = group.strip().removeprefix("of which ")
     return (0, 1 + (order.index(text) if text in order else len(order)), text)
 

@@ -13,8 +13,8 @@ Every value the snapshot knows (in any version) is planned for every version, so
 with no event in a version or subset is an empty list, a file like any other. The order is
 what clients ask most first (docs/precompute.md): in two rounds, single facets then type
 pairs, each in tiers (`tiers`): the `all` subset in the default mode with `limit` 10, the
-other modes, then `limit` 100; then the same for `upcoming` and `previous`; then the other
-orderings. Within a tier the newest version first, then family by family, mode by mode,
+other modes, then `limit` 100; then the same for `upcoming`, then for `previous`; then the
+other orderings. Within a tier the newest version first, then family by family, mode by mode,
 subset by subset, and the values with most events first. A variant is kept when its exact
 cost (every page's bytes and its manifest entries, computed before writing) fits what is
 left of the budget; otherwise it is dropped and the next one is tried. Everything is a
@@ -65,7 +65,7 @@ class Variant:
     def tier(self) -> str:
         """The budget-order step of a single-filter list (`tiers`), for the report."""
         spec = VERSIONS[self.first.version]
-        subset = "all" if self.first.subset == "all" else "upcoming/previous"
+        subset = self.first.subset
         mode = "default mode" if self.first.mode == spec.default_list_mode else "other modes"
         return f"  of which {subset}, {mode}, limit {self.first.limit}"
 
@@ -138,9 +138,10 @@ class Tier:
 
 def tiers() -> list[Tier]:
     """What clients ask most first: the `all` list in the default mode and page size, in the
-    other modes, at `limit` 100; the same for `upcoming` and `previous`; other orderings."""
+    other modes, at `limit` 100; the same for `upcoming` (small, and what apps show), then
+    `previous`; then the other orderings."""
     out: list[Tier] = []
-    for subsets in (("all",), ("upcoming", "previous")):
+    for subsets in (("all",), ("upcoming",), ("previous",)):
         for limit in (DEFAULT_LIMIT, MAX_LIMIT):
             out += [Tier(subsets, "default", limit), Tier(subsets, "other", limit)]
     return out + [Tier(SUBSETS, "all", limit, ordering) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]

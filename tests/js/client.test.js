@@ -71,3 +71,23 @@ test("a query that was not precomputed is answered client-side like the engine, 
   }
   assert.ok(fallbacks >= 50, `only ${fallbacks} fallback answers checked`);
 });
+
+test("lookup says where an answer came from: a file, computed here, or LL2's 404", { skip: !EXPECTED && "run from pytest (needs LL2S_EXPECTED)" }, async () => {
+  const client = new L2S.Client({ base: "https://mirror.test", fetch: fileFetch });
+  const data = compact("2.3.0");
+  const upcoming = L2S.select(data.events, L2S.parseRequest("/2.3.0/events/upcoming/"), data.now);
+  const previous = L2S.select(data.events, L2S.parseRequest("/2.3.0/events/previous/"), data.now);
+  assert.ok(upcoming.length && previous.length);
+  let found = await client.lookup("/2.3.0/events/?limit=25&format=api");
+  assert.equal(found.source, "computed");
+  assert.equal(found.path, "2.3.0/events/limit-25/index.json");
+  found = await client.lookup("/2.3.0/events/");
+  assert.equal(found.source, "file");
+  found = await client.lookup("/2.3.0/events/upcoming/" + upcoming[0] + "/?mode=list");
+  assert.deepEqual([found.status, found.source, found.body.id, found.body.response_mode], [200, "file", upcoming[0], "list"]);
+  for (const url of ["/2.3.0/events/upcoming/" + previous[0] + "/", "/2.3.0/events/987654/", "/2.2.0/event/987654/"]) {
+    found = await client.lookup(url);
+    assert.deepEqual([found.status, found.body, found.source], [404, { detail: "Not found." }, "missing"], url);
+  }
+  await assert.rejects(client.get("/2.3.0/events/987654/"), (e) => e.status === 404 && e.body.detail === "Not found.");
+});
