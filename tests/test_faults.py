@@ -449,3 +449,13 @@ def test_a_run_stopped_by_a_429_resumes_where_it_stopped_and_not_before_retry_af
     assert len(fake_ll2.requests) == PAGES_FULL + CATCH_UP + 1 and len(set(fake_ll2.served)) == PAGES_FULL + CATCH_UP
     assert data(seed_content) == fake_ll2.expected()
     assert "throttled_until" not in metadata(seed_content)["fetch"]
+
+
+def test_an_absurd_retry_after_stops_the_run_and_is_believed_for_a_day_at_most(seed_content: Path, fake_ll2, fake_clock) -> None:
+    from tests.test_fetch import fetch, metadata
+
+    fake_ll2.script = {1: "429"}
+    fake_ll2.retry_after = "9" * 400  # float() makes it infinite
+    stopped = fetch(seed_content, fake_ll2, fake_clock)
+    assert not stopped.complete and "Retry-After inf" in stopped.line()
+    assert metadata(seed_content)["fetch"]["throttled_until"] == "2028-01-02T00:00:00Z"

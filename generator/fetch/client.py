@@ -1,6 +1,7 @@
 """One page from LL2: within budget, honouring 429/Retry-After, retrying transient failures.
 
-Every attempt counts against the budget (LL2 counts every request). Timeouts, connection
+Every attempt counts against the budget (LL2 counts every request). Timeouts (per read, or
+the whole response past its deadline: a server trickling its body), connection
 errors, 5xx and truncated or non-JSON bodies are retried up to `max_retries` times, waiting
 `backoff_base * 2**(n-1)` seconds (capped) with jitter between half and all of it, so runs
 that fail together do not retry together. A 429 waits its Retry-After when that is at most

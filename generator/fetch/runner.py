@@ -30,6 +30,10 @@ from generator.load.history import HISTORY_NAME, Observer, load_history, render_
 from generator.load.snapshot import parse_utc
 
 
+#: The longest Retry-After a later run honours: a larger one (or a 400-digit one) is not believed.
+MAX_THROTTLE = timedelta(days=1)
+
+
 @dataclass
 class FetchReport:
     """What one run did (also written to snapshot.json as `fetch.last_run`)."""
@@ -214,7 +218,8 @@ def run_fetch(
     except RateLimited as exc:
         stopped = str(exc)
         if exc.retry_after is not None:  # remembered: the next run does not ask before then
-            state.fetch[THROTTLED_UNTIL] = stamp(clock.now() + timedelta(seconds=exc.retry_after))
+            wait = min(exc.retry_after, MAX_THROTTLE.total_seconds())  # (also: not inf)
+            state.fetch[THROTTLED_UNTIL] = stamp(clock.now() + timedelta(seconds=wait))
             throttled = True
     finally:
         if progress:

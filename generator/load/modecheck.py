@@ -99,16 +99,17 @@ def check_modes(
     full = files.get(FULL_MODE)
     if full is None:
         return
-    cuts = [(mode, index) for mode, index in files.items() if index is not full]
+    cuts = [(mode, index, index.file.label) for mode, index in files.items() if index is not full]
+    full_label = full.file.label  # (a property that resolves a path: read once)
     handles: dict[str, int] = {}
     try:
         for event_id, other in full.spans.items():
-            if (full.file.label, other.line) in failed:
+            if failed and (full_label, other.line) in failed:
                 continue
             parsed: dict[str, Any] | None = None  # the detailed record, read once if needed
-            for mode, index in cuts:
+            for mode, index, label in cuts:
                 span = index.spans.get(event_id)
-                if span is None or (index.file.label, span.line) in failed:
+                if span is None or (failed and (label, span.line) in failed):
                     continue
                 key = digest(_AGREE, span.digest, other.digest).hex()
                 if key in known:
@@ -122,7 +123,7 @@ def check_modes(
                     continue
                 field, message = found
                 where = f"{display_path(full.file.path)} line {other.line}"
-                yield Problem(index.file.label, span.line, event_id, field,
+                yield Problem(label, span.line, event_id, field,
                               f"{message} ({where}); a {mode} record is its detailed record cut at its last field")
     finally:
         for handle in handles.values():
