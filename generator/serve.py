@@ -9,6 +9,7 @@ Other paths are dist/'s files, with 404.html for people. Standard library only.
 """
 
 import html
+import re
 import mimetypes
 import sys
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class LocalMirror:
         self.index = index
         self.records = records
         self.now = index.snapshot.as_of
+        self.base = built_base_path(self.dist)
 
     def file(self, relpath: str, status: int = 200, source: str = "file") -> Response | None:
         """dist/{relpath} as a response, or None when it is not a file inside dist/."""
@@ -74,14 +76,14 @@ class LocalMirror:
         prev_q = query.with_offset(max(query.offset - query.limit, 0)) if query.offset > 0 else None
 
         def url(q: Query | None) -> str | None:
-            return None if q is None else "/" + query_path(q)
+            return None if q is None else f"{self.base}/{query_path(q)}"
 
         return envelope(len(ids), url(next_q), url(prev_q), self.records.many(query.version, query.mode, page(ids, query)))
 
     def api(self, target: str, wants_html: bool) -> Response:
         """An API path and query string: file, engine, 400 or 404."""
         try:
-            query = parse_request(target)
+            query = parse_request(target, self.base)
         except BadFilterValue as exc:
             return Response(400, orjson.dumps({exc.field: [exc.reason]}))
         except QueryError:
@@ -102,6 +104,8 @@ class LocalMirror:
 
     def respond(self, target: str, accept: str) -> Response:
         path = unquote(urlsplit(target).path)
+        if self.base and (path == self.base or path.startswith(self.base + "/")):
+            path = path[len(self.base):] or "/"  # a site built for /repo/ is served there too
         wants_html = "text/html" in accept and "format=json" not in target and not path.endswith("index.json")
         if path.split("/")[1:2] and path.split("/")[1] in VERSIONS:
             return self.api(target, wants_html)
@@ -110,8 +114,19 @@ class LocalMirror:
             relpath += "index.html"
         found = self.file(relpath)
         if found is None and (self.dist / relpath).is_dir():
-            return Response(301, b"", "text/plain", {"Location": path + "/"})
+            return Response(301, b"", "text/plain", {"Location": self.base + path + "/"})
         return found or self.file("404.html", 404) or Response(404, b"Not found", "text/plain")
+
+
+def built_base_path(dist: Path) -> str:
+    """The base path the site was built for (`--base-url https://user.github.io/repo`: '/repo'),
+    read from the home page's data-base attribute; '' for a site at the host's root."""
+    try:
+        head = (dist / "index.html").read_text(encoding="utf-8")[:2000]
+    except OSError:
+        return ""
+    found = re.search(r'<html[^>]*\sdata-base="([^"]*)"', head)
+    return html.unescape(found.group(1)).rstrip("/") if found else ""
 
 
 def _json_page(target: str, body: bytes) -> bytes:

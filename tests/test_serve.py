@@ -69,3 +69,24 @@ def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> No
     assert answer.content == (corpus_site / "2.3.0/events/index.html").read_bytes()
     home = httpx.get(served)
     assert home.content == (corpus_site / "index.html").read_bytes()
+
+
+def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
+    """`--base-url https://user.github.io/ll2`: pages, files and engine answers under /ll2/."""
+    from generator.records import RecordSource
+    from generator.serve import LocalMirror
+    from generator.snapshot import open_snapshot
+    from generator.validate import validate_snapshot
+    from tests.conftest import build_site, copy_seed_content
+
+    content = copy_seed_content(tmp_path / "content")
+    dist = build_site(content, tmp_path / "dist", base_url="https://user.github.io/ll2")
+    index = validate_snapshot(open_snapshot(content / "snapshot"))
+    with RecordSource(index) as records:
+        mirror = LocalMirror(dist, index, records)
+        home = mirror.respond("/ll2/", "text/html")
+        assert (home.status, home.body) == (200, (dist / "index.html").read_bytes())
+        listed = mirror.respond("/ll2/2.3.0/events/?mode=list&limit=1&offset=1", "")
+        assert listed.status == 200 and listed.headers["X-LL2-Static"] == "engine"
+        assert orjson.loads(listed.body)["previous"] == "/ll2/2.3.0/events/limit-1/mode-list/index.json"
+        assert mirror.respond("/ll2/data", "").headers["Location"] == "/ll2/data/"
