@@ -38,8 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
 
-    command = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
-               f"--basetemp={args.basetemp}", *args.pytest_args]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-v",
+        "-p",
+        "no:cacheprovider",
+        f"--basetemp={args.basetemp}",
+        *args.pytest_args,
+    ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     current = ["(collecting)"]
     peak = [0, ""]
@@ -60,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(args.every)
     reader.join()
     left = disk_bytes(args.basetemp)
-    print(f"peak of {args.basetemp}: {peak[0]:,} bytes ({peak[0] / 1e9:.2f} GB) during {peak[1]}; "
-          f"{left:,} bytes left at the end; pytest exit {process.returncode}")
+    print(
+        f"peak of {args.basetemp}: {peak[0]:,} bytes ({peak[0] / 1e9:.2f} GB) during {peak[1]}; "
+        f"{left:,} bytes left at the end; pytest exit {process.returncode}"
+    )
     return process.returncode
 
 

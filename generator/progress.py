@@ -25,7 +25,9 @@ def stage(name: str, files: Callable[[], int] | None = None) -> None:
 class BuildProgress:
     """A status line on `stream` when it is a terminal and the build outlasts `after` seconds."""
 
-    def __init__(self, stream: TextIO, after: float = 2.0, every: float = 0.5, force: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, after: float = 2.0, every: float = 0.5, force: bool = False
+    ) -> None:
         self.stream, self.after, self.every = stream, after, every
         self.enabled = force or stream.isatty()
         self._done = threading.Event()
@@ -53,7 +55,12 @@ class BuildProgress:
             self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self._done.set()
         if self.enabled:
             self._thread.join()

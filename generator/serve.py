@@ -10,6 +10,7 @@ Other paths are dist/'s files, with 404.html for people. Standard library only.
 
 import html
 import mimetypes
+import re
 import sys
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,11 +29,19 @@ from generator.load.snapshot import open_snapshot
 from generator.load.validate import SnapshotIndex, validate_snapshot
 
 NOT_FOUND = b'{"detail":"Not found."}'
-TYPES = {".json": "application/json", ".ndjson": "application/x-ndjson", ".gz": "application/gzip",
-         ".ics": "text/calendar; charset=utf-8", ".atom": "application/atom+xml",
-         ".sqlite": "application/vnd.sqlite3", ".js": "text/javascript; charset=utf-8",
-         ".md": "text/markdown; charset=utf-8", ".html": "text/html; charset=utf-8",
-         ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+TYPES = {
+    ".json": "application/json",
+    ".ndjson": "application/x-ndjson",
+    ".gz": "application/gzip",
+    ".ics": "text/calendar; charset=utf-8",
+    ".atom": "application/atom+xml",
+    ".sqlite": "application/vnd.sqlite3",
+    ".js": "text/javascript; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 
 @dataclass
@@ -51,13 +60,18 @@ class LocalMirror:
         self.index = index
         self.records = records
         self.now = index.snapshot.as_of
+        self.base = built_base_path(self.dist)
 
     def file(self, relpath: str, status: int = 200, source: str = "file") -> Response | None:
         """dist/{relpath} as a response, or None when it is not a file inside dist/."""
         path = (self.dist / relpath).resolve()
         if not path.is_relative_to(self.dist) or not path.is_file():
             return None
-        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        kind = (
+            TYPES.get(path.suffix)
+            or mimetypes.guess_type(path.name)[0]
+            or "application/octet-stream"
+        )
         return Response(status, path.read_bytes(), kind, {"X-LL2-Static": source})
 
     def engine(self, query: Query) -> bytes | None:
@@ -74,14 +88,19 @@ class LocalMirror:
         prev_q = query.with_offset(max(query.offset - query.limit, 0)) if query.offset > 0 else None
 
         def url(q: Query | None) -> str | None:
-            return None if q is None else "/" + query_path(q)
+            return None if q is None else f"{self.base}/{query_path(q)}"
 
-        return envelope(len(ids), url(next_q), url(prev_q), self.records.many(query.version, query.mode, page(ids, query)))
+        return envelope(
+            len(ids),
+            url(next_q),
+            url(prev_q),
+            self.records.many(query.version, query.mode, page(ids, query)),
+        )
 
     def api(self, target: str, wants_html: bool) -> Response:
         """An API path and query string: file, engine, 400 or 404."""
         try:
-            query = parse_request(target)
+            query = parse_request(target, self.base)
         except BadFilterValue as exc:
             return Response(400, orjson.dumps({exc.field: [exc.reason]}))
         except QueryError:
@@ -97,12 +116,23 @@ class LocalMirror:
         if body is None:
             return Response(404, NOT_FOUND)
         if wants_html or query.format == "api":
-            return Response(200, _json_page(target, body), "text/html; charset=utf-8", {"X-LL2-Static": "engine"})
+            return Response(
+                200,
+                _json_page(target, body),
+                "text/html; charset=utf-8",
+                {"X-LL2-Static": "engine"},
+            )
         return Response(200, body, headers={"X-LL2-Static": "engine"})
 
     def respond(self, target: str, accept: str) -> Response:
         path = unquote(urlsplit(target).path)
-        wants_html = "text/html" in accept and "format=json" not in target and not path.endswith("index.json")
+        if self.base and (path == self.base or path.startswith(self.base + "/")):
+            path = path[len(self.base) :] or "/"  # a site built for /repo/ is served there too
+        wants_html = (
+            "text/html" in accept
+            and "format=json" not in target
+            and not path.endswith("index.json")
+        )
         if path.split("/")[1:2] and path.split("/")[1] in VERSIONS:
             return self.api(target, wants_html)
         relpath = path.lstrip("/")
@@ -110,17 +140,30 @@ class LocalMirror:
             relpath += "index.html"
         found = self.file(relpath)
         if found is None and (self.dist / relpath).is_dir():
-            return Response(301, b"", "text/plain", {"Location": path + "/"})
+            return Response(301, b"", "text/plain", {"Location": self.base + path + "/"})
         return found or self.file("404.html", 404) or Response(404, b"Not found", "text/plain")
+
+
+def built_base_path(dist: Path) -> str:
+    """The base path the site was built for (`--base-url https://user.github.io/repo`: '/repo'),
+    read from the home page's data-base attribute; '' for a site at the host's root."""
+    try:
+        head = (dist / "index.html").read_text(encoding="utf-8")[:2000]
+    except OSError:
+        return ""
+    found = re.search(r'<html[^>]*\sdata-base="([^"]*)"', head)
+    return html.unescape(found.group(1)).rstrip("/") if found else ""
 
 
 def _json_page(target: str, body: bytes) -> bytes:
     """A plain browsable page for an answer no built page has (the engine's)."""
     pretty = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
     title = html.escape(target)
-    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
-            f"<h1>GET {title}</h1><p>HTTP 200 OK, answered by the engine (no precomputed file)."
-            f"</p><pre>{html.escape(pretty)}</pre></html>\n").encode()
+    return (
+        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
+        f"<h1>GET {title}</h1><p>HTTP 200 OK, answered by the engine (no precomputed file)."
+        f"</p><pre>{html.escape(pretty)}</pre></html>\n"
+    ).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -160,8 +203,10 @@ def serve(dist: Path, content: Path, host: str = "127.0.0.1", port: int = 8000) 
         handler = type("BoundHandler", (Handler,), {"mirror": LocalMirror(dist, index, records)})
         with ThreadingHTTPServer((host, port), handler) as server:
             url = f"http://{host}:{server.server_address[1]}/"
-            print(f"serving {dist}/ as a local LL2 at {url} (try {url}2.3.0/events/); Ctrl-C stops",
-                  flush=True)
+            print(
+                f"serving {dist}/ as a local LL2 at {url} (try {url}2.3.0/events/); Ctrl-C stops",
+                flush=True,
+            )
             try:
                 server.serve_forever()
             except KeyboardInterrupt:

@@ -33,11 +33,20 @@ def fresh_clone(target: Path) -> Path:
     """A clone of this repository's committed HEAD (a copy of its files where it is not a git
     checkout, e.g. an unpacked archive)."""
     if (ROOT / ".git").exists() and shutil.which("git"):
-        subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(target)], check=True, timeout=120)
+        subprocess.run(
+            ["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(target)],
+            check=True,
+            timeout=120,
+        )
         return target
     skip = {".git", "dist", ".dist.cache", "test-artifacts", "node", "__pycache__", ".pytest_cache"}
-    shutil.copytree(ROOT, target, ignore=lambda folder, names: [
-        n for n in names if n in skip or n.endswith(".egg-info") or n.startswith(".venv")])
+    shutil.copytree(
+        ROOT,
+        target,
+        ignore=lambda folder, names: [
+            n for n in names if n in skip or n.endswith(".egg-info") or n.startswith(".venv")
+        ],
+    )
     return target
 
 
@@ -55,18 +64,35 @@ def test_a_fresh_clone_installs_and_builds_with_the_readme_command(tmp_path: Pat
     (site,) = venv.glob("lib/python*/site-packages")
     here = [p for p in sys.path if p.endswith("site-packages")]
     (site / "deps.pth").write_text("\n".join(here) + "\n")
-    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(venv),
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "VIRTUAL_ENV": str(venv),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
     env.pop("PYTHONPATH", None)
-    done = subprocess.run(["bash", "-c", install_and_build], cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["bash", "-c", install_and_build],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "built dist/ (2.2.0: 1 events, 2.3.0: 1 events" in done.stdout
     home = (clone / "dist" / "index.html").read_text(encoding="utf-8")
     assert "seed snapshot embedded in the project (2 events" in home
     files = [p for p in (clone / "dist").rglob("*") if p.is_file()]
     assert f": {len(files)} files (0 unchanged)" in done.stdout
-    editable = subprocess.run([str(venv / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
-                              cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    editable = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(editable.stdout.strip()).is_relative_to(clone)  # installed from the clone
     if shutil.which("git") is None:
         pytest.skip("built from a copy: git is not installed")
@@ -78,5 +104,7 @@ def test_every_relative_link_of_the_readme_and_docs_resolves() -> None:
         for target in re.findall(r"\]\(([^)#\s]+)\)", page.read_text(encoding="utf-8")):
             if "://" not in target and not target.startswith("/"):
                 assert (page.parent / target).exists(), f"{page.name}: {target}"
-    linked = set(re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    linked = set(
+        re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    )
     assert linked == {p.name for p in (ROOT / "docs").glob("*.md")}  # every doc page is reachable

@@ -19,8 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def served(corpus_site: Path, corpus_site_content: Path) -> Iterator[str]:
     """The 40-event site served by `build.py serve` on a free port; yields the URL it printed."""
     process = subprocess.Popen(
-        [sys.executable, "build.py", "serve", "--dist", str(corpus_site), "--content", str(corpus_site_content), "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "build.py",
+            "serve",
+            "--dist",
+            str(corpus_site),
+            "--content",
+            str(corpus_site_content),
+            "--port",
+            "0",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = process.stdout.readline() if process.stdout else ""
@@ -32,13 +45,19 @@ def served(corpus_site: Path, corpus_site_content: Path) -> Iterator[str]:
 
 
 def test_a_precomputed_query_is_answered_with_its_file(served: str, corpus_site: Path) -> None:
-    answer = httpx.get(served + "2.3.0/events/?mode=list&limit=100", headers={"Accept": "application/json"})
+    answer = httpx.get(
+        served + "2.3.0/events/?mode=list&limit=100", headers={"Accept": "application/json"}
+    )
     assert answer.status_code == 200 and answer.headers["X-LL2-Static"] == "file"
-    assert answer.content == (corpus_site / "2.3.0/events/limit-100/mode-list/index.json").read_bytes()
+    assert (
+        answer.content == (corpus_site / "2.3.0/events/limit-100/mode-list/index.json").read_bytes()
+    )
     assert answer.headers["Content-Type"] == "application/json"
 
 
-def test_a_query_no_file_answers_gets_the_engines_answer(served: str, corpus_site: Path, corpus_site_content: Path) -> None:
+def test_a_query_no_file_answers_gets_the_engines_answer(
+    served: str, corpus_site: Path, corpus_site_content: Path
+) -> None:
     reference = Reference.load(corpus_site_content)
     url = "2.3.0/events/previous/?mode=normal&limit=3&offset=3&ordering=-last_updated,id"
     query = parse_request("/" + url)
@@ -53,7 +72,9 @@ def test_a_query_no_file_answers_gets_the_engines_answer(served: str, corpus_sit
     assert following.content == reference.envelope(query.with_offset(6))
 
 
-def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(served: str, corpus_site: Path) -> None:
+def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(
+    served: str, corpus_site: Path
+) -> None:
     missing = httpx.get(served + "2.3.0/events/999999999/")
     assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
     assert httpx.get(served + "2.9.0/events/").status_code == 404
@@ -64,8 +85,34 @@ def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(served: str, co
 
 
 def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> None:
-    answer = httpx.get(served + "2.3.0/events/", headers={"Accept": "text/html,application/xhtml+xml"})
+    answer = httpx.get(
+        served + "2.3.0/events/", headers={"Accept": "text/html,application/xhtml+xml"}
+    )
     assert answer.status_code == 200
     assert answer.content == (corpus_site / "2.3.0/events/index.html").read_bytes()
     home = httpx.get(served)
     assert home.content == (corpus_site / "index.html").read_bytes()
+
+
+def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
+    """`--base-url https://user.github.io/ll2`: pages, files and engine answers under /ll2/."""
+    from generator.records import RecordSource
+    from generator.serve import LocalMirror
+    from generator.snapshot import open_snapshot
+    from generator.validate import validate_snapshot
+    from tests.conftest import build_site, copy_seed_content
+
+    content = copy_seed_content(tmp_path / "content")
+    dist = build_site(content, tmp_path / "dist", base_url="https://user.github.io/ll2")
+    index = validate_snapshot(open_snapshot(content / "snapshot"))
+    with RecordSource(index) as records:
+        mirror = LocalMirror(dist, index, records)
+        home = mirror.respond("/ll2/", "text/html")
+        assert (home.status, home.body) == (200, (dist / "index.html").read_bytes())
+        listed = mirror.respond("/ll2/2.3.0/events/?mode=list&limit=1&offset=1", "")
+        assert listed.status == 200 and listed.headers["X-LL2-Static"] == "engine"
+        assert (
+            orjson.loads(listed.body)["previous"]
+            == "/ll2/2.3.0/events/limit-1/mode-list/index.json"
+        )
+        assert mirror.respond("/ll2/data", "").headers["Location"] == "/ll2/data/"

@@ -12,8 +12,11 @@ DUMPS_README = "dumps/README.md"
 #: Written by the precompute stage, after this page: linked by name, described in words.
 MACHINE_FILES = (
     ("manifest.json", "every precomputed query: its canonical LL2 URL, file, bytes and sha256"),
-    ("ll2-static.js", "the JavaScript client (browser or Node): maps an LL2 URL to its file, "
-                      "answers any list query"),
+    (
+        "ll2-static.js",
+        "the JavaScript client (browser or Node): maps an LL2 URL to its file, "
+        "answers any list query",
+    ),
 )
 _FORMATS = {"json": "JSON array", "ndjson": "NDJSON", "csv": "CSV", "sqlite": "SQLite"}
 
@@ -33,16 +36,22 @@ def _row(r: dict[str, Any], rows: int, href: str) -> str:
 def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteLinks) -> str:
     """The /data/ page as Markdown: `rows` is the number of records per API version."""
     href = "/"  # root-relative: render_markdown puts the site's base path in front
-    site = links.absolute("") or "https://YOUR-SITE/"  # examples need a host: the build's, or a placeholder
+    site = (
+        links.absolute("") or "https://YOUR-SITE/"
+    )  # examples need a host: the build's, or a placeholder
     first = next(r for r in data.package["resources"] if r["format"] == "sqlite")["path"]
     csv = next(r for r in data.package["resources"] if r["format"] == "csv")["path"]
-    ndjson = next(r for r in data.package["resources"] if r["format"] == "ndjson" and "compression" in r)["path"]
+    ndjson = next(
+        r for r in data.package["resources"] if r["format"] == "ndjson" and "compression" in r
+    )["path"]
     lines = [
         "# Open data",
         "",
         f"The whole snapshot (as of {as_of}) as downloads: the records exactly as LL2 sent them "
         "(JSON, NDJSON, gzip), one flat row per event (CSV), and a SQLite database. Data: Launch "
-        "Library 2 by The Space Devs, under their terms, with attribution ([licence](" + href + "licence/)).",
+        "Library 2 by The Space Devs, under their terms, with attribution ([licence]("
+        + href
+        + "licence/)).",
         "",
         "## Dumps",
         "",
@@ -59,18 +68,20 @@ def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteL
         "(https://datapackage.org) of every dump above: format, media type, bytes, sha256, licence; "
         "the CSV's typed Table Schema; each JSON dump's JSON Schema in `jsonSchema`.",
         "- JSON Schemas (2020-12) of one record per version and mode: "
-        + ", ".join(f"[{p.split('/', 1)[1]}]({href}{p})" for p in data.schemas.values()) + ".",
+        + ", ".join(f"[{p.split('/', 1)[1]}]({href}{p})" for p in data.schemas.values())
+        + ".",
         f"- [changes.json]({href}changes.json): events added, updated and removed since the previous snapshot.",
         *(f"- [{name}]({href}{name}): {what}." for name, what in MACHINE_FILES),
         "- compact/: every event's filterable fields, what `ll2-static.js` answers lists that "
-        "were not precomputed from: " + ", ".join(
-            f"[{compact_path(v)}]({href}{compact_path(v)})" for v in rows) + ".",
+        "were not precomputed from: "
+        + ", ".join(f"[{compact_path(v)}]({href}{compact_path(v)})" for v in rows)
+        + ".",
         "",
         "## Examples",
         "",
         "```sh",
         f"curl -O {site}{first}",
-        f"sqlite3 {first.rsplit('/', 1)[1]} \"SELECT id, date, name FROM events ORDER BY date DESC LIMIT 5\"",
+        f'sqlite3 {first.rsplit("/", 1)[1]} "SELECT id, date, name FROM events ORDER BY date DESC LIMIT 5"',
         f"datasette {first.rsplit('/', 1)[1]}        # pip install datasette; events_fts is the search",
         f"curl -s {site}{ndjson} | gunzip | head -n 1",
         f"frictionless validate {site}datapackage.json",
