@@ -19,6 +19,7 @@ from generator.hostrules import (
     netlify_redirects,
     nginx_include,
 )
+from generator.linked import LinkedLists
 from generator.manifest import ManifestEntries, ManifestWriter
 from generator.mirror import Tally, core_list_queries, list_cost, write_list
 from generator.output import StagedOutput
@@ -55,12 +56,16 @@ COST_CHUNKS = 64
 
 
 def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
-    """Every variant the planner proposes (lists named by --precompute first), in priority order."""
+    """Every variant the planner proposes, in priority order: lists named by --precompute,
+    then those the human site links (generator/linked.py), then the planned families."""
     requested = requested_lists(settings)
     core = {q for vindex in index.versions.values() for q in core_list_queries(vindex)}
     asked = [Variant("requested", q) for q in requested if q not in core]
-    planned = (v for v in plan(list(index.versions.values())) if v.first not in requested)
-    return [*asked, *planned]
+    chosen = set(requested)
+    linked = [Variant("site links", q) for q in LinkedLists(index).all() if q not in core and q not in chosen]
+    chosen |= {v.first for v in linked}
+    planned = (v for v in plan(list(index.versions.values())) if v.first not in chosen)
+    return [*asked, *linked, *planned]
 
 
 def variant_costs(index: SnapshotIndex, settings: BuildSettings, now: datetime, shares: Shares) -> dict[int, list[Costed]]:

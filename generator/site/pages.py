@@ -16,6 +16,7 @@ import orjson
 from generator.errors import ContentError
 from generator.fingerprint import digest
 from generator.history import History
+from generator.linked import LinkedLists
 from generator.memo import Memo
 from generator.mirror import Tally
 from generator.output import OutputError, StagedOutput
@@ -192,7 +193,7 @@ def write_home(events: list[EventSummary], now: datetime, links: SiteLinks, writ
         total=len(events),
         more_next=NavItem("All upcoming events", links.href("events/")),
         more_recent=NavItem("All past events", links.href("events/past/")),
-        api=api_list_links("/2.3.0/events/upcoming/", links),
+        api=api_list_links(Query("2.3.0", "upcoming"), links),
     )
 
 
@@ -292,7 +293,7 @@ def write_site(
     schedule = Schedule.load(index.snapshot)
     events = write_events(index, records, links, writer, schedule, memo)
     write_home(events, now, links, writer)
-    write_indexes(events, now, links, writer)
+    write_indexes(events, now, links, writer, LinkedLists(index))
     write_feeds(events, links, now, writer, schedule)
     write_search(events, writer)
     for page in pages:  # last: a name the site already uses is named as the page's fault
