@@ -228,7 +228,12 @@ def write_feeds(
         )
     for event in events:
         if event.date is not None:
-            key = digest(orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(), str(links.absolute()).encode())
+            # All its bytes depend on (DTSTAMP falls back to now without a last_updated).
+            stamp = "" if event.last_updated else str(now)
+            key = digest(
+                orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(),
+                str(links.absolute()).encode(), stamp.encode(),
+            )
             writer.keyed_file(
                 event_ics(event.id), key,
                 partial(calendar, event.name, [event], links, now, sequences),
