@@ -96,10 +96,10 @@ def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> No
 
 def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
     """`--base-url https://user.github.io/ll2`: pages, files and engine answers under /ll2/."""
-    from generator.records import RecordSource
+    from generator.load.records import RecordSource
     from generator.serve import LocalMirror
-    from generator.snapshot import open_snapshot
-    from generator.validate import validate_snapshot
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
     from tests.conftest import build_site, copy_seed_content
 
     content = copy_seed_content(tmp_path / "content")

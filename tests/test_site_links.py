@@ -3,6 +3,8 @@
 import shutil
 from pathlib import Path
 
+from generator.pipeline import build
+from generator.settings import BuildSettings
 from tests.conftest import build_site
 from tests.sitecheck import broken_links
 
@@ -35,3 +37,21 @@ def test_the_link_checker_reports_a_missing_page(seed_site: Path, tmp_path: Path
     assert (
         "events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/index.html: /types/17/" in broken
     )
+
+
+def test_the_api_lists_the_listings_link_are_kept_when_the_budget_drops_others(
+    corpus_site_content: Path, tmp_path: Path
+):
+    dist = tmp_path / "dist"
+    report = build(BuildSettings(content_dir=corpus_site_content, dist_dir=dist, max_files=1500))
+    assert report.planner is not None
+    assert sum(f.dropped_lists for f in report.planner.families.values()) > 0  # the budget binds
+    linked = [
+        a.split('"')[1]
+        for page in dist.glob("*/*/index.html")
+        if page.parts[-3] in ("types", "agencies", "programs", "years")
+        for a in page.read_text().split('class="api" href=')[1:]
+    ]
+    assert len(linked) >= 2 * 30  # browsable and JSON, for each listing
+    assert [href for href in linked if not (dist / href.lstrip("/")).exists()] == []
+    assert broken_links(dist, "https://example.org")[0] == []

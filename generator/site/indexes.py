@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import partial
 
 from generator.incremental.fingerprint import digest
-from generator.api.query import parse_request, query_path
+from generator.site.linked import LinkedLists
+from generator.api.query import Query, query_path
 from generator.site import chrome as shared
 from generator.site.links import SiteLinks
 from generator.site.writer import PageWriter
@@ -33,13 +34,13 @@ class HubEntry:
 @dataclass(frozen=True)
 class Group:
     """One listing: its folder, title, events, (for types and agencies) calendar, and the
-    LL2 query of the API list with the same events (e.g. `?type__ids=2`)."""
+    API list with the same events (e.g. `?type__ids=2`; generator/site/linked.py)."""
 
     folder: str
     title: str
     events: list[EventSummary]
     feed: str | None
-    api: str = ""
+    api: Query | None = None
 
 
 #: Rows of a listing page: 50 rows are about 20 KB of HTML.
@@ -124,9 +125,9 @@ def _groups(
     keys: Callable[[EventSummary], Iterable[tuple[int, str]]],
     noun: str,
     feed: str | None,
-    api: str,
+    linked: LinkedLists,
 ) -> list[Group]:
-    """One group per key (`feed` and `api` are patterns with {id}), by name."""
+    """One group per key (`feed` is a pattern with {id}), by name."""
     members: dict[int, tuple[str, list[EventSummary]]] = {}
     for event in events:
         for key, name in keys(event):
@@ -137,7 +138,7 @@ def _groups(
             f"{noun}: {name}",
             rows,
             None if feed is None else feed.format(id=key),
-            api.format(id=key),
+            linked.query(folder, key),
         )
         for key, (name, rows) in sorted(members.items(), key=lambda kv: kv[1][0].lower())
     ]
@@ -151,13 +152,11 @@ def _row_keys(events: list[EventSummary]) -> dict[int, bytes]:
     }
 
 
-def api_list_links(api: str, links: SiteLinks) -> list[NavItem]:
-    """The API list answering an LL2 query (`/2.3.0/events/?type__ids=2`): browsable and JSON."""
-    query = parse_request(api)
-    version = query.version
+def api_list_links(query: Query, links: SiteLinks) -> list[NavItem]:
+    """Where the mirror serves the first page of a list: browsable and JSON."""
     return [
-        NavItem(f"API {version} list (browsable)", links.api(query)),
-        NavItem(f"API {version} list (JSON)", links.href(query_path(query))),
+        NavItem(f"API {query.version} list (browsable)", links.api(query)),
+        NavItem(f"API {query.version} list (JSON)", links.href(query_path(query))),
     ]
 
 
@@ -188,7 +187,7 @@ def write_listing(
     """Every page of one group's listing, each keyed by what it shows."""
     feed = None if group.feed is None else links.href(group.feed)
     pages = paginate(sections(group.events, now))
-    api = tuple(api_list_links(group.api, links)) if group.api else ()
+    api = () if group.api is None else tuple(api_list_links(group.api, links))
     for number, shown in enumerate(pages, start=1):
         pager = _pager(group.folder, number, len(pages), links)
         listing = Listing(
@@ -204,24 +203,24 @@ def write_listing(
 
 
 def write_indexes(
-    events: list[EventSummary], now: datetime, links: SiteLinks, writer: PageWriter
+    events: list[EventSummary], now: datetime, links: SiteLinks, writer: PageWriter, linked: LinkedLists
 ) -> None:
-    """Every index page and hub, and the feeds page."""
+    """Every index page and hub, and the feeds page; `linked` names the API lists they link."""
     families = {
         "types": (
             "Event types",
             _groups(events, "types", lambda e: [(e.type.id, e.type.name)], "Type",
-                    "calendar/types/{id}.ics", "/2.3.0/events/?type__ids={id}"),
+                    "calendar/types/{id}.ics", linked),
         ),
         "agencies": (
             "Agencies",
             _groups(events, "agencies", lambda e: [(a.id, a.name) for a in e.agencies], "Agency",
-                    "calendar/agencies/{id}.ics", "/2.3.0/events/?agency__ids={id}"),
+                    "calendar/agencies/{id}.ics", linked),
         ),
         "programs": (
             "Programs",
             _groups(events, "programs", lambda e: [(p.id, p.name) for p in e.programs], "Program",
-                    None, "/2.3.0/events/?program={id}"),
+                    None, linked),
         ),
     }
     years = sorted({e.date.year for e in events if e.date}, reverse=True)
@@ -229,7 +228,7 @@ def write_indexes(
         "Years",
         [
             Group(f"years/{y}/", f"Events of {y}", [e for e in events if e.date and e.date.year == y], None,
-                  f"/2.3.0/events/?year={y}")
+                  linked.query("years", y))
             for y in years
         ],
     )
@@ -280,8 +279,8 @@ def write_event_lists(
     coming = [e for e in events if e.date is None or e.date >= now]
     past = [e for e in events if e.date is not None and e.date < now]
     lists = (
-        Group("events/", "Upcoming events", coming, shared.ICS_ALL, "/2.3.0/events/upcoming/"),
-        Group("events/past/", "Past events", past, None, "/2.3.0/events/previous/"),
+        Group("events/", "Upcoming events", coming, shared.ICS_ALL, Query("2.3.0", "upcoming")),
+        Group("events/past/", "Past events", past, None, Query("2.3.0", "previous")),
     )
     browse = tuple(NavItem(title, links.href(f"{folder}/")) for folder, (title, _) in families.items())
     for group in lists:

@@ -22,6 +22,7 @@ from generator.output.staging import OutputError
 from generator.api.engine import RECENT
 from generator.api.query import Query, query_path
 from generator.load.records import RecordSource
+from generator.site.linked import LinkedLists
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
@@ -166,7 +167,7 @@ def write_home(
         seed=seed,
         more_next=NavItem("All upcoming events", links.href("events/")),
         more_recent=NavItem("All past events", links.href("events/past/")),
-        api=api_list_links("/2.3.0/events/upcoming/", links),
+        api=api_list_links(Query("2.3.0", "upcoming"), links),
     )
 
 
@@ -201,7 +202,12 @@ def write_feeds(
         )
     for event in events:
         if event.date is not None:
-            key = digest(orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(), str(links.absolute()).encode())
+            # All its bytes depend on (DTSTAMP falls back to now without a last_updated).
+            stamp = "" if event.last_updated else str(now)
+            key = digest(
+                orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(),
+                str(links.absolute()).encode(), stamp.encode(),
+            )
             writer.keyed_file(
                 event_ics(event.id), key,
                 partial(calendar, event.name, [event], links, now, sequences),
@@ -277,7 +283,7 @@ def write_site(
     events = write_events(index, records, links, writer, schedule, memo)
     data = None if open_data is None else open_data(schedule.slips(latest=True))
     write_home(events, now, links, writer, is_seed(index))
-    write_indexes(events, now, links, writer)
+    write_indexes(events, now, links, writer, LinkedLists(index))
     write_feeds(events, links, now, writer, schedule)
     write_search(events, writer)
     for page in pages:  # last: a name the site already uses is named as the page's fault

@@ -12,6 +12,7 @@ from generator.mirror.answers import Tally, core_list_queries, list_cost, write_
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.parallel import Shares, halves
 from generator.api.query import Query, parse_request
+from generator.site.linked import LinkedLists
 from generator.settings import BuildSettings
 from generator.load.validate import SnapshotIndex
 from generator.variants.budget import GROUPS, SiteBudget
@@ -26,12 +27,16 @@ COST_CHUNKS = 64
 
 
 def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
-    """Every variant the planner proposes (lists named by --precompute first), in priority order."""
+    """Every variant the planner proposes, in priority order: lists named by --precompute,
+    then those the human site links (generator/site/linked.py), then the planned families."""
     requested = requested_lists(settings)
     core = {q for vindex in index.versions.values() for q in core_list_queries(vindex)}
     asked = [Variant("requested", q) for q in requested if q not in core]
-    planned = (v for v in plan(list(index.versions.values())) if v.first not in requested)
-    return [*asked, *planned]
+    chosen = set(requested)
+    linked = [Variant("site links", q) for q in LinkedLists(index).all() if q not in core and q not in chosen]
+    chosen |= {v.first for v in linked}
+    planned = (v for v in plan(list(index.versions.values())) if v.first not in chosen)
+    return [*asked, *linked, *planned]
 
 
 def variant_costs(ctx: BuildContext, shares: Shares) -> dict[int, list[Costed]]:

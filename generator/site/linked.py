@@ -1,0 +1,52 @@
+"""The API lists the human site links from its listings, so that the build precomputes them.
+
+A type, agency, program or year page links the API list of the same events: the newest
+version that has the value (2.3.0, else 2.2.0, which has no `year`), in its default mode, page
+size and order. `precompute.candidates` puts these lists first after `--precompute`'s, so the
+planner keeps them before any family it plans itself and the links resolve.
+"""
+
+from generator.api.query import FILTERS, Query, normalise
+from generator.load.validate import SnapshotIndex
+
+#: Site family -> the LL2 filter of its API list.
+PARAMETERS = {"types": "type__ids", "agencies": "agency__ids", "programs": "program", "years": "year"}
+
+
+class LinkedLists:
+    """Which version answers each (family, value) the site lists, from the snapshot's facets."""
+
+    def __init__(self, index: SnapshotIndex) -> None:
+        newest_first = sorted(
+            index.versions.values(), key=lambda v: tuple(map(int, v.spec.version.split("."))), reverse=True
+        )
+        self._values: list[tuple[str, dict[str, set[int]]]] = []
+        for vindex in newest_first:
+            facets = vindex.facets.values()
+            values = {
+                "types": {f.type_id for f in facets},
+                "agencies": {a for f in facets for a in f.agency_ids},
+                "programs": {p for f in facets for p in f.program_ids},
+                "years": {f.utc_day[0] for f in facets if f.utc_day},
+            }
+            filters = FILTERS[vindex.spec.version]
+            self._values.append(
+                (vindex.spec.version, {k: v for k, v in values.items() if PARAMETERS[k] in filters})
+            )
+
+    def query(self, family: str, value: int) -> Query | None:
+        """The first page of the list the site links for one value, or None (no version has it)."""
+        for version, values in self._values:
+            if value in values.get(family, ()):
+                return normalise(version, "all", None, [(PARAMETERS[family], str(value))])
+        return None
+
+    def all(self) -> list[Query]:
+        """Every list the site links, in family and value order, each once."""
+        seen: dict[Query, None] = {}
+        for family in PARAMETERS:
+            for value in sorted({v for _, values in self._values for v in values.get(family, ())}):
+                query = self.query(family, value)
+                if query is not None:
+                    seen.setdefault(query)
+        return list(seen)
