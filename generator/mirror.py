@@ -223,7 +223,8 @@ def write_json_mirror(
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for mode in vindex.spec.modes:
-            write_details(vindex, records, out, tally, manifest=manifest, modes=(mode,))
+            if settings.details_as_files:
+                write_details(vindex, records, out, tally, manifest=manifest, modes=(mode,))
             for first in core_list_queries(vindex):
                 if first.mode != mode and vindex.spec.modes != (None,):
                     continue

@@ -142,6 +142,10 @@ def build(settings: BuildSettings) -> BuildReport:
             tally.merge(side_tally)
             planner.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             write_client_data(index, records, out, now, planner)
+            if settings.edge:
+                from generator.edge import write_edge
+
+                write_edge(index, records, out, settings, now, planner)
             planner.check("the core site (every event, the core lists, the dumps, the site)")
             rules = RuleSet()
             know_snapshot(index, now, rules)
