@@ -52,8 +52,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(dist: Path, workdir: Path, binary: str | None = None) -> Iterator[str]:
-    """Run dist/_worker.js over dist/ on 127.0.0.1; yield its base URL ("http://127.0.0.1:N")."""
+def serve(dist: Path, workdir: Path, binary: str | None = None, inspector: int | None = None) -> Iterator[str]:
+    """Run dist/_worker.js over dist/ on 127.0.0.1; yield its base URL ("http://127.0.0.1:N").
+    `inspector`: a loopback port for the DevTools protocol (bench/edge.py reads the heap)."""
     binary = binary or workerd_binary()
     if binary is None:
         raise RuntimeError(f"workerd is not installed: {INSTALL}")
@@ -63,7 +64,8 @@ def serve(dist: Path, workdir: Path, binary: str | None = None) -> Iterator[str]
     shutil.copyfile(dist / "_worker.js", workdir / "_worker.js")  # embed paths are the config's
     config.write_text(CONFIG.format(dist=dist.resolve(), port=port, worker="_worker.js"))
     log = (workdir / "workerd.log").open("wb")
-    process = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    extra = [f"--inspector-addr=127.0.0.1:{inspector}"] if inspector else []
+    process = subprocess.Popen([binary, "serve", *extra, str(config)], stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -13,7 +13,7 @@
  *   - any other path (the human site, dumps, feeds): the static file, as Pages serves it.
  *
  * Every answer says where it came from (X-Edge-Source: file | computed | shell | error) and how
- * many static files it read (X-Edge-Reads); the facet indexes and the shards stay in the
+ * many static files it read (X-Edge-Reads), and the bytes of shards held (X-Edge-Held); the facet indexes and the shards stay in the
  * isolate's memory between requests (shards up to SHARD_CACHE bytes, least recently used out).
  */
 const L = globalThis.LL2Static;
@@ -91,23 +91,32 @@ async function records(reader, index, mode, ids) {
   return at.map((k) => loaded.get(m.spans[k]).subarray(m.spans[k + 1], m.spans[k + 1] + m.spans[k + 2]));
 }
 
-function concat(parts) {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
-
-/* LL2's envelope around records that are JSON bytes already (as mirror.envelope writes it). */
+/* LL2's envelope around records that are JSON bytes already (as mirror.envelope writes it),
+ * as a list of byte arrays: the records stay views into the cached shards, never copied. */
 function envelope(count, links, results) {
   const parts = [ENCODER.encode('{"count":' + count + ',"next":' + JSON.stringify(links.next) +
     ',"previous":' + JSON.stringify(links.previous) + ',"results":[')];
   const comma = ENCODER.encode(",");
   results.forEach((r, i) => { if (i) parts.push(comma); parts.push(r); });
   parts.push(ENCODER.encode("]}"));
-  return concat(parts);
+  return parts;
+}
+
+/* A response body of byte arrays, with its length known (workerd's FixedLengthStream where
+ * there is one, so the answer has a Content-Length as a file has). */
+function body(parts) {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  if (typeof FixedLengthStream === "undefined") {
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  }
+  const { readable, writable } = new FixedLengthStream(size);
+  const writer = writable.getWriter();
+  (async () => { for (const p of parts) await writer.write(p); await writer.close(); })().catch(() => writer.abort());
+  return readable;
 }
 
 function find(bytes, pattern) {
@@ -119,7 +128,7 @@ function find(bytes, pattern) {
   return -1;
 }
 
-/* A precomputed list page with the worker's own next/previous. */
+/* A precomputed list page with the worker's own next/previous (as byte arrays). */
 function relink(bytes, query, origin) {
   const at = find(bytes, RESULTS);
   const count = /^\{"count":([0-9]+),/.exec(DECODER.decode(bytes.subarray(0, Math.min(at, 64))));
@@ -127,14 +136,14 @@ function relink(bytes, query, origin) {
   const links = L.pageLinks(query, Number(count[1]), origin);
   const head = ENCODER.encode('{"count":' + count[1] + ',"next":' + JSON.stringify(links.next) +
     ',"previous":' + JSON.stringify(links.previous));
-  return concat([head, bytes.subarray(at)]);
+  return [head, bytes.subarray(at)];
 }
 
 function inSubset(index, query, event) {
   return query.subset === "all" || L.select([event], { subset: query.subset, params: [] }, index.now).length > 0;
 }
 
-/* The JSON answer to a canonical query: [status, body bytes, source]. */
+/* The JSON answer to a canonical query: [status, body (byte arrays), source]. */
 async function answer(reader, query, origin) {
   const path = L.queryPath(query);
   if (query.eventId !== null) {
@@ -143,9 +152,9 @@ async function answer(reader, query, origin) {
     if (position === undefined || !inSubset(index, query, index.events[position])) return [404, null, "missing"];
     if (index.detailsAsFiles) {
       const bytes = await reader.bytes(path);
-      if (bytes !== null) return [200, bytes, "file"];
+      if (bytes !== null) return [200, [bytes], "file"];
     }
-    return [200, (await records(reader, index, L.modeOf(query), [query.eventId]))[0], "computed"];
+    return [200, await records(reader, index, L.modeOf(query), [query.eventId]), "computed"];
   }
   const [bytes, index] = await Promise.all([reader.bytes(path), facetIndex(reader, query.version)]);
   if (bytes !== null) return [200, relink(bytes, query, origin), "file"];
@@ -154,12 +163,12 @@ async function answer(reader, query, origin) {
   return [200, envelope(ids.length, L.pageLinks(query, ids.length, origin), await records(reader, index, L.modeOf(query), page)), "computed"];
 }
 
-function respond(status, body, type, reader, source, head) {
+function respond(status, content, type, reader, source, head) {
   const headers = {
     "content-type": type, "access-control-allow-origin": "*",
-    "x-edge-source": source, "x-edge-reads": String(reader.reads),
+    "x-edge-source": source, "x-edge-reads": String(reader.reads), "x-edge-held": String(shardBytes),
   };
-  return new Response(head ? null : body, { status, headers });
+  return new Response(head ? null : content, { status, headers });
 }
 function json(status, value, reader, source, head) {
   return respond(status, ENCODER.encode(JSON.stringify(value)), "application/json", reader, source, head);
@@ -194,9 +203,9 @@ async function handle(request, env) {
     return respond(200, page.body, "text/html; charset=utf-8", reader, "shell", head);
   }
   query.format = "json";
-  const [status, body, source] = await answer(reader, query, url.origin);
+  const [status, parts, source] = await answer(reader, query, url.origin);
   if (status !== 200) return json(status, L.NOT_FOUND, reader, source, head);
-  return respond(200, body, "application/json", reader, source, head);
+  return respond(200, head ? null : body(parts), "application/json", reader, source, head);
 }
 
 export default {
