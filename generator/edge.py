@@ -30,6 +30,11 @@ from generator.settings import BuildSettings
 from generator.validate import SnapshotIndex, VersionIndex
 
 WORKER_PATH = "_worker.js"
+#: Which paths invoke the worker on Cloudflare Pages: the API's (every LL2 version starts
+#: with 2); the human site, feeds and dumps are served as static files, free of the
+#: Functions request quota.
+ROUTES_PATH = "_routes.json"
+ROUTES = b'{"version":1,"include":["/2*"],"exclude":[]}\n'
 #: Largest record shard: 8 MiB keeps a 100-record detailed page of 1,500 events (17 MB of
 #: detailed records) at 3 shards or fewer, and any one shard far from the 25 MiB cap.
 SHARD_BYTES = 8 * 1024 * 1024
@@ -90,11 +95,12 @@ def write_edge(
     index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime,
     planner: Planner,
 ) -> None:
-    """The worker, then per version its record shards and its facet index (which says whether
+    """The worker and its routes, then per version its record shards and its facet index (which says whether
     events have their own files: not on a host that caps files, see BuildSettings)."""
     source = worker_source()
     out.write(WORKER_PATH, source)
-    planner.spend(1, len(source))
+    out.write(ROUTES_PATH, ROUTES)
+    planner.spend(2, len(source) + len(ROUTES))
     for version, vindex in index.versions.items():
         ids = select(vindex.facets.values(), normalise(version, "all", None, []), now)
         modes = [_write_shards(vindex, mode, ids, records, out, planner) for mode in vindex.files]

@@ -151,7 +151,9 @@ def build(settings: BuildSettings) -> BuildReport:
             know_snapshot(index, now, rules)
             kept = choose_variants(index, costed, planner, rules)
             write_variants(index, records, out, settings, now, kept, tally, manifest)
-            write_host_rules(out, rules, planner)
+            # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
+            # strings: with the worker there, the worker routes every query instead.
+            write_host_rules(out, rules, planner, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
             manifest.close()
         planner.files, planner.bytes = out.files_written, out.site_bytes
         planner.check("the site")  # before the swap: an over-budget build leaves dist/ alone

@@ -178,12 +178,13 @@ def know_snapshot(index: SnapshotIndex, now: datetime, rules: RuleSet) -> None:
             rules.members[(version, subset)] = sorted(ids)
 
 
-def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner) -> None:
-    """Netlify `_redirects`, the nginx include files and LL2's JSON 404 (for Netlify)."""
+def write_host_rules(out: StagedOutput, rules: RuleSet, planner: Planner, *, netlify: bool = True) -> None:
+    """Netlify `_redirects` (unless `netlify` is False), the nginx include files and LL2's
+    JSON 404 (for Netlify)."""
     http, server = nginx_include(rules)
     for path, body in (
         (NOT_FOUND_PATH, NOT_FOUND),
-        (REDIRECTS_PATH, netlify_redirects(rules)),
+        *([(REDIRECTS_PATH, netlify_redirects(rules))] if netlify else []),
         (NGINX_HTTP_PATH, http),
         (NGINX_SERVER_PATH, server),
     ):

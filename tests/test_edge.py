@@ -127,6 +127,9 @@ def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_the
         assert response.content == expected, vector["url"]
         file = edge_site / query_path(query)
         source = response.headers["x-edge-source"]
+        # Files read: the query's own file, the facet index (once per isolate), the shards.
+        shards = {m["mode"]: len(m["shards"]) for m in json.loads((edge_site / index_path(query.version)).read_bytes())["modes"]}
+        assert int(response.headers["x-edge-reads"]) <= 2 + shards[query.mode], vector["url"]
         sources[source] += 1
         assert source == ("file" if file.is_file() else "computed"), vector["url"]
         if file.is_file():
@@ -157,6 +160,10 @@ def test_the_edge_data_is_in_the_manifest_budget_and_bounded(edge_site: Path) ->
         for shard in mode["shards"]:
             assert (edge_site / shard).stat().st_size <= SHARD_BYTES
     assert (edge_site / "_worker.js").read_bytes().startswith((ROOT / "generator/client/ll2-static.js").read_bytes())
+    # Cloudflare Pages: the API's paths invoke the worker; Netlify's _redirects would be read
+    # by Pages in its own syntax, so a cloudflare-pages build has none.
+    assert json.loads((edge_site / "_routes.json").read_bytes())["include"] == ["/2*"]
+    assert (edge_site / "_redirects").exists() == settings["details_as_files"]
 
 
 def test_a_cloudflare_build_keeps_under_its_file_cap_and_serves_events_from_the_shards(
