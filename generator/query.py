@@ -104,10 +104,18 @@ _DATETIME = re.compile(
 )
 
 
+#: int() refuses text of more digits than this (Python's default int_max_str_digits), so
+#: LL2 reads such a `limit` as absent and such a filter value as a bad one.
+MAX_DIGITS = 4300
+
+
 def parse_int(raw: str) -> int | None:
     """The whole number `raw` spells, as int() reads ASCII text; None if it spells none."""
     match = _INT.fullmatch(raw)
-    return int(match.group(1).replace("_", "")) if match else None
+    if not match:
+        return None
+    digits = match.group(1).replace("_", "")
+    return int(digits) if len(digits.lstrip("+-")) <= MAX_DIGITS else None
 
 
 def _limit(raw: str) -> str:
@@ -400,7 +408,7 @@ def parse_request(url: str, base_path: str = "") -> Query:
     if rest and rest[0] in SUBSETS[1:]:
         subset = rest.pop(0)
     event_id = None
-    if rest and rest[0].isdigit():
+    if rest and rest[0].isascii() and rest[0].isdigit() and len(rest[0]) <= MAX_DIGITS:
         event_id = int(rest.pop(0))  # also under a subset: LL2 has /events/upcoming/{id}/
     pairs: list[tuple[str, str]] = []
     for segment in rest:

@@ -192,6 +192,12 @@ BAD = [
     ("/2.2.0/event/?last_updated__gte=2025-02-30T00:00:00Z", 400, "last_updated__gte"),
     ("/2.3.0/events/upcoming/?hide_recent_previous=maybe", 400, "hide_recent_previous"),
     ("/2.3.0/events/?search=" + "a" * 10_000, 200, None),
+    ("/2.3.0/events/?type=" + "1" * 10_000, 400, "type"),  # more digits than int() reads
+    ("/2.2.0/event/?agency__ids=" + "4" * 10_000, 400, "agency__ids"),
+    ("/2.3.0/events/?limit=" + "1" * 10_000, 200, None),  # LL2's default, as for limit=abc
+    ("/2.3.0/events/?offset=" + "1" * 10_000, 200, None),
+    ("/2.3.0/events/?offset=" + "9" * 4_300, 200, None),  # read, and past the end
+    ("/2.3.0/events/" + "1" * 10_000 + "/", 404, None),
     ("/2.3.0/events/?slug=" + "s" * 10_000, 200, None),
     ("/2.3.0/events/?video_url=" + "v" * 10_000, 200, None),
     ("/2.3.0/events/?date__gte=" + "2" * 10_000, 400, "date__gte"),

@@ -50,6 +50,7 @@
   var INT = /^[ \t\n\r\f\v]*([+-]?[0-9]+(?:_[0-9]+)*)[ \t\n\r\f\v]*$/;
   function parseInt_(raw) {
     var m = INT.exec(raw);
+    if (m && m[1].replace(/[_+-]/g, "").length > 4300) return null; // Python's int_max_str_digits
     return m ? BigInt(m[1].replace(/_/g, "")) : null;
   }
   function limit_(raw) {
