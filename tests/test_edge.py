@@ -22,7 +22,7 @@ from generator.pipeline import build
 from generator.query import Query, parse_request, query_path, query_url
 from generator.settings import BuildSettings
 from tests.answers import Reference
-from tests.conftest import VARIANT_BASE_URL, VARIANT_REQUESTS, ROOT
+from tests.conftest import ROOT, VARIANT_BASE_URL, VARIANT_REQUESTS, copy_content, edit_event, tree_digest
 from tests.edge_worker import INSTALL, log_text, serve, workerd_binary
 
 VECTORS = json.loads((ROOT / "tests" / "data" / "query_vectors.json").read_text())["vectors"]
@@ -303,3 +303,20 @@ def test_nextinspace_event_calls_are_the_engines_answers_and_its_launch_call_a_j
         nextinspace.nextinspace(1)  # events, then launches: LL2 has launches, the mirror does not
     assert raised.value.response.status_code == 404
     assert raised.value.response.json() == {"detail": "Not found."}
+
+
+def test_an_incremental_edge_build_equals_a_clean_one_and_the_worker_serves_the_change(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    content = copy_content(corpus_content, tmp_path)
+    incremental, clean = tmp_path / "incremental", tmp_path / "clean"
+    options = ("--content", str(content), "--edge", "--host", "cloudflare-pages")
+    assert build_runner(*options, "--dist", str(incremental))[0] == 0
+    event = next(iter(Reference.load(content).index.versions["2.3.0"].facets))
+    edit_event(content, event, lambda record: record.update(name=record["name"] + " (renamed)"))
+    assert build_runner(*options, "--dist", str(incremental))[0] == 0
+    assert build_runner(*options, "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(incremental) == tree_digest(clean)
+    with serve(incremental, tmp_path / "w") as base:
+        for url in (f"/2.3.0/events/{event}/", f"/2.3.0/events/?id={event}&mode=list&limit=3"):
+            assert "(renamed)" in httpx.get(base + url, headers=JSON).text, url
