@@ -67,19 +67,25 @@ function facetIndex(reader, version) {
   return indexes.get(version);
 }
 
+const loading = new Map(); // path -> Promise of a shard being read (concurrent requests share it)
+
 async function shard(reader, path) {
   let bytes = shards.get(path);
   if (bytes !== undefined) { shards.delete(path); shards.set(path, bytes); return bytes; }
-  bytes = await reader.bytes(path);
-  if (bytes === null) throw new Error(path + " is missing");
-  shards.set(path, bytes);
-  shardBytes += bytes.length;
-  for (const [old, held] of shards) {
-    if (shardBytes <= SHARD_CACHE || old === path) break;
-    shards.delete(old);
-    shardBytes -= held.length;
-  }
-  return bytes;
+  if (loading.has(path)) return loading.get(path);
+  const load = reader.bytes(path).then((read) => {
+    if (read === null) throw new Error(path + " is missing");
+    shards.set(path, read);
+    shardBytes += read.length;
+    for (const [old, held] of shards) {
+      if (shardBytes <= SHARD_CACHE || old === path) break;
+      shards.delete(old);
+      shardBytes -= held.length;
+    }
+    return read;
+  }).finally(() => loading.delete(path));
+  loading.set(path, load);
+  return load;
 }
 
 /* The snapshot's bytes of each event of `ids` in `mode`, each shard read once. */
