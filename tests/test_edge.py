@@ -205,6 +205,8 @@ BAD = [
     ("/2.3.0/events/" + "x" * 10_000 + "/", 404, None),
     ("/2.3.0/events/?" + "p" * 10_000 + "=1", 200, None),
     ("/2.4.0/events/", 404, None),
+    ("/2.3/events/", 404, None),
+    ("/3/", 404, None),
     ("/2.0.0/event/", 404, None),
     ("/2.3.0/event/", 404, None),
     ("/2.3.0/events/999999/", 404, None),
@@ -246,8 +248,9 @@ def test_browsers_and_format_api_get_the_browsable_shell(worker: httpx.Client, e
         response = worker.get(url, headers=headers)
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
         assert response.content == shell
-    forced = worker.get("/2.3.0/events/upcoming/?format=json", headers={"accept": "text/html"})
-    assert forced.headers["content-type"] == "application/json"
+    for url in ("/2.3.0/events/upcoming/?format=json", "/2.3.0/events/upcoming/index.json"):
+        forced = worker.get(url, headers={"accept": "text/html"})
+        assert forced.headers["content-type"] == "application/json", url
 
 
 # -- real clients, unmodified but for the base URL --------------------------------------------

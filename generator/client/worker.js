@@ -21,7 +21,9 @@ const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 const RESULTS = ENCODER.encode(',"results":[');
 const SHARD_CACHE = 64 * 1024 * 1024;
-const VERSION_PATH = /^\/[0-9]+\.[0-9]+\.[0-9]+(\/|$)/;
+// The API's paths: a first segment that starts with a digit (2.3.0, and any version LL2 lacks);
+// no folder of the human site does.
+const VERSION_PATH = /^\/[0-9][^\/]*(\/|$)/;
 
 const indexes = new Map(); // version -> Promise of the parsed facet index
 const shards = new Map(); // path -> Uint8Array, in least-recently-used order
@@ -182,6 +184,7 @@ function json(status, value, reader, source, head) {
 
 function wantsPage(query, request) {
   if (query.format === "api") return true;
+  if (new URL(request.url).pathname.endsWith("/index.json")) return false; // a file asked by name
   const pairs = new URL(request.url).searchParams.getAll("format");
   if (pairs.length && pairs[pairs.length - 1] === "json") return false;
   return (request.headers.get("accept") || "").includes("text/html");
