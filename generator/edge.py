@@ -15,6 +15,7 @@ one, else computed from two kinds of files written here:
 Every file goes through StagedOutput and is spent from the budget before variants are chosen.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
 
@@ -22,6 +23,7 @@ import orjson
 
 from generator.compact import _row as compact_row  # the facet rows the JS engine reads
 from generator.engine import select
+from generator.mirror import Tally
 from generator.output import StagedOutput
 from generator.planner import Planner
 from generator.query import format_datetime, normalise
@@ -69,7 +71,8 @@ def shard_groups(lengths: list[int]) -> list[int]:
 
 
 def _write_shards(
-    vindex: VersionIndex, mode: str | None, ids: list[int], records: RecordSource, out: StagedOutput, planner: Planner
+    vindex: VersionIndex, mode: str | None, ids: list[int], records: RecordSource, out: StagedOutput,
+    spend: Callable[[int], None],
 ) -> dict[str, object]:
     """One mode's records cut into shards, in `ids` order; their paths and every record's
     span as a flat list (shard number, offset, length for each event in turn)."""
@@ -87,26 +90,33 @@ def _write_shards(
                 spans.extend((number, size, len(data)))
                 handle.write(data + b"\n")
                 size += len(data) + 1
-        planner.spend(1, size)
+        spend(size)
     return {"mode": mode, "shards": shards, "spans": spans}
 
 
 def write_edge(
     index: SnapshotIndex, records: RecordSource, out: StagedOutput, settings: BuildSettings, now: datetime,
-    planner: Planner,
+    planner: Planner, tally: Tally,
 ) -> None:
-    """The worker and its routes, then per version its record shards and its facet index (which says whether
-    events have their own files: not on a host that caps files, see BuildSettings)."""
+    """The worker and its routes, then per version its record shards and its facet index
+    (which says whether events have their own files: not on a host that caps files, see
+    BuildSettings). Every file is spent from the budget and counted in the report ("edge")."""
+
+    def spend(size: int) -> None:
+        planner.spend(1, size)
+        tally.add("edge", size)
+
     source = worker_source()
     out.write(WORKER_PATH, source)
+    spend(len(source))
     out.write(ROUTES_PATH, ROUTES)
-    planner.spend(2, len(source) + len(ROUTES))
+    spend(len(ROUTES))
     for version, vindex in index.versions.items():
         ids = select(vindex.facets.values(), normalise(version, "all", None, []), now)
-        modes = [_write_shards(vindex, mode, ids, records, out, planner) for mode in vindex.files]
+        modes = [_write_shards(vindex, mode, ids, records, out, spend) for mode in vindex.files]
         head = orjson.dumps({"format": 1, "version": version, "now": format_datetime(now),
                              "details_as_files": settings.details_as_files, "modes": modes})
         rows = b",\n".join(compact_row(vindex.facets[i]) for i in ids)
         body = head[:-1] + b',"events":[\n' + rows + b"\n]}\n"
         out.write(index_path(version), body)
-        planner.spend(1, len(body))
+        spend(len(body))

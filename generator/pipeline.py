@@ -145,7 +145,7 @@ def build(settings: BuildSettings) -> BuildReport:
             if settings.edge:
                 from generator.edge import write_edge
 
-                write_edge(index, records, out, settings, now, planner)
+                write_edge(index, records, out, settings, now, planner, tally)
             planner.check("the core site (every event, the core lists, the dumps, the site)")
             rules = RuleSet()
             know_snapshot(index, now, rules)
