@@ -94,6 +94,10 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--precompute", action="append", default=[], metavar="URL",
                         help="an LL2 list URL to precompute (every page) before the planned "
                              "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
+    parser.add_argument("--edge", action="store_true",
+                        help="also write dist/_worker.js for Cloudflare Pages (advanced mode) and "
+                             "the data it answers any query from (docs/edge.md); with a host that "
+                             "caps files, events are served by the worker instead of files")
     parser.add_argument("--jobs", type=int, choices=(1, 2), default=DEFAULT_JOBS,
                         help="processes to build with: 2 writes the dumps and the human site "
                              f"beside the JSON mirror (default: {DEFAULT_JOBS} on this machine)")
@@ -225,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  clean=args.clean,
                                  host=args.host, max_bytes=args.max_bytes, max_files=args.max_files,
                                  precompute=tuple(args.precompute),
-                                 cname=args.cname, jobs=args.jobs)
+                                 cname=args.cname, jobs=args.jobs, edge=args.edge)
         from generator.progress import BuildProgress
 
         with BuildProgress(sys.stderr):

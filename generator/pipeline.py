@@ -87,12 +87,16 @@ def _build(settings: BuildSettings) -> BuildReport:
             tally, costed = write_core_site(ctx, cache, manifest, shares)
             budget.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             stages.write_client_data(ctx, budget)
+            if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
+                stages.write_edge(ctx, budget, tally)
             budget.check("the core site (every event, the core lists, the dumps, the site)")
             stage("choosing and writing the list variants")
             rules = stages.rules_for(ctx)
             kept = stages.choose_variants(costed, budget, rules)
             stages.write_variants(ctx, kept, tally, manifest)
-            stages.write_host_rules(ctx, rules, budget)
+            # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
+            # strings: with the worker there, the worker routes every query instead.
+            stages.write_host_rules(ctx, rules, budget, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
             manifest.close()
         # before the swap: an over-budget build leaves dist/ alone
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())

@@ -66,6 +66,8 @@ class BuildSettings:
     cname: str | None = None
     #: Processes: 2 builds the dumps and human site in a second process (same bytes).
     jobs: int = DEFAULT_JOBS
+    #: Write dist/_worker.js and its data (generator/client/edge.py) for Cloudflare Pages' advanced mode.
+    edge: bool = False
 
     @property
     def profile(self) -> HostProfile:
@@ -86,8 +88,15 @@ class BuildSettings:
         return (
             f"base_url={self.base_url!r} now={now} strict={self.strict} "
             f"budget={self.budget()} precompute={self.precompute!r} "
-            f"cname={self.cname!r}"
+            f"cname={self.cname!r} edge={self.edge}"
         )
+
+    @property
+    def details_as_files(self) -> bool:
+        """Whether every event gets its own files. Not with the worker on a host that caps
+        files: the worker serves each event's bytes from the edge shards, and the files go
+        to list variants instead."""
+        return not (self.edge and self.budget()[1] < UNLIMITED)
 
     @property
     def snapshot_dir(self) -> Path:

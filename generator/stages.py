@@ -19,11 +19,13 @@ HOMES = {
     "choose_variants": "generator.variants.precompute",
     "write_variants": "generator.variants.precompute",
     "COST_CHUNKS": "generator.variants.precompute",
+    "write_edge": "generator.client.edge",
     "rules_for": "generator.hosts.stage",
     "write_host_rules": "generator.hosts.stage",
 }
 
 if TYPE_CHECKING:
+    from generator.client.edge import write_edge as write_edge
     from generator.client.stage import write_client_data as write_client_data
     from generator.hosts.stage import rules_for as rules_for
     from generator.hosts.stage import write_host_rules as write_host_rules

@@ -88,3 +88,15 @@ def test_mirror_paths_parse_back_to_the_same_query(version, subset, types, limit
     url = f"/{version}/{endpoint}/{subset}?limit={limit}&offset={offset}&ordering={ordering}&type__ids={type_ids}&search={search}"
     query = parse_request(url)
     assert parse_request("/" + query_path(query)) == query
+
+
+def test_numbers_longer_than_int_reads_are_lls_defaults_or_400_never_a_crash() -> None:
+    """int() refuses more than 4,300 digits: LL2 then reads limit/offset as absent, a filter
+    value as bad (400), and a path segment as no event id."""
+    long = "1" * 10_000
+    assert parse_request(f"/2.3.0/events/?limit={long}&offset={long}").params == ()
+    with pytest.raises(QueryError, match="type: "):
+        parse_request(f"/2.3.0/events/?type={long}")
+    for segment in (long, "²"):
+        with pytest.raises(QueryError, match="not a mirror path segment"):
+            parse_request(f"/2.3.0/events/{segment}/")

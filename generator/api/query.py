@@ -115,6 +115,10 @@ def shown(text: str) -> str:
     """`text` quoted for a message, cut to 80 characters (a hostile URL can be megabytes)."""
     return repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
 
+#: int() refuses text of more digits than this (Python's default int_max_str_digits), so
+#: LL2 reads such a `limit` as absent and such a filter value as a bad one.
+MAX_DIGITS = 4300
+
 
 def parse_int(raw: str) -> int | None:
     """The whole number `raw` spells, as int() reads ASCII text; None if it spells none."""

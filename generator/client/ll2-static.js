@@ -50,6 +50,7 @@
   var INT = /^[ \t\n\r\f\v]*([+-]?[0-9]+(?:_[0-9]+)*)[ \t\n\r\f\v]*$/;
   function parseInt_(raw) {
     var m = INT.exec(raw);
+    if (m && m[1].replace(/[_+-]/g, "").length > 4300) return null; // Python's int_max_str_digits
     return m ? BigInt(m[1].replace(/_/g, "")) : null;
   }
   function limit_(raw) {
@@ -432,6 +433,37 @@
     });
   };
 
+  // -- for HTTP hosts (the edge worker, generator/client/worker.js) ---------------------------
+  /* LL2's links to the pages around a page of `count` events, as DRF writes them: the
+   * request's parameters in name order, `limit` always given, `offset` left out at 0, under
+   * `origin`. {next, previous}, each a URL or null. Offsets are BigInt: any offset LL2 reads. */
+  function pageLinks(query, count, origin) {
+    var offset = BigInt(get(query, "offset") || "0"), limit = BigInt(limitOf(query));
+    function at(o) {
+      var pairs = query.params.filter(function (p) { return p[0] !== "limit" && p[0] !== "offset"; });
+      pairs.push(["limit", limit.toString()]);
+      if (o > 0n) pairs.push(["offset", o.toString()]);
+      pairs.sort(function (a, b) { return cmp(a[0], b[0]); });
+      return queryUrl({ version: query.version, subset: query.subset, eventId: query.eventId, params: pairs }, origin);
+    }
+    return {
+      next: offset + limit < BigInt(count) ? at(offset + limit) : null,
+      previous: offset > 0n ? at(offset - limit > 0n ? offset - limit : 0n) : null,
+    };
+  }
+  /* The parameter and the reason of a QueryError that is LL2's 400 (a bad filter value), as
+   * {field, message}; null for any other error (a path LL2 does not have: its 404). */
+  function badRequest(error) {
+    var m = error instanceof QueryError ? /^LL2 answers 400 Bad Request: ([^:]+): ([\s\S]*)$/.exec(error.message) : null;
+    return m ? { field: m[1], message: m[2] } : null;
+  }
+  /* The browsable shell that renders a query (api.html at its list endpoint). */
+  function shellPath(query) {
+    var parts = [query.version, VERSIONS[query.version].endpoint];
+    if (query.subset !== "all" && query.eventId === null) parts.push(query.subset);
+    return parts.join("/") + "/index.html";
+  }
+
   return {
     QueryError: QueryError, parseRequest: parseRequest, normalise: normalise, queryPath: queryPath,
     queryUrl: queryUrl, withParams: withParams, limitOf: limitOf, offsetOf: offsetOf, modeOf: modeOf,
@@ -439,5 +471,6 @@
     encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
     facets: facets, stamp: stamp, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
     Client: Client,
+    pageLinks: pageLinks, badRequest: badRequest, shellPath: shellPath, // edge worker
   };
 });

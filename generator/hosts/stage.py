@@ -44,12 +44,13 @@ def rules_for(ctx: BuildContext) -> RuleSet:
     return rules
 
 
-def write_host_rules(ctx: BuildContext, rules: RuleSet, budget: SiteBudget) -> None:
-    """Netlify `_redirects`, the nginx include files and LL2's JSON 404 (for Netlify)."""
+def write_host_rules(ctx: BuildContext, rules: RuleSet, budget: SiteBudget, *, netlify: bool = True) -> None:
+    """Netlify `_redirects` (unless `netlify` is False), the nginx include files and LL2's
+    JSON 404 (for Netlify)."""
     http, server = nginx_include(rules)
     for path, body in (
         (NOT_FOUND_PATH, NOT_FOUND),
-        (REDIRECTS_PATH, netlify_redirects(rules)),
+        *([(REDIRECTS_PATH, netlify_redirects(rules))] if netlify else []),
         (NGINX_HTTP_PATH, http),
         (NGINX_SERVER_PATH, server),
     ):

@@ -214,7 +214,8 @@ def write_json_mirror(ctx: BuildContext, manifest: ManifestSink | None = None) -
     for vindex in index.versions.values():
         selections: dict[tuple[str, tuple[tuple[str, str], ...], str], list[int]] = {}
         for mode in vindex.spec.modes:
-            write_details(ctx, vindex, tally, manifest=manifest, modes=(mode,))
+            if ctx.settings.details_as_files:
+                write_details(ctx, vindex, tally, manifest=manifest, modes=(mode,))
             for first in core_list_queries(vindex):
                 if first.mode != mode and vindex.spec.modes != (None,):
                     continue
