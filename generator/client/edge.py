@@ -16,7 +16,6 @@ Every file goes through StagedOutput and is spent from the budget before variant
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from importlib import resources
 
 import orjson
@@ -29,8 +28,7 @@ from generator.variants.budget import SiteBudget
 from generator.context import BuildContext
 from generator.api.query import format_datetime, normalise
 from generator.load.records import RecordSource
-from generator.settings import BuildSettings
-from generator.load.validate import SnapshotIndex, VersionIndex
+from generator.load.validate import VersionIndex
 
 WORKER_PATH = "_worker.js"
 #: Which paths invoke the worker on Cloudflare Pages: the API's (every LL2 version starts

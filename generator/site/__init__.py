@@ -6,6 +6,11 @@ render      the Jinja environment (autoescape on, strict) and Markdown pages
 browse      the browsable API pages: shells that render any answer in the page
 views       view models of events computed from their records (templates hold no logic)
 pages       the human site: home, event pages, indexes, search, content pages, 404
+writer      PageWriter: render, write and count pages; the sitemap's list
+indexes     type, agency, program and year pages, paginated
+linked      the API lists each human page links (precomputed first)
+schedule    the schedule history shown: date slips, calendar SEQUENCE
+datapage    the /data/ page: every download of the open data
 feeds       iCalendar (RFC 5545) and Atom feeds
 plumbing    static assets, sitemap.xml, robots.txt, .nojekyll, CNAME
 """
