@@ -104,7 +104,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true",
                         help="show a traceback with errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     help="optional: resolve, fetch or backfill-history (without one, build the site)")
+                                     help="optional: resolve, fetch, serve or backfill-history (without one, build the site)")
     resolve = commands.add_parser(
         "resolve", help="print the file of dist/ that answers an LL2 URL or query",
         description="Map an LL2 URL (path and query) to the static file that serves it.")
