@@ -28,6 +28,11 @@ class VersionSpec:
         return f"{self.endpoint}.ndjson" if mode is None else f"{self.endpoint}.{mode}.ndjson"
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """Sort key of a version number: 2.10.0 after 2.3.0 (sort with reverse=True: newest first)."""
+    return tuple(int(n) for n in version.split("."))
+
+
 VERSIONS: dict[str, VersionSpec] = {
     "2.2.0": VersionSpec("2.2.0", "event", (None,), None, None, None),
     # The spec does not say which mode a list uses without `mode`; LL2 answers lists in

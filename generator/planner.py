@@ -26,7 +26,7 @@ from datetime import datetime
 from itertools import combinations
 from typing import TypeVar
 
-from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
+from generator.api import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, version_key
 from generator.engine import Predicate, in_subset, order, predicate
 from generator.errors import BudgetError
 from generator.facets import Facets
@@ -209,7 +209,7 @@ def variants(
 def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     """Every variant of every version: round by round, tier by tier, the newest version first."""
     newest_first = sorted(
-        vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
+        vindexes, key=lambda v: version_key(v.spec.version), reverse=True
     )
     values = [family_values(vindex) for vindex in newest_first]
     for families in ROUNDS:
