@@ -43,6 +43,7 @@ def test_fetch_prints_one_summary_line_and_writes_the_summary_json(
         "added": 300,
         "changed": 0,
         "removed": 2,
+        "rescheduled": 0,
         "requests": 12,
         "complete": True,
     }
@@ -85,6 +86,7 @@ def test_fetch_stopped_by_its_budget_exits_0_and_says_it_resumes(
         "added": 0,
         "changed": 0,
         "removed": 0,
+        "rescheduled": 0,
         "requests": 3,
         "complete": False,
     }

@@ -72,7 +72,8 @@ def test_a_date_moved_between_two_fetches_is_a_slip_a_page_line_and_a_calendar_u
     fake_clock.advance(3600)
     fake_ll2.edit(moved, stamp(fake_clock.now()), date=new)
 
-    fetch(seed_content, fake_ll2, fake_clock)
+    report = fetch(seed_content, fake_ll2, fake_clock)
+    assert report.rescheduled == 1 and ", 1 rescheduled;" in report.line()
     dist = build(capsys, seed_content, tmp_path / "dist")
 
     changes = orjson.loads((dist / "changes.json").read_bytes())

@@ -233,6 +233,8 @@ def test_pull_requests_run_the_readme_test_command() -> None:
          "Snapshot: 3 added, 2 changed, 1 removed events (14 requests)"),
         ({"added": 0, "changed": 40, "removed": 0, "requests": 15, "complete": False},
          "Snapshot: 0 added, 40 changed, 0 removed events (15 requests); partial, the next run continues"),
+        ({"added": 0, "changed": 6, "removed": 0, "rescheduled": 2, "requests": 4, "complete": True},
+         "Snapshot: 0 added, 6 changed, 0 removed events, 2 rescheduled (4 requests)"),
     ],
 )
 def test_the_snapshot_commit_message_counts_the_events(tmp_path: Path, summary: dict, expected: str) -> None:

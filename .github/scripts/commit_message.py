@@ -11,7 +11,8 @@ import sys
 def message(summary: dict[str, object]) -> str:
     """One subject line counting the events the fetch added, changed and removed."""
     counts = ", ".join(f"{summary.get(k, 0)} {k}" for k in ("added", "changed", "removed"))
-    line = f"Snapshot: {counts} events ({summary.get('requests', 0)} requests)"
+    moved = f", {summary['rescheduled']} rescheduled" if summary.get("rescheduled") else ""
+    line = f"Snapshot: {counts} events{moved} ({summary.get('requests', 0)} requests)"
     if summary.get("complete") is False:
         line += "; partial, the next run continues"
     return line

@@ -39,6 +39,11 @@ class VersionSpec:
         return f"{self.endpoint}.ndjson" if mode is None else f"{self.endpoint}.{mode}.ndjson"
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """Sort key of a version number: 2.10.0 after 2.3.0 (sort with reverse=True: newest first)."""
+    return tuple(int(n) for n in version.split("."))
+
+
 VERSIONS: dict[str, VersionSpec] = {
     "2.2.0": VersionSpec("2.2.0", "event", (None,), None, None, None),
     # The spec does not say which mode a list uses without `mode`; LL2 answers lists in
@@ -50,12 +55,8 @@ VERSIONS: dict[str, VersionSpec] = {
 }
 
 
-def _number(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in version.split("."))
-
-
 #: The newest version served: the one people are pointed at, and whose ids the fetch lists
 #: to find deletions (both versions share one database).
-NEWEST = max(VERSIONS, key=_number)
+NEWEST = max(VERSIONS, key=version_key)
 #: Every mode-bearing version's modes, in the table's order (the nginx maps' `mode` values).
 ALL_MODES = tuple(dict.fromkeys(m for spec in VERSIONS.values() for m in spec.modes if m))

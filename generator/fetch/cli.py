@@ -92,7 +92,7 @@ def add_fetch_parser(commands: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help='write {"added","changed","removed","requests","complete"} here',
+        help='write {"added","changed","removed","rescheduled","requests","complete"} here',
     )
     # SUPPRESS: without the option here, `build.py --verbose fetch` keeps the main parser's value.
     fetch.add_argument(
@@ -139,6 +139,7 @@ def run_fetch_command(
                 "added": 0,
                 "changed": 0,
                 "removed": 0,
+                "rescheduled": 0,
                 "requests": progress.requests,
                 "complete": False,
             },

@@ -51,6 +51,7 @@ class FetchReport:
     changed: int = 0
     removed: int = 0
     held_back: int = 0
+    rescheduled: int = 0  # events whose date changed (schedule history)
 
     def summary(self) -> dict[str, Any]:
         """The `--summary-json` object."""
@@ -58,6 +59,7 @@ class FetchReport:
             "added": self.added,
             "changed": self.changed,
             "removed": self.removed,
+            "rescheduled": self.rescheduled,
             "requests": self.requests,
             "complete": self.complete,
         }
@@ -67,9 +69,10 @@ class FetchReport:
         how = f"{self.kind}{', resumed' if self.resumed else ''}"
         if self.complete:
             held = f", {self.held_back} held back" if self.held_back else ""
+            moved = f", {self.rescheduled} rescheduled" if self.rescheduled else ""
             return (
                 f"fetch complete ({how}) from {self.api_url}: {self.added} added, "
-                f"{self.changed} changed, {self.removed} removed{held}; "
+                f"{self.changed} changed, {self.removed} removed{moved}{held}; "
                 f"{self.requests} requests, budget left {self.budget_left}"
             )
         return (
@@ -175,12 +178,12 @@ def _merge(
     return data, changes, records
 
 
-def _history(state: SnapshotState, records: dict[str, dict[int, bytes]], now: datetime) -> bytes:
-    """The schedule history after this fetch: each event seen at the fetch's time (only
-    records whose bytes changed are read)."""
+def _history(state: SnapshotState, records: dict[str, dict[int, bytes]], now: datetime) -> tuple[bytes, int]:
+    """The schedule history after this fetch, each event seen at the fetch's time (only
+    records whose bytes changed are read), and how many events it found rescheduled."""
     observer = Observer(load_history(state.root / HISTORY_NAME), shown_records(state.files))
     observer.observe(shown_records(records), stamp(now))
-    return render_history(observer.entries)
+    return render_history(observer.entries), observer.changed
 
 
 def run_fetch(
@@ -244,7 +247,7 @@ def run_fetch(
     if stopped is None:
         data, changes, records = _merge(settings, state, plan, sinks, now)
         data[PROVENANCE_NAME] = provenance_markdown(state.metadata, data)
-        data[HISTORY_NAME] = _history(state, records, now)
+        data[HISTORY_NAME], report.rescheduled = _history(state, records, now)
         report.added = sum(len(c.added) for c in changes.values())
         report.changed = sum(len(c.changed) for c in changes.values())
         report.removed = sum(len(c.removed) for c in changes.values())

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from generator.api.versions import VERSIONS
+from generator.api.versions import VERSIONS, version_key
 from generator.errors import ContentError
 from generator.site.safety import safe_url
 from generator.load.snapshot import parse_utc
@@ -164,9 +164,7 @@ def render_history(entries: Mapping[int, History]) -> bytes:
 def shown_files() -> list[str]:
     """Snapshot files whose record of an event the site shows, preferred first: the newest
     version's detail mode (as the site's event pages)."""
-    newest = sorted(
-        VERSIONS.values(), key=lambda v: tuple(map(int, v.version.split("."))), reverse=True
-    )
+    newest = sorted(VERSIONS.values(), key=lambda v: version_key(v.version), reverse=True)
     return [f"{v.version}/{v.snapshot_name(v.default_detail_mode)}" for v in newest]
 
 

@@ -6,11 +6,17 @@ size and order. `precompute.candidates` puts these lists first after `--precompu
 planner keeps them before any family it plans itself and the links resolve.
 """
 
+from generator.api.versions import version_key
 from generator.api.query import FILTERS, Query, normalise
 from generator.load.validate import SnapshotIndex
 
 #: Site family -> the LL2 filter of its API list.
-PARAMETERS = {"types": "type__ids", "agencies": "agency__ids", "programs": "program", "years": "year"}
+PARAMETERS = {
+    "types": "type__ids",
+    "agencies": "agency__ids",
+    "programs": "program",
+    "years": "year",
+}
 
 
 class LinkedLists:
@@ -18,7 +24,7 @@ class LinkedLists:
 
     def __init__(self, index: SnapshotIndex) -> None:
         newest_first = sorted(
-            index.versions.values(), key=lambda v: tuple(map(int, v.spec.version.split("."))), reverse=True
+            index.versions.values(), key=lambda v: version_key(v.spec.version), reverse=True
         )
         self._values: list[tuple[str, dict[str, set[int]]]] = []
         for vindex in newest_first:

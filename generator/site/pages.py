@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from generator.context import BuildContext
+from generator.api.versions import version_key
 from generator.errors import ContentError
 from generator.incremental.fingerprint import digest
 from generator.load.history import History
@@ -54,7 +55,7 @@ def shown_records(index: SnapshotIndex) -> Iterator[tuple[str, str | None, int, 
     the mode of that record (detail), its id and the digest of its bytes."""
     newest_first = sorted(
         index.versions.values(),
-        key=lambda v: tuple(map(int, v.spec.version.split("."))),
+        key=lambda v: version_key(v.spec.version),
         reverse=True,
     )
     ids = sorted({i for v in newest_first for i in v.facets})

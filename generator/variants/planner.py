@@ -28,7 +28,7 @@ from datetime import datetime
 from itertools import combinations
 from typing import TypeVar
 
-from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
+from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS, version_key
 from generator.api.engine import Predicate, in_subset, order, predicate
 from generator.api.facets import Facets
 from generator.api.query import FILTERS, ORDERING_FIELDS, Query, normalise
@@ -193,7 +193,7 @@ def variants(
 def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     """Every variant of every version: round by round, tier by tier, the newest version first."""
     newest_first = sorted(
-        vindexes, key=lambda v: tuple(int(n) for n in v.spec.version.split(".")), reverse=True
+        vindexes, key=lambda v: version_key(v.spec.version), reverse=True
     )
     every = [f for vindex in vindexes for f in vindex.facets.values()]
     values = [family_values(vindex, every) for vindex in newest_first]
