@@ -61,6 +61,18 @@ class BuildCache:
         """Where the browsable JSON of records is kept (site/fragments.py); cleared with the memo."""
         return (self.memo.root or self.root / "memo") / "fragments"
 
+    def last_written(self) -> list[str] | None:
+        """Every file the last build wrote into dist/ (read even with `--clean`), or None
+        when the cache does not say (absent, unreadable, or dropped by a killed build)."""
+        if self.outputs:
+            return list(self.outputs)
+        try:
+            state = orjson.loads((self.root / STATE).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        outputs = state.get("outputs") if isinstance(state, dict) else None
+        return list(outputs) if isinstance(outputs, dict) and outputs else None
+
     def forget(self) -> None:
         """Drop the saved state before dist/ changes, so a build killed mid-commit cannot
         leave a cache that describes files dist/ no longer holds."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache
 from generator.changes import base_identity
-from generator.distcheck import check_dist
+from generator.distcheck import check_dist, check_no_foreign_files
 from generator.distlock import build_lock
 from generator.fingerprint import code_fingerprint, digest, files_digest
 from generator.settings import BuildSettings
@@ -97,6 +97,8 @@ def _build(settings: BuildSettings) -> BuildReport:
     inputs = inputs_digest(cache.salt, settings, snapshot, markdown)
     if cache.inputs == inputs:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
+    if settings.clean or not cache.outputs:  # a swap build: it replaces dist/ whole
+        check_no_foreign_files(settings.dist_dir, cache.last_written())
     # Imported here so that an up-to-date check stays cheap (pydantic and the models load slowly);
     # the later stages' modules load while a forked process validates its half of the files.
     from generator.validate import validate_snapshot
