@@ -74,8 +74,9 @@ def check_no_foreign_files(dist: Path, written: Iterable[str] | None) -> None:
     known = set(written)
     root = str(dist)
     for folder, _, names in os.walk(root):
+        prefix = folder[len(root) + 1 :]
         for name in names:
-            relpath = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+            relpath = f"{prefix}/{name}" if prefix else name
             if relpath not in known:
                 raise SettingsError(
                     f"--dist {dist}: {relpath} was not written by a build, and this build would "
