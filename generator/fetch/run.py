@@ -28,7 +28,6 @@ from generator.fetch.state import (
 from generator.fetch.walk import run_walk
 from generator.snapshot import parse_utc
 
-
 #: The longest Retry-After a later run honours: a larger one (or a 400-digit one) is not believed.
 MAX_THROTTLE = timedelta(days=1)
 
