@@ -26,7 +26,7 @@ from generator.incremental.fingerprint import code_fingerprint
 from generator.incremental.inputs import inputs_digest, pages_digest
 from generator.load.snapshot import open_snapshot
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
-from generator.output.distcheck import check_dist
+from generator.output.distcheck import check_dist, check_no_foreign_files
 from generator.output.lock import build_lock
 from generator.output.parallel import Shares
 from generator.output.staging import StagedOutput
@@ -70,6 +70,8 @@ def _build(settings: BuildSettings) -> BuildReport:
     inputs = inputs_digest(cache.salt, settings, snapshot, pages_digest(settings))
     if cache.inputs == inputs:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
+    if settings.clean or not cache.outputs:  # a swap build: it replaces dist/ whole
+        check_no_foreign_files(settings.dist_dir, cache.last_written())
     stage("validating the snapshot")
     index = stages.validate_snapshot(
         snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=stages.load_all

@@ -146,6 +146,23 @@ def test_a_dist_written_by_a_build_is_replaced_and_an_empty_one_filled(seed_cont
     assert orjson.loads((dist / "manifest.json").read_bytes())["now"] == "2030-01-01T00:00:00Z"
 
 
+def test_a_file_no_build_wrote_stops_a_build_that_would_replace_dist_whole(seed_content: Path, tmp_path: Path, build_runner) -> None:
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    (dist / "notes").mkdir()
+    (dist / "notes" / "mine.txt").write_text("not the build's")
+    # An incremental build patches dist/ and leaves the file alone...
+    assert build_runner("--content", str(seed_content), "--dist", str(dist), "--now", "2030-01-01T00:00:00Z")[0] == 0
+    assert (dist / "notes" / "mine.txt").read_text() == "not the build's"
+    # ...a clean build would replace dist/ whole: it stops first.
+    before = tree_digest(dist)
+    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist), "--clean")
+    assert (code, out) == (2, "")
+    assert err == (f"Error: --dist {dist}: notes/mine.txt was not written by a build, and this build would "
+                   "replace the folder whole; move it out of the folder first\n")
+    assert tree_digest(dist) == before
+
+
 # -- 3. killed between the swap's two renames --------------------------------------------------
 
 KILL_IN_SWAP = """

@@ -29,7 +29,6 @@ from generator.fetch.walk import run_walk
 from generator.load.history import HISTORY_NAME, Observer, load_history, render_history, shown_records
 from generator.load.snapshot import parse_utc
 
-
 #: The longest Retry-After a later run honours: a larger one (or a 400-digit one) is not believed.
 MAX_THROTTLE = timedelta(days=1)
 

@@ -56,6 +56,18 @@ class BuildCache:
             cache.memo.clear()  # made by other code, or a clean build: start afresh
         return cache
 
+    def last_written(self) -> list[str] | None:
+        """Every file the last build wrote into dist/ (read even with `--clean`), or None
+        when the cache does not say (absent, unreadable, or dropped by a killed build)."""
+        if self.outputs:
+            return list(self.outputs)
+        try:
+            state = orjson.loads((self.root / STATE).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        outputs = state.get("outputs") if isinstance(state, dict) else None
+        return list(outputs) if isinstance(outputs, dict) and outputs else None
+
     def forget(self) -> None:
         """Drop the saved state before dist/ changes, so a build killed mid-commit cannot
         leave a cache that describes files dist/ no longer holds."""

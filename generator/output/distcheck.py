@@ -4,10 +4,13 @@ A swap build replaces dist/ whole, so `--dist` must never name a folder holding 
 else: the content or templates folder (or a folder holding them), the project folder, the
 working folder or a folder above either, or a non-empty folder that no build wrote. A
 folder counts as a build's when it holds the `manifest.json` every build writes (checked by
-its first bytes, `{"format":`).
+its first bytes, `{"format":`). Where the build cache still lists what the last build wrote,
+a swap build also refuses a dist/ holding any other file (`check_no_foreign_files`): a
+patch build leaves such files alone, a swap would delete them.
 """
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import SettingsError
@@ -61,3 +64,21 @@ def check_dist(dist: Path, content: Path, templates: Path) -> None:
                 f"--dist {dist}: refusing to replace a non-empty folder that no build wrote "
                 f"(it has no {MANIFEST}); name an empty or new folder"
             )
+
+
+def check_no_foreign_files(dist: Path, written: Iterable[str] | None) -> None:
+    """Raise SettingsError if dist/ holds a file that is not among `written` (the relpaths
+    the last build wrote; None when the cache does not know them: nothing to check)."""
+    if written is None or not dist.is_dir():
+        return
+    known = set(written)
+    root = str(dist)
+    for folder, _, names in os.walk(root):
+        prefix = folder[len(root) + 1 :]
+        for name in names:
+            relpath = f"{prefix}/{name}" if prefix else name
+            if relpath not in known:
+                raise SettingsError(
+                    f"--dist {dist}: {relpath} was not written by a build, and this build would "
+                    "replace the folder whole; move it out of the folder first"
+                )
