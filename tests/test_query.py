@@ -97,6 +97,7 @@ def test_numbers_longer_than_int_reads_are_lls_defaults_or_400_never_a_crash() -
     assert parse_request(f"/2.3.0/events/?limit={long}&offset={long}").params == ()
     with pytest.raises(QueryError, match="type: "):
         parse_request(f"/2.3.0/events/?type={long}")
-    for segment in (long, "²"):
-        with pytest.raises(QueryError, match="not a mirror path segment"):
-            parse_request(f"/2.3.0/events/{segment}/")
+    with pytest.raises(QueryError, match="an event id is a whole number from 1 to"):
+        parse_request(f"/2.3.0/events/{long}/")
+    with pytest.raises(QueryError, match="not a mirror path segment"):
+        parse_request("/2.3.0/events/²/")

@@ -44,8 +44,8 @@ def test_the_api_lists_the_listings_link_are_kept_when_the_budget_drops_others(
 ):
     dist = tmp_path / "dist"
     report = build(BuildSettings(content_dir=corpus_site_content, dist_dir=dist, max_files=1500))
-    assert report.planner is not None
-    assert sum(f.dropped_lists for f in report.planner.families.values()) > 0  # the budget binds
+    assert report.budget is not None
+    assert sum(f.dropped_lists for f in report.budget.families.values()) > 0  # the budget binds
     linked = [
         a.split('"')[1]
         for page in dist.glob("*/*/index.html")

@@ -33,7 +33,7 @@ def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
     core = {q for vindex in index.versions.values() for q in core_list_queries(vindex)}
     asked = [Variant("requested", q) for q in requested if q not in core]
     chosen = set(requested)
-    linked = [Variant("site links", q) for q in LinkedLists(index).all() if q not in core and q not in chosen]
+    linked = [Variant("site-links", q) for q in LinkedLists(index).all() if q not in core and q not in chosen]
     chosen |= {v.first for v in linked}
     planned = (v for v in plan(list(index.versions.values())) if v.first not in chosen)
     return [*asked, *linked, *planned]
