@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from generator.api import VERSIONS
-from generator.snapshot import Snapshot, display_path, iter_lines
+from generator.snapshot import Snapshot, iter_lines
 
 if TYPE_CHECKING:  # validate imports pydantic, which a no-change build never needs
     from generator.validate import SnapshotIndex
@@ -59,7 +59,7 @@ def find_base(root: Path) -> tuple[Path, str, dict[str, Any], bool]:
             raise
         inside = False
     if not inside:
-        raise GitUnavailable(f"{display_path(root)} is not in a git repository")
+        raise GitUnavailable("the snapshot folder is not in a git repository")
     top = Path(_git(root, "rev-parse", "--show-toplevel"))
     rel = root.resolve().relative_to(top.resolve()).as_posix()
     try:
