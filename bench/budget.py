@@ -60,7 +60,9 @@ def main() -> None:
     parser.add_argument("--max-bytes", default=None, help="passed to the build (default: the host's)")
     parser.add_argument("--max-files", default=None, help="passed to the build (default: the host's)")
     parser.add_argument("--keep", type=Path, default=None, help="build into this folder and keep it")
-    parser.add_argument("--doc", type=Path, default=None, help="write the report into this Markdown file's block")
+    parser.add_argument(
+        "--doc", type=Path, default=None, help="write the report into this Markdown file's block"
+    )
     args = parser.parse_args()
     options = [f"--events {args.events}"] + ([f"--host {args.host}"] if args.host != DEFAULT_HOST else [])
     options += [f"--max-bytes {args.max_bytes}"] if args.max_bytes else []

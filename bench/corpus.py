@@ -26,9 +26,24 @@ SEED_2_3_0 = ROOT / "tests" / "data" / "event-1304.2.3.0.detailed.json"
 
 #: Event types as LL2 names them (ids are ours, stable).
 EVENT_TYPES = [
-    "Docking", "Undocking", "EVA", "Hatch Opening", "Hatch Closing", "Press Event", "Landing",
-    "Flyby", "Moon Landing", "Berthing", "Release", "Relocation", "Static Fire", "Test Flight",
-    "Farewell Ceremony", "Wet Dress Rehearsal", "Spacecraft Event", "Celestial Event",
+    "Docking",
+    "Undocking",
+    "EVA",
+    "Hatch Opening",
+    "Hatch Closing",
+    "Press Event",
+    "Landing",
+    "Flyby",
+    "Moon Landing",
+    "Berthing",
+    "Release",
+    "Relocation",
+    "Static Fire",
+    "Test Flight",
+    "Farewell Ceremony",
+    "Wet Dress Rehearsal",
+    "Spacecraft Event",
+    "Celestial Event",
 ]
 AGENCIES = [
     (44, "National Aeronautics and Space Administration", "NASA"),
@@ -43,14 +58,55 @@ AGENCIES = [
     (1024, "Virgin Galactic", "VG"),
 ]
 PROGRAMS = [
-    (17, "International Space Station"), (8, "Soyuz"), (5, "Artemis"), (25, "Commercial Crew Program"),
-    (19, "Tiangong"), (10, "Mars Exploration"), (29, "Starship"), (14, "Hubble Space Telescope"),
+    (17, "International Space Station"),
+    (8, "Soyuz"),
+    (5, "Artemis"),
+    (25, "Commercial Crew Program"),
+    (19, "Tiangong"),
+    (10, "Mars Exploration"),
+    (29, "Starship"),
+    (14, "Hubble Space Telescope"),
 ]
-WORDS = ["Soyuz", "Crew", "Dragon", "Starliner", "Cygnus", "Progress", "Artemis", "Tianzhou",
-         "Shenzhou", "HTV", "Orion", "Gateway", "Starship", "Hubble", "Webb", "Juno", "Europa",
-         "Clipper", "Psyche", "Lucy", "Hera", "BepiColombo", "Axiom", "Polaris", "Inspiration"]
-ACTIONS = ["Docking", "Undocking", "Spacewalk", "Hatch Opening", "Flyby", "Landing",
-           "Press Conference", "Relocation", "Static Fire", "Farewell Ceremony", "Berthing"]
+WORDS = [
+    "Soyuz",
+    "Crew",
+    "Dragon",
+    "Starliner",
+    "Cygnus",
+    "Progress",
+    "Artemis",
+    "Tianzhou",
+    "Shenzhou",
+    "HTV",
+    "Orion",
+    "Gateway",
+    "Starship",
+    "Hubble",
+    "Webb",
+    "Juno",
+    "Europa",
+    "Clipper",
+    "Psyche",
+    "Lucy",
+    "Hera",
+    "BepiColombo",
+    "Axiom",
+    "Polaris",
+    "Inspiration",
+]
+ACTIONS = [
+    "Docking",
+    "Undocking",
+    "Spacewalk",
+    "Hatch Opening",
+    "Flyby",
+    "Landing",
+    "Press Conference",
+    "Relocation",
+    "Static Fire",
+    "Farewell Ceremony",
+    "Berthing",
+]
 START = datetime(2017, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 365 * 11  # 2017 .. 2027
 
@@ -157,9 +213,7 @@ def _write_lines(path: Path, lines: list[bytes]) -> None:
     path.write_bytes(b"".join(line + b"\n" for line in lines))
 
 
-def write_corpus(
-    snapshot_dir: Path, events: int, seed: int = 7, as_of: str = "2025-06-01T00:00:00Z"
-) -> None:
+def write_corpus(snapshot_dir: Path, events: int, seed: int = 7, as_of: str = "2025-06-01T00:00:00Z") -> None:
     """Write a complete snapshot folder of `events` generated events per version."""
     rng = random.Random(seed)
     t22 = orjson.loads(SEED_2_2_0.read_bytes())
@@ -173,7 +227,9 @@ def write_corpus(
     _write_lines(snapshot_dir / "2.2.0" / "event.ndjson", v22)
     _write_lines(snapshot_dir / "2.3.0" / "events.detailed.ndjson", detailed)
     for mode in ("list", "normal"):
-        _write_lines(snapshot_dir / "2.3.0" / f"events.{mode}.ndjson", [derive_mode(d, mode) for d in detailed])
+        _write_lines(
+            snapshot_dir / "2.3.0" / f"events.{mode}.ndjson", [derive_mode(d, mode) for d in detailed]
+        )
     meta = {
         "format": 1,
         "as_of": as_of,
@@ -184,7 +240,9 @@ def write_corpus(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path, help="content folder to create (snapshot/ goes inside)")
     parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")

@@ -48,12 +48,12 @@ def child(content: Path, dist: Path) -> dict[str, object]:
     """Validate `content`, then write the open-data stage into `dist`; measure it."""
     from generator.context import BuildContext
     from generator.load.records import RecordSource
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
     from generator.mirror.answers import Tally
     from generator.opendata.stage import write_open_data
     from generator.output.staging import StagedOutput
     from generator.settings import BuildSettings
-    from generator.load.snapshot import open_snapshot
-    from generator.load.validate import validate_snapshot
 
     settings = BuildSettings(content_dir=content, dist_dir=dist)
     index = validate_snapshot(open_snapshot(settings.snapshot_dir))
@@ -68,7 +68,9 @@ def child(content: Path, dist: Path) -> dict[str, object]:
     return {
         "events_per_version": {v: len(vi.facets) for v, vi in index.versions.items()},
         "rss_before_stage_mib": None if rss_before is None else round(rss_before / 1024, 1),
-        "stage_peak_rss_mib": round(_status_kib("VmHWM") / 1024, 1) if reset and _status_kib("VmHWM") else None,
+        "stage_peak_rss_mib": round(_status_kib("VmHWM") / 1024, 1)
+        if reset and _status_kib("VmHWM")
+        else None,
         "peak_rss_before_stage_mib": round(peak_before / 1024, 1),  # imports + validation
         "stage_seconds": round(seconds, 1),
         "files": sum(tally.files.values()),
@@ -80,13 +82,18 @@ def corpus(events: int) -> Path:
     """The content folder of a generated corpus of `events` events (made once)."""
     content = CORPORA / f"dumps-{events}"
     if not (content / "snapshot" / "snapshot.json").is_file():
-        subprocess.run([sys.executable, "-m", "bench.corpus", str(content), "--events", str(events)],
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "bench.corpus", str(content), "--events", str(events)],
+            check=True,
+            cwd=ROOT,
+        )
     return content
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, action="append", help="corpus size (repeatable; default 15000)")
     parser.add_argument("--keep", action="store_true", help="keep the written dumps in bench/out/")
     parser.add_argument("--child", nargs=2, type=Path, metavar=("CONTENT", "DIST"), help=argparse.SUPPRESS)
@@ -97,8 +104,13 @@ def main() -> None:
     for events in args.events or [15000]:
         content = corpus(events)
         dist = OUT / f"dumps-{events}"
-        done = subprocess.run([sys.executable, "-m", "bench.dumps_memory", "--child", str(content), str(dist)],
-                              check=True, cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.dumps_memory", "--child", str(content), str(dist)],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         result = json.loads(done.stdout)
         print(json.dumps({"events": events} | result))
         if not args.keep:

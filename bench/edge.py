@@ -71,7 +71,9 @@ def workerd_pid(port: int) -> int:
     raise RuntimeError(f"no workerd on port {port}")
 
 
-def mixed_queries(rng: random.Random, count: int, manifest: list[str], events: dict[str, list[int]]) -> list[tuple[str, str]]:
+def mixed_queries(
+    rng: random.Random, count: int, manifest: list[str], events: dict[str, list[int]]
+) -> list[tuple[str, str]]:
     """(kind, URL) pairs, a tenth each of: events by id (any mode, some under upcoming/ or
     previous/), three tenths lists the build precomputed (from its manifest), four tenths
     other lists (any limit 1-100, offsets, filters and their combinations, search, orderings,
@@ -97,17 +99,21 @@ def mixed_queries(rng: random.Random, count: int, manifest: list[str], events: d
             params["offset"] = str(rng.choice([0, 100, 200]))
         elif version == "2.3.0":
             params["mode"] = rng.choice(["list", "normal", "detailed"])
-        filters = [("type__ids", lambda: ",".join(map(str, rng.sample(types, rng.randint(1, 3))))),
-                   ("agency__ids", lambda: str(rng.choice(agencies))),
-                   ("search", lambda: rng.choice(["docking", "eva", "station crew", "landing"])),
-                   ("ordering", lambda: rng.choice(["-last_updated", "date", "-date,last_updated"]))]
+        filters = [
+            ("type__ids", lambda: ",".join(map(str, rng.sample(types, rng.randint(1, 3))))),
+            ("agency__ids", lambda: str(rng.choice(agencies))),
+            ("search", lambda: rng.choice(["docking", "eva", "station crew", "landing"])),
+            ("ordering", lambda: rng.choice(["-last_updated", "date", "-date,last_updated"])),
+        ]
         if version == "2.3.0":
             filters.append(("year", lambda: str(rng.choice(years))))
             filters.append(("date__gte", lambda: f"{rng.choice(years)}-0{rng.randint(1, 9)}-01"))
         for name, value in rng.sample(filters, rng.randint(0 if kind != 9 else 1, 3)):
             params[name] = value()
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        out.append(("100-record detailed page" if kind == 9 else "list", f"/{version}/{endpoint}/{subset}?{query}"))
+        out.append(
+            ("100-record detailed page" if kind == 9 else "list", f"/{version}/{endpoint}/{subset}?{query}")
+        )
     return out
 
 
@@ -142,9 +148,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-edge"))
-    parser.add_argument("--max-files", type=int, default=20_000,
-                        help="the build's file budget (default: Cloudflare Pages' 20,000, so events "
-                             "come from the shards; 0: no cap, events are files)")
+    parser.add_argument(
+        "--max-files",
+        type=int,
+        default=20_000,
+        help="the build's file budget (default: Cloudflare Pages' 20,000, so events "
+        "come from the shards; 0: no cap, events are files)",
+    )
     args = parser.parse_args()
     import orjson
 
@@ -154,20 +164,26 @@ def main() -> None:
     build(BuildSettings(content_dir=content, dist_dir=dist, edge=True, max_files=args.max_files or None))
     manifest = [e["query"] for e in orjson.loads((dist / "manifest.json").read_bytes())["entries"]]
     rng = random.Random(args.seed)
-    events = {v: [row[0] for row in orjson.loads((dist / "edge" / f"{v}.json").read_bytes())["events"]]
-              for v in ("2.2.0", "2.3.0")}
+    events = {
+        v: [row[0] for row in orjson.loads((dist / "edge" / f"{v}.json").read_bytes())["events"]]
+        for v in ("2.2.0", "2.3.0")
+    }
     queries = mixed_queries(rng, args.queries, manifest, events)
     files = sum(1 for p in dist.rglob("*") if p.is_file())
     edge_files = sorted((dist / "edge").rglob("*"))
     edge_bytes = sum(p.stat().st_size for p in edge_files if p.is_file())
 
     inspector = free_port()
-    with serve(dist, args.out / "workerd", inspector=inspector) as base, httpx.Client(base_url=base, timeout=60,
-                                                                 headers={"accept": "application/json"}) as client:
+    with (
+        serve(dist, args.out / "workerd", inspector=inspector) as base,
+        httpx.Client(base_url=base, timeout=60, headers={"accept": "application/json"}) as client,
+    ):
         pid = workerd_pid(int(base.rsplit(":", 1)[1]))
         rss_start, heap_start = memory_kib(pid, "VmRSS"), isolate_heap(inspector)
         heaps = []
-        cold = client.get("/2.3.0/events/?limit=100&mode=detailed&ordering=-last_updated&type__ids=1,2,3,4,5,6,7,8,9")
+        cold = client.get(
+            "/2.3.0/events/?limit=100&mode=detailed&ordering=-last_updated&type__ids=1,2,3,4,5,6,7,8,9"
+        )
         cold_reads = int(cold.headers["x-edge-reads"])
         results: dict[str, list[tuple[float, float, int]]] = {}
         held = 0
@@ -185,26 +201,46 @@ def main() -> None:
         rss_end, rss_peak = memory_kib(pid, "VmRSS"), memory_kib(pid, "VmHWM")
 
     every = [r for rows in results.values() for r in rows]
-    print(f"## Edge worker: {args.events} events, {len(every)} queries "
-          f"(python -m bench.edge --events {args.events} --max-files {args.max_files})\n")
-    print("By kind and by where the answer came from (X-Edge-Source: file, computed, or missing: "
-          "an event outside the subset asked, LL2's 404).\n")
-    print(f"dist/: {files:,} files; edge data {sum(1 for p in edge_files if p.is_file())} files, {edge_bytes:,} bytes; "
-          f"_worker.js {(dist / '_worker.js').stat().st_size:,} bytes\n")
+    print(
+        f"## Edge worker: {args.events} events, {len(every)} queries "
+        f"(python -m bench.edge --events {args.events} --max-files {args.max_files})\n"
+    )
+    print(
+        "By kind and by where the answer came from (X-Edge-Source: file, computed, or missing: "
+        "an event outside the subset asked, LL2's 404).\n"
+    )
+    print(
+        f"dist/: {files:,} files; edge data {sum(1 for p in edge_files if p.is_file())} files, "
+        f"{edge_bytes:,} bytes; "
+        f"_worker.js {(dist / '_worker.js').stat().st_size:,} bytes\n"
+    )
     print("| queries | n | latency median | p99 | CPU median | p99 | within 10 ms CPU | files read (max) |")
     print("|---|---|---|---|---|---|---|---|")
     for label, rows in [*sorted(results.items()), ("all", every)]:
         lat, cpu, reads = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
         within = sum(c <= FREE_CPU_MS for c in cpu) / len(cpu)
-        print(f"| {label} | {len(rows)} | {statistics.median(lat):.1f} ms | {percentile(lat, 0.99):.1f} ms | "
-              f"{statistics.median(cpu):.1f} ms | {percentile(cpu, 0.99):.1f} ms | {within:.1%} | {max(reads)} |")
-    print(f"\nA computed 100-record detailed page in a fresh isolate read {cold_reads} static files "
-          f"(the file it tries, the facet index, the shards).")
-    print(f"The isolate's memory (JS heap and ArrayBuffers, sampled every 50 queries): {heap_start / 2**20:.1f} MiB "
-          f"before the first request, at most {max(heaps) / 2**20:.1f} MiB, {heaps[-1] / 2**20:.1f} MiB at the end.")
-    print(f"workerd's memory: {rss_start / 1024:.0f} MiB resident before the first request, {rss_end / 1024:.0f} MiB "
-          f"after, peak {rss_peak / 1024:.0f} MiB (the whole process: runtime, HTTP server, disk service, isolate); "
-          f"the worker held at most {held / 2**20:.1f} MiB of record shards (X-Edge-Held).")
+        print(
+            f"| {label} | {len(rows)} | {statistics.median(lat):.1f} ms | {percentile(lat, 0.99):.1f} ms | "
+            f"{statistics.median(cpu):.1f} ms | {percentile(cpu, 0.99):.1f} ms | {within:.1%} | "
+            f"{max(reads)} |"
+        )
+    print(
+        f"\nA computed 100-record detailed page in a fresh isolate read {cold_reads} static files "
+        f"(the file it tries, the facet index, the shards)."
+    )
+    print(
+        "The isolate's memory (JS heap and ArrayBuffers, sampled every 50 queries): "
+        f"{heap_start / 2**20:.1f} MiB "
+        f"before the first request, at most {max(heaps) / 2**20:.1f} MiB, {heaps[-1] / 2**20:.1f} MiB at "
+        "the end."
+    )
+    print(
+        f"workerd's memory: {rss_start / 1024:.0f} MiB resident before the first request, "
+        f"{rss_end / 1024:.0f} MiB "
+        f"after, peak {rss_peak / 1024:.0f} MiB (the whole process: runtime, HTTP server, disk service, "
+        "isolate); "
+        f"the worker held at most {held / 2**20:.1f} MiB of record shards (X-Edge-Held)."
+    )
 
 
 if __name__ == "__main__":

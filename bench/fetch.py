@@ -26,9 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--events", type=int, default=1500, help="events per version (default 1500)"
-    )
+    parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ll2-fetch-bench-"))
     try:

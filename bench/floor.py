@@ -33,12 +33,12 @@ from pathlib import Path
 import orjson
 
 from bench.corpus import ROOT
-from generator.opendata.dumps import GZIP_LEVEL, iter_flat
-from generator.incremental.fingerprint import digest
 from generator.api.models import EVENT_MODELS
+from generator.incremental.fingerprint import digest
 from generator.load.snapshot import open_snapshot
-from generator.opendata.sqlite import write_database
 from generator.load.validate import validate_snapshot
+from generator.opendata.dumps import GZIP_LEVEL, iter_flat
+from generator.opendata.sqlite import write_database
 
 
 def best(repeat: int, work: Callable[[], object]) -> float:
@@ -56,9 +56,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--dist", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--rewritten", type=int, default=581, help="files a 10-changed rebuild rewrites"
-    )
+    parser.add_argument("--rewritten", type=int, default=581, help="files a 10-changed rebuild rewrites")
     args = parser.parse_args()
     snapshot = open_snapshot(args.corpus / "snapshot")
     index = validate_snapshot(snapshot)
@@ -127,16 +125,10 @@ def main() -> None:
     some = {f: lines[f][:: max(len(lines[f]) // 10, 1)][:10] for f in changed}
     inc: dict[str, float] = {}
     inc["interpreter and imports"] = parts["interpreter and imports"]
-    inc["digest every line (find the changed ones)"] = best(
-        args.repeat, lambda: [digest(r) for r in records]
-    )
+    inc["digest every line (find the changed ones)"] = best(args.repeat, lambda: [digest(r) for r in records])
     inc["validate the changed lines"] = best(
         args.repeat,
-        lambda: [
-            EVENT_MODELS[(f.version, f.mode)].model_validate_json(x)
-            for f in changed
-            for x in some[f]
-        ],
+        lambda: [EVENT_MODELS[(f.version, f.mode)].model_validate_json(x) for f in changed for x in some[f]],
     )
     inc["SQLite dumps (from flat rows)"] = parts["SQLite dumps (from flat rows)"]
 
@@ -178,9 +170,7 @@ def main() -> None:
     print("\n10 changed (in sequence):")
     for name, seconds in inc.items():
         print(f"  {seconds:6.2f} s  {name}")
-    print(
-        f"  {inc_floor:6.2f} s  sum (the SQLite and dump parts could overlap the rest on a second core)"
-    )
+    print(f"  {inc_floor:6.2f} s  sum (the SQLite and dump parts could overlap the rest on a second core)")
 
 
 if __name__ == "__main__":

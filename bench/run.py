@@ -117,12 +117,23 @@ def bench(size: int, out: Path, repeat: int) -> dict[str, object]:
     shutil.rmtree(content, ignore_errors=True)
     # In a child process: a child's peak RSS (ru_maxrss) counts the memory of the process it
     # was started from, so this one must stay small.
-    subprocess.run([sys.executable, "-m", "bench.corpus", str(content), "--events", str(size), "--seed", "7"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "bench.corpus", str(content), "--events", str(size), "--seed", "7"],
+        cwd=ROOT,
+        check=True,
+    )
     dist, copy = out / f"dist-{size}", out / f"copy-{size}"
     for path in (dist, copy, out / f".dist-{size}.cache"):
         shutil.rmtree(path, ignore_errors=True)
-    build = [sys.executable, "build.py", "--content", str(content), "--dist", str(dist), *BUDGETS.get(size, [])]
+    build = [
+        sys.executable,
+        "build.py",
+        "--content",
+        str(content),
+        "--dist",
+        str(dist),
+        *BUDGETS.get(size, []),
+    ]
     fulls, copies = [], []
     for _ in range(repeat):
         # Alternating, so both see the disk in the same mood; each step right after deleting
@@ -138,9 +149,19 @@ def bench(size: int, out: Path, repeat: int) -> dict[str, object]:
     change_events(content / "snapshot", 10)
     changed, _, report = timed(build)
     shutil.rmtree(copy, ignore_errors=True)
-    return {"events": size, "files": files, "bytes": size_bytes, "full": median(fulls), "fulls": fulls,
-            "cp": median(copies), "copies": copies, "rss": rss, "unchanged": unchanged,
-            "changed10": changed, "rewritten": rewritten(report)}
+    return {
+        "events": size,
+        "files": files,
+        "bytes": size_bytes,
+        "full": median(fulls),
+        "fulls": fulls,
+        "cp": median(copies),
+        "copies": copies,
+        "rss": rss,
+        "unchanged": unchanged,
+        "changed10": changed,
+        "rewritten": rewritten(report),
+    }
 
 
 def filesystem(path: Path) -> str:
@@ -159,7 +180,7 @@ def filesystem(path: Path) -> str:
 
 
 def _journal(kind: str, device: str) -> str:
-    """", with a journal" or ", no journal" for ext4 (the kernel names its journal thread)."""
+    """ ", with a journal" or ", no journal" for ext4 (the kernel names its journal thread)."""
     task = Path("/sys/fs/ext4") / Path(device).name / "journal_task"
     if kind != "ext4" or not task.is_file():
         return ""
@@ -169,7 +190,11 @@ def _journal(kind: str, device: str) -> str:
 def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     lines = [
@@ -182,15 +207,20 @@ def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
         "",
         "Peak memory: the most the build's processes held at once (sum of their PSS, sampled every 50 ms).",
         "",
-        "Budget: the default (900 MB, 20,000 files) except " + ", ".join(f"{n:,} events: `{' '.join(a)}`" for n, a in BUDGETS.items()) + ".",
+        "Budget: the default (900 MB, 20,000 files) except "
+        + ", ".join(f"{n:,} events: `{' '.join(a)}`" for n, a in BUDGETS.items())
+        + ".",
         "",
-        "| events per version | files | bytes | full build s | cp -r s | full / cp (medians) | full / cp (fastest of each) | peak memory MiB | no-change s (% of full) | 10 changed s (% of full) | files rewritten by 10 changed |",
+        "| events per version | files | bytes | full build s | cp -r s | full / cp (medians) | full / cp "
+        "(fastest of each) | peak memory MiB | no-change s (% of full) | 10 changed s (% of full) | "
+        "files rewritten by 10 changed |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['events']:,} | {r['files']:,} | {r['bytes']:,} | {r['full']:.2f} | {r['cp']:.2f} | "
-            f"{r['full'] / r['cp']:.2f}x | {min(r['fulls']) / min(r['copies']):.2f}x | {r['rss'] / 2**20:.0f} | {r['unchanged']:.2f} ({100 * r['unchanged'] / r['full']:.1f}%) | "
+            f"{r['full'] / r['cp']:.2f}x | {min(r['fulls']) / min(r['copies']):.2f}x | "
+            f"{r['rss'] / 2**20:.0f} | {r['unchanged']:.2f} ({100 * r['unchanged'] / r['full']:.1f}%) | "
             f"{r['changed10']:.2f} ({100 * r['changed10'] / r['full']:.1f}%) | {r['rewritten']:,} |"
         )
     lines += ["", "Every run (seconds, in order):", ""]
@@ -200,14 +230,27 @@ def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
 
 def every_run(label: str, builds: list[float], copies: list[float]) -> str:
     """A report's line listing each build's and each copy's time, in run order."""
-    return f"- {label} {', '.join(f'{t:.2f}' for t in builds)}; `cp -r` {', '.join(f'{t:.2f}' for t in copies)}"
+    return (
+        f"- {label} {', '.join(f'{t:.2f}' for t in builds)}; `cp -r` {', '.join(f'{t:.2f}' for t in copies)}"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1500,15000", help="corpus sizes, comma-separated (default 1500,15000)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)")
-    parser.add_argument("--repeat", type=int, default=3, help="full builds and copies per corpus (default 3; medians reported)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", default="1500,15000", help="corpus sizes, comma-separated (default 1500,15000)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="full builds and copies per corpus (default 3; medians reported)",
+    )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.md", help="report file")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -95,7 +95,17 @@ def measure(content: Path, out: Path, repeat: int) -> list[Runs]:
                 shutil.rmtree(path, ignore_errors=True)
             os.sync()
             time.sleep(SETTLE)
-            build = [sys.executable, "-m", "bench.scope", "--build", row.scope, "--content", str(content), "--dist", str(dist)]
+            build = [
+                sys.executable,
+                "-m",
+                "bench.scope",
+                "--build",
+                row.scope,
+                "--content",
+                str(content),
+                "--dist",
+                str(dist),
+            ]
             wall, cpu = cpu_timed(build)
             row.builds.append(wall)
             row.cpus.append(cpu)
@@ -116,10 +126,11 @@ def report(rows: list[Runs], command: str, events: int, scratch: Path) -> str:
         f"Command: `{command}` ({events:,} events per version, corpus seed 7).",
         f"Scratch filesystem: {filesystem(scratch)}.",
         "",
-        "Medians of every column; \"fastest\" divides the fastest build by the fastest copy. CPU: user",
+        'Medians of every column; "fastest" divides the fastest build by the fastest copy. CPU: user',
         "and system seconds of all the build's processes (on 2 cores the build takes at least half).",
         "",
-        "| scope | files | bytes | build s | build CPU s | cp -r s | build / cp | fastest / fastest | 3x cp s |",
+        "| scope | files | bytes | build s | build CPU s | cp -r s | build / cp | fastest / fastest | 3x cp "
+        "s |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -136,8 +147,12 @@ def report(rows: list[Runs], command: str, events: int, scratch: Path) -> str:
 def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--build":
         return _build(sys.argv[2], sys.argv[3:])
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)"
+    )
     parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
     parser.add_argument("--repeat", type=int, default=3, help="builds and copies per scope (default 3)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "scope.md", help="report file")
@@ -145,8 +160,11 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     content = args.out / f"corpus-{args.events}"
     shutil.rmtree(content, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "bench.corpus", str(content), "--events", str(args.events), "--seed", "7"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "bench.corpus", str(content), "--events", str(args.events), "--seed", "7"],
+        cwd=ROOT,
+        check=True,
+    )
     rows = measure(content, args.out, args.repeat)
     text = report(rows, "python -m bench.scope " + " ".join(sys.argv[1:]), args.events, args.out)
     args.results.write_text(text)

@@ -13,13 +13,13 @@ import time
 
 from bench.corpus import ROOT, write_corpus
 from generator.context import BuildContext
-from generator.mirror.answers import Tally, write_json_mirror
-from generator.output.staging import StagedOutput
 from generator.load.records import RecordSource
-from generator.settings import BuildSettings
-from generator.site import write_site
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
+from generator.mirror.answers import Tally, write_json_mirror
+from generator.output.staging import StagedOutput
+from generator.settings import BuildSettings
+from generator.site import write_site
 
 
 def cpu() -> float:
@@ -45,9 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--events", type=int, default=1500, help="events per version (default 1500)"
-    )
+    parser.add_argument("--events", type=int, default=1500, help="events per version (default 1500)")
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     args = parser.parse_args()
     out = ROOT / "bench" / "out" / f"site-{args.events}"
@@ -67,10 +65,7 @@ def main() -> None:
             f"{files:>8} files {size / 1e6:10.1f} MB"
         )
         for family in sorted(tally.files):
-            print(
-                f"    {family:<10} {tally.files[family]:>8} files "
-                f"{tally.bytes[family]:>14,} bytes"
-            )
+            print(f"    {family:<10} {tally.files[family]:>8} files {tally.bytes[family]:>14,} bytes")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (whole run): {peak:.0f} MB")
 

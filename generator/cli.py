@@ -1,10 +1,10 @@
 """Command line: a thin layer that turns options into BuildSettings and errors into messages.
 
-    python build.py [options]            build dist/ from the snapshot in content/
-    python build.py resolve URL          which file of dist/ answers an LL2 URL
-    python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
-    python build.py serve [options]      a local LL2 on localhost over dist/
-    python build.py backfill-history     content/snapshot/history.ndjson from git, once
+python build.py [options]            build dist/ from the snapshot in content/
+python build.py resolve URL          which file of dist/ answers an LL2 URL
+python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
+python build.py serve [options]      a local LL2 on localhost over dist/
+python build.py backfill-history     content/snapshot/history.ndjson from git, once
 """
 
 import argparse
@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from generator.api.query import Query, parse_request, query_dir, query_path, shown
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch.cli import add_fetch_parser, run_fetch_command
+from generator.load.snapshot import TimeOutOfRange, parse_now
 from generator.pipeline import BuildReport, build
-from generator.api.query import Query, parse_request, query_dir, query_path, shown
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_cname
-from generator.load.snapshot import TimeOutOfRange, parse_now
 
 
 def _utc(text: str) -> object:
@@ -30,7 +30,9 @@ def _utc(text: str) -> object:
     except TimeOutOfRange as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time with zone, e.g. 2025-12-04T17:06:15Z ({exc})") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time with zone, e.g. 2025-12-04T17:06:15Z ({exc})"
+        ) from None
 
 
 _UNITS = {"": 1, "K": 1000, "M": 1000**2, "G": 1000**3}
@@ -42,7 +44,9 @@ def _size(text: str) -> int:
     try:
         value = int(float(number) * _UNITS[unit])
     except (ValueError, OverflowError):  # not a number, or inf/1e400/a 400-digit number
-        raise argparse.ArgumentTypeError(f"{shown(text)} is not a size such as 900000000, 900M or 1G") from None
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)} is not a size such as 900000000, 900M or 1G"
+        ) from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r}: the budget must be positive")
     return value
@@ -56,82 +60,158 @@ def _cname(text: str) -> str:
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR",
-                        help="output folder, replaced whole at the end of a build (default: dist)")
-    parser.add_argument("--base-url", default="", metavar="URL",
-                        help="public URL of the site, e.g. https://user.github.io/ll2-static; "
-                             "used in next/previous links (default: '' = root-relative links)")
+    parser.add_argument(
+        "--dist",
+        type=Path,
+        default=Path("dist"),
+        metavar="DIR",
+        help="output folder, replaced whole at the end of a build (default: dist)",
+    )
+    parser.add_argument(
+        "--base-url",
+        default="",
+        metavar="URL",
+        help="public URL of the site, e.g. https://user.github.io/ll2-static; "
+        "used in next/previous links (default: '' = root-relative links)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build the ll2-static mirror of the Launch Library 2 Events API from the "
-                    "snapshot in content/ (no network needed).",
+        "snapshot in content/ (no network needed).",
     )
     _add_site_options(parser)
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                        help="content folder holding snapshot/ and pages/ (default: content)")
-    parser.add_argument("--now", type=_utc, default=None, metavar="TIME",
-                        help="the build's 'now' for upcoming/previous lists, ISO 8601 with zone "
-                             "(default: the snapshot's as_of, so a snapshot always builds the same)")
-    parser.add_argument("--cname", type=_cname, default=None, metavar="DOMAIN",
-                        help="custom domain for GitHub Pages, written to dist/CNAME "
-                             "(default: no CNAME file)")
-    parser.add_argument("--strict", action="store_true",
-                        help="fail on warnings such as schema drift (unknown fields)")
-    parser.add_argument("--clean", action="store_true",
-                        help="ignore the build cache (.dist.cache/): validate and write every file")
-    parser.add_argument("--host", choices=tuple(HOSTS), default=DEFAULT_HOST,
-                        help="the static host dist/ is published to, which sets the budget: "
-                             + "; ".join(f"{p.name}: {p.note}" for p in HOSTS.values())
-                             + f" (default: {DEFAULT_HOST})")
-    parser.add_argument("--max-bytes", type=_size, default=None, metavar="SIZE",
-                        help="byte budget for dist/ (900M, 1G, ...), instead of the host's; list "
-                             "variants that would exceed it are dropped")
-    parser.add_argument("--max-files", type=_size, default=None, metavar="N",
-                        help="file budget for dist/, instead of the host's")
-    parser.add_argument("--precompute", action="append", default=[], metavar="URL",
-                        help="an LL2 list URL to precompute (every page) before the planned "
-                             "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable")
-    parser.add_argument("--edge", action="store_true",
-                        help="also write dist/_worker.js for Cloudflare Pages (advanced mode) and "
-                             "the data it answers any query from (docs/edge.md); with a host that "
-                             "caps files, events are served by the worker instead of files")
-    parser.add_argument("--jobs", type=int, choices=(1, 2), default=DEFAULT_JOBS,
-                        help="processes to build with: 2 writes the dumps and the human site "
-                             f"beside the JSON mirror (default: {DEFAULT_JOBS} on this machine)")
-    parser.add_argument("--verbose", action="store_true",
-                        help="show a traceback with errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     help="optional: resolve, fetch, serve or backfill-history (without one, build the site)")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="content folder holding snapshot/ and pages/ (default: content)",
+    )
+    parser.add_argument(
+        "--now",
+        type=_utc,
+        default=None,
+        metavar="TIME",
+        help="the build's 'now' for upcoming/previous lists, ISO 8601 with zone "
+        "(default: the snapshot's as_of, so a snapshot always builds the same)",
+    )
+    parser.add_argument(
+        "--cname",
+        type=_cname,
+        default=None,
+        metavar="DOMAIN",
+        help="custom domain for GitHub Pages, written to dist/CNAME (default: no CNAME file)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="fail on warnings such as schema drift (unknown fields)"
+    )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="ignore the build cache (.dist.cache/): validate and write every file",
+    )
+    parser.add_argument(
+        "--host",
+        choices=tuple(HOSTS),
+        default=DEFAULT_HOST,
+        help="the static host dist/ is published to, which sets the budget: "
+        + "; ".join(f"{p.name}: {p.note}" for p in HOSTS.values())
+        + f" (default: {DEFAULT_HOST})",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="byte budget for dist/ (900M, 1G, ...), instead of the host's; list "
+        "variants that would exceed it are dropped",
+    )
+    parser.add_argument(
+        "--max-files",
+        type=_size,
+        default=None,
+        metavar="N",
+        help="file budget for dist/, instead of the host's",
+    )
+    parser.add_argument(
+        "--precompute",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an LL2 list URL to precompute (every page) before the planned "
+        "families, e.g. '/2.3.0/events/?type__ids=2,8&mode=list'; repeatable",
+    )
+    parser.add_argument(
+        "--edge",
+        action="store_true",
+        help="also write dist/_worker.js for Cloudflare Pages (advanced mode) and "
+        "the data it answers any query from (docs/edge.md); with a host that "
+        "caps files, events are served by the worker instead of files",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        choices=(1, 2),
+        default=DEFAULT_JOBS,
+        help="processes to build with: 2 writes the dumps and the human site "
+        f"beside the JSON mirror (default: {DEFAULT_JOBS} on this machine)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show a traceback with errors")
+    commands = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        help="optional: resolve, fetch, serve or backfill-history (without one, build the site)",
+    )
     resolve = commands.add_parser(
-        "resolve", help="print the file of dist/ that answers an LL2 URL or query",
-        description="Map an LL2 URL (path and query) to the static file that serves it.")
+        "resolve",
+        help="print the file of dist/ that answers an LL2 URL or query",
+        description="Map an LL2 URL (path and query) to the static file that serves it.",
+    )
     resolve.add_argument("url", help="e.g. '/2.3.0/events/?mode=list&limit=100&offset=100'")
     _add_site_options(resolve)
     add_fetch_parser(commands)
     serve = commands.add_parser(
-        "serve", help="a local LL2 on localhost over dist/ (files where built, else the engine)",
+        "serve",
+        help="a local LL2 on localhost over dist/ (files where built, else the engine)",
         description="Answer LL2 requests on localhost: precomputed files of dist/, other queries "
-                    "from the snapshot by the Python engine (header X-LL2-Static says which).")
-    serve.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR", help="built site (default: dist)")
-    serve.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                       help="content folder whose snapshot/ dist/ was built from (default: content)")
+        "from the snapshot by the Python engine (header X-LL2-Static says which).",
+    )
+    serve.add_argument(
+        "--dist", type=Path, default=Path("dist"), metavar="DIR", help="built site (default: dist)"
+    )
+    serve.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="content folder whose snapshot/ dist/ was built from (default: content)",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
     backfill = commands.add_parser(
-        "backfill-history", help="write content/snapshot/history.ndjson once from the snapshot's git history",
+        "backfill-history",
+        help="write content/snapshot/history.ndjson once from the snapshot's git history",
         description="Replay every commit that changed the snapshot (oldest first, each seen at its "
-                    "as_of) into the schedule history; an existing history file is merged in.")
-    backfill.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                          help="content folder holding snapshot/ (default: content)")
+        "as_of) into the schedule history; an existing history file is merged in.",
+    )
+    backfill.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="content folder holding snapshot/ (default: content)",
+    )
     return parser
 
 
-RELATIVE_NOTE = ("note: no absolute --base-url (e.g. https://user.github.io/ll2-static): the "
-                 "sitemap, the feeds, the iCalendar files and next/previous are relative links, and "
-                 "robots.txt names no sitemap")
+RELATIVE_NOTE = (
+    "note: no absolute --base-url (e.g. https://user.github.io/ll2-static): the "
+    "sitemap, the feeds, the iCalendar files and next/previous are relative links, and "
+    "robots.txt names no sitemap"
+)
 
 
 def _print_report(report: BuildReport, settings: BuildSettings) -> None:
@@ -151,8 +231,10 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
             families[0]["clients"] = files
             families[1]["clients"] = report.budget.bytes - sum(families[1].values())
     total_files, total_bytes = sum(families[0].values()), sum(families[1].values())
-    print(f"built {settings.dist_dir}/ ({events}; now = {report.now:%Y-%m-%dT%H:%M:%SZ}): "
-          f"{total_files} files ({report.reused} unchanged), {total_bytes:,} bytes")
+    print(
+        f"built {settings.dist_dir}/ ({events}; now = {report.now:%Y-%m-%dT%H:%M:%SZ}): "
+        f"{total_files} files ({report.reused} unchanged), {total_bytes:,} bytes"
+    )
     for family in sorted(families[0]):
         print(f"  {family:<10} {families[0][family]:>7} files {families[1][family]:>14,} bytes")
     if report.budget is not None:
@@ -169,9 +251,9 @@ def _in_subset(dist: Path, query: "Query") -> bool:
 
     import orjson
 
-    from generator.client.compact import compact_path
     from generator.api.engine import in_subset
     from generator.api.query import parse_datetime
+    from generator.client.compact import compact_path
 
     data = orjson.loads((dist / compact_path(query.version)).read_bytes())
     row = next((r for r in data["events"] if r[0] == query.event_id), None)
@@ -185,8 +267,15 @@ def _resolve(args: argparse.Namespace) -> int:
     settings = BuildSettings(dist_dir=args.dist, base_url=args.base_url)
     query = parse_request(args.url, settings.base_path)
     if query.format == "api":  # the browsable view: the shell that renders any answer
-        shell = settings.dist_dir / (query_dir(replace(query, params=())) if not query.is_detail
-                                     else query_dir(Query(query.version))) / "index.html"
+        shell = (
+            settings.dist_dir
+            / (
+                query_dir(replace(query, params=()))
+                if not query.is_detail
+                else query_dir(Query(query.version))
+            )
+            / "index.html"
+        )
         print(shell)
         return 0
     relpath = query_path(query)
@@ -195,16 +284,23 @@ def _resolve(args: argparse.Namespace) -> int:
         found = target.is_file()
     except OSError as exc:  # a path longer than the file system allows, in all
         raise QueryError(f"{shown(args.url)}: no file can answer it ({exc.strerror})") from None
-    if query.is_detail and (not found or (query.subset != "all" and not _in_subset(settings.dist_dir, query))):
+    if query.is_detail and (
+        not found or (query.subset != "all" and not _in_subset(settings.dist_dir, query))
+    ):
         where = f" among the {query.subset} events" if query.subset != "all" and found else ""
-        print(f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
-              '(LL2 answers 404 {"detail": "Not found."})', file=sys.stderr)
+        print(
+            f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
+            '(LL2 answers 404 {"detail": "Not found."})',
+            file=sys.stderr,
+        )
         return 1
     if found:
         print(target)
         return 0
-    print(f"not precomputed: {args.url} (would be {target}); the mirror has no file for this query",
-          file=sys.stderr)
+    print(
+        f"not precomputed: {args.url} (would be {target}); the mirror has no file for this query",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -224,12 +320,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(backfill(args.content / "snapshot").line())
             return 0
-        settings = BuildSettings(content_dir=args.content, dist_dir=args.dist,
-                                 base_url=args.base_url, now=args.now, strict=args.strict,
-                                 clean=args.clean,
-                                 host=args.host, max_bytes=args.max_bytes, max_files=args.max_files,
-                                 precompute=tuple(args.precompute),
-                                 cname=args.cname, jobs=args.jobs, edge=args.edge)
+        settings = BuildSettings(
+            content_dir=args.content,
+            dist_dir=args.dist,
+            base_url=args.base_url,
+            now=args.now,
+            strict=args.strict,
+            clean=args.clean,
+            host=args.host,
+            max_bytes=args.max_bytes,
+            max_files=args.max_files,
+            precompute=tuple(args.precompute),
+            cname=args.cname,
+            jobs=args.jobs,
+            edge=args.edge,
+        )
         from generator.progress import BuildProgress
 
         with BuildProgress(sys.stderr):

@@ -66,7 +66,9 @@ def build(settings: BuildSettings) -> BuildReport:
 def _build(settings: BuildSettings) -> BuildReport:
     snapshot = open_snapshot(settings.snapshot_dir)
     now = settings.now or snapshot.as_of
-    cache = BuildCache.load(settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean)
+    cache = BuildCache.load(
+        settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean
+    )
     inputs = inputs_digest(cache.salt, settings, snapshot, pages_digest(settings))
     if cache.inputs == inputs:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
@@ -74,7 +76,11 @@ def _build(settings: BuildSettings) -> BuildReport:
         check_no_foreign_files(settings.dist_dir, cache.last_written())
     stage("validating the snapshot")
     index = stages.validate_snapshot(
-        snapshot, strict=settings.strict, known=cache.validated, parallel=settings.jobs > 1, meanwhile=stages.load_all
+        snapshot,
+        strict=settings.strict,
+        known=cache.validated,
+        parallel=settings.jobs > 1,
+        meanwhile=stages.load_all,
     )
     budget = SiteBudget(Limits(*settings.budget()))
     with (
@@ -98,7 +104,9 @@ def _build(settings: BuildSettings) -> BuildReport:
             stages.write_variants(ctx, kept, tally, manifest)
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
-            stages.write_host_rules(ctx, rules, budget, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
+            stages.write_host_rules(
+                ctx, rules, budget, netlify=not (settings.edge and settings.host == "cloudflare-pages")
+            )
             manifest.close()
         # before the swap: an over-budget build leaves dist/ alone
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())
@@ -116,7 +124,9 @@ def write_core_site(
     (they read the snapshot, nothing the mirror writes); then each costs variants until none
     are left. Returns the merged tally and every variant's cost in priority order."""
     (tally, my_costs), (side_tally, used, their_costs) = ctx.out.in_two(
-        partial(_mirror, ctx, manifest, shares), partial(_open_data_and_site, ctx, shares), ctx.settings.jobs > 1
+        partial(_mirror, ctx, manifest, shares),
+        partial(_open_data_and_site, ctx, shares),
+        ctx.settings.jobs > 1,
     )
     if used is not None:
         cache.memo.adopt(used)  # type: ignore[arg-type]
@@ -124,12 +134,16 @@ def write_core_site(
     return tally, stages.merge_costs(my_costs, their_costs)
 
 
-def _mirror(ctx: BuildContext, manifest: ManifestWriter, shares: Shares) -> "tuple[Tally, dict[int, list[Costed]]]":
+def _mirror(
+    ctx: BuildContext, manifest: ManifestWriter, shares: Shares
+) -> "tuple[Tally, dict[int, list[Costed]]]":
     tally = stages.write_json_mirror(ctx, manifest)
     return tally, stages.variant_costs(ctx, shares)
 
 
-def _open_data_and_site(ctx: BuildContext, shares: Shares, part: bool) -> "tuple[Tally, object, dict[int, list[Costed]]]":
+def _open_data_and_site(
+    ctx: BuildContext, shares: Shares, part: bool
+) -> "tuple[Tally, object, dict[int, list[Costed]]]":
     """The site writes the open data once its event pages have brought the schedule history
     up to date (changes.json lists its slips; the /data/ page lists what open data wrote)."""
     tally = stages.Tally()

@@ -25,9 +25,7 @@ def stage(name: str, files: Callable[[], int] | None = None) -> None:
 class BuildProgress:
     """A status line on `stream` when it is a terminal and the build outlasts `after` seconds."""
 
-    def __init__(
-        self, stream: TextIO, after: float = 2.0, every: float = 0.5, force: bool = False
-    ) -> None:
+    def __init__(self, stream: TextIO, after: float = 2.0, every: float = 0.5, force: bool = False) -> None:
         self.stream, self.after, self.every = stream, after, every
         self.enabled = force or stream.isatty()
         self._done = threading.Event()

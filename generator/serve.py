@@ -19,14 +19,14 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from generator.api.versions import VERSIONS
 from generator.api.engine import page, select
-from generator.errors import BadFilterValue, QueryError, SettingsError
-from generator.mirror.answers import envelope
 from generator.api.query import Query, parse_request, query_dir, query_path
+from generator.api.versions import VERSIONS
+from generator.errors import BadFilterValue, QueryError, SettingsError
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import SnapshotIndex, validate_snapshot
+from generator.mirror.answers import envelope
 
 NOT_FOUND = b'{"detail":"Not found."}'
 TYPES = {
@@ -67,11 +67,7 @@ class LocalMirror:
         path = (self.dist / relpath).resolve()
         if not path.is_relative_to(self.dist) or not path.is_file():
             return None
-        kind = (
-            TYPES.get(path.suffix)
-            or mimetypes.guess_type(path.name)[0]
-            or "application/octet-stream"
-        )
+        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return Response(status, path.read_bytes(), kind, {"X-LL2-Static": source})
 
     def engine(self, query: Query) -> bytes | None:
@@ -128,11 +124,7 @@ class LocalMirror:
         path = unquote(urlsplit(target).path)
         if self.base and (path == self.base or path.startswith(self.base + "/")):
             path = path[len(self.base) :] or "/"  # a site built for /repo/ is served there too
-        wants_html = (
-            "text/html" in accept
-            and "format=json" not in target
-            and not path.endswith("index.json")
-        )
+        wants_html = "text/html" in accept and "format=json" not in target and not path.endswith("index.json")
         if path.split("/")[1:2] and path.split("/")[1] in VERSIONS:
             return self.api(target, wants_html)
         relpath = path.lstrip("/")

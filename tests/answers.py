@@ -40,11 +40,7 @@ class Reference:
         ids = self.ids(query)
         end = query.offset + query.limit
         next_q = query.with_params(offset=end) if end < len(ids) else None
-        prev_q = (
-            query.with_params(offset=max(query.offset - query.limit, 0))
-            if query.offset > 0
-            else None
-        )
+        prev_q = query.with_params(offset=max(query.offset - query.limit, 0)) if query.offset > 0 else None
 
         def link(q: Query | None) -> str:
             return "null" if q is None else json.dumps(f"{base_url}/{query_path(q)}")

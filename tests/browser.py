@@ -138,9 +138,7 @@ class Browser:
 
     def tab(self, site_origin: str) -> "Tab":
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         return Tab(self, target, session, site_origin)
 
 
@@ -159,9 +157,7 @@ class Tab:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
 
-    def send(
-        self, method: str, params: dict[str, Any] | None = None, timeout: float = 30
-    ) -> dict[str, Any]:
+    def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30) -> dict[str, Any]:
         result = self.browser.send(method, params, self.session, timeout)
         self._scan()
         return result
@@ -192,10 +188,7 @@ class Tab:
                     "console."
                     + params["type"]
                     + ": "
-                    + " ".join(
-                        str(a.get("value", a.get("description", "")))
-                        for a in params.get("args", [])
-                    )
+                    + " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
                 )
             elif method == "Log.entryAdded":
                 entry = params.get("entry", {})
@@ -264,9 +257,7 @@ class Tab:
             self.send("Input.dispatchKeyEvent", {"type": "keyUp"})
 
     def screenshot(self, path: Path) -> Path:
-        data = self.send(
-            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}
-        )["data"]
+        data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path

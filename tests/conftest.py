@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # bench/ (the corpus generator) is importable in tests
 
 from bench.corpus import write_corpus  # noqa: E402
-from generator.cli import main  # noqa: E402
 from bench.derive import derive_mode  # noqa: E402
+from generator.cli import main  # noqa: E402
+from generator.load.snapshot import parse_utc  # noqa: E402
 from generator.pipeline import build  # noqa: E402
 from generator.settings import BuildSettings  # noqa: E402
-from generator.load.snapshot import parse_utc  # noqa: E402
 from tests.browser import Browser, chromium_binary  # noqa: E402
 from tests.fake_ll2 import FakeLL2, start  # noqa: E402
 
@@ -33,7 +33,11 @@ SEED_SNAPSHOT = ROOT / "tests" / "data" / "seed-snapshot"
 
 def copy_seed_content(target: Path) -> Path:
     """The repository's content/ (pages, API descriptions) at `target`, with the seed snapshot."""
-    shutil.copytree(ROOT / "content", target, ignore=lambda folder, names: ["snapshot"] if Path(folder) == ROOT / "content" else [])
+    shutil.copytree(
+        ROOT / "content",
+        target,
+        ignore=lambda folder, names: ["snapshot"] if Path(folder) == ROOT / "content" else [],
+    )
     shutil.copytree(SEED_SNAPSHOT, target / "snapshot")
     return target
 
@@ -89,11 +93,14 @@ def dumps_dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     keeps a few of those instead of 0.9 GB of them (the tests' disk, README "Tests")."""
     root = tmp_path_factory.mktemp("dumps")
     write_corpus(root / "content" / "snapshot", 200, seed=11)
-    assert main(["--content", str(root / "content"), "--dist", str(root / "dist"), "--max-bytes", "200M"]) == 0
+    assert (
+        main(["--content", str(root / "content"), "--dist", str(root / "dist"), "--max-bytes", "200M"]) == 0
+    )
     return root / "content", root / "dist"
 
 
 # --- fetching from a fake LL2 on loopback (tests/test_fetch.py) ---------------------------
+
 
 class FakeClock:
     """Injected time: `sleep` only moves the clock forward and remembers the wait."""
@@ -184,9 +191,14 @@ def variant_site(variant_content: Path, tmp_path_factory: pytest.TempPathFactory
     from generator.settings import BuildSettings
 
     dist = tmp_path_factory.mktemp("variant-site") / "dist"
-    build(BuildSettings(content_dir=variant_content, dist_dir=dist, base_url=VARIANT_BASE_URL,
-                        precompute=VARIANT_REQUESTS))
+    build(
+        BuildSettings(
+            content_dir=variant_content, dist_dir=dist, base_url=VARIANT_BASE_URL, precompute=VARIANT_REQUESTS
+        )
+    )
     return dist
+
+
 # -- the HTML site: built sites, a browser, artifacts ---------------------------------------
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -274,7 +286,9 @@ _last_user: dict[str, str] = {}  # session fixture name -> node id of the last t
 _held: dict[str, list[Path]] = {}  # session fixture name -> the basetemp folders its value is in
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Modules without a built session site first, then the others; each in its own order."""
     late = {item.module for item in items if SITE_FIXTURES & set(getattr(item, "fixturenames", ()))}  # type: ignore[attr-defined]
     items.sort(key=lambda item: getattr(item, "module", None) in late)
@@ -313,6 +327,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     for name in [n for n, last in _last_user.items() if last == item.nodeid]:
         for folder in _held.pop(name, ()):
             shutil.rmtree(folder, ignore_errors=True)
+
+
 # -- git repositories of snapshots (changes.json, the schedule history's backfill) -----------
 
 
@@ -323,9 +339,13 @@ def git(repo: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose first commit holds an 8-event snapshot."""
-    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-                       "GIT_CONFIG_GLOBAL": "/dev/null"}.items():
+    for key, value in {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+    }.items():
         monkeypatch.setenv(key, value)
     root = tmp_path / "repo"
     write_corpus(root / "content" / "snapshot", 8, seed=5)

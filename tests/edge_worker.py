@@ -52,7 +52,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(dist: Path, workdir: Path, binary: str | None = None, inspector: int | None = None) -> Iterator[str]:
+def serve(
+    dist: Path, workdir: Path, binary: str | None = None, inspector: int | None = None
+) -> Iterator[str]:
     """Run dist/_worker.js over dist/ on 127.0.0.1; yield its base URL ("http://127.0.0.1:N").
     `inspector`: a loopback port for the DevTools protocol (bench/edge.py reads the heap)."""
     binary = binary or workerd_binary()
@@ -70,7 +72,9 @@ def serve(dist: Path, workdir: Path, binary: str | None = None, inspector: int |
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"workerd exited with {process.returncode}: {(workdir / 'workerd.log').read_text()}")
+                raise RuntimeError(
+                    f"workerd exited with {process.returncode}: {(workdir / 'workerd.log').read_text()}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break

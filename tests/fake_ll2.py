@@ -57,9 +57,7 @@ class FakeLL2:
         return orjson.loads(self.records["2.3.0/events.detailed.ndjson"][event_id])["last_updated"]
 
     def _date(self, event_id: int) -> str:
-        return (
-            orjson.loads(self.records["2.3.0/events.detailed.ndjson"][event_id])["date"] or "9999"
-        )
+        return orjson.loads(self.records["2.3.0/events.detailed.ndjson"][event_id])["date"] or "9999"
 
     def edit(self, event_id: int, when: str, **fields: Any) -> None:
         """Change one event in every version/mode, as LL2 would, stamped `when`."""
@@ -106,11 +104,7 @@ class FakeLL2:
         ids = list(self.records[name])
         if "last_updated__gte" in params:
             since = datetime.fromisoformat(params["last_updated__gte"].replace("Z", "+00:00"))
-            ids = [
-                i
-                for i in ids
-                if datetime.fromisoformat(self._updated(i).replace("Z", "+00:00")) >= since
-            ]
+            ids = [i for i in ids if datetime.fromisoformat(self._updated(i).replace("Z", "+00:00")) >= since]
         ordering = params.get("ordering", "date")
         key = self._updated if ordering.lstrip("-") == "last_updated" else self._date
         ids.sort(key=lambda i: (key(i), i), reverse=ordering.startswith("-"))
@@ -122,9 +116,7 @@ class FakeLL2:
         chunk = ids[offset : offset + limit]
 
         def link(at: int) -> bytes:
-            return orjson.dumps(
-                f"{self.url}{path}?{urlencode({**params, 'limit': limit, 'offset': at})}"
-            )
+            return orjson.dumps(f"{self.url}{path}?{urlencode({**params, 'limit': limit, 'offset': at})}")
 
         next_link = link(offset + limit) if offset + limit < len(ids) else b"null"
         previous = link(max(offset - limit, 0)) if offset > 0 else b"null"
@@ -173,9 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             self._send(404, b'{"detail":"Not found."}')
         elif fault == "429":
-            self._send(
-                429, b'{"detail":"Request was throttled."}', {"Retry-After": fake.retry_after}
-            )
+            self._send(429, b'{"detail":"Request was throttled."}', {"Retry-After": fake.retry_after})
         elif fault == "401":
             self._send(401, b'{"detail":"Invalid token."}')
         elif fault == "500":

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench.corpus import AGENCIES, EVENT_TYPES, PROGRAMS, WORDS
-from generator.errors import QueryError
 from generator.api.query import parse_request, query_path
+from generator.errors import QueryError
 
 OUT = Path(__file__).resolve().parent / "data" / "query_vectors.json"
 ENDPOINT = {"2.2.0": "event", "2.3.0": "events"}
@@ -154,9 +154,7 @@ def vector(url: str) -> dict[str, str]:
 
 def main() -> None:
     table = [vector(u) for u in urls(random.Random(2025))]
-    OUT.write_text(
-        json.dumps({"about": __doc__.splitlines()[0], "vectors": table}, indent=1) + "\n"
-    )
+    OUT.write_text(json.dumps({"about": __doc__.splitlines()[0], "vectors": table}, indent=1) + "\n")
     print(f"{OUT}: {len(table)} vectors")
 
 

@@ -86,7 +86,11 @@ def target_file(dist: Path, path: str) -> Path:
     target = dist / unquote(path).lstrip("/")
     if not (path.endswith("/") or path == ""):
         return target
-    if not (target / "index.html").is_file() and (target / "index.json").is_file() and path.lstrip("/")[:1].isdigit():
+    if (
+        not (target / "index.html").is_file()
+        and (target / "index.json").is_file()
+        and path.lstrip("/")[:1].isdigit()
+    ):
         return dist / "404.html"
     return target / "index.html"
 

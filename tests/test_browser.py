@@ -45,8 +45,7 @@ def test_pages_load_without_errors(seed_site: Path, browser: Browser, name: str,
         try:
             tab.goto(site + path)
             assert (
-                tab.evaluate("getComputedStyle(document.querySelector('header.site')).display")
-                == "flex"
+                tab.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex"
             )  # CSS loaded
             if name.startswith("api-"):  # rendered in the page; an event is served by 404.html
                 shown(tab)
@@ -63,16 +62,11 @@ def test_exact_times_show_in_local_time_with_a_countdown(seed_site: Path, browse
         try:
             tab.goto(site + EVENT_1304)
             time = tab.evaluate("document.querySelector('.facts time').textContent")
-            assert (
-                time != "2025-12-08 21:45 UTC" and "2025" in time
-            )  # rewritten by the browser's locale
-            assert (
-                tab.evaluate("document.querySelector('.facts time').title")
-                == "2025-12-08 21:45 UTC"
+            assert time != "2025-12-08 21:45 UTC" and "2025" in time  # rewritten by the browser's locale
+            assert tab.evaluate("document.querySelector('.facts time').title") == "2025-12-08 21:45 UTC"
+            assert tab.wait_for("document.querySelector('.facts .countdown').textContent").startswith(
+                ("T-", "T+")
             )
-            assert tab.wait_for(
-                "document.querySelector('.facts .countdown').textContent"
-            ).startswith(("T-", "T+"))
         finally:
             tab.close()
 
@@ -84,8 +78,7 @@ def test_the_search_box_finds_event_1304_by_a_word_of_its_name(seed_site: Path, 
             tab.goto(site + "/")
             tab.type_text("form.search input", "farewell")
             found = tab.wait_for(
-                "[...document.querySelectorAll('.search-results a')]"
-                ".map(a => a.getAttribute('href'))"
+                "[...document.querySelectorAll('.search-results a')].map(a => a.getAttribute('href'))"
             )
             assert found == [EVENT_1304]
             tab.screenshot(ARTIFACTS / "search-box.png")
@@ -101,9 +94,7 @@ def test_the_search_page_lists_matches_for_its_query(seed_site: Path, browser: B
         tab = browser.tab(site)
         try:
             tab.goto(site + "/search/?q=Hatch+Soyuz")
-            names = tab.wait_for(
-                "[...document.querySelectorAll('#search-list a')].map(a => a.textContent)"
-            )
+            names = tab.wait_for("[...document.querySelectorAll('#search-list a')].map(a => a.textContent)")
             assert sorted(names) == [
                 "Soyuz MS-27 Farewell Ceremony & Hatch Closing",
                 "Soyuz MS-27 Hatch Opening",
@@ -115,15 +106,14 @@ def test_the_search_page_lists_matches_for_its_query(seed_site: Path, browser: B
 
 
 def test_the_site_works_under_a_project_sub_path(tmp_path: Path, browser: Browser):
-    dist = build_site(copy_seed_content(tmp_path / "content"), tmp_path / "dist", base_url="https://user.github.io/repo")
+    dist = build_site(
+        copy_seed_content(tmp_path / "content"), tmp_path / "dist", base_url="https://user.github.io/repo"
+    )
     with serve(dist, "/repo") as site:
         tab = browser.tab(site.rsplit("/repo", 1)[0])
         try:
             tab.goto(site + "/")
-            assert (
-                tab.evaluate("getComputedStyle(document.querySelector('header.site')).display")
-                == "flex"
-            )
+            assert tab.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex"
             tab.type_text("form.search input", "farewell")
             assert (
                 tab.wait_for("document.querySelector('.search-results a')?.getAttribute('href')")
@@ -139,10 +129,7 @@ def test_the_site_works_under_a_project_sub_path(tmp_path: Path, browser: Browse
                 e.endswith(missing) for e in tab.errors
             )  # only the page itself is missing
             assert tab.evaluate("document.querySelector('h1').textContent") == "Not found"
-            assert (
-                tab.evaluate("getComputedStyle(document.querySelector('header.site')).display")
-                == "flex"
-            )
+            assert tab.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex"
             assert tab.evaluate("document.querySelector('main a').href") == site + "/"
         finally:
             tab.close()
@@ -161,8 +148,10 @@ def shown(tab: Tab) -> dict:
         " json: JSON.parse(r.querySelector('pre.json').textContent),"
         " note: r.querySelector('.computed').hidden ? null : r.querySelector('.computed').textContent,"
         " human: r.querySelector('.human').hidden ? null : r.querySelector('.human a').getAttribute('href'),"
-        " links: [...r.querySelectorAll('nav.paging a, .formats a, pre.json a')].map(a => [a.textContent, a.getAttribute('href')]),"
-        " about: [...r.querySelectorAll('details.endpoint')].filter(d => !d.hidden).map(d => [d.dataset.version, d.open]),"
+        " links: [...r.querySelectorAll('nav.paging a, .formats a, pre.json a')].map(a => [a.textContent, "
+        "a.getAttribute('href')]),"
+        " about: [...r.querySelectorAll('details.endpoint')].filter(d => !d.hidden).map(d => "
+        "[d.dataset.version, d.open]),"
         " }; })()"
     )
 
@@ -170,7 +159,16 @@ def shown(tab: Tab) -> dict:
 def own_failures(tab: Tab) -> list[str]:
     """Errors other than the 404s a static host gives where the shell (404.html) answers and
     where a list has no file (then computed in the page)."""
-    return [e for e in tab.errors if not e.startswith(("HTTP 404: ", "log (network): Failed to load resource: the server responded with a status of 404"))]
+    return [
+        e
+        for e in tab.errors
+        if not e.startswith(
+            (
+                "HTTP 404: ",
+                "log (network): Failed to load resource: the server responded with a status of 404",
+            )
+        )
+    ]
 
 
 def test_the_browsable_pages_answer_any_query_on_a_host_that_ignores_query_strings(
@@ -206,16 +204,30 @@ def test_the_browsable_pages_answer_any_query_on_a_host_that_ignores_query_strin
                 tab.goto(site + url)
                 view = shown(tab)
                 query = parse_request(url)
-                precomputed = (corpus_site / query_path(query.__class__(**{**query.__dict__, "format": "json"}))).is_file()
+                precomputed = (
+                    corpus_site / query_path(query.__class__(**{**query.__dict__, "format": "json"}))
+                ).is_file()
                 assert view["source"] == ("file" if precomputed else "computed"), url
-                assert view["status"] == "HTTP 200 OK" and view["request"].startswith("GET /" + query.version + "/"), url
+                assert view["status"] == "HTTP 200 OK" and view["request"].startswith(
+                    "GET /" + query.version + "/"
+                ), url
                 assert view["about"] == [[query.version, False]], url  # "About this endpoint", collapsed
                 if query.is_detail:
                     assert view["json"]["id"] == event, url
                     mode = query.mode
                     if mode:
                         assert view["json"]["response_mode"] == mode, url
-                    assert view["json"] == orjson.loads((corpus_site / query_path(parse_request(f"/{query.version}/{'events' if query.version == '2.3.0' else 'event'}/{event}/?mode={mode}"))).read_bytes())
+                    assert view["json"] == orjson.loads(
+                        (
+                            corpus_site
+                            / query_path(
+                                parse_request(
+                                    f"/{query.version}/{'events' if query.version == '2.3.0' else 'event'}"
+                                    f"/{event}/?mode={mode}"
+                                )
+                            )
+                        ).read_bytes()
+                    )
                 else:
                     ids = reference.ids(query)
                     assert view["json"]["count"] == len(ids), url
@@ -223,7 +235,9 @@ def test_the_browsable_pages_answer_any_query_on_a_host_that_ignores_query_strin
                     assert (view["note"] is not None) == (not precomputed), url
                 sources.add(view["source"])
                 assert own_failures(tab) == [] and tab.dialogs == [], (url, tab.errors)
-                assert all(r.startswith(site) for r in tab.requests), tab.requests  # nothing leaves the mirror
+                assert all(r.startswith(site) for r in tab.requests), (
+                    tab.requests
+                )  # nothing leaves the mirror
                 tab.screenshot(ARTIFACTS / f"browse-{n}.png")
             finally:
                 tab.close()
@@ -231,7 +245,9 @@ def test_the_browsable_pages_answer_any_query_on_a_host_that_ignores_query_strin
     assert upcoming  # the corpus has both subsets, so both kinds of answer were shown
 
 
-def test_the_browsable_pages_links_are_pages_the_shell_answers(corpus_site: Path, corpus_site_content: Path, browser: Browser):
+def test_the_browsable_pages_links_are_pages_the_shell_answers(
+    corpus_site: Path, corpus_site_content: Path, browser: Browser
+):
     reference = Reference.load(corpus_site_content)
     ids = reference.ids(parse_request("/2.3.0/events/"))
     with serve(corpus_site) as site:
@@ -240,7 +256,9 @@ def test_the_browsable_pages_links_are_pages_the_shell_answers(corpus_site: Path
             tab.goto(site + "/2.3.0/events/")
             first = shown(tab)
             links = dict(first["links"])
-            assert first["human"] is None and "page 1 of 4 (40 events, 10 per page)" in tab.evaluate("document.querySelector('nav.paging').textContent")
+            assert first["human"] is None and "page 1 of 4 (40 events, 10 per page)" in tab.evaluate(
+                "document.querySelector('nav.paging').textContent"
+            )
             assert links["next \u203a"] == "/2.3.0/events/?offset=10&format=api"
             assert "\u2039 previous" not in links  # shown, not a link, on the first page
             assert links["mode=list"] == "/2.3.0/events/?mode=list&format=api"
@@ -262,13 +280,18 @@ def test_the_browsable_pages_links_are_pages_the_shell_answers(corpus_site: Path
             # a single-type list links the type's page
             type_id = detail["json"]["type"]["id"]
             tab.goto(site + f"/2.3.0/events/?type__ids={type_id}")
-            assert shown(tab)["human"] == f"/types/{type_id}/" and (corpus_site / f"types/{type_id}/index.html").is_file()
+            assert (
+                shown(tab)["human"] == f"/types/{type_id}/"
+                and (corpus_site / f"types/{type_id}/index.html").is_file()
+            )
             assert own_failures(tab) == []
         finally:
             tab.close()
 
 
-def test_the_browsable_page_of_an_event_the_snapshot_lacks_is_ll2s_404(corpus_site: Path, corpus_site_content: Path, browser: Browser):
+def test_the_browsable_page_of_an_event_the_snapshot_lacks_is_ll2s_404(
+    corpus_site: Path, corpus_site_content: Path, browser: Browser
+):
     reference = Reference.load(corpus_site_content)
     previous = reference.ids(parse_request("/2.3.0/events/previous/"))
     with serve(corpus_site) as site:
@@ -277,7 +300,11 @@ def test_the_browsable_page_of_an_event_the_snapshot_lacks_is_ll2s_404(corpus_si
             try:
                 tab.goto(site + url)
                 view = shown(tab)
-                assert (view["status"], view["json"], view["source"]) == ("HTTP 404 Not Found", {"detail": "Not found."}, "missing")
+                assert (view["status"], view["json"], view["source"]) == (
+                    "HTTP 404 Not Found",
+                    {"detail": "Not found."},
+                    "missing",
+                )
                 assert "No such event" in view["note"]
                 assert own_failures(tab) == []
             finally:
@@ -310,7 +337,10 @@ def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site:
             links = view["links"]
             assert ["Raw JSON (index.json)", "/2.3.0/events/1304/index.json"] in links
             # the record's own LL2 URL is served by the mirror: linked to its browsable page
-            assert ["https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api", "/2.3.0/events/1304/?format=api"] in links
+            assert [
+                "https://lldev.thespacedevs.com/2.3.0/events/1304/?format=api",
+                "/2.3.0/events/1304/?format=api",
+            ] in links
             assert ["mode=list", "/2.3.0/events/1304/?mode=list&format=api"] in links
             # other http(s) URLs link out; nothing else is a link
             out = [href for text, href in links if href.startswith("https://")]
@@ -319,7 +349,10 @@ def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site:
             assert '\t"name": "Soyuz MS-27 Farewell Ceremony & Hatch Closing",\n' in pretty  # tab-indented
             tab.goto(site + "/2.2.0/event/1185/")
             view = shown(tab)
-            assert ["https://ll.thespacedevs.com/2.2.0/event/1185/?format=api", "/2.2.0/event/1185/?format=api"] in view["links"]
+            assert [
+                "https://ll.thespacedevs.com/2.2.0/event/1185/?format=api",
+                "/2.2.0/event/1185/?format=api",
+            ] in view["links"]
             about = tab.evaluate("document.querySelector('details.endpoint:not([hidden])').innerHTML")
             assert "<code>last_updated__gte</code>" in about
             assert not any(text.startswith("mode=") for text, _ in view["links"])  # 2.2.0 has no modes
@@ -327,7 +360,9 @@ def test_a_browsable_event_page_shows_request_headers_and_linked_json(seed_site:
             tab.close()
 
 
-def test_a_banner_says_when_the_data_is_more_than_two_days_old(seed_site: Path, browser: Browser, tmp_path: Path):
+def test_a_banner_says_when_the_data_is_more_than_two_days_old(
+    seed_site: Path, browser: Browser, tmp_path: Path
+):
     """The seed snapshot (2025-12-04) is old: a banner; the same site built 'now' has none."""
     from datetime import UTC, datetime
 
@@ -340,7 +375,9 @@ def test_a_banner_says_when_the_data_is_more_than_two_days_old(seed_site: Path, 
                 banner = tab.evaluate("(document.querySelector('main > p.stale') || {}).textContent || ''")
                 assert bool(banner) == expected, banner
                 if expected:
-                    assert banner.startswith("This data is a snapshot of 2025-12-04, ") and "days old" in banner
+                    assert (
+                        banner.startswith("This data is a snapshot of 2025-12-04, ") and "days old" in banner
+                    )
                 assert tab.errors == []
             finally:
                 tab.close()
@@ -364,7 +401,9 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A 300-event site (more than a page of upcoming events), one event with a duration."""
     root = tmp_path_factory.mktemp("paged")
     content = site_content(root / "content", 300, seed=11)
-    first = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[0])["id"]
+    first = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[0])[
+        "id"
+    ]
     edit_event(content, first, lambda r: r.update(duration="PT5H44M"))
     return content, build_site(content, root / "dist")
 

@@ -7,8 +7,12 @@ import orjson
 from generator.opendata.changes import changes_markdown
 from tests.conftest import git, run_build
 
-FILES = ["2.2.0/event.ndjson", "2.3.0/events.list.ndjson", "2.3.0/events.normal.ndjson",
-         "2.3.0/events.detailed.ndjson"]
+FILES = [
+    "2.2.0/event.ndjson",
+    "2.3.0/events.list.ndjson",
+    "2.3.0/events.normal.ndjson",
+    "2.3.0/events.detailed.ndjson",
+]
 
 
 def ids(repo: Path) -> list[int]:
@@ -39,7 +43,9 @@ def build_changes(capsys, repo: Path, tmp_path: Path) -> dict:
     return orjson.loads((dist / "changes.json").read_bytes())
 
 
-def test_changes_list_events_added_updated_and_removed_by_the_last_snapshot_commit(repo, tmp_path, capsys) -> None:
+def test_changes_list_events_added_updated_and_removed_by_the_last_snapshot_commit(
+    repo, tmp_path, capsys
+) -> None:
     before = ids(repo)
     refresh(repo, remove=before[0], rename=before[3], add=before[-1] + 100)
     git(repo, "commit", "-q", "-am", "Snapshot: 1 added, 1 changed, 1 removed")
@@ -52,9 +58,15 @@ def test_changes_list_events_added_updated_and_removed_by_the_last_snapshot_comm
     assert set(by_path) == set(FILES)
     for name in FILES:
         entry = by_path[name]
-        assert (entry["added"], entry["updated"], entry["removed"]) == ([before[-1] + 100], [before[3]], [before[0]])
-    assert changes["summary"] == {"2.2.0": {"added": 1, "updated": 1, "removed": 1},
-                                  "2.3.0": {"added": 1, "updated": 1, "removed": 1}}
+        assert (entry["added"], entry["updated"], entry["removed"]) == (
+            [before[-1] + 100],
+            [before[3]],
+            [before[0]],
+        )
+    assert changes["summary"] == {
+        "2.2.0": {"added": 1, "updated": 1, "removed": 1},
+        "2.3.0": {"added": 1, "updated": 1, "removed": 1},
+    }
     markdown = changes_markdown(changes)
     assert "| 2.3.0 | 1 | 1 | 1 |" in markdown and first[:12] in markdown
 
@@ -66,7 +78,11 @@ def test_uncommitted_snapshot_changes_are_compared_with_head(repo, tmp_path, cap
     assert changes["uncommitted"] is True
     assert changes["base"]["commit"] == git(repo, "rev-parse", "HEAD").strip()
     detailed = next(f for f in changes["files"] if f["mode"] == "detailed")
-    assert (detailed["added"], detailed["updated"], detailed["removed"]) == ([before[-1] + 7], [before[2]], [before[1]])
+    assert (detailed["added"], detailed["updated"], detailed["removed"]) == (
+        [before[-1] + 7],
+        [before[2]],
+        [before[1]],
+    )
 
 
 def test_without_a_repository_changes_say_why_there_is_no_base(corpus_content, tmp_path, capsys) -> None:

@@ -125,8 +125,8 @@ def test_csv_loads_with_one_row_per_event_and_matches_its_table_schema(dumps_dis
 def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -> None:
     import re
 
-    from generator.opendata.stage import downloads_markdown
     from generator.opendata.schemas import schema_relpath
+    from generator.opendata.stage import downloads_markdown
 
     _, dist = dumps_dist
     package = orjson.loads((dist / "datapackage.json").read_bytes())
@@ -139,7 +139,9 @@ def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -
     assert f"{ndjson['bytes'] / 1000:,.1f} KB" in markdown
 
 
-def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(seed_content, tmp_path, capsys) -> None:
+def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(
+    seed_content, tmp_path, capsys
+) -> None:
     path = seed_content / "snapshot/2.3.0/events.detailed.ndjson"
     record = orjson.loads(path.read_bytes())
     record["new_field"] = {"x": 1}
@@ -154,12 +156,15 @@ def test_records_with_unknown_fields_are_dumped_as_sent_and_still_valid(seed_con
     assert list(Draft202012Validator(schema).iter_errors(orjson.loads(line))) == []
 
 
-
 def frictionless_validate(dist: Path) -> dict:
     """`frictionless validate --json datapackage.json` in dist/, as a user runs it."""
     pytest.importorskip("frictionless", reason="pip install -e '.[test]' installs it")
-    run = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
-                         cwd=dist, capture_output=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        cwd=dist,
+        capture_output=True,
+        timeout=600,
+    )
     return orjson.loads(run.stdout)
 
 
@@ -181,7 +186,13 @@ def test_frictionless_validates_the_package_and_types_every_csv_column(dumps_dis
     broken = tmp_path / "dist"
     broken.mkdir()
     csv_path = "dumps/2.3.0/events.csv"
-    data = (dist / csv_path).read_bytes().replace(b"\r\n" + (dist / csv_path).read_bytes().split(b"\r\n")[1].split(b",")[0] + b",", b"\r\nabc,", 1)
+    data = (
+        (dist / csv_path)
+        .read_bytes()
+        .replace(
+            b"\r\n" + (dist / csv_path).read_bytes().split(b"\r\n")[1].split(b",")[0] + b",", b"\r\nabc,", 1
+        )
+    )
     (broken / "dumps/2.3.0").mkdir(parents=True)
     (broken / csv_path).write_bytes(data)
     resource = next(r for r in package["resources"] if r["path"] == csv_path)
@@ -204,8 +215,14 @@ def test_data_page_links_every_dump_and_the_files_beside_them(dumps_dist) -> Non
     assert "dumps/README.md" in dumps and dumps <= links, sorted(dumps - links)
     schemas = {str(p.relative_to(dist)) for p in (dist / "schemas").rglob("*.json")}
     assert schemas and schemas <= links
-    for name in ("datapackage.json", "changes.json", "manifest.json", "ll2-static.js",
-                 "compact/2.2.0.json", "compact/2.3.0.json"):
+    for name in (
+        "datapackage.json",
+        "changes.json",
+        "manifest.json",
+        "ll2-static.js",
+        "compact/2.2.0.json",
+        "compact/2.3.0.json",
+    ):
         assert name in links and (dist / name).is_file(), name
     package = orjson.loads((dist / "datapackage.json").read_bytes())
     for r in package["resources"]:

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from generator.api.query import Query, parse_request, query_path, query_url
 from generator.client.edge import SHARD_BYTES, index_path
 from generator.errors import QueryError
 from generator.pipeline import build
-from generator.api.query import Query, parse_request, query_path, query_url
 from generator.settings import BuildSettings
 from tests.answers import Reference
 from tests.conftest import ROOT, VARIANT_BASE_URL, VARIANT_REQUESTS, copy_content, edit_event, tree_digest
@@ -39,13 +39,23 @@ def reference(variant_content: Path) -> Reference:
 
 
 def _edge_build(content: Path, dist: Path, **options: object) -> Path:
-    build(BuildSettings(content_dir=content, dist_dir=dist, base_url=VARIANT_BASE_URL, precompute=VARIANT_REQUESTS,
-                        edge=True, **options))  # type: ignore[arg-type]
+    build(
+        BuildSettings(
+            content_dir=content,
+            dist_dir=dist,
+            base_url=VARIANT_BASE_URL,
+            precompute=VARIANT_REQUESTS,
+            edge=True,
+            **options,
+        )
+    )  # type: ignore[arg-type]
     return dist
 
 
 @pytest.fixture(scope="module", params=["github-pages", "cloudflare-pages"])
-def edge_site(request: pytest.FixtureRequest, variant_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def edge_site(
+    request: pytest.FixtureRequest, variant_content: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The 57-event corpus with ties and nulls, built with --edge for a host without a file
     cap (events as files) and for Cloudflare Pages (events from the shards)."""
     return _edge_build(variant_content, tmp_path_factory.mktemp("edge") / "dist", host=request.param)
@@ -87,7 +97,9 @@ def expected_body(reference: Reference, query: Query, origin: str) -> bytes | No
         facets = reference.index.versions[query.version].facets
         if query.event_id not in facets:
             return None
-        if query.subset != "all" and query.event_id not in reference.ids(replace(query, event_id=None, params=())):
+        if query.subset != "all" and query.event_id not in reference.ids(
+            replace(query, event_id=None, params=())
+        ):
             return None
         return reference.lines[(query.version, query.mode)][query.event_id]
     return relinked(reference.envelope(query, VARIANT_BASE_URL), query, origin)
@@ -103,7 +115,9 @@ def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_the
         if vector.get("path", "").endswith(".html"):  # ?format=api: the browsable shell
             query = parse_request(vector["url"])
             assert response.headers["content-type"] == "text/html; charset=utf-8"
-            shell = edge_site / query_path(replace(query, params=(), event_id=None, subset="all" if query.is_detail else query.subset))
+            shell = edge_site / query_path(
+                replace(query, params=(), event_id=None, subset="all" if query.is_detail else query.subset)
+            )
             assert response.content == shell.read_bytes(), vector
             continue
         assert response.headers["content-type"] == "application/json", vector
@@ -113,7 +127,7 @@ def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_the
             if response.status_code == 400:
                 with pytest.raises(QueryError) as raised:
                     parse_request(vector["url"])
-                (field, messages), = body.items()
+                ((field, messages),) = body.items()
                 assert str(raised.value) == f"LL2 answers 400 Bad Request: {field}: {messages[0]}"
             else:
                 assert body == {"detail": "Not found."}
@@ -128,7 +142,10 @@ def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_the
         file = edge_site / query_path(query)
         source = response.headers["x-edge-source"]
         # Files read: the query's own file, the facet index (once per isolate), the shards.
-        shards = {m["mode"]: len(m["shards"]) for m in json.loads((edge_site / index_path(query.version)).read_bytes())["modes"]}
+        shards = {
+            m["mode"]: len(m["shards"])
+            for m in json.loads((edge_site / index_path(query.version)).read_bytes())["modes"]
+        }
         assert int(response.headers["x-edge-reads"]) <= 2 + shards[query.mode], vector["url"]
         sources[source] += 1
         assert source == ("file" if file.is_file() else "computed"), vector["url"]
@@ -159,7 +176,11 @@ def test_the_edge_data_is_in_the_manifest_budget_and_bounded(edge_site: Path) ->
     for mode in settings["modes"]:
         for shard in mode["shards"]:
             assert (edge_site / shard).stat().st_size <= SHARD_BYTES
-    assert (edge_site / "_worker.js").read_bytes().startswith((ROOT / "generator/client/ll2-static.js").read_bytes())
+    assert (
+        (edge_site / "_worker.js")
+        .read_bytes()
+        .startswith((ROOT / "generator/client/ll2-static.js").read_bytes())
+    )
     # Cloudflare Pages: the API's paths invoke the worker; Netlify's _redirects would be read
     # by Pages in its own syntax, so a cloudflare-pages build has none.
     assert json.loads((edge_site / "_routes.json").read_bytes())["include"] == ["/2*"]
@@ -275,7 +296,9 @@ def test_pylaunches_event_calls_are_the_engines_answers_and_its_launch_calls_a_j
             assert await client.event(filters={"limit": "1"}) == engine("/2.2.0/event/?limit=1")
             assert await client.event(filters={"search": name}) == engine(f"/2.2.0/event/?search={name}")
             assert await client.event_upcoming() == engine("/2.2.0/event/upcoming/")
-            assert await client.event_previous(filters={"limit": "5"}) == engine("/2.2.0/event/previous/?limit=5")
+            assert await client.event_previous(filters={"limit": "5"}) == engine(
+                "/2.2.0/event/previous/?limit=5"
+            )
             first = (await client.event(filters={"limit": "1"}))[0]
             by_id = await client._call_api(f"{client._base_url}/event/{first['id']}/")
             assert by_id == json.loads(reference.lines[("2.2.0", None)][first["id"]])
@@ -298,10 +321,14 @@ def test_nextinspace_event_calls_are_the_engines_answers_and_its_launch_call_a_j
     origin = str(worker.base_url).rstrip("/")
     monkeypatch.setattr(nextinspace, "BASE_URL", origin + "/2.2.0")  # its 2.1.0 base -> the mirror's 2.2.0
     for count in (1, 5):
-        expected = json.loads(expected_body(reference, parse_request(f"/2.2.0/event/upcoming/?limit={count}"), origin))
+        expected = json.loads(
+            expected_body(reference, parse_request(f"/2.2.0/event/upcoming/?limit={count}"), origin)
+        )
         got = nextinspace.next_event(count)
         assert [e.name for e in got] == [r["name"] for r in expected["results"]]
-        assert [e.date.strftime("%Y-%m-%dT%H:%M:%SZ") for e in got] == [r["date"] for r in expected["results"]]
+        assert [e.date.strftime("%Y-%m-%dT%H:%M:%SZ") for e in got] == [
+            r["date"] for r in expected["results"]
+        ]
     with pytest.raises(requests.HTTPError) as raised:
         nextinspace.nextinspace(1)  # events, then launches: LL2 has launches, the mirror does not
     assert raised.value.response.status_code == 404

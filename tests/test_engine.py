@@ -18,24 +18,18 @@ stamps = st.one_of(
 
 @st.composite
 def corpora(draw) -> list[Facets]:
-    ids = draw(
-        st.lists(st.integers(min_value=1, max_value=500), min_size=0, max_size=30, unique=True)
-    )
+    ids = draw(st.lists(st.integers(min_value=1, max_value=500), min_size=0, max_size=30, unique=True))
     return [
         Facets(
             id=i,
             name=draw(
-                st.sampled_from(
-                    ["Crew Dragon Docking", "Soyuz Hatch Opening", "Crew Flyby", "Starship"]
-                )
+                st.sampled_from(["Crew Dragon Docking", "Soyuz Hatch Opening", "Crew Flyby", "Starship"])
             ),
             slug=f"event-{i}",
             date=draw(stamps),
             last_updated=draw(stamps),
             type_id=draw(st.integers(min_value=1, max_value=4)),
-            agency_ids=tuple(
-                draw(st.lists(st.sampled_from([44, 63, 121]), max_size=2, unique=True))
-            ),
+            agency_ids=tuple(draw(st.lists(st.sampled_from([44, 63, 121]), max_size=2, unique=True))),
             program_ids=tuple(draw(st.lists(st.sampled_from([5, 17]), max_size=2, unique=True))),
             video_urls=(),
         )
@@ -52,9 +46,7 @@ def test_a_comma_list_selects_any_of_its_values(events, types) -> None:
     together = select(events, query(type__ids=",".join(map(str, types))), NOW)
     union = {i for t in types for i in select(events, query(type__ids=str(t)), NOW)}
     assert set(together) == union
-    assert together == [
-        i for i in select(events, query(), NOW) if i in union
-    ]  # same order as the whole list
+    assert together == [i for i in select(events, query(), NOW) if i in union]  # same order as the whole list
 
 
 @given(corpora())
@@ -96,9 +88,7 @@ def test_upcoming_and_previous_follow_ll2s_day_of_grace(events) -> None:
     dated = {f.id for f in events if f.date is not None}
     assert upcoming | previous == dated
     assert strict == dated - previous
-    assert upcoming & previous == {
-        f.id for f in events if f.date and NOW - timedelta(days=1) <= f.date < NOW
-    }
+    assert upcoming & previous == {f.id for f in events if f.date and NOW - timedelta(days=1) <= f.date < NOW}
 
 
 @given(corpora(), st.integers(min_value=1, max_value=100))
@@ -113,9 +103,7 @@ lists = st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=4)
 
 
 @settings(max_examples=200)
-@given(
-    lists, st.permutations(["type__ids", "program", "year", "ordering", "limit", "mode"]), st.data()
-)
+@given(lists, st.permutations(["type__ids", "program", "year", "ordering", "limit", "mode"]), st.data())
 def test_spellings_of_one_query_share_one_canonical_form_and_path(values, names, data) -> None:
     shuffled = data.draw(st.permutations(values))
     doubled = values + values[:1]
@@ -129,8 +117,7 @@ def test_spellings_of_one_query_share_one_canonical_form_and_path(values, names,
 
     def url(lists, which: int) -> str:
         pairs = [
-            f"{n}={','.join(map(str, lists[n]))}" if n in lists else f"{n}={extras[n][which]}"
-            for n in names
+            f"{n}={','.join(map(str, lists[n]))}" if n in lists else f"{n}={extras[n][which]}" for n in names
         ]
         return "/2.3.0/events/?" + "&".join(pairs)
 
@@ -141,9 +128,7 @@ def test_spellings_of_one_query_share_one_canonical_form_and_path(values, names,
 
 
 def test_type_and_type_ids_share_a_file_and_intersect_when_both_given() -> None:
-    assert (
-        query_path(parse_request("/2.3.0/events/?type=4")) == "2.3.0/events/type__ids-4/index.json"
-    )
+    assert query_path(parse_request("/2.3.0/events/?type=4")) == "2.3.0/events/type__ids-4/index.json"
     assert (
         query_path(parse_request("/2.3.0/events/?type=4&type__ids=4,9"))
         == "2.3.0/events/type__ids-4/index.json"

@@ -24,7 +24,19 @@ NAMES = sorted(
 )
 #: A value of each kind a parameter takes: integers and their lists, a datetime, a slug, a
 #: boolean, a mode and an ordering, text, and nothing.
-VALUES = ["7", "3,1,3", "-2", "2024-05-01T10:00:00Z", "2024-05-01", "soyuz-ms-27", "true", "list", "-date", "a b", ""]
+VALUES = [
+    "7",
+    "3,1,3",
+    "-2",
+    "2024-05-01T10:00:00Z",
+    "2024-05-01",
+    "soyuz-ms-27",
+    "true",
+    "list",
+    "-date",
+    "a b",
+    "",
+]
 
 SCRIPT = """
 const LL2Static = require(process.argv[1]);
@@ -50,9 +62,16 @@ def test_the_js_engine_keeps_and_refuses_the_parameters_the_python_engine_does()
     cases = [(v, s, n, x) for v in VERSIONS for s in SUBSETS for n in NAMES for x in VALUES]
     run = subprocess.run(
         [str(NODE), "-e", SCRIPT, str(ROOT / "generator" / "client" / "ll2-static.js")],
-        input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True,
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     js = json.loads(run.stdout)
-    differ = [(case, python_outcome(*case), got) for case, got in zip(cases, js, strict=True)
-              if python_outcome(*case) != got]
+    differ = [
+        (case, python_outcome(*case), got)
+        for case, got in zip(cases, js, strict=True)
+        if python_outcome(*case) != got
+    ]
     assert len(cases) > 1000 and differ == [], differ[:10]

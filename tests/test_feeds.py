@@ -94,9 +94,7 @@ def test_an_exact_event_has_its_time_and_duration(seed_content: Path, tmp_path: 
     assert str(event["LOCATION"]) == "International Space Station"
 
 
-def test_the_atom_feed_is_well_formed_and_newest_change_first(
-    corpus_site: Path, corpus_site_content: Path
-):
+def test_the_atom_feed_is_well_formed_and_newest_change_first(corpus_site: Path, corpus_site_content: Path):
     feed = ElementTree.parse(corpus_site / "feeds/updated.atom").getroot()
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
@@ -110,7 +108,9 @@ def test_the_atom_feed_is_well_formed_and_newest_change_first(
 
 
 # A content line holds no line break (ics_text escapes them), any other character may be in it.
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400)
+)
 def test_a_folded_line_unfolds_to_itself_in_pieces_of_at_most_75_octets(line: str):
     folded = fold(line)
     assert folded.endswith(b"\r\n")
@@ -141,7 +141,7 @@ def test_every_calendar_entry_has_what_rfc_5545_and_calendar_apps_need(corpus_si
     upcoming = (corpus_site / "calendar/upcoming.ics").read_bytes()
     for path in own:
         body = path.read_bytes()
-        entry = body[body.index(b"BEGIN:VEVENT"):body.index(b"END:VCALENDAR")]
+        entry = body[body.index(b"BEGIN:VEVENT") : body.index(b"END:VCALENDAR")]
         uid = f"UID:ll2-event-{path.stem}@ll2-static".encode()
         assert uid in entry
         if uid in upcoming:

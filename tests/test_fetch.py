@@ -52,9 +52,7 @@ def test_a_full_fetch_writes_every_version_and_mode_exactly_as_sent(
     # LL2 (Django REST framework) escapes U+2028 and sends UTF-8 as is: keep those bytes.
     first = ids_of(fake_ll2)[0]
     for records in fake_ll2.records.values():
-        records[first] = records[first].replace(
-            b'"description":"', b'"description":"Caf\xc3\xa9 \\u2028 ', 1
-        )
+        records[first] = records[first].replace(b'"description":"', b'"description":"Caf\xc3\xa9 \\u2028 ', 1)
     report = fetch(seed_content, fake_ll2, fake_clock, token="t0ken")
 
     assert (report.complete, report.requests, report.added, report.removed) == (
@@ -64,10 +62,7 @@ def test_a_full_fetch_writes_every_version_and_mode_exactly_as_sent(
         2,
     )
     assert data(seed_content) == fake_ll2.expected()
-    assert (
-        b"Caf\xc3\xa9 \\u2028 "
-        in (seed_content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes()
-    )
+    assert b"Caf\xc3\xa9 \\u2028 " in (seed_content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes()
     meta = metadata(seed_content)
     assert meta["as_of"] == "2028-01-01T00:00:00Z"
     assert meta["fetch"]["high_water"] == {
@@ -110,7 +105,11 @@ def test_an_incremental_run_after_three_changes_asks_once_per_version_mode_and_c
     after_tree = tree_digest(seed_content)
     assert {p for p in after_tree if after_tree[p] != before_tree.get(p)} == set(
         [f"snapshot/{n}" for n in DATA_FILES]
-        + ["snapshot/snapshot.json", "snapshot/PROVENANCE.md", "snapshot/history.ndjson"]  # names: new SEQUENCEs
+        + [
+            "snapshot/snapshot.json",
+            "snapshot/PROVENANCE.md",
+            "snapshot/history.ndjson",
+        ]  # names: new SEQUENCEs
     )
     assert metadata(seed_content)["fetch"]["high_water"]["2.3.0"] == "2028-01-01T00:50:00Z"
 
@@ -174,9 +173,7 @@ def test_a_record_inserted_between_page_one_and_two_is_fetched_and_the_repeated_
     seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
 ) -> None:
     new_id = ids_of(fake_ll2)[-1] + 1
-    fake_ll2.before[2] = lambda: fake_ll2.insert(
-        ids_of(fake_ll2)[0], new_id, "2028-01-01T00:00:01Z"
-    )
+    fake_ll2.before[2] = lambda: fake_ll2.insert(ids_of(fake_ll2)[0], new_id, "2028-01-01T00:00:01Z")
     report = fetch(seed_content, fake_ll2, fake_clock)
 
     page1, page2 = ([r["id"] for r in orjson.loads(b)["results"]] for b in fake_ll2.bodies[:2])
@@ -197,9 +194,7 @@ def test_a_run_that_gives_up_leaves_the_snapshot_byte_identical(
         fake_clock.advance(3600)
     before = tree_digest(seed_content)
     asked = len(fake_ll2.requests)
-    fake_ll2.before[asked + 2] = lambda: setattr(
-        fake_ll2, "always", "500"
-    )  # fails from request 2 on
+    fake_ll2.before[asked + 2] = lambda: setattr(fake_ll2, "always", "500")  # fails from request 2 on
 
     with pytest.raises(UpstreamError) as caught:
         fetch(seed_content, fake_ll2, fake_clock)
@@ -232,17 +227,14 @@ def test_a_host_that_ignores_last_updated_gte_is_caught_before_it_spends_the_bud
     fetch(seed_content, fake_ll2, fake_clock)
     before = tree_digest(seed_content)
     real_page = fake_ll2.page
-    fake_ll2.page = lambda path, query: real_page(
-        path, query.replace("last_updated__gte", "ignored")
-    )  # type: ignore[method-assign]
+    fake_ll2.page = lambda path, query: real_page(path, query.replace("last_updated__gte", "ignored"))  # type: ignore[method-assign]
     fake_clock.advance(3600)
 
     with pytest.raises(FetchError) as caught:
         fetch(seed_content, fake_ll2, fake_clock)
 
-    assert (
-        "is before last_updated__gte=2027-12-31T23:50:00Z (the filter was ignored; try --full)"
-        in str(caught.value)
+    assert "is before last_updated__gte=2027-12-31T23:50:00Z (the filter was ignored; try --full)" in str(
+        caught.value
     )
     assert tree_digest(seed_content) == before
 
@@ -315,17 +307,14 @@ def test_a_retry_after_given_as_an_http_date_is_honoured(
     assert data(seed_content) == fake_ll2.expected()
 
 
-def test_the_hourly_budget_spans_runs(
-    seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock
-) -> None:
+def test_the_hourly_budget_spans_runs(seed_content: Path, fake_ll2: FakeLL2, fake_clock: FakeClock) -> None:
     first = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)
     fake_clock.advance(60)
     second = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)
     assert (first.requests, second.requests) == (7, 0)
     assert (
         "hourly budget spent (7 requests in the last hour; "
-        "the next is free at 2028-01-01T01:00:00Z)"
-        in second.line()
+        "the next is free at 2028-01-01T01:00:00Z)" in second.line()
     )
     fake_clock.advance(3600)
     third = fetch(seed_content, fake_ll2, fake_clock, per_hour=7)

@@ -39,7 +39,11 @@ def run_cli(*args: str, patch: str = "", after: str = "") -> tuple[int, str, str
 
 def leftovers(dist: Path) -> list[str]:
     """Staging folders or scratch files a build left beside dist/."""
-    return sorted(p.name for p in dist.parent.iterdir() if p.name.startswith((".dist.staging", ".dist.old", ".fragments")))
+    return sorted(
+        p.name
+        for p in dist.parent.iterdir()
+        if p.name.startswith((".dist.staging", ".dist.old", ".fragments"))
+    )
 
 
 def test_one_and_two_processes_build_the_same_bytes(corpus_content: Path, tmp_path: Path) -> None:
@@ -55,7 +59,9 @@ def test_one_and_two_processes_build_the_same_bytes(corpus_content: Path, tmp_pa
     assert re.search(r"^  variants +[1-9][0-9]{2,} files", outputs["1"][1], re.M)
 
 
-def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(corpus_content: Path, tmp_path: Path) -> None:
+def test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone(
+    corpus_content: Path, tmp_path: Path
+) -> None:
     content = copy_content(corpus_content, tmp_path)
     dist = tmp_path / "dist"
     assert run_cli("--content", str(content), "--dist", str(dist), "--jobs", "2")[0] == 0
@@ -78,8 +84,17 @@ def failed_rebuild(corpus_content: Path, dist: Path, patch: str, after: str = ""
     was, with nothing beside it. Returns the error output."""
     assert run_cli("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2")[0] == 0
     before = tree_digest(dist)
-    code, out, err = run_cli("--content", str(corpus_content), "--dist", str(dist), "--jobs", "2", "--clean",
-                             patch=patch, after=after)
+    code, out, err = run_cli(
+        "--content",
+        str(corpus_content),
+        "--dist",
+        str(dist),
+        "--jobs",
+        "2",
+        "--clean",
+        patch=patch,
+        after=after,
+    )
     assert code == 1, (code, err)
     assert tree_digest(dist) == before
     assert leftovers(dist) == []
@@ -140,7 +155,9 @@ def test_with_another_thread_running_the_build_stays_in_one_process(
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        code, _, err = build_runner("--content", str(corpus_content), "--dist", str(tmp_path / "dist"), "--jobs", "2")
+        code, _, err = build_runner(
+            "--content", str(corpus_content), "--dist", str(tmp_path / "dist"), "--jobs", "2"
+        )
     finally:
         release.set()
         other.join()
@@ -168,7 +185,9 @@ def test_shared_units_are_each_taken_by_exactly_one_process() -> None:
         Shares(257)
 
 
-def test_validation_in_two_processes_reports_every_problem_as_one_does(corpus_content: Path, tmp_path: Path) -> None:
+def test_validation_in_two_processes_reports_every_problem_as_one_does(
+    corpus_content: Path, tmp_path: Path
+) -> None:
     content = copy_content(corpus_content, tmp_path)
     snapshot = content / "snapshot"
     # A problem in each half of the files (2.2.0 goes to one process, 2.3.0 to the other).
@@ -183,7 +202,9 @@ def test_validation_in_two_processes_reports_every_problem_as_one_does(corpus_co
     normal.write_bytes(normal.read_bytes() + b'{"id": 1, "name": "cut off\n')
     reports = {}
     for jobs in ("1", "2"):
-        code, out, err = run_cli("--content", str(content), "--dist", str(tmp_path / f"dist-{jobs}"), "--jobs", jobs)
+        code, out, err = run_cli(
+            "--content", str(content), "--dist", str(tmp_path / f"dist-{jobs}"), "--jobs", jobs
+        )
         assert code == 1 and out == ""
         reports[jobs] = err
     assert reports["1"] == reports["2"]
@@ -199,11 +220,17 @@ def test_validation_in_two_processes_reports_every_problem_as_one_does(corpus_co
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_validation_runs_the_meanwhile_work_once_in_this_process(corpus_content: Path, parallel: bool) -> None:
+def test_validation_runs_the_meanwhile_work_once_in_this_process(
+    corpus_content: Path, parallel: bool
+) -> None:
     from generator.load.snapshot import open_snapshot
     from generator.load.validate import validate_snapshot
 
     ran: list[int] = []
-    index = validate_snapshot(open_snapshot(corpus_content / "snapshot"), parallel=parallel, meanwhile=lambda: ran.append(os.getpid()))
+    index = validate_snapshot(
+        open_snapshot(corpus_content / "snapshot"),
+        parallel=parallel,
+        meanwhile=lambda: ran.append(os.getpid()),
+    )
     assert ran == [os.getpid()]  # here, not in the forked validator (whose list is not this one)
     assert {v: len(vi.facets) for v, vi in index.versions.items()} == {"2.2.0": 57, "2.3.0": 57}

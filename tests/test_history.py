@@ -32,8 +32,10 @@ def record(content: Path, event_id: int) -> dict:
 def timed_event(records: dict[int, bytes]) -> int:
     """An event with a date known to the minute or better."""
     return next(
-        i for i, data in sorted(records.items())
-        if (r := orjson.loads(data))["date"] and (r["date_precision"] or {}).get("name") in ("Minute", "Second")
+        i
+        for i, data in sorted(records.items())
+        if (r := orjson.loads(data))["date"]
+        and (r["date_precision"] or {}).get("name") in ("Minute", "Second")
     )
 
 
@@ -77,10 +79,16 @@ def test_a_date_moved_between_two_fetches_is_a_slip_a_page_line_and_a_calendar_u
     dist = build(capsys, seed_content, tmp_path / "dist")
 
     changes = orjson.loads((dist / "changes.json").read_bytes())
-    assert changes["slips"] == [{
-        "id": moved, "old": old, "new": new, "seen": "2028-01-01T01:00:00Z",
-        "delta": "P2DT3H", "delta_seconds": int(MOVE.total_seconds()),
-    }]
+    assert changes["slips"] == [
+        {
+            "id": moved,
+            "old": old,
+            "new": new,
+            "seen": "2028-01-01T01:00:00Z",
+            "delta": "P2DT3H",
+            "delta_seconds": int(MOVE.total_seconds()),
+        }
+    ]
     html = event_html(dist, seed_content, moved)
     history = html.split("<h2>Date history</h2>", 1)[1].split("</ol>", 1)[0]
     assert history.index(utc_text(old)) < history.index(utc_text(new))  # both, oldest first
@@ -128,9 +136,13 @@ def move_in_git(repo: Path, event_id: int, new: str, as_of: str) -> None:
     git(repo, "commit", "-q", "-am", "Snapshot: 1 changed")
 
 
-def test_the_backfill_replays_two_snapshot_commits_into_the_history(repo: Path, tmp_path: Path, capsys) -> None:
+def test_the_backfill_replays_two_snapshot_commits_into_the_history(
+    repo: Path, tmp_path: Path, capsys
+) -> None:
     content = repo / "content"
-    records = {orjson.loads(line)["id"]: line for line in (content / "snapshot" / DETAILED).read_bytes().splitlines()}
+    records = {
+        orjson.loads(line)["id"]: line for line in (content / "snapshot" / DETAILED).read_bytes().splitlines()
+    }
     moved = timed_event(records)
     old = record(content, moved)["date"]
     new = stamp(parse_utc(old) - timedelta(minutes=45))
@@ -152,10 +164,16 @@ def test_the_backfill_replays_two_snapshot_commits_into_the_history(repo: Path, 
 
     dist = build(capsys, content, tmp_path / "dist")
     changes = orjson.loads((dist / "changes.json").read_bytes())
-    assert changes["slips"] == [{
-        "id": moved, "old": old, "new": new, "seen": "2025-06-02T00:00:00Z",
-        "delta": "-PT45M", "delta_seconds": -45 * 60,
-    }]
+    assert changes["slips"] == [
+        {
+            "id": moved,
+            "old": old,
+            "new": new,
+            "seen": "2025-06-02T00:00:00Z",
+            "delta": "-PT45M",
+            "delta_seconds": -45 * 60,
+        }
+    ]
     html = event_html(dist, content, moved)
     assert utc_text(old) in html and utc_text(new) in html and "45 min earlier" in html
     event = vevent(dist, moved)
@@ -165,7 +183,9 @@ def test_the_backfill_replays_two_snapshot_commits_into_the_history(repo: Path, 
 def test_a_shallow_clone_keeps_the_committed_sequence(repo: Path, tmp_path: Path, capsys) -> None:
     """SEQUENCE lives in the history file: a depth-1 clone builds the same calendar."""
     content = repo / "content"
-    records = {orjson.loads(line)["id"]: line for line in (content / "snapshot" / DETAILED).read_bytes().splitlines()}
+    records = {
+        orjson.loads(line)["id"]: line for line in (content / "snapshot" / DETAILED).read_bytes().splitlines()
+    }
     moved = timed_event(records)
     move_in_git(repo, moved, stamp(parse_utc(record(content, moved)["date"]) + MOVE), "2025-06-02T00:00:00Z")
     assert run_build(capsys, "backfill-history", "--content", str(content))[0] == 0
@@ -176,7 +196,9 @@ def test_a_shallow_clone_keeps_the_committed_sequence(repo: Path, tmp_path: Path
     full = build(capsys, content, tmp_path / "full")
     shallow = build(capsys, clone / "content", tmp_path / "shallow")
     assert int(vevent(shallow, moved)["SEQUENCE"]) == 1
-    assert (shallow / f"calendar/events/{moved}.ics").read_bytes() == (full / f"calendar/events/{moved}.ics").read_bytes()
+    assert (shallow / f"calendar/events/{moved}.ics").read_bytes() == (
+        full / f"calendar/events/{moved}.ics"
+    ).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -188,7 +210,9 @@ def test_a_shallow_clone_keeps_the_committed_sequence(repo: Path, tmp_path: Path
         (30, "30 s", "PT30S"),
     ],
 )
-def test_durations_and_slips_read_as_people_and_iso_8601_write_them(seconds: int, readable: str, iso: str) -> None:
+def test_durations_and_slips_read_as_people_and_iso_8601_write_them(
+    seconds: int, readable: str, iso: str
+) -> None:
     from generator.load.history import iso_duration
     from generator.site.schedule import moved
     from generator.site.views import readable_duration

@@ -72,9 +72,7 @@ def test_no_built_page_has_a_script_handler_or_javascript_url_from_the_data(host
             for name in ("href", "src"):
                 value = attrs.get(name)
                 if value is not None:
-                    assert value.startswith(("/", "https://", "http://")), (
-                        f"{page}: {name}={value!r}"
-                    )
+                    assert value.startswith(("/", "https://", "http://")), f"{page}: {name}={value!r}"
             if tag == "script":
                 assert (
                     attrs.get("src") in ("/static/site.js", "/static/browse.js", "/ll2-static.js")
@@ -102,9 +100,9 @@ def test_the_json_mirror_still_serves_the_record_as_sent(hostile_site: Path):
 
 
 def test_feeds_with_hostile_text_still_parse(hostile_site: Path):
-    (event,) = icalendar.Calendar.from_ical(
-        (hostile_site / "calendar/upcoming.ics").read_bytes()
-    ).walk("VEVENT")
+    (event,) = icalendar.Calendar.from_ical((hostile_site / "calendar/upcoming.ics").read_bytes()).walk(
+        "VEVENT"
+    )
     assert str(event["SUMMARY"]) == NAME
     titles = [
         e.text
@@ -127,7 +125,10 @@ def test_in_the_browser_nothing_hostile_runs(hostile_site: Path, browser: Browse
             ):
                 tab.goto(site + path)
                 if name == "hostile-api":  # rendered in the page from the JSON: text, never markup
-                    text = tab.wait_for("!document.getElementById('browse').hidden && document.querySelector('pre.json').textContent")
+                    text = tab.wait_for(
+                        "!document.getElementById('browse').hidden && "
+                        "document.querySelector('pre.json').textContent"
+                    )
                     assert "</script><script>alert(2)</script>" in text and "javascript:alert(3)" in text
                     assert tab.evaluate("document.querySelectorAll('a[href^=\"javascript\" i]').length") == 0
                 tab.screenshot(ARTIFACTS / f"{name}.png")

@@ -36,8 +36,7 @@ def nginx(variant_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     run = tmp_path_factory.mktemp("nginx")
     port = free_port()
     temp = "\n".join(
-        f"    {k}_temp_path {run}/tmp;"
-        for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        f"    {k}_temp_path {run}/tmp;" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     (run / "tmp").mkdir()
     (run / "nginx.conf").write_text(f"""
@@ -86,9 +85,7 @@ def reference(variant_content: Path) -> Reference:
     return Reference.load(variant_content)
 
 
-def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
-    nginx: str, reference: Reference
-) -> None:
+def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(nginx: str, reference: Reference) -> None:
     url = "/2.3.0/events/?type__ids=2,8&mode=list"
     response = httpx.get(nginx + url)
     assert response.status_code == 200
@@ -98,10 +95,7 @@ def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(
         "/2.3.0/events/?mode=list&type__ids=8%2C2&limit=10&offset=0&format=json",
         "/2.3.0/events?type__ids=8,2&mode=list&foo=bar",
     ):
-        assert (
-            httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content
-            == response.content
-        )
+        assert httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content == response.content
     # A browser (or ?format=api) gets the browsable pages' shell, which renders this answer
     # from the same JSON (tests/test_browser.py); next links are served typed.
     shell = (ROOT / "templates" / "static" / "browse.js").name.encode()
@@ -154,7 +148,12 @@ def netlify_route(rules: list[tuple[str, list[tuple[str, str]], str]], url: str)
     request = dict(parse_qsl(parts.query, keep_blank_values=True))
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     for source, params, target in rules:
-        if ":" not in source and "*" not in source and source != path or sorted(request) != sorted(k for k, _ in params):
+        if (
+            ":" not in source
+            and "*" not in source
+            and source != path
+            or sorted(request) != sorted(k for k, _ in params)
+        ):
             continue
         pattern = (
             "^"
@@ -185,7 +184,9 @@ def read_redirects(dist: Path) -> list[tuple[str, list[tuple[str, str]], str]]:
     return rules
 
 
-def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Path, variant_content: Path) -> None:
+def test_netlify_rules_route_every_precomputed_list_to_its_file(
+    variant_site: Path, variant_content: Path
+) -> None:
     import orjson
 
     rules = read_redirects(variant_site)
@@ -196,19 +197,17 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Pa
     for entry in lists:
         assert netlify_route(rules, entry["query"]) == "/" + entry["path"], entry["query"]
     # LL2's own spellings of the defaults land on the same files.
-    assert (
-        netlify_route(rules, "/2.3.0/events/?mode=normal&limit=10&offset=0")
-        == "/2.3.0/events/index.json"
-    )
+    assert netlify_route(rules, "/2.3.0/events/?mode=normal&limit=10&offset=0") == "/2.3.0/events/index.json"
     assert netlify_route(rules, "/2.3.0/events/?type__ids=2,8&mode=list&offset=0") == (
         "/2.3.0/events/mode-list/type__ids-2.8/index.json"
     )
-    assert (
-        netlify_route(rules, "/2.3.0/events/1304/?mode=list")
-        == "/2.3.0/events/1304/mode-list/index.json"
-    )
+    assert netlify_route(rules, "/2.3.0/events/1304/?mode=list") == "/2.3.0/events/1304/mode-list/index.json"
     # ?format=api is the browsable pages' shell; an event under a subset only if it is in it.
-    for url in ("/2.3.0/events/1304/?format=api", "/2.3.0/events/1304/?mode=list&format=api", "/2.2.0/event/?format=api"):
+    for url in (
+        "/2.3.0/events/1304/?format=api",
+        "/2.3.0/events/1304/?mode=list&format=api",
+        "/2.2.0/event/?format=api",
+    ):
         shell = "/" + "/".join(url.split("/")[1:3]) + "/index.html"
         assert netlify_route(rules, url) == shell and (variant_site / shell.lstrip("/")).is_file(), url
     reference = Reference.load(variant_content)
@@ -220,9 +219,7 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(variant_site: Pa
     assert netlify_route(rules, f"/2.3.0/events/upcoming/{previous[0]}/") is None  # -> /404.json
 
 
-def test_nginx_serves_every_precomputed_list_at_its_canonical_url(
-    nginx: str, variant_site: Path
-) -> None:
+def test_nginx_serves_every_precomputed_list_at_its_canonical_url(nginx: str, variant_site: Path) -> None:
     import orjson
 
     entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
@@ -250,8 +247,12 @@ def test_nginx_answers_what_ll2_answers_where_no_query_has_a_file(
         assert response.content == body
 
     # A value no event has: LL2's empty list, equal to the engine's answer.
-    for url in ("/2.3.0/events/?type__ids=987654", "/2.2.0/event/upcoming/?agency__ids=987654&limit=100",
-                "/2.3.0/events/previous/?year=1901&mode=list", "/2.3.0/events/?type=987654"):
+    for url in (
+        "/2.3.0/events/?type__ids=987654",
+        "/2.2.0/event/upcoming/?agency__ids=987654&limit=100",
+        "/2.3.0/events/previous/?year=1901&mode=list",
+        "/2.3.0/events/?type=987654",
+    ):
         assert reference.envelope(parse_request(url), VARIANT_BASE_URL) == EMPTY_LIST, url
         is_json(get(url), 200, EMPTY_LIST)
     # A value some event has but not in this subset: a precomputed empty file, served as such.
@@ -265,13 +266,25 @@ def test_nginx_answers_what_ll2_answers_where_no_query_has_a_file(
     previous = reference.ids(parse_request("/2.3.0/events/previous/"))
     assert upcoming and previous
     for subset, inside, outside in (("upcoming", upcoming, previous), ("previous", previous, upcoming)):
-        is_json(get(f"/2.3.0/events/{subset}/{inside[0]}/"), 200, (variant_site / f"2.3.0/events/{inside[0]}/index.json").read_bytes())
-        is_json(get(f"/2.3.0/events/{subset}/{inside[0]}/?mode=list"), 200,
-                (variant_site / f"2.3.0/events/{inside[0]}/mode-list/index.json").read_bytes())
+        is_json(
+            get(f"/2.3.0/events/{subset}/{inside[0]}/"),
+            200,
+            (variant_site / f"2.3.0/events/{inside[0]}/index.json").read_bytes(),
+        )
+        is_json(
+            get(f"/2.3.0/events/{subset}/{inside[0]}/?mode=list"),
+            200,
+            (variant_site / f"2.3.0/events/{inside[0]}/mode-list/index.json").read_bytes(),
+        )
         is_json(get(f"/2.3.0/events/{subset}/{outside[0]}/"), 404, NOT_FOUND)
     # An unknown event, a path LL2 does not have, a file the mirror lacks: LL2's JSON 404.
-    for url in ("/2.3.0/events/987654/", "/2.2.0/event/987654/?mode=list", "/2.3.0/agencies/",
-                "/2.3.0/events/no-such/index.json", "/2.2.0/event/limit-7/"):
+    for url in (
+        "/2.3.0/events/987654/",
+        "/2.2.0/event/987654/?mode=list",
+        "/2.3.0/agencies/",
+        "/2.3.0/events/no-such/index.json",
+        "/2.2.0/event/limit-7/",
+    ):
         is_json(get(url), 404, NOT_FOUND)
     # Browsers get the shell for events and mirror folders, which renders the JSON or the 404.
     for url in ("/2.3.0/events/987654/", f"/2.3.0/events/{upcoming[0]}/", "/2.3.0/events/mode-list/"):

@@ -11,10 +11,16 @@ from tests.conftest import copy_content, tree_digest
 
 def stats(root: Path) -> dict[str, tuple[int, int]]:
     """(inode, mtime_ns) of every file: what a rewrite would change."""
-    return {str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
-def test_a_rebuild_without_changes_touches_nothing(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+def test_a_rebuild_without_changes_touches_nothing(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
     dist = tmp_path / "dist"
     assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
     before = stats(dist)
@@ -29,7 +35,9 @@ def rewrite(path: Path, change) -> None:
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in change(lines)))
 
 
-def test_incremental_build_after_random_changes_equals_a_clean_build(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+def test_incremental_build_after_random_changes_equals_a_clean_build(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
     content = copy_content(corpus_content, tmp_path)
     incremental, clean = tmp_path / "incremental", tmp_path / "clean"
     assert build_runner("--content", str(content), "--dist", str(incremental))[0] == 0
@@ -75,13 +83,20 @@ def test_deleting_the_cache_gives_the_same_bytes(corpus_content: Path, tmp_path:
     dist = tmp_path / "dist"
     assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
     first = tree_digest(dist)
-    assert build_runner("--content", str(corpus_content), "--dist", str(dist), "--now", "2024-01-01T00:00:00Z")[0] == 0
+    assert (
+        build_runner("--content", str(corpus_content), "--dist", str(dist), "--now", "2024-01-01T00:00:00Z")[
+            0
+        ]
+        == 0
+    )
     assert tree_digest(dist) != first
     assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
     assert tree_digest(dist) == first
 
 
-def test_a_changed_page_text_rewrites_only_the_pages_that_show_it(corpus_content: Path, tmp_path: Path, build_runner) -> None:
+def test_a_changed_page_text_rewrites_only_the_pages_that_show_it(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
     content = copy_content(corpus_content, tmp_path)
     (content / "pages").mkdir(exist_ok=True)
     (content / "pages" / "about.md").write_text("# About\n\nFirst words.\n")
@@ -95,7 +110,9 @@ def test_a_changed_page_text_rewrites_only_the_pages_that_show_it(corpus_content
     changed = sorted(path for path in after if after[path] != before.get(path))
     assert "about/index.html" in changed
     # The dumps, the JSON, its browsable pages and the event pages do not show it: untouched.
-    assert not [p for p in changed if p.startswith(("dumps/", "events/", "2.2.0/", "2.3.0/")) or p.endswith(".json")], changed
+    assert not [
+        p for p in changed if p.startswith(("dumps/", "events/", "2.2.0/", "2.3.0/")) or p.endswith(".json")
+    ], changed
     clean = tmp_path / "clean"
     assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
     assert tree_digest(clean) == tree_digest(dist)
@@ -112,8 +129,12 @@ def test_a_changed_schedule_history_rewrites_that_event_and_equals_a_clean_build
     before = stats(dist)
     record = orjson.loads((content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()[0])
     as_of = orjson.loads((content / "snapshot/snapshot.json").read_bytes())["as_of"]
-    entry = History(record["id"], (("2020-01-01T00:00:00Z", "2019-06-01T00:00:00Z"), (record["date"], as_of)), 3,
-                    shown_digest(record))
+    entry = History(
+        record["id"],
+        (("2020-01-01T00:00:00Z", "2019-06-01T00:00:00Z"), (record["date"], as_of)),
+        3,
+        shown_digest(record),
+    )
     (content / "snapshot/history.ndjson").write_bytes(render_history({entry.id: entry}))
     code, out, err = build_runner("--content", str(content), "--dist", str(dist))
     assert code == 0, err

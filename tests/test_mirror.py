@@ -74,7 +74,10 @@ def walk(dist: Path, first: str) -> list[int]:
 def test_walking_next_visits_every_record_once(corpus_content: Path, tmp_path: Path, build_runner):
     dist = tmp_path / "dist"
     assert build_runner("--content", str(corpus_content), "--dist", str(dist))[0] == 0
-    snapshot_ids = [orjson.loads(line)["id"] for line in (corpus_content / "snapshot/2.2.0/event.ndjson").read_bytes().splitlines()]
+    snapshot_ids = [
+        orjson.loads(line)["id"]
+        for line in (corpus_content / "snapshot/2.2.0/event.ndjson").read_bytes().splitlines()
+    ]
     for start in ("/2.2.0/event/", "/2.3.0/events/?mode=list", "/2.3.0/events/?mode=detailed&limit=100"):
         ids = walk(dist, start)
         assert sorted(ids) == sorted(snapshot_ids)
@@ -101,7 +104,9 @@ def test_envelope_counts_and_page_sizes(corpus_content: Path, tmp_path: Path, bu
     assert dates == sorted(dates)
 
 
-def test_upcoming_and_previous_follow_the_snapshot_time_not_the_clock(seed_content: Path, tmp_path: Path, build_runner):
+def test_upcoming_and_previous_follow_the_snapshot_time_not_the_clock(
+    seed_content: Path, tmp_path: Path, build_runner
+):
     dist = tmp_path / "dist"
     assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
     upcoming = orjson.loads((dist / "2.3.0/events/upcoming/index.json").read_bytes())
@@ -109,7 +114,10 @@ def test_upcoming_and_previous_follow_the_snapshot_time_not_the_clock(seed_conte
     assert [r["id"] for r in upcoming["results"]] == [1304]  # as_of 2025-12-04, event on 12-08
     assert [r["id"] for r in previous["results"]] == [1185]
     later = tmp_path / "later"
-    assert build_runner("--content", str(seed_content), "--dist", str(later), "--now", "2026-01-01T00:00:00Z")[0] == 0
+    assert (
+        build_runner("--content", str(seed_content), "--dist", str(later), "--now", "2026-01-01T00:00:00Z")[0]
+        == 0
+    )
     assert orjson.loads((later / "2.3.0/events/upcoming/index.json").read_bytes())["count"] == 0
     assert orjson.loads((later / "2.3.0/events/previous/index.json").read_bytes())["count"] == 1
 
@@ -117,7 +125,10 @@ def test_upcoming_and_previous_follow_the_snapshot_time_not_the_clock(seed_conte
 def test_recent_events_stay_upcoming_for_a_day(seed_content: Path, tmp_path: Path, build_runner):
     dist = tmp_path / "dist"
     # Event 1304 is at 2025-12-08T21:45:00Z; 23 hours later it is still "upcoming" (LL2's rule).
-    assert build_runner("--content", str(seed_content), "--dist", str(dist), "--now", "2025-12-09T20:45:00Z")[0] == 0
+    assert (
+        build_runner("--content", str(seed_content), "--dist", str(dist), "--now", "2025-12-09T20:45:00Z")[0]
+        == 0
+    )
     assert orjson.loads((dist / "2.3.0/events/upcoming/index.json").read_bytes())["count"] == 1
     assert orjson.loads((dist / "2.3.0/events/previous/index.json").read_bytes())["count"] == 1
 

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 from generator.api.engine import select
-from generator.context import BuildContext
-from generator.mirror.manifest import ManifestWriter
-from generator.mirror.answers import Tally, list_cost, write_list
-from generator.output.staging import StagedOutput
-from generator.variants.planner import Selections, plan
 from generator.api.query import normalise
+from generator.context import BuildContext
 from generator.load.records import RecordSource
-from generator.settings import BuildSettings
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
+from generator.mirror.answers import Tally, list_cost, write_list
+from generator.mirror.manifest import ManifestWriter
+from generator.output.staging import StagedOutput
+from generator.settings import BuildSettings
+from generator.variants.planner import Selections, plan
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,9 @@ def test_selections_equal_the_engine_for_every_planned_variant(index) -> None:
         now = max(f.date for f in vindex.facets.values() if f.date)  # some upcoming, most previous
         selections = Selections(vindex, now)
         for variant in plan([vindex]):
-            assert selections.ids(variant.first) == select(vindex.facets.values(), variant.first, now), variant
+            assert selections.ids(variant.first) == select(vindex.facets.values(), variant.first, now), (
+                variant
+            )
             checked += 1
         for subset in ("upcoming", "previous"):
             for flag in ([], [("hide_recent_previous", "true")]):
@@ -45,7 +47,12 @@ def test_a_lists_cost_is_what_writing_it_spends(index, tmp_path: Path, limit: in
     settings = BuildSettings(dist_dir=tmp_path / "dist", base_url=base_url)
     vindex = index.versions["2.3.0"]
     now = max(f.date for f in vindex.facets.values() if f.date)
-    for params in ([], [("mode", "detailed")], [("type__ids", "1"), ("ordering", "-last_updated")], [("search", "nothing matches")]):
+    for params in (
+        [],
+        [("mode", "detailed")],
+        [("type__ids", "1"), ("ordering", "-last_updated")],
+        [("search", "nothing matches")],
+    ):
         first = normalise("2.3.0", "all", None, [("limit", str(limit)), *params])
         assert limit != 10 or params or first.params == (), first  # LL2's default: no query string
         ids = select(vindex.facets.values(), first, now)
@@ -54,6 +61,8 @@ def test_a_lists_cost_is_what_writing_it_spends(index, tmp_path: Path, limit: in
             manifest = ManifestWriter(handle, now)
             manifest.add(first, 0, "0" * 64)  # in a build, variants follow the core's entries
             before = manifest.bytes
-            write_list(BuildContext(settings, now, index, records, out), first, ids, Tally(), manifest=manifest)
+            write_list(
+                BuildContext(settings, now, index, records, out), first, ids, Tally(), manifest=manifest
+            )
             spent = (out.files_written, out.site_bytes + manifest.bytes - before)
         assert list_cost(first, ids, vindex, settings) == spent, (first, len(ids))

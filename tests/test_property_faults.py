@@ -18,12 +18,33 @@ from hypothesis import strategies as st
 from generator.cli import main
 from tests.conftest import copy_seed_content, tree_digest
 
-FILES = ("2.2.0/event.ndjson", "2.3.0/events.list.ndjson", "2.3.0/events.normal.ndjson", "2.3.0/events.detailed.ndjson")
-FIELDS = ("id", "url", "name", "date", "last_updated", "slug", "type", "vid_urls", "response_mode", "duration", "location")
+FILES = (
+    "2.2.0/event.ndjson",
+    "2.3.0/events.list.ndjson",
+    "2.3.0/events.normal.ndjson",
+    "2.3.0/events.detailed.ndjson",
+)
+FIELDS = (
+    "id",
+    "url",
+    "name",
+    "date",
+    "last_updated",
+    "slug",
+    "type",
+    "vid_urls",
+    "response_mode",
+    "duration",
+    "location",
+)
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False)
-    | st.text(max_size=20) | st.sampled_from(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2030-01-01T00:00:00Z", "=1+1", ""]),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.sampled_from(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2030-01-01T00:00:00Z", "=1+1", ""]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=6,
 )
@@ -75,19 +96,39 @@ texts = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00")
 options = st.fixed_dictionaries(
     {},
     optional={
-        "--now": st.sampled_from(["2030-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2025-13-01T00:00:00Z"]) | texts,
+        "--now": st.sampled_from(
+            ["2030-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2025-13-01T00:00:00Z"]
+        )
+        | texts,
         "--max-bytes": st.sampled_from(["1K", "900M", "inf", "1e400", "-5", "0", "9" * 400]) | texts,
         "--max-files": st.sampled_from(["10", "20000", "nan", "1e3"]) | texts,
-        "--precompute": st.sampled_from(["/2.3.0/events/?type__ids=2,8&mode=list", "/2.3.0/events/?search=" + "a" * 300,
-                                         "/2.3.0/events/?limit=" + "9" * 5000, "/2.2.0/events/"]) | texts,
+        "--precompute": st.sampled_from(
+            [
+                "/2.3.0/events/?type__ids=2,8&mode=list",
+                "/2.3.0/events/?search=" + "a" * 300,
+                "/2.3.0/events/?limit=" + "9" * 5000,
+                "/2.2.0/events/",
+            ]
+        )
+        | texts,
         "--base-url": st.sampled_from(["https://mirror.test/x", "javascript:alert(1)"]) | texts,
         "--cname": st.sampled_from(["events.example.org", "bad host"]) | texts,
         "--strict": st.just(None),
         "--clean": st.just(None),
     },
 )
-resolve_urls = st.sampled_from(["/2.3.0/events/-5/", "/2.3.0/events/1304/", "/2.3.0/events/?search=" + "b" * 300,
-                                "/2.3.0/events/" + "9" * 5000 + "/", "/2.2.0/event/?limit=abc"]) | texts
+resolve_urls = (
+    st.sampled_from(
+        [
+            "/2.3.0/events/-5/",
+            "/2.3.0/events/1304/",
+            "/2.3.0/events/?search=" + "b" * 300,
+            "/2.3.0/events/" + "9" * 5000 + "/",
+            "/2.2.0/event/?limit=abc",
+        ]
+    )
+    | texts
+)
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +140,19 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(edits=st.lists(record_edits(), max_size=2), opts=options, resolve=st.none() | resolve_urls)
 def test_no_input_gives_a_traceback_and_a_failure_changes_nothing(
-    base: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], edits, opts, resolve
+    base: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    edits,
+    opts,
+    resolve,
 ) -> None:
     work = tmp_path_factory.mktemp("example")
     content, dist = work / "content", work / "dist"

@@ -104,7 +104,5 @@ def test_every_relative_link_of_the_readme_and_docs_resolves() -> None:
         for target in re.findall(r"\]\(([^)#\s]+)\)", page.read_text(encoding="utf-8")):
             if "://" not in target and not target.startswith("/"):
                 assert (page.parent / target).exists(), f"{page.name}: {target}"
-    linked = set(
-        re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
-    )
+    linked = set(re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
     assert linked == {p.name for p in (ROOT / "docs").glob("*.md")}  # every doc page is reachable

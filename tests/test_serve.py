@@ -45,13 +45,9 @@ def served(corpus_site: Path, corpus_site_content: Path) -> Iterator[str]:
 
 
 def test_a_precomputed_query_is_answered_with_its_file(served: str, corpus_site: Path) -> None:
-    answer = httpx.get(
-        served + "2.3.0/events/?mode=list&limit=100", headers={"Accept": "application/json"}
-    )
+    answer = httpx.get(served + "2.3.0/events/?mode=list&limit=100", headers={"Accept": "application/json"})
     assert answer.status_code == 200 and answer.headers["X-LL2-Static"] == "file"
-    assert (
-        answer.content == (corpus_site / "2.3.0/events/limit-100/mode-list/index.json").read_bytes()
-    )
+    assert answer.content == (corpus_site / "2.3.0/events/limit-100/mode-list/index.json").read_bytes()
     assert answer.headers["Content-Type"] == "application/json"
 
 
@@ -72,9 +68,7 @@ def test_a_query_no_file_answers_gets_the_engines_answer(
     assert following.content == reference.envelope(query.with_offset(6))
 
 
-def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(
-    served: str, corpus_site: Path
-) -> None:
+def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(served: str, corpus_site: Path) -> None:
     missing = httpx.get(served + "2.3.0/events/999999999/")
     assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
     assert httpx.get(served + "2.9.0/events/").status_code == 404
@@ -85,9 +79,7 @@ def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(
 
 
 def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> None:
-    answer = httpx.get(
-        served + "2.3.0/events/", headers={"Accept": "text/html,application/xhtml+xml"}
-    )
+    answer = httpx.get(served + "2.3.0/events/", headers={"Accept": "text/html,application/xhtml+xml"})
     assert answer.status_code == 200
     assert answer.content == (corpus_site / "2.3.0/events/index.html").read_bytes()
     home = httpx.get(served)
@@ -97,9 +89,9 @@ def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> No
 def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
     """`--base-url https://user.github.io/ll2`: pages, files and engine answers under /ll2/."""
     from generator.load.records import RecordSource
-    from generator.serve import LocalMirror
     from generator.load.snapshot import open_snapshot
     from generator.load.validate import validate_snapshot
+    from generator.serve import LocalMirror
     from tests.conftest import build_site, copy_seed_content
 
     content = copy_seed_content(tmp_path / "content")
@@ -111,8 +103,5 @@ def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
         assert (home.status, home.body) == (200, (dist / "index.html").read_bytes())
         listed = mirror.respond("/ll2/2.3.0/events/?mode=list&limit=1&offset=1", "")
         assert listed.status == 200 and listed.headers["X-LL2-Static"] == "engine"
-        assert (
-            orjson.loads(listed.body)["previous"]
-            == "/ll2/2.3.0/events/limit-1/mode-list/index.json"
-        )
+        assert orjson.loads(listed.body)["previous"] == "/ll2/2.3.0/events/limit-1/mode-list/index.json"
         assert mirror.respond("/ll2/data", "").headers["Location"] == "/ll2/data/"

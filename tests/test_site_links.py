@@ -16,12 +16,8 @@ def test_no_internal_link_is_broken_at_the_hosts_root(corpus_site: Path):
     # render their links in the page: tests/test_browser.py checks those)
 
 
-def test_no_internal_link_is_broken_under_a_project_sub_path(
-    corpus_site_content: Path, tmp_path: Path
-):
-    dist = build_site(
-        corpus_site_content, tmp_path / "dist", base_url="https://user.github.io/repo"
-    )
+def test_no_internal_link_is_broken_under_a_project_sub_path(corpus_site_content: Path, tmp_path: Path):
+    dist = build_site(corpus_site_content, tmp_path / "dist", base_url="https://user.github.io/repo")
     broken, checked = broken_links(dist, "https://user.github.io/repo")
     assert broken == []
     assert checked > 1500
@@ -34,9 +30,7 @@ def test_the_link_checker_reports_a_missing_page(seed_site: Path, tmp_path: Path
     shutil.copytree(seed_site, dist)
     shutil.rmtree(dist / "types" / "17")
     broken, _ = broken_links(dist, "https://example.org")
-    assert (
-        "events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/index.html: /types/17/" in broken
-    )
+    assert "events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/index.html: /types/17/" in broken
 
 
 def test_the_api_lists_the_listings_link_are_kept_when_the_budget_drops_others(

@@ -67,12 +67,8 @@ def test_an_event_page_shows_everything_the_record_says(seed_site: Path):
 
 def test_an_event_page_carries_its_data_as_schema_org_json(seed_site: Path):
     html = read(seed_site, EVENT_1304)
-    data = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
-    )
-    assert (
-        data["@type"] == "Event" and data["name"] == "Soyuz MS-27 Farewell Ceremony & Hatch Closing"
-    )
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "Event" and data["name"] == "Soyuz MS-27 Farewell Ceremony & Hatch Closing"
     assert data["startDate"] == "2025-12-08T21:45:00Z"
 
 
@@ -98,9 +94,7 @@ def test_a_date_is_shown_no_more_precisely_than_ll2_knows_it(seed_content: Path,
     html = read(dist, EVENT_1304)
     facts = re.search(r'<p class="facts">(.*?)</p>', html, re.S).group(1)
     assert '<time datetime="2025-12-08T21:45:00Z">December 2025</time>' in facts
-    assert (
-        "21:45 UTC" not in facts and "data-countdown" not in facts
-    )  # no time of day, no countdown
+    assert "21:45 UTC" not in facts and "data-countdown" not in facts  # no time of day, no countdown
 
 
 def test_the_home_page_lists_next_events_with_countdowns_and_recent_ones(seed_site: Path):
@@ -131,19 +125,32 @@ def test_every_json_answer_is_answered_by_a_browsable_shell_on_a_static_host(cor
     answers = list(corpus_site.glob("2.*/**/index.json"))
     assert len(answers) > 100
     shells = sorted(p.relative_to(corpus_site).as_posix() for p in corpus_site.glob("2.*/**/index.html"))
-    assert shells == sorted(f"{v}/{e}/{s}index.html" for v, e in (("2.2.0", "event"), ("2.3.0", "events")) for s in ("", "previous/", "upcoming/"))
+    assert shells == sorted(
+        f"{v}/{e}/{s}index.html"
+        for v, e in (("2.2.0", "event"), ("2.3.0", "events"))
+        for s in ("", "previous/", "upcoming/")
+    )
     for shell in [*shells, "404.html"]:
         html = read(corpus_site, shell)
-        assert '<script src="/ll2-static.js" defer></script>' in html and '<script src="/static/browse.js" defer></script>' in html
+        assert (
+            '<script src="/ll2-static.js" defer></script>' in html
+            and '<script src="/static/browse.js" defer></script>' in html
+        )
         # Both versions' descriptions (content/api/*.md), collapsed; the script shows the one asked.
-        assert html.count('<details class="endpoint"') == 2 and "<details class=\"endpoint\" data-version=\"2.3.0\" hidden>" in html
+        assert (
+            html.count('<details class="endpoint"') == 2
+            and '<details class="endpoint" data-version="2.3.0" hidden>' in html
+        )
         assert "<code>agency__ids</code>" in html and "<code>last_updated__gte</code>" in html
     with serve(corpus_site) as site:
         for answer in answers[:: max(1, len(answers) // 40)]:
             folder = "/" + answer.parent.relative_to(corpus_site).as_posix() + "/"
             response = httpx.get(site + folder + "?format=api")
             assert b'src="/static/browse.js"' in response.content, folder
-    assert '<noscript><p>This view needs JavaScript. The JSON answer is <a href="/2.3.0/events/index.json">' in read(corpus_site, "2.3.0/events/index.html")
+    assert (
+        '<noscript><p>This view needs JavaScript. The JSON answer is <a href="/2.3.0/events/index.json">'
+        in read(corpus_site, "2.3.0/events/index.html")
+    )
 
 
 def test_content_pages_come_from_markdown(seed_site: Path):
@@ -160,9 +167,7 @@ def test_github_pages_plumbing_files(seed_site: Path):
     assert not (seed_site / "CNAME").exists()
     assert "Not found" in read(seed_site, "404.html")
     robots = read(seed_site, "robots.txt")
-    assert (
-        robots.startswith("User-agent: *\n") and "Sitemap:" not in robots
-    )  # no absolute URL known
+    assert robots.startswith("User-agent: *\n") and "Sitemap:" not in robots  # no absolute URL known
     locs = [
         e.text
         for e in ElementTree.parse(seed_site / "sitemap.xml").iter(
@@ -172,9 +177,7 @@ def test_github_pages_plumbing_files(seed_site: Path):
     assert "/" in locs and "/events/1304-soyuz-ms-27-farewell-ceremony-hatch-closing/" in locs
 
 
-def test_a_custom_domain_writes_cname_and_absolute_sitemap(
-    seed_content: Path, tmp_path: Path, build_runner
-):
+def test_a_custom_domain_writes_cname_and_absolute_sitemap(seed_content: Path, tmp_path: Path, build_runner):
     dist = tmp_path / "dist"
     code, _, err = build_runner(
         "--content",
@@ -196,21 +199,16 @@ def test_a_cname_that_is_not_a_host_name_is_refused_before_building(
     seed_content: Path, tmp_path: Path, capsys
 ):
     with pytest.raises(SystemExit) as exit_info:
-        main(
-            ["--content", str(seed_content), "--dist", str(tmp_path / "dist"), "--cname", "../evil"]
-        )
+        main(["--content", str(seed_content), "--dist", str(tmp_path / "dist"), "--cname", "../evil"])
     assert exit_info.value.code == 2
     assert (
-        "argument --cname: '../evil' is not a host name such as events.example.org"
-        in capsys.readouterr().err
+        "argument --cname: '../evil' is not a host name such as events.example.org" in capsys.readouterr().err
     )
     assert not (tmp_path / "dist").exists()
 
 
 def test_pages_load_no_css_js_or_fonts_from_elsewhere_and_images_lazily(corpus_site: Path):
-    for page in (
-        list(corpus_site.glob("*.html")) + list(corpus_site.glob("events/*/index.html"))[:5]
-    ):
+    for page in list(corpus_site.glob("*.html")) + list(corpus_site.glob("events/*/index.html"))[:5]:
         html = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
             for ref in page_refs(tag):
@@ -230,8 +228,7 @@ def test_a_failing_template_names_itself_and_the_page(tmp_path: Path):
     with pytest.raises(RenderError) as error:
         Renderer(tmp_path).render("base.html", "events/1304-x/index.html", chrome={})
     assert str(error.value) == (
-        "template base.html: rendering events/1304-x/index.html: "
-        "'dict object' has no attribute 'missing'"
+        "template base.html: rendering events/1304-x/index.html: 'dict object' has no attribute 'missing'"
     )
 
 
@@ -272,8 +269,16 @@ def test_an_event_summary_kept_between_builds_is_the_one_its_record_gives(corpus
     the UTC offset."""
     from generator.site.views import summarise, summary_from_json, summary_json
 
-    records = [orjson.loads(line) for line in (corpus_content / "snapshot" / "2.3.0" / "events.detailed.ndjson").read_bytes().splitlines()]
-    records += [orjson.loads(line) for line in (corpus_content / "snapshot" / "2.2.0" / "event.ndjson").read_bytes().splitlines()]
+    records = [
+        orjson.loads(line)
+        for line in (corpus_content / "snapshot" / "2.3.0" / "events.detailed.ndjson")
+        .read_bytes()
+        .splitlines()
+    ]
+    records += [
+        orjson.loads(line)
+        for line in (corpus_content / "snapshot" / "2.2.0" / "event.ndjson").read_bytes().splitlines()
+    ]
     odd = dict(records[0], date="2031-02-03T04:05:06.789+02:00", last_updated=None, duration="P1DT2H3M4.5S")
     undated = dict(records[1], date=None, date_precision=None, duration=None, agencies=[], program=[])
     for record in [*records, odd, undated]:
@@ -284,7 +289,9 @@ def test_an_event_summary_kept_between_builds_is_the_one_its_record_gives(corpus
     assert summarise(odd, "2.3.0", "", "", "", "").duration.microseconds == 500000
 
 
-def test_the_home_page_says_when_it_is_built_from_the_embedded_seed_snapshot(seed_site: Path, corpus_site: Path, tmp_path: Path) -> None:
+def test_the_home_page_says_when_it_is_built_from_the_embedded_seed_snapshot(
+    seed_site: Path, corpus_site: Path, tmp_path: Path
+) -> None:
     """The seed (never fetched) says so; a fetched snapshot does not; every page carries its date."""
     from tests.conftest import copy_seed_content
 
@@ -300,4 +307,6 @@ def test_the_home_page_says_when_it_is_built_from_the_embedded_seed_snapshot(see
     meta_path.write_bytes(orjson.dumps(meta))
     fetched = build_site(content, tmp_path / "dist")
     assert 'class="seed"' not in (fetched / "index.html").read_text(encoding="utf-8")
-    assert "snapshot as of 2025-12-04 17:06 UTC" in (fetched / "data" / "index.html").read_text(encoding="utf-8")
+    assert "snapshot as of 2025-12-04 17:06 UTC" in (fetched / "data" / "index.html").read_text(
+        encoding="utf-8"
+    )

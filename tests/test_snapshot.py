@@ -18,14 +18,21 @@ both_snapshots = pytest.mark.parametrize("SNAPSHOT", [EMBEDDED, SEED_SNAPSHOT], 
 
 def test_the_frozen_seed_snapshot_lines_are_the_seed_records_compact() -> None:
     SNAPSHOT = SEED_SNAPSHOT
-    assert (SNAPSHOT / "2.2.0/event.ndjson").read_bytes() == orjson.dumps(orjson.loads(SEED_1185.read_bytes())) + b"\n"
-    assert (SNAPSHOT / "2.3.0/events.detailed.ndjson").read_bytes() == orjson.dumps(orjson.loads(SEED_1304.read_bytes())) + b"\n"
+    assert (SNAPSHOT / "2.2.0/event.ndjson").read_bytes() == orjson.dumps(
+        orjson.loads(SEED_1185.read_bytes())
+    ) + b"\n"
+    assert (SNAPSHOT / "2.3.0/events.detailed.ndjson").read_bytes() == orjson.dumps(
+        orjson.loads(SEED_1304.read_bytes())
+    ) + b"\n"
 
 
 @both_snapshots
 def test_derived_records_are_marked_and_follow_from_detailed(SNAPSHOT: Path) -> None:
     meta = orjson.loads((SNAPSHOT / "snapshot.json").read_bytes())
-    detailed = {orjson.loads(line)["id"]: line for line in (SNAPSHOT / "2.3.0/events.detailed.ndjson").read_bytes().splitlines()}
+    detailed = {
+        orjson.loads(line)["id"]: line
+        for line in (SNAPSHOT / "2.3.0/events.detailed.ndjson").read_bytes().splitlines()
+    }
     for mode in ("list", "normal"):
         lines = (SNAPSHOT / f"2.3.0/events.{mode}.ndjson").read_bytes().splitlines()
         derived = set(meta["derived"][f"2.3.0/events.{mode}.ndjson"])
@@ -57,7 +64,10 @@ def test_the_repository_build_command_serves_every_embedded_record_byte_for_byte
     import sys
 
     result = subprocess.run(
-        [sys.executable, "build.py", "--dist", str(tmp_path / "dist")], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "build.py", "--dist", str(tmp_path / "dist")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     served = 0
@@ -67,6 +77,8 @@ def test_the_repository_build_command_serves_every_embedded_record_byte_for_byte
         suffix = f"mode-{mode[0]}/" if mode and mode[0] != "detailed" else ""
         for line in path.read_bytes().splitlines():
             record_id = orjson.loads(line)["id"]
-            assert (tmp_path / f"dist/{version}/{endpoint}/{record_id}/{suffix}index.json").read_bytes() == line
+            assert (
+                tmp_path / f"dist/{version}/{endpoint}/{record_id}/{suffix}index.json"
+            ).read_bytes() == line
             served += 1
     assert served >= 4

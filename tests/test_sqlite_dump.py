@@ -20,32 +20,53 @@ QUERIES = [
     ("/2.3.0/events/", "1", DATE),
     ("/2.3.0/events/?type=2", "type_id = 2", DATE),
     ("/2.3.0/events/?type__ids=3,1", "type_id IN (1, 3)", DATE),
-    ("/2.3.0/events/?agency__ids=44,121",
-     "id IN (SELECT event_id FROM event_agencies WHERE agency_id IN (44, 121))", DATE),
+    (
+        "/2.3.0/events/?agency__ids=44,121",
+        "id IN (SELECT event_id FROM event_agencies WHERE agency_id IN (44, 121))",
+        DATE,
+    ),
     ("/2.3.0/events/?program=17", "id IN (SELECT event_id FROM event_programs WHERE program_id = 17)", DATE),
-    ("/2.3.0/events/?program=17&program=5",
-     "id IN (SELECT event_id FROM event_programs WHERE program_id IN (5, 17))", DATE),
+    (
+        "/2.3.0/events/?program=17&program=5",
+        "id IN (SELECT event_id FROM event_programs WHERE program_id IN (5, 17))",
+        DATE,
+    ),
     ("/2.3.0/events/?year=2020", "year = 2020", DATE),
     ("/2.3.0/events/?year=2021,2022&month=3,4,5", "year IN (2021, 2022) AND month IN (3, 4, 5)", DATE),
     ("/2.3.0/events/?day=1,15", "day IN (1, 15)", DATE),
     ("/2.3.0/events/?search=Dragon", "name LIKE '%dragon%'", DATE),
     ("/2.3.0/events/?search=docking,soyuz", "name LIKE '%docking%' AND name LIKE '%soyuz%'", DATE),
-    ("/2.3.0/events/?date__gte=2020-01-01T00:00:00Z&date__lt=2021-06-01T00:00:00Z",
-     "date >= '2020-01-01T00:00:00Z' AND date < '2021-06-01T00:00:00Z'", DATE),
+    (
+        "/2.3.0/events/?date__gte=2020-01-01T00:00:00Z&date__lt=2021-06-01T00:00:00Z",
+        "date >= '2020-01-01T00:00:00Z' AND date < '2021-06-01T00:00:00Z'",
+        DATE,
+    ),
     ("/2.3.0/events/?date__gt__lt=2019-01-01", "date < '2019-01-01T00:00:00Z'", DATE),
-    ("/2.3.0/events/?last_updated__gte=2024-01-01T00:00:00Z&ordering=-last_updated",
-     "last_updated >= '2024-01-01T00:00:00Z'", "ORDER BY last_updated DESC NULLS FIRST, id"),
+    (
+        "/2.3.0/events/?last_updated__gte=2024-01-01T00:00:00Z&ordering=-last_updated",
+        "last_updated >= '2024-01-01T00:00:00Z'",
+        "ORDER BY last_updated DESC NULLS FIRST, id",
+    ),
     ("/2.3.0/events/?ordering=-date", "1", DATE_DESC),
     ("/2.3.0/events/upcoming/", f"date >= datetime('{NOW}', '-1 day')", DATE),
     ("/2.3.0/events/upcoming/?hide_recent_previous=true", f"date >= '{NOW}'", DATE),
     ("/2.3.0/events/previous/?type=1", f"date < '{NOW}' AND type_id = 1", DATE_DESC),
-    ("/2.3.0/events/previous/?agency__ids=27&year=2024",
-     f"date < '{NOW}' AND year = 2024 AND id IN (SELECT event_id FROM event_agencies WHERE agency_id = 27)",
-     DATE_DESC),
-    ("/2.2.0/event/?type__ids=1,2&agency__ids=63", "type_id IN (1, 2) AND "
-     "id IN (SELECT event_id FROM event_agencies WHERE agency_id = 63)", DATE),
-    ("/2.2.0/event/previous/?program=8", f"date < '{NOW}' AND "
-     "id IN (SELECT event_id FROM event_programs WHERE program_id = 8)", DATE_DESC),
+    (
+        "/2.3.0/events/previous/?agency__ids=27&year=2024",
+        f"date < '{NOW}' AND year = 2024 "
+        "AND id IN (SELECT event_id FROM event_agencies WHERE agency_id = 27)",
+        DATE_DESC,
+    ),
+    (
+        "/2.2.0/event/?type__ids=1,2&agency__ids=63",
+        "type_id IN (1, 2) AND id IN (SELECT event_id FROM event_agencies WHERE agency_id = 63)",
+        DATE,
+    ),
+    (
+        "/2.2.0/event/previous/?program=8",
+        f"date < '{NOW}' AND id IN (SELECT event_id FROM event_programs WHERE program_id = 8)",
+        DATE_DESC,
+    ),
 ]
 
 
@@ -75,21 +96,32 @@ def test_sqlite_answers_a_filter_with_the_engines_ids(dumps_dist, facets, url, w
 
 def test_sqlite_holds_every_event_with_its_links_and_valid_foreign_keys(dumps_dist) -> None:
     content, dist = dumps_dist
-    records = [orjson.loads(x) for x in (content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()]
+    records = [
+        orjson.loads(x) for x in (content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()
+    ]
     with sqlite3.connect(dist / "dumps/2.3.0/events.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert db.execute("SELECT count(*) FROM events").fetchone()[0] == len(records)
         record = records[7]
-        agencies = [r[0] for r in db.execute(
-            "SELECT agency_id FROM event_agencies WHERE event_id = ? ORDER BY position", (record["id"],))]
+        agencies = [
+            r[0]
+            for r in db.execute(
+                "SELECT agency_id FROM event_agencies WHERE event_id = ? ORDER BY position", (record["id"],)
+            )
+        ]
         assert agencies == [a["id"] for a in record["agencies"]]
         launches = db.execute(
             "SELECT l.id, l.name FROM event_launches JOIN launches l ON l.id = launch_id WHERE event_id = ?",
-            (record["id"],)).fetchall()
+            (record["id"],),
+        ).fetchall()
         assert launches == [(x["id"], x["name"]) for x in record["launches"]]
-        videos = [r[0] for r in db.execute(
-            "SELECT url FROM event_videos WHERE event_id = ? ORDER BY position", (record["id"],))]
+        videos = [
+            r[0]
+            for r in db.execute(
+                "SELECT url FROM event_videos WHERE event_id = ? ORDER BY position", (record["id"],)
+            )
+        ]
         assert videos == [v["url"] for v in record["vid_urls"]]
         indexed = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"events_date", "events_type_id", "events_last_updated", "event_agencies_agency_id"} <= indexed
@@ -97,12 +129,19 @@ def test_sqlite_holds_every_event_with_its_links_and_valid_foreign_keys(dumps_di
 
 def test_full_text_search_finds_words_of_names_and_descriptions(dumps_dist) -> None:
     content, dist = dumps_dist
-    records = [orjson.loads(x) for x in (content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()]
+    records = [
+        orjson.loads(x) for x in (content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes().splitlines()
+    ]
     word = records[0]["description"].split()[0].strip(".").lower()
-    expected = sorted(r["id"] for r in records
-                      if word in r["description"].lower().replace(".", " ").split() or word in r["name"].lower().split())
+    expected = sorted(
+        r["id"]
+        for r in records
+        if word in r["description"].lower().replace(".", " ").split() or word in r["name"].lower().split()
+    )
     with sqlite3.connect(dist / "dumps/2.3.0/events.sqlite") as db:
-        got = sorted(r[0] for r in db.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH ?", (word,)))
+        got = sorted(
+            r[0] for r in db.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH ?", (word,))
+        )
         # Datasette offers search on a table when an FTS table names it as its content.
         fts_sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").fetchone()[0]
     assert got == expected and got

@@ -106,7 +106,10 @@ def test_out_of_order_ids_are_an_error(corpus_content, tmp_path, build_runner):
     second_id = orjson.loads(second)["id"]
     code, out, err = build_runner("--content", str(content), "--dist", str(tmp_path / "dist"))
     assert code == 1
-    assert f"{label(content, V220)}:2: event {first_id}: id: out of order after id {second_id} (snapshot files are sorted by id)" in err.splitlines()
+    assert (
+        f"{label(content, V220)}:2: event {first_id}: id: out of order after id {second_id} (snapshot files "
+        "are sorted by id)" in err.splitlines()
+    )
     assert not (tmp_path / "dist").exists()
 
 
@@ -118,12 +121,14 @@ def test_unknown_field_is_drift_warned_and_published_untouched(seed_content, tmp
 
     edit_record(seed_content, DETAILED, add_fields)
     dist = tmp_path / "dist"
-    code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist),
-                                  "--base-url", "https://mirror.test")  # no note on relative links
+    code, out, err = build_runner(
+        "--content", str(seed_content), "--dist", str(dist), "--base-url", "https://mirror.test"
+    )  # no note on relative links
     assert code == 0
     where = label(seed_content, DETAILED)
     assert err.splitlines() == [
-        f"warning: schema drift in {where}: unknown field 'launches[].brand_new' in 1 record(s) (published as sent)",
+        f"warning: schema drift in {where}: unknown field 'launches[].brand_new' in 1 record(s) (published "
+        "as sent)",
         f"warning: schema drift in {where}: unknown field 'new_field' in 1 record(s) (published as sent)",
     ]
     served = (dist / "2.3.0/events/1304/index.json").read_bytes()
@@ -136,7 +141,10 @@ def test_strict_turns_drift_into_an_error(seed_content, built, build_runner):
     edit_record(seed_content, V220, lambda r: {**r, "surprise": 1})
     code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist), "--strict")
     assert code == 1 and tree_digest(dist) == before
-    assert f"{label(seed_content, V220)}:0: event ?: surprise: unknown field in 1 record(s) (--strict)" in err.splitlines()
+    assert (
+        f"{label(seed_content, V220)}:0: event ?: surprise: unknown field in 1 record(s) (--strict)"
+        in err.splitlines()
+    )
 
 
 def test_mode_files_must_hold_the_same_events(seed_content, built, build_runner):

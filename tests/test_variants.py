@@ -48,9 +48,7 @@ def test_every_precomputed_answer_in_the_table_equals_the_engine(
     assert checked >= 200, f"only {checked} of the table's queries were precomputed"
 
 
-def test_every_page_of_a_family_variant_equals_the_engine(
-    variant_site: Path, reference: Reference
-) -> None:
+def test_every_page_of_a_family_variant_equals_the_engine(variant_site: Path, reference: Reference) -> None:
     for url in (
         "/2.3.0/events/?type__ids=1&mode=detailed&ordering=-last_updated&offset=10",
         "/2.3.0/events/?agency__ids=44&limit=100&mode=list",
@@ -76,9 +74,7 @@ def test_the_manifest_lists_every_file_with_its_size_and_sha256(variant_site: Pa
         assert query_path(parse_request(entry["query"])) == path
 
 
-def build_with_budget(
-    build_runner, content: Path, dist: Path, *budget: str
-) -> tuple[int, str, str]:
+def build_with_budget(build_runner, content: Path, dist: Path, *budget: str) -> tuple[int, str, str]:
     return build_runner("--content", str(content), "--dist", str(dist), *budget)
 
 
@@ -118,7 +114,10 @@ def test_a_budget_the_core_site_cannot_fit_fails_and_leaves_dist_alone(
     code, out, err = build_with_budget(build_runner, corpus_content, dist, "--max-files", "100")
     assert code == 1 and out == ""
     assert err.startswith("Error: the core site (every event, the core lists, the dumps, the site) needs ")
-    assert "over the budget of 100 files and 1,000,000,000 bytes; choose another --host, raise --max-files/--max-bytes" in err
+    assert (
+        "over the budget of 100 files and 1,000,000,000 bytes; choose another --host, raise "
+        "--max-files/--max-bytes" in err
+    )
     assert tree_digest(dist) == before
 
 
@@ -135,12 +134,23 @@ def _report(out: str) -> dict[str, list[int]]:
     "options,files,size,budget_line",
     [
         ((), None, 1_000_000_000, "variants (budget no file limit, 1,000,000,000 bytes):"),
-        (("--host", "cloudflare-pages", "--max-files", "1500"), 1500, None, "variants (budget 1,500 files, no byte limit):"),
+        (
+            ("--host", "cloudflare-pages", "--max-files", "1500"),
+            1500,
+            None,
+            "variants (budget 1,500 files, no byte limit):",
+        ),
         (("--max-bytes", "25M"), None, 25_000_000, "variants (budget no file limit, 25,000,000 bytes):"),
     ],
 )
 def test_a_hosts_budget_is_never_exceeded_and_the_report_counts_what_dist_holds(
-    corpus_content: Path, tmp_path: Path, build_runner, options: tuple[str, ...], files: int | None, size: int | None, budget_line: str
+    corpus_content: Path,
+    tmp_path: Path,
+    build_runner,
+    options: tuple[str, ...],
+    files: int | None,
+    size: int | None,
+    budget_line: str,
 ) -> None:
     dist = tmp_path / "dist"
     code, out, err = build_with_budget(build_runner, corpus_content, dist, *options)
@@ -152,8 +162,13 @@ def test_a_hosts_budget_is_never_exceeded_and_the_report_counts_what_dist_holds(
     # The report's kept lists and files are the variant lists and pages dist/ holds.
     rows = _report(out)
     manifest = orjson.loads((dist / "manifest.json").read_bytes())["entries"]
-    core = {e["path"] for e in manifest if parse_request(e["query"]).is_detail or not parse_request(e["query"]).filters
-            and parse_request(e["query"]).get("ordering") is None}
+    core = {
+        e["path"]
+        for e in manifest
+        if parse_request(e["query"]).is_detail
+        or not parse_request(e["query"]).filters
+        and parse_request(e["query"]).get("ordering") is None
+    }
     variants = [e for e in manifest if e["path"] not in core]
     first_pages = {query_path(parse_request(e["query"]).with_offset(0)) for e in variants}
     answers = [p.relative_to(dist).as_posix() for p in dist.glob("2.*/**/index.json")]
@@ -170,7 +185,11 @@ def test_a_file_over_the_hosts_limit_fails_the_build_naming_it() -> None:
 
     budget = SiteBudget(Limits(max_file_bytes=25 * 1024 * 1024))
     budget.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024)
-    with pytest.raises(BudgetError, match=r"^dumps/2.2.0/event.json is 26,214,401 bytes, over the host's limit of 26,214,400 bytes a file$"):
+    with pytest.raises(
+        BudgetError,
+        match=r"^dumps/2.2.0/event.json is 26,214,401 bytes, over the host's limit of 26,214,400 bytes a "
+        r"file$",
+    ):
         budget.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024 + 1)
 
 

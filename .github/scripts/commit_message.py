@@ -1,7 +1,7 @@
 """Commit message for a refreshed snapshot, from `python build.py fetch --summary-json PATH`.
 
-    python .github/scripts/commit_message.py summary.json
-    -> Snapshot: 3 added, 2 changed, 1 removed events (14 requests)
+python .github/scripts/commit_message.py summary.json
+-> Snapshot: 3 added, 2 changed, 1 removed events (14 requests)
 """
 
 import json

@@ -45,18 +45,28 @@ def facets_of(event: Any) -> Facets:
 def facets_to_row(f: Facets) -> list[Any]:
     """Facets as a JSON-able list (for the build cache)."""
     return [
-        f.id, f.name, f.slug,
+        f.id,
+        f.name,
+        f.slug,
         None if f.date is None else f.date.isoformat(),
         None if f.last_updated is None else f.last_updated.isoformat(),
-        f.type_id, list(f.agency_ids), list(f.program_ids), list(f.video_urls),
+        f.type_id,
+        list(f.agency_ids),
+        list(f.program_ids),
+        list(f.video_urls),
     ]
 
 
 def facets_from_row(row: list[Any]) -> Facets:
     """Inverse of facets_to_row."""
     return Facets(
-        id=row[0], name=row[1], slug=row[2],
+        id=row[0],
+        name=row[1],
+        slug=row[2],
         date=None if row[3] is None else datetime.fromisoformat(row[3]),
         last_updated=None if row[4] is None else datetime.fromisoformat(row[4]),
-        type_id=row[5], agency_ids=tuple(row[6]), program_ids=tuple(row[7]), video_urls=tuple(row[8]),
+        type_id=row[5],
+        agency_ids=tuple(row[6]),
+        program_ids=tuple(row[7]),
+        video_urls=tuple(row[8]),
     )

@@ -115,6 +115,7 @@ def shown(text: str) -> str:
     """`text` quoted for a message, cut to 80 characters (a hostile URL can be megabytes)."""
     return repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
 
+
 #: int() refuses text of more digits than this (Python's default int_max_str_digits), so
 #: LL2 reads such a `limit` as absent and such a filter value as a bad one.
 MAX_DIGITS = 4300
@@ -173,8 +174,16 @@ def parse_datetime(raw: str) -> datetime | None:
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                         int(second or 0), int((fraction or "0").ljust(6, "0")), tzinfo=UTC)
+        value = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+            tzinfo=UTC,
+        )
     except ValueError:
         return None
     if zone and zone not in "Zz":
@@ -188,8 +197,10 @@ def parse_datetime(raw: str) -> datetime | None:
 
 def format_datetime(value: datetime) -> str:
     """Canonical text of a UTC time: seconds, and the fraction only when there is one."""
-    text = (f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-            f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}")
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     return text + "Z"
@@ -426,9 +437,13 @@ def parse_request(url: str, base_path: str = "") -> Query:
         raise QueryError(f"{shown(url)} is not an events path such as /2.3.0/events/")
     version, endpoint, rest = segments[0], segments[1], segments[2:]
     if version not in VERSIONS:
-        raise QueryError(f"unknown API version {version!r} in {shown(url)} (the mirror has {', '.join(VERSIONS)})")
+        raise QueryError(
+            f"unknown API version {version!r} in {shown(url)} (the mirror has {', '.join(VERSIONS)})"
+        )
     if endpoint != VERSIONS[version].endpoint:
-        raise QueryError(f"{version} serves events at /{version}/{VERSIONS[version].endpoint}/, not /{endpoint}/")
+        raise QueryError(
+            f"{version} serves events at /{version}/{VERSIONS[version].endpoint}/, not /{endpoint}/"
+        )
     subset = "all"
     if rest and rest[0] in SUBSETS[1:]:
         subset = rest.pop(0)

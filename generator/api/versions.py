@@ -49,7 +49,12 @@ VERSIONS: dict[str, VersionSpec] = {
     # The spec does not say which mode a list uses without `mode`; LL2 answers lists in
     # `normal` and `/events/{id}/` in `detailed`, and so do we.
     "2.3.0": VersionSpec(
-        "2.3.0", "events", ("list", "normal", "detailed"), "normal", "detailed", "detailed",
+        "2.3.0",
+        "events",
+        ("list", "normal", "detailed"),
+        "normal",
+        "detailed",
+        "detailed",
         upcoming_params=("hide_recent_previous",),
     ),
 }

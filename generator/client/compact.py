@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import orjson
 
-from generator.context import BuildContext
 from generator.api.facets import Facets
 from generator.api.query import format_datetime
+from generator.context import BuildContext
 from generator.load.validate import VersionIndex
 
 CLIENT_PATH = "ll2-static.js"

@@ -20,15 +20,15 @@ from importlib import resources
 
 import orjson
 
-from generator.client.compact import _row as compact_row  # the facet rows the JS engine reads
 from generator.api.engine import select
+from generator.api.query import format_datetime, normalise
+from generator.client.compact import _row as compact_row  # the facet rows the JS engine reads
+from generator.context import BuildContext
+from generator.load.records import RecordSource
+from generator.load.validate import VersionIndex
 from generator.mirror.answers import Tally
 from generator.output.staging import StagedOutput
 from generator.variants.budget import SiteBudget
-from generator.context import BuildContext
-from generator.api.query import format_datetime, normalise
-from generator.load.records import RecordSource
-from generator.load.validate import VersionIndex
 
 WORKER_PATH = "_worker.js"
 #: Which paths invoke the worker on Cloudflare Pages: the API's (every LL2 version starts
@@ -70,7 +70,11 @@ def shard_groups(lengths: list[int]) -> list[int]:
 
 
 def _write_shards(
-    vindex: VersionIndex, mode: str | None, ids: list[int], records: RecordSource, out: StagedOutput,
+    vindex: VersionIndex,
+    mode: str | None,
+    ids: list[int],
+    records: RecordSource,
+    out: StagedOutput,
     spend: Callable[[int], None],
 ) -> dict[str, object]:
     """One mode's records cut into shards, in `ids` order; their paths and every record's
@@ -111,8 +115,15 @@ def write_edge(ctx: BuildContext, budget: SiteBudget, tally: Tally) -> None:
     for version, vindex in index.versions.items():
         ids = select(vindex.facets.values(), normalise(version, "all", None, []), now)
         modes = [_write_shards(vindex, mode, ids, records, out, spend) for mode in vindex.files]
-        head = orjson.dumps({"format": 1, "version": version, "now": format_datetime(now),
-                             "details_as_files": settings.details_as_files, "modes": modes})
+        head = orjson.dumps(
+            {
+                "format": 1,
+                "version": version,
+                "now": format_datetime(now),
+                "details_as_files": settings.details_as_files,
+                "modes": modes,
+            }
+        )
         rows = b",\n".join(compact_row(vindex.facets[i]) for i in ids)
         body = head[:-1] + b',"events":[\n' + rows + b"\n]}\n"
         out.write(index_path(version), body)

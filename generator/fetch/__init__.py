@@ -38,4 +38,5 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = ["Clock", "FetchReport", "FetchSettings", "SystemClock", "run_fetch"]

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import orjson
 
-from generator.opendata.changes import GitUnavailable, run_git
 from generator.errors import ContentError
 from generator.load.history import (
     HISTORY_NAME,
@@ -27,6 +26,7 @@ from generator.load.history import (
     utc_text,
 )
 from generator.load.snapshot import METADATA_NAME, display_path, parse_utc
+from generator.opendata.changes import GitUnavailable, run_git
 
 
 @dataclass
@@ -95,11 +95,7 @@ def _blob(top: Path, blob: str) -> bytes:
 
 def _working_tree(root: Path) -> tuple[str, dict[int, bytes]]:
     """(as_of, shown records) of the snapshot as it is on disk."""
-    files = {
-        name: _records((root / name).read_bytes())
-        for name in shown_files()
-        if (root / name).is_file()
-    }
+    files = {name: _records((root / name).read_bytes()) for name in shown_files() if (root / name).is_file()}
     meta = root / METADATA_NAME
     return _seen(meta.read_bytes(), str(meta)), shown_records(files)
 
@@ -114,9 +110,7 @@ def backfill(
         commits = run_git(top, "log", "--topo-order", "--reverse", "--format=%H", "--", rel).split()
         shallow = run_git(top, "rev-parse", "--is-shallow-repository") == "true"
     except GitUnavailable as exc:
-        raise ContentError(
-            f"{display_path(root)}: no git history to backfill from: {exc}"
-        ) from None
+        raise ContentError(f"{display_path(root)}: no git history to backfill from: {exc}") from None
     observer = Observer({})
     cache: dict[str, tuple[str, dict[int, bytes]]] = {}
     replayed = 0

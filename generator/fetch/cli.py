@@ -77,8 +77,7 @@ def add_fetch_parser(commands: Any) -> None:
         type=_hours,
         default=24.0,
         metavar="HOURS",
-        help="how often an incremental run lists every id to find events deleted "
-        "upstream (default: 24)",
+        help="how often an incremental run lists every id to find events deleted upstream (default: 24)",
     )
     fetch.add_argument(
         "--content",
@@ -116,9 +115,7 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Fetch
     )
 
 
-def run_fetch_command(
-    args: argparse.Namespace, environ: Mapping[str, str], clock: Any = None
-) -> int:
+def run_fetch_command(args: argparse.Namespace, environ: Mapping[str, str], clock: Any = None) -> int:
     """Run one fetch; print the summary line; LL2StaticError goes up to the CLI's handler."""
     import httpx  # here, not at the top: a build does not need it
 

@@ -111,14 +111,18 @@ class LL2Client:
     def _attempt(self, url: str) -> "Page | _Retry":
         """One request: the page, or what went wrong if trying again may help."""
         try:
-            with self.http.stream("GET", url, headers=self._headers, timeout=self.settings.timeout) as response:
+            with self.http.stream(
+                "GET", url, headers=self._headers, timeout=self.settings.timeout
+            ) as response:
                 body = self._read_within(response, time.monotonic() + self.settings.deadline)
         except httpx.TimeoutException:
             return _Retry("timed out")
         except httpx.TransportError as exc:
             return _Retry(f"connection failed ({type(exc).__name__}: {exc})")
         except _TooSlow:
-            return _Retry(f"no whole response within {self.settings.deadline:g}s (the server sends too slowly)")
+            return _Retry(
+                f"no whole response within {self.settings.deadline:g}s (the server sends too slowly)"
+            )
         status = response.status_code
         if status == 429:
             wait = self._retry_after(response)

@@ -82,9 +82,7 @@ def merge_version(
             kept.pop(event_id, None)
     change.added = common - old_ids
     change.removed = old_ids - common
-    change.changed = {
-        i for i in common & old_ids if any(old[f].get(i) != new[f].get(i) for f in new)
-    }
+    change.changed = {i for i in common & old_ids if any(old[f].get(i) != new[f].get(i) for f in new)}
     return new, change
 
 

@@ -34,7 +34,8 @@ def provenance_markdown(metadata: dict[str, Any], data: dict[str, bytes]) -> byt
         records = data[name].count(b"\n")
         lines.append(
             f"| `{_cell(name)}` | {records:,} | {len(derived.get(name) or ()):,} "
-            f"| {_cell(entry.get('source', 'not recorded'))} | {_cell(entry.get('base_url', 'not recorded'))} "
+            f"| {_cell(entry.get('source', 'not recorded'))} | "
+            f"{_cell(entry.get('base_url', 'not recorded'))} "
             f"| {_cell(entry.get('fetched_at', 'not recorded'))} |"
         )
     return ("\n".join(lines) + "\n").encode()

@@ -13,10 +13,10 @@ from generator.fetch.budget import BudgetSpent, RequestBudget
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
+from generator.fetch.options import FetchSettings
 from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_plan
 from generator.fetch.progress import Progress
 from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
-from generator.fetch.options import FetchSettings
 from generator.fetch.state import (
     THROTTLED_UNTIL,
     SnapshotState,
@@ -84,11 +84,7 @@ class FetchReport:
 def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) -> tuple[Plan, bool]:
     """The saved plan if it can go on, else a new full or incremental one."""
     saved = state.resume()
-    if (
-        saved
-        and saved.api_url == settings.api_root
-        and not (settings.full and saved.kind != "full")
-    ):
+    if saved and saved.api_url == settings.api_root and not (settings.full and saved.kind != "full"):
         return saved, True
     marks = state.high_water()
     if settings.full or marks is None or not any(state.files.values()):
@@ -152,9 +148,7 @@ def _merge(
     for version in VERSIONS:
         names = [n for n, v in data_files().items() if v == version]
         walks = [
-            (w, sinks[i])
-            for i, w in enumerate(plan.walks)
-            if w.version == version and w.role != RECONCILE
+            (w, sinks[i]) for i, w in enumerate(plan.walks) if w.version == version and w.role != RECONCILE
         ]
         listings = [ids for w, recs in walks if (ids := stable_listing(w, recs)) is not None]
         # 2.2.0 and 2.3.0 serve one database: a listing of 2.3.0 ids covers both.
@@ -162,9 +156,7 @@ def _merge(
         new, changes[version] = merge_version({n: state.files[n] for n in names}, walks, listings)
         data.update({n: render(new[n]) for n in names})
         records.update({n: new[n] for n in names})
-        starts = [
-            parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at
-        ]
+        starts = [parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at]
         if starts:
             marks[version] = stamp(min(starts) - settings.overlap)
         _describe_files(meta, plan, [w for w, _ in walks], now)
@@ -194,8 +186,13 @@ def run_fetch(
 ) -> FetchReport:
     """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
     state = load_state(settings.snapshot_dir)
-    budget = RequestBudget(clock, settings.max_requests, settings.per_hour, state.request_log(),
-                    not_before=state.throttled_until())
+    budget = RequestBudget(
+        clock,
+        settings.max_requests,
+        settings.per_hour,
+        state.request_log(),
+        not_before=state.throttled_until(),
+    )
     if progress:
         progress.budget = budget
     plan, resumed = choose_plan(settings, state, clock.now())

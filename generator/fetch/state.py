@@ -27,8 +27,8 @@ from generator.api.versions import VERSIONS
 from generator.errors import ContentError
 from generator.fetch.merge import record_id
 from generator.fetch.plan import Plan
-from generator.output.staging import StagedOutput
 from generator.load.snapshot import METADATA_NAME, iter_lines, parse_utc
+from generator.output.staging import StagedOutput
 
 PROGRESS = "progress"
 THROTTLED_UNTIL = "throttled_until"

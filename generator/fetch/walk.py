@@ -3,12 +3,12 @@
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.api.models import EVENT_MODELS
 from generator.errors import FetchError
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.envelope import Page
 from generator.fetch.plan import Walk
-from generator.api.models import EVENT_MODELS
 from generator.load.snapshot import Line, SnapshotFile, parse_utc
 from generator.load.validate import check_line
 
@@ -47,9 +47,7 @@ def validate_page(walk: Walk, url: str, page: Page) -> None:
         )
 
 
-def run_walk(
-    walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage
-) -> None:
+def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage) -> None:
     """Fetch the walk's remaining pages into `sink`, updating the walk after every page.
 
     Raises BudgetSpent or RateLimited to stop cleanly (the walk then says where to resume)

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from itertools import permutations, product
 from urllib.parse import quote, quote_plus
 
-from generator.api.versions import ALL_MODES, DEFAULT_LIMIT, SUBSETS, VERSIONS
 from generator.api.query import (
     ALIASES,
     DEFAULT_ORDERING,
@@ -35,6 +34,7 @@ from generator.api.query import (
     _ordering,
     encode_value,
 )
+from generator.api.versions import ALL_MODES, DEFAULT_LIMIT, SUBSETS, VERSIONS
 
 REDIRECTS_PATH = "_redirects"
 #: LL2's answers that are not files of a query: a list with no events, and its 404 (Django
@@ -108,10 +108,7 @@ def _netlify_rules(rules: RuleSet) -> Iterable[tuple[int, int, str]]:
                 fixed = dict(explicit)
                 for with_offset in (True, False):
                     shape = sorted(set(names) | ({"offset"} if with_offset else set()))
-                    query = [
-                        f"{n}={quote(fixed[n], safe=',:') if n in fixed else ':' + n}"
-                        for n in shape
-                    ]
+                    query = [f"{n}={quote(fixed[n], safe=',:') if n in fixed else ':' + n}" for n in shape]
                     target = source + "".join(
                         f"{n}-{encode_value(fixed[n]) if n in fixed else ':' + n}/" for n in shape
                     )
@@ -151,7 +148,10 @@ def netlify_redirects(rules: RuleSet) -> bytes:
         for subset in SUBSETS[1:]:
             for event_id in rules.members.get((spec.version, subset), []):
                 for mode in modes:
-                    lines.append(f"{base}/{subset}/{event_id}/ mode={mode} {base}/{event_id}/mode-{mode}/index.json 200!")
+                    lines.append(
+                        f"{base}/{subset}/{event_id}/ mode={mode} {base}/{event_id}/mode-{mode}/index.json "
+                        "200!"
+                    )
                 lines.append(f"{base}/{subset}/{event_id}/ {base}/{event_id}/index.json 200!")
         for mode in modes:
             lines.append(f"{base}/:id/ mode={mode} {base}/:id/mode-{mode}/index.json 200!")
@@ -262,11 +262,7 @@ def _ordering_map() -> list[str]:
         entries.append((f"~^{prefix}:((?!date|last_updated).)*$", ""))
         for spelling in spellings:
             canonical = _ordering(spelling)
-            segment = (
-                ""
-                if canonical == DEFAULT_ORDERING[subset]
-                else f"/ordering-{encode_value(canonical)}"
-            )
+            segment = "" if canonical == DEFAULT_ORDERING[subset] else f"/ordering-{encode_value(canonical)}"
             for comma in (",", "%2C"):
                 entries.append((f"{prefix}:{spelling.replace(',', comma)}", segment))
     return _map('"$ll2s_subset:$arg_ordering"', "ll2s_ordering", entries, _MISSING)
@@ -295,9 +291,7 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
         _MISSING,
     )
     # An unknown mode is the default mode at LL2, so anything else maps to no segment.
-    out += _map(
-        "$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], ""
-    )
+    out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], "")
     out += _map(
         "$arg_mode",
         "ll2s_detail_mode",
@@ -396,7 +390,8 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
             f'location ~ "^{pattern}(?<ll2s_subset>/upcoming|/previous)?/?$" {{',
             json_types,
             "    add_header Vary Accept;",
-            f'    try_files "{base}${{ll2s_subset}}/${{ll2s_shell}}" "{base}${{ll2s_subset}}{tail}/index.json" @ll2s_list_{name};',
+            f'    try_files "{base}${{ll2s_subset}}/${{ll2s_shell}}" '
+            f'"{base}${{ll2s_subset}}{tail}/index.json" @ll2s_list_{name};',
             "}",
             f"location @ll2s_list_{name} {{",
             "    default_type application/json;",
@@ -408,8 +403,9 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
             json_types,
             "    default_type application/json;",
             "    add_header Vary Accept;",
-            f'    if ($ll2s_member_{name} = 0) {{ return 404 {_json_text(NOT_FOUND)}; }}',
-            f'    try_files "{base}/${{ll2s_shell}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" @ll2s_not_found;',
+            f"    if ($ll2s_member_{name} = 0) {{ return 404 {_json_text(NOT_FOUND)}; }}",
+            f'    try_files "{base}/${{ll2s_shell}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" '
+            "@ll2s_not_found;",
             "}",
             # The mirror's own paths (next/previous links, the JS client) as plain files,
             # typed; a folder is the shell for browsers; nothing there: LL2's JSON 404.

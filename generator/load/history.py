@@ -28,8 +28,8 @@ import orjson
 
 from generator.api.versions import VERSIONS, version_key
 from generator.errors import ContentError
-from generator.site.safety import safe_url
 from generator.load.snapshot import parse_utc
+from generator.site.safety import safe_url
 
 HISTORY_NAME = "history.ndjson"
 
@@ -100,18 +100,14 @@ def shown_digest(record: Record) -> str:
     return hashlib.blake2b(orjson.dumps(shown_fields(record)), digest_size=8).hexdigest()
 
 
-def advance(
-    entry: History | None, event_id: int, date: str | None, shown: str, seen: str
-) -> History:
+def advance(entry: History | None, event_id: int, date: str | None, shown: str, seen: str) -> History:
     """`entry` after the event was seen at `seen` with `date` and `shown` (a new entry if None)."""
     if entry is None:
         return History(event_id, ((date, seen),), 0, shown)
     if entry.shown == shown and entry.date == date:
         return entry
     dates = entry.dates if entry.date == date else (*entry.dates, (date, seen))
-    return replace(
-        entry, dates=dates, sequence=entry.sequence + (entry.shown != shown), shown=shown
-    )
+    return replace(entry, dates=dates, sequence=entry.sequence + (entry.shown != shown), shown=shown)
 
 
 def merge(older: History, newer: History) -> History:

@@ -91,7 +91,10 @@ def _lookup(value: Any, path: str) -> Any:
 
 
 def check_modes(
-    files: dict[str | None, Any], known: dict[str, Any], validated: dict[str, Any], failed: set[tuple[str, int]]
+    files: dict[str | None, Any],
+    known: dict[str, Any],
+    validated: dict[str, Any],
+    failed: set[tuple[str, int]],
 ) -> Iterator[Problem]:
     """Problems of every list/normal record of one version that disagrees with its detailed
     record (`files`: mode -> FileIndex). Records in one mode only are _cross_check's; records
@@ -123,8 +126,13 @@ def check_modes(
                     continue
                 field, message = found
                 where = f"{display_path(full.file.path)} line {other.line}"
-                yield Problem(label, span.line, event_id, field,
-                              f"{message} ({where}); a {mode} record is its detailed record cut at its last field")
+                yield Problem(
+                    label,
+                    span.line,
+                    event_id,
+                    field,
+                    f"{message} ({where}); a {mode} record is its detailed record cut at its last field",
+                )
     finally:
         for handle in handles.values():
             os.close(handle)

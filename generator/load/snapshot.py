@@ -80,7 +80,7 @@ class TimeOutOfRange(ValueError):
 def parse_now(text: object) -> datetime:
     """A build's 'now' (`as_of`, `--now`): an ISO 8601 text with zone, years 1000 to 9998."""
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a JSON string such as \"2025-12-04T17:06:15Z\"")
+        raise ValueError(f'{text!r} is not a JSON string such as "2025-12-04T17:06:15Z"')
     value = parse_utc(text)
     if not EARLIEST_NOW <= value <= LATEST_NOW:
         raise TimeOutOfRange(f"{text!r} is outside the years 1000 to 9998 that the site can compute with")

@@ -17,14 +17,14 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
+from generator.api.models import EVENT_MODELS
 from generator.api.versions import VERSIONS, VersionSpec
 from generator.errors import Problem, ValidationFailed
-from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.incremental.fingerprint import digest
-from generator.output.parallel import both, halves
 from generator.load.modecheck import check_modes
-from generator.api.models import EVENT_MODELS
 from generator.load.snapshot import Line, Snapshot, SnapshotFile, iter_lines
+from generator.output.parallel import both, halves
 
 
 @dataclass(frozen=True)

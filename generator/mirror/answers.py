@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from generator.api.versions import PAGE_SIZES, SUBSETS
 from generator.api.engine import select
+from generator.api.query import Query, normalise, query_path
+from generator.api.versions import PAGE_SIZES, SUBSETS
 from generator.context import BuildContext
 from generator.incremental.fingerprint import digest
+from generator.load.validate import VersionIndex
 from generator.mirror.manifest import ManifestSink, entry_cost
 from generator.output.staging import StagedOutput
-from generator.api.query import Query, normalise, query_path
 from generator.settings import BuildSettings
-from generator.load.validate import VersionIndex
 
 
 @dataclass
@@ -135,9 +135,13 @@ def write_list(
     for page in paginate(first, ids):
         next_url, previous_url = url(page.next), url(page.previous)
         digests = records.digests(version, mode, page.ids)
-        key = digest(b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests)
+        key = digest(
+            b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests
+        )
 
-        def body(page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url) -> bytes:
+        def body(
+            page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url
+        ) -> bytes:
             return envelope(page.count, next_url, previous_url, records.many(version, mode, page.ids))
 
         emit(out, page.query, body, tally, family, key, manifest=manifest)
@@ -201,7 +205,15 @@ def write_details(
         read = functools.partial(records.get, spec.version, mode)
         for event_id, span in findex.spans.items():
             query = normalise(spec.version, "all", event_id, [("mode", mode)] if mode else [])
-            emit(out, query, functools.partial(read, event_id), tally, "details", span.digest, manifest=manifest)
+            emit(
+                out,
+                query,
+                functools.partial(read, event_id),
+                tally,
+                "details",
+                span.digest,
+                manifest=manifest,
+            )
 
 
 def write_json_mirror(ctx: BuildContext, manifest: ManifestSink | None = None) -> Tally:

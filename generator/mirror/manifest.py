@@ -46,11 +46,7 @@ class ManifestWriter:
     def __init__(self, handle: BinaryIO, now: datetime) -> None:
         self._handle = handle
         self._first = True
-        head = (
-            b'{"format":1,"now":'
-            + orjson.dumps(now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-            + b',"entries":[\n'
-        )
+        head = b'{"format":1,"now":' + orjson.dumps(now.strftime("%Y-%m-%dT%H:%M:%SZ")) + b',"entries":[\n'
         self.bytes = len(head)
         self.entries = 0
         handle.write(head)

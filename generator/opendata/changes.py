@@ -36,13 +36,13 @@ class GitUnavailable(Exception):
 def run_git(root: Path, *args: str) -> str:
     """Run git in `root`; its stdout, or GitUnavailable."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise GitUnavailable("git is not installed") from None
     if done.returncode != 0:
-        raise GitUnavailable(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed")
+        raise GitUnavailable(
+            done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed"
+        )
     return done.stdout.strip()
 
 
@@ -104,7 +104,9 @@ def _base_lines(top: Path, commit: str, path: str) -> Iterator[bytes]:
         run_git(top, "cat-file", "-e", f"{commit}:{path}")
     except GitUnavailable:
         return
-    with subprocess.Popen(["git", "-C", str(top), "cat-file", "blob", f"{commit}:{path}"], stdout=subprocess.PIPE) as proc:
+    with subprocess.Popen(
+        ["git", "-C", str(top), "cat-file", "blob", f"{commit}:{path}"], stdout=subprocess.PIPE
+    ) as proc:
         assert proc.stdout is not None
         for raw in proc.stdout:
             line = raw.rstrip(b"\r\n")
@@ -154,7 +156,11 @@ def snapshot_changes(
     try:
         top, rel, base, dirty = find_base(snapshot.root)
     except GitUnavailable as exc:
-        return doc | {"base": None, "reason": str(exc), "uncommitted": None, "summary": None, "files": None} | moved
+        return (
+            doc
+            | {"base": None, "reason": str(exc), "uncommitted": None, "summary": None, "files": None}
+            | moved
+        )
     files = []
     summary: dict[str, dict[str, int]] = {}
     for version, vindex in index.versions.items():
@@ -164,7 +170,9 @@ def snapshot_changes(
             files.append({"version": version, "mode": mode, "path": name} | changed)
             if mode == vindex.spec.facet_mode:
                 summary[version] = {kind: len(ids) for kind, ids in changed.items()}
-    return doc | {"base": base, "reason": None, "uncommitted": dirty, "summary": summary, "files": files} | moved
+    return (
+        doc | {"base": base, "reason": None, "uncommitted": dirty, "summary": summary, "files": files} | moved
+    )
 
 
 def changes_json(doc: dict[str, Any]) -> bytes:
@@ -178,7 +186,9 @@ def changes_markdown(doc: dict[str, Any]) -> str:
         lines.append(f"Not available for this build: {doc['reason']}.")
         return "\n".join(lines) + "\n"
     base = doc["base"]
-    against = "the last commit (uncommitted snapshot)" if doc["uncommitted"] else f"commit `{base['commit'][:12]}`"
+    against = (
+        "the last commit (uncommitted snapshot)" if doc["uncommitted"] else f"commit `{base['commit'][:12]}`"
+    )
     subject = html.escape(base["subject"])  # a commit subject is text, never markup
     lines.append(f"Compared with {against} of {base['committed_at']}: “{subject}”.")
     lines.append("")

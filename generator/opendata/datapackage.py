@@ -27,7 +27,13 @@ LICENSES = [
         "path": "https://thespacedevs.com/llapi",
     }
 ]
-CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "quoteChar": '"', "lineTerminator": "\r\n", "header": True}
+CSV_DIALECT = {
+    "delimiter": ",",
+    "doubleQuote": True,
+    "quoteChar": '"',
+    "lineTerminator": "\r\n",
+    "header": True,
+}
 
 
 def table_schema() -> dict[str, Any]:
@@ -89,7 +95,11 @@ def resource(dump: Dump, out: StagedOutput, schemas: dict[tuple[str, str | None]
 
 
 def data_package(
-    dumps: list[Dump], out: StagedOutput, schemas: dict[tuple[str, str | None], str], as_of: str, settings: BuildSettings
+    dumps: list[Dump],
+    out: StagedOutput,
+    schemas: dict[tuple[str, str | None], str],
+    as_of: str,
+    settings: BuildSettings,
 ) -> bytes:
     """The datapackage.json document for the written dumps."""
     package: dict[str, Any] = {

@@ -23,10 +23,10 @@ from typing import Any
 import orjson
 
 from generator.incremental.fingerprint import digest
-from generator.opendata.rows import CSV_COLUMNS, FlatEvent, flatten
 from generator.incremental.memo import Memo
-from generator.output.staging import StagedOutput
 from generator.load.validate import Span, VersionIndex
+from generator.opendata.rows import CSV_COLUMNS, FlatEvent, flatten
+from generator.output.staging import StagedOutput
 
 DUMPS_DIR = "dumps"
 #: zlib level 6: close to 9 in size on JSON, and much faster.
@@ -80,7 +80,9 @@ def _member(memo: Memo, kind: bytes, digests: list[bytes], data: Callable[[], by
     return memo.blob("gz", key, lambda: gzip.compress(data(), compresslevel=GZIP_LEVEL, mtime=0))
 
 
-def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput, memo: Memo | None = None) -> list[Dump]:
+def write_record_dumps(
+    vindex: VersionIndex, mode: str | None, out: StagedOutput, memo: Memo | None = None
+) -> list[Dump]:
     """The JSON array and NDJSON dumps of one version/mode, plain and gzip'd, in one pass."""
     memo = memo or Memo(None)
     version = vindex.spec.version
@@ -126,7 +128,9 @@ def write_record_dumps(vindex: VersionIndex, mode: str | None, out: StagedOutput
     return dumps
 
 
-def iter_flat(vindex: VersionIndex, memo: Memo | None = None, spans: Iterable[Span] | None = None) -> Iterator[FlatEvent]:
+def iter_flat(
+    vindex: VersionIndex, memo: Memo | None = None, spans: Iterable[Span] | None = None
+) -> Iterator[FlatEvent]:
     """The events of a version (or those of `spans`) as flat rows, in id order: remembered,
     or parsed one at a time."""
     memo = memo or Memo(None)

@@ -103,7 +103,13 @@ class FlatEvent:
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> "FlatEvent":
         """Inverse of to_json."""
-        return cls(value["row"], **{name: [tuple(item) if isinstance(item, list) else item for item in value[name]] for name in RELATED})
+        return cls(
+            value["row"],
+            **{
+                name: [tuple(item) if isinstance(item, list) else item for item in value[name]]
+                for name in RELATED
+            },
+        )
 
     def csv_row(self) -> list[str]:
         """The CSV cells: empty for null, `true`/`false` for booleans, lists joined; text
@@ -160,14 +166,26 @@ def flatten(record: dict[str, Any]) -> FlatEvent:
         flat.programs.append((p["id"], p["name"], _name(p.get("type")), p["url"]))
     for launch in record.get("launches") or ():
         flat.launches.append(
-            (launch["id"], launch["name"], launch.get("slug"), utc_text(launch.get("net")),
-             _name(launch.get("status")), launch["url"])
+            (
+                launch["id"],
+                launch["name"],
+                launch.get("slug"),
+                utc_text(launch.get("net")),
+                _name(launch.get("status")),
+                launch["url"],
+            )
         )
     for x in record.get("expeditions") or ():
         station = x.get("spacestation")
         flat.expeditions.append(
-            (x["id"], x["name"], utc_text(x.get("start")), utc_text(x.get("end")),
-             _station(station) if station else None, x["url"])
+            (
+                x["id"],
+                x["name"],
+                utc_text(x.get("start")),
+                utc_text(x.get("end")),
+                _station(station) if station else None,
+                x["url"],
+            )
         )
     for s in record.get("spacestations") or ():
         flat.spacestations.append(_station(s))

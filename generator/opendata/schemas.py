@@ -11,10 +11,10 @@ from typing import Any
 
 import orjson
 
+from generator.api.models import EVENT_MODELS
 from generator.api.versions import VERSIONS
 from generator.incremental.fingerprint import digest
 from generator.incremental.memo import Memo
-from generator.api.models import EVENT_MODELS
 from generator.output.staging import StagedOutput
 from generator.settings import BuildSettings
 
@@ -58,7 +58,9 @@ def record_schema(version: str, mode: str | None, settings: BuildSettings) -> di
     return head | schema
 
 
-def write_schemas(out: StagedOutput, settings: BuildSettings, memo: Memo | None = None) -> dict[tuple[str, str | None], str]:
+def write_schemas(
+    out: StagedOutput, settings: BuildSettings, memo: Memo | None = None
+) -> dict[tuple[str, str | None], str]:
     """Write every version/mode's schema; return where each went.
 
     A schema depends only on the code (the memo is emptied when it changes) and the base URL.

@@ -13,11 +13,11 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.incremental.memo import Memo
+from generator.load.validate import VersionIndex
 from generator.opendata.dumps import DUMPS_DIR, Dump, iter_flat, table_mode, table_stem
 from generator.opendata.rows import FlatEvent
-from generator.incremental.memo import Memo
 from generator.output.staging import StagedOutput
-from generator.load.validate import VersionIndex
 
 SCHEMA = """
 CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT);
@@ -99,12 +99,22 @@ def _insert_event(db: sqlite3.Connection, flat: FlatEvent) -> None:
     db.execute(
         "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            row["id"], row["name"], row["slug"], row["type_id"], date,
-            int(date[0:4]) if date else None, int(date[5:7]) if date else None,
+            row["id"],
+            row["name"],
+            row["slug"],
+            row["type_id"],
+            date,
+            int(date[0:4]) if date else None,
+            int(date[5:7]) if date else None,
             int(date[8:10]) if date else None,
-            row["date_precision"], row["last_updated"], row["location"],
+            row["date_precision"],
+            row["last_updated"],
+            row["location"],
             None if row["webcast_live"] is None else int(row["webcast_live"]),
-            row["duration"], row["description"], row["image_url"], row["url"],
+            row["duration"],
+            row["description"],
+            row["image_url"],
+            row["url"],
         ),
     )
     db.executemany("INSERT OR IGNORE INTO agencies VALUES (?,?,?,?,?)", flat.agencies)
@@ -149,7 +159,9 @@ def write_database(path: Path, events: Iterable[FlatEvent], metadata: dict[str, 
         db.close()
 
 
-def write_sqlite(vindex: VersionIndex, out: StagedOutput, metadata: dict[str, str], memo: Memo | None = None) -> Dump:
+def write_sqlite(
+    vindex: VersionIndex, out: StagedOutput, metadata: dict[str, str], memo: Memo | None = None
+) -> Dump:
     """The SQLite dump of one version."""
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.sqlite", version, table_mode(vindex), "sqlite")

@@ -16,10 +16,10 @@ from typing import Any
 import orjson
 
 from generator.context import BuildContext
+from generator.mirror.answers import Tally
 from generator.opendata.changes import changes_json, snapshot_changes
 from generator.opendata.datapackage import data_package
 from generator.opendata.dumps import Dump, write_csv, write_record_dumps
-from generator.mirror.answers import Tally
 from generator.opendata.schemas import write_schemas
 from generator.opendata.sqlite import write_sqlite
 
@@ -48,7 +48,9 @@ def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]]
         for mode in vindex.spec.modes:
             dumps.extend(write_record_dumps(vindex, mode, out, memo))
         dumps.append(write_csv(vindex, out, memo))
-        dumps.append(write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}, memo))
+        dumps.append(
+            write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}, memo)
+        )
     for dump in dumps:
         tally.add("dumps", out.size(dump.relpath))
     changes = snapshot_changes(index.snapshot, index, slips)
@@ -76,7 +78,10 @@ def downloads_markdown(package: dict[str, Any], schemas: Iterable[str], link: st
     lines = ["## Downloads", "", "| data | file | size | sha256 |", "|---|---|---:|---|"]
     for r in package["resources"]:
         digest = r["hash"].removeprefix("sha256:")
-        lines.append(f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {size_text(r['bytes'])} | `{digest[:16]}…` |")
+        lines.append(
+            f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {size_text(r['bytes'])} | "
+            f"`{digest[:16]}…` |"
+        )
     schema_links = ", ".join(f"[{p.split('/', 1)[1]}]({link}{p})" for p in schemas)
     lines += [
         "",

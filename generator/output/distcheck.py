@@ -47,7 +47,9 @@ def check_dist(dist: Path, content: Path, templates: Path) -> None:
     )
     for folder, what in guarded:
         if _within(folder, target):
-            raise SettingsError(f"--dist {dist}: refusing to replace a folder that is or holds {what} ({folder})")
+            raise SettingsError(
+                f"--dist {dist}: refusing to replace a folder that is or holds {what} ({folder})"
+            )
     for folder, what in ((PROJECT, "the project folder"), (Path.cwd().resolve(), "the working folder")):
         if _within(folder, target):
             raise SettingsError(f"--dist {dist}: refusing to replace {what} or a folder above it ({folder})")

@@ -62,7 +62,11 @@ def shell_paths() -> list[tuple[str, str | None]]:
 
 
 def write_shells(
-    events: list[EventSummary], settings: BuildSettings, links: SiteLinks, renderer: Renderer, chrome: Chrome,
+    events: list[EventSummary],
+    settings: BuildSettings,
+    links: SiteLinks,
+    renderer: Renderer,
+    chrome: Chrome,
     write: Callable[[str, bytes], None],
 ) -> None:
     """Every shell page, through `write(relpath, bytes)`."""
@@ -70,7 +74,9 @@ def write_shells(
     for version in VERSIONS:
         path = settings.content_dir / "api" / f"{version}.md"
         if path.is_file():
-            descriptions.append((version, render_markdown(path.read_text(encoding="utf-8"), settings.base_path)))
+            descriptions.append(
+                (version, render_markdown(path.read_text(encoding="utf-8"), settings.base_path))
+            )
     pages = human_pages(events, settings.base_url)
     for relpath, raw in shell_paths():
         view = ShellView(

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator.errors import ContentError
 from generator.api.query import Query
 from generator.api.versions import NEWEST
+from generator.errors import ContentError
 from generator.settings import BuildSettings
 from generator.site.links import SiteLinks
 from generator.site.render import markdown_title
@@ -47,15 +47,11 @@ def content_pages(settings: BuildSettings) -> list[ContentPage]:
                 f"{path}: page file names must be lower-case words and hyphens (e.g. about.md)"
             )
         text = path.read_text(encoding="utf-8")
-        pages.append(
-            ContentPage(path.stem, markdown_title(text, path.stem.replace("-", " ")), text, path)
-        )
+        pages.append(ContentPage(path.stem, markdown_title(text, path.stem.replace("-", " ")), text, path))
     return pages
 
 
-def make_chrome(
-    settings: BuildSettings, links: SiteLinks, pages: list[ContentPage], now: datetime
-) -> Chrome:
+def make_chrome(settings: BuildSettings, links: SiteLinks, pages: list[ContentPage], now: datetime) -> Chrome:
     """The shared layout's view model."""
     return Chrome(
         base=links.base_path,

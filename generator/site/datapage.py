@@ -14,8 +14,7 @@ MACHINE_FILES = (
     ("manifest.json", "every precomputed query: its canonical LL2 URL, file, bytes and sha256"),
     (
         "ll2-static.js",
-        "the JavaScript client (browser or Node): maps an LL2 URL to its file, "
-        "answers any list query",
+        "the JavaScript client (browser or Node): maps an LL2 URL to its file, answers any list query",
     ),
 )
 _FORMATS = {"json": "JSON array", "ndjson": "NDJSON", "csv": "CSV", "sqlite": "SQLite"}
@@ -30,28 +29,27 @@ def _row(r: dict[str, Any], rows: int, href: str) -> str:
     else:
         schema = "SQL tables: events, events_fts, link tables (datapackage.json)"
     sha = r["hash"].removeprefix("sha256:")
-    return f"| [{r['path']}]({href}{r['path']}) | {fmt} | {size_text(r['bytes'])} | {rows:,} | {schema} | `{sha}` |"
+    return (
+        f"| [{r['path']}]({href}{r['path']}) | {fmt} | {size_text(r['bytes'])} | {rows:,} | {schema} | "
+        f"`{sha}` |"
+    )
 
 
 def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteLinks) -> str:
     """The /data/ page as Markdown: `rows` is the number of records per API version."""
     href = "/"  # root-relative: render_markdown puts the site's base path in front
-    site = (
-        links.absolute("") or "https://YOUR-SITE/"
-    )  # examples need a host: the build's, or a placeholder
+    site = links.absolute("") or "https://YOUR-SITE/"  # examples need a host: the build's, or a placeholder
     first = next(r for r in data.package["resources"] if r["format"] == "sqlite")["path"]
     csv = next(r for r in data.package["resources"] if r["format"] == "csv")["path"]
-    ndjson = next(
-        r for r in data.package["resources"] if r["format"] == "ndjson" and "compression" in r
-    )["path"]
+    ndjson = next(r for r in data.package["resources"] if r["format"] == "ndjson" and "compression" in r)[
+        "path"
+    ]
     lines = [
         "# Open data",
         "",
         f"The whole snapshot (as of {as_of}) as downloads: the records exactly as LL2 sent them "
         "(JSON, NDJSON, gzip), one flat row per event (CSV), and a SQLite database. Data: Launch "
-        "Library 2 by The Space Devs, under their terms, with attribution ([licence]("
-        + href
-        + "licence/)).",
+        "Library 2 by The Space Devs, under their terms, with attribution ([licence](" + href + "licence/)).",
         "",
         "## Dumps",
         "",
@@ -70,7 +68,8 @@ def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteL
         "- JSON Schemas (2020-12) of one record per version and mode: "
         + ", ".join(f"[{p.split('/', 1)[1]}]({href}{p})" for p in data.schemas.values())
         + ".",
-        f"- [changes.json]({href}changes.json): events added, updated and removed since the previous snapshot.",
+        f"- [changes.json]({href}changes.json): events added, updated and removed since the previous "
+        "snapshot.",
         *(f"- [{name}]({href}{name}): {what}." for name, what in MACHINE_FILES),
         "- compact/: every event's filterable fields, what `ll2-static.js` answers lists that "
         "were not precomputed from: "

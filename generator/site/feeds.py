@@ -26,13 +26,7 @@ def _clean(text: str) -> str:
 
 def ics_text(text: str) -> str:
     """An iCalendar TEXT value (RFC 5545 3.3.11): backslash, ';', ',' and newlines escaped."""
-    return (
-        _clean(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\n", "\\n")
-    )
+    return _clean(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> bytes:
@@ -195,13 +189,15 @@ def atom_feed(
     return data + b"\n"
 
 
-def atom(
-    title: str, events: list[EventSummary], links: SiteLinks, self_relpath: str, now: datetime
-) -> bytes:
+def atom(title: str, events: list[EventSummary], links: SiteLinks, self_relpath: str, now: datetime) -> bytes:
     """An Atom feed of `events`, newest change first as given."""
     entries = [
         Entry(
-            entry_id(f"events/{e.id}"), e.name, _iso(e.last_updated or now), e.relpath, e.type.name,
+            entry_id(f"events/{e.id}"),
+            e.name,
+            _iso(e.last_updated or now),
+            e.relpath,
+            e.type.name,
             f"{e.when.text}. {excerpt(e.description)}",
         )
         for e in events

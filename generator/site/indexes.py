@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from generator.incremental.fingerprint import digest
-from generator.site.linked import LinkedLists
 from generator.api.query import Query, query_path
+from generator.incremental.fingerprint import digest
 from generator.site import chrome as shared
+from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks
-from generator.site.writer import PageWriter
 from generator.site.views import EventSummary, NavItem
-
+from generator.site.writer import PageWriter
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,8 @@ def _pager(folder: str, number: int, count: int, links: SiteLinks) -> Pager:
             items.append(PageLink("…", None))
         items.append(PageLink(str(n), None if n == number else href(n)))
     return Pager(
-        number, count,
+        number,
+        count,
         href(number - 1) if number > 1 else None,
         href(number + 1) if number < count else None,
         tuple(items),
@@ -96,7 +96,7 @@ def paginate(shown: list[Section]) -> list[list[Section]]:
     pages: list[list[Section]] = []
     for start in range(0, max(len(rows), 1), PAGE_ROWS):
         page: list[Section] = []
-        for heading, event in rows[start:start + PAGE_ROWS]:
+        for heading, event in rows[start : start + PAGE_ROWS]:
             if not page or page[-1].heading != heading:
                 page.append(Section(heading, []))
             page[-1].rows.append(event)
@@ -147,7 +147,12 @@ def _groups(
 def _row_keys(events: list[EventSummary]) -> dict[int, bytes]:
     """Per event, a digest of what a listing's row shows of it (_rows.html, no countdown)."""
     return {
-        e.id: digest(*(str(part).encode() for part in (e.href, e.name, e.type.name, e.when.iso, e.when.text, e.when.exact)))
+        e.id: digest(
+            *(
+                str(part).encode()
+                for part in (e.href, e.name, e.type.name, e.when.iso, e.when.text, e.when.exact)
+            )
+        )
         for e in events
     }
 
@@ -192,12 +197,20 @@ def write_listing(
         pager = _pager(group.folder, number, len(pages), links)
         listing = Listing(
             group.title if number == 1 else f"{group.title} (page {number} of {len(pages)})",
-            group.title, feed, crumbs, tabs, browse, api, pager,
+            group.title,
+            feed,
+            crumbs,
+            tabs,
+            browse,
+            api,
+            pager,
         )
         parts = [repr(listing)] + [f"{s.heading}:{len(s.rows)}" for s in shown]
         key = digest(*(p.encode() for p in parts), *(rows[e.id] for s in shown for e in s.rows))
         writer.keyed_page(
-            page_folder(group.folder, number), "listing.html", key,
+            page_folder(group.folder, number),
+            "listing.html",
+            key,
             partial(dict, listing=listing, sections=shown),
         )
 
@@ -209,26 +222,44 @@ def write_indexes(
     families = {
         "types": (
             "Event types",
-            _groups(events, "types", lambda e: [(e.type.id, e.type.name)], "Type",
-                    "calendar/types/{id}.ics", linked),
+            _groups(
+                events,
+                "types",
+                lambda e: [(e.type.id, e.type.name)],
+                "Type",
+                "calendar/types/{id}.ics",
+                linked,
+            ),
         ),
         "agencies": (
             "Agencies",
-            _groups(events, "agencies", lambda e: [(a.id, a.name) for a in e.agencies], "Agency",
-                    "calendar/agencies/{id}.ics", linked),
+            _groups(
+                events,
+                "agencies",
+                lambda e: [(a.id, a.name) for a in e.agencies],
+                "Agency",
+                "calendar/agencies/{id}.ics",
+                linked,
+            ),
         ),
         "programs": (
             "Programs",
-            _groups(events, "programs", lambda e: [(p.id, p.name) for p in e.programs], "Program",
-                    None, linked),
+            _groups(
+                events, "programs", lambda e: [(p.id, p.name) for p in e.programs], "Program", None, linked
+            ),
         ),
     }
     years = sorted({e.date.year for e in events if e.date}, reverse=True)
     families["years"] = (
         "Years",
         [
-            Group(f"years/{y}/", f"Events of {y}", [e for e in events if e.date and e.date.year == y], None,
-                  linked.query("years", y))
+            Group(
+                f"years/{y}/",
+                f"Events of {y}",
+                [e for e in events if e.date and e.date.year == y],
+                None,
+                linked.query("years", y),
+            )
             for y in years
         ],
     )

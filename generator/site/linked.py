@@ -6,8 +6,8 @@ size and order. `precompute.candidates` puts these lists first after `--precompu
 planner keeps them before any family it plans itself and the links resolve.
 """
 
-from generator.api.versions import version_key
 from generator.api.query import FILTERS, Query, normalise
+from generator.api.versions import version_key
 from generator.load.validate import SnapshotIndex
 
 #: Site family -> the LL2 filter of its API list.

@@ -21,9 +21,7 @@ class SiteLinks:
         self.base_path = settings.base_path
         parts = urlsplit(settings.base_url)
         self.origin = (
-            settings.base_url.rstrip("/")
-            if parts.scheme in ("http", "https") and parts.netloc
-            else None
+            settings.base_url.rstrip("/") if parts.scheme in ("http", "https") and parts.netloc else None
         )
 
     def href(self, relpath: str = "") -> str:

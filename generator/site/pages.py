@@ -12,24 +12,24 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from generator.context import BuildContext
-from generator.api.versions import version_key
-from generator.errors import ContentError
-from generator.incremental.fingerprint import digest
-from generator.load.history import History
-from generator.incremental.memo import Memo
-from generator.mirror.answers import Tally
-from generator.output.staging import OutputError
 from generator.api.engine import RECENT
 from generator.api.query import Query, query_path
+from generator.api.versions import version_key
+from generator.context import BuildContext
+from generator.errors import ContentError
+from generator.incremental.fingerprint import digest
+from generator.incremental.memo import Memo
+from generator.load.history import History
 from generator.load.records import RecordSource
-from generator.site.linked import LinkedLists
+from generator.load.validate import SnapshotIndex
+from generator.mirror.answers import Tally
+from generator.output.staging import OutputError
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
 from generator.site.indexes import api_list_links, write_indexes
+from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks
-from generator.site.writer import PageWriter
 from generator.site.plumbing import copy_assets, write_plumbing
 from generator.site.render import Renderer, render_markdown
 from generator.site.schedule import Schedule, date_changes, moved
@@ -42,13 +42,14 @@ from generator.site.views import (
     summary_json,
     when,
 )
-from generator.load.validate import SnapshotIndex
+from generator.site.writer import PageWriter
 
 if TYPE_CHECKING:
     from generator.opendata.stage import OpenData
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50
+
 
 def shown_records(index: SnapshotIndex) -> Iterator[tuple[str, str | None, int, bytes]]:
     """Each event once, by id: the version whose record shows it (the newest that has it),
@@ -106,7 +107,10 @@ def write_events(
         parsed: list[dict[str, Any]] = []
 
         def record(
-            version: str = version, mode: str | None = mode, event_id: int = event_id, parsed: list[dict[str, Any]] = parsed
+            version: str = version,
+            mode: str | None = mode,
+            event_id: int = event_id,
+            parsed: list[dict[str, Any]] = parsed,
         ) -> dict[str, Any]:
             """The record, read and parsed once, only if its summary or page must be made."""
             if not parsed:
@@ -125,11 +129,17 @@ def write_events(
         absolute = links.absolute(summary.relpath)
         ics = links.href(event_ics(summary.id)) if summary.date else None
         key = digest(
-            version.encode(), record_digest, repr(api).encode(), str(absolute).encode(), history.to_json(),
+            version.encode(),
+            record_digest,
+            repr(api).encode(),
+            str(absolute).encode(),
+            history.to_json(),
             str(ics).encode(),
         )
         writer.keyed_page(
-            summary.relpath, "event.html", key,
+            summary.relpath,
+            "event.html",
+            key,
             partial(_event_context, record, summary, api, absolute, history, ics),
         )
         summaries.append(summary)
@@ -206,17 +216,18 @@ def write_feeds(
             # All its bytes depend on (DTSTAMP falls back to now without a last_updated).
             stamp = "" if event.last_updated else str(now)
             key = digest(
-                orjson.dumps(summary_json(event)), str(sequences.get(event.id)).encode(),
-                str(links.absolute()).encode(), stamp.encode(),
+                orjson.dumps(summary_json(event)),
+                str(sequences.get(event.id)).encode(),
+                str(links.absolute()).encode(),
+                stamp.encode(),
             )
             writer.keyed_file(
-                event_ics(event.id), key,
+                event_ics(event.id),
+                key,
                 partial(calendar, event.name, [event], links, now, sequences),
                 "feeds",
             )
-    changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[
-        :ATOM_ENTRIES
-    ]
+    changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[:ATOM_ENTRIES]
     writer.file(
         shared.ATOM,
         atom("Recently updated space events (LL2)", changed, links, shared.ATOM, now),
@@ -234,15 +245,19 @@ def slips_feed(events: list[EventSummary], schedule: Schedule, links: SiteLinks,
         old = when(slip["old"], None).text
         new = when(slip["new"], None).text
         how = moved(slip["delta_seconds"])
-        entries.append(Entry(
-            entry_id(f"slips/{slip['id']}/{slip['seen']}"),
-            f"{event.name}: moved to {new}",
-            slip["seen"],
-            event.relpath,
-            event.type.name,
-            f"Was {old}, now {new}" + (f" ({how})." if how else ".") + f" Seen {slip['seen']}.",
-        ))
-    return atom_feed("Date changes of space events (LL2)", "feeds/slips", entries, links, shared.SLIPS_ATOM, now)
+        entries.append(
+            Entry(
+                entry_id(f"slips/{slip['id']}/{slip['seen']}"),
+                f"{event.name}: moved to {new}",
+                slip["seen"],
+                event.relpath,
+                event.type.name,
+                f"Was {old}, now {new}" + (f" ({how})." if how else ".") + f" Seen {slip['seen']}.",
+            )
+        )
+    return atom_feed(
+        "Date changes of space events (LL2)", "feeds/slips", entries, links, shared.SLIPS_ATOM, now
+    )
 
 
 def write_search(events: list[EventSummary], writer: PageWriter) -> None:
@@ -275,7 +290,14 @@ def write_site(
     build memo keeps the events' summaries between builds. Once the event pages have brought
     the schedule history up to date, `open_data` writes the open data with its date slips
     and returns what it wrote, which the /data/ page lists. Returns the schedule shown."""
-    index, records, out, settings, now, memo = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now, ctx.memo
+    index, records, out, settings, now, memo = (
+        ctx.index,
+        ctx.records,
+        ctx.out,
+        ctx.settings,
+        ctx.now,
+        ctx.memo,
+    )
     links = SiteLinks(settings)
     pages = shared.content_pages(settings)
     renderer = Renderer(settings.templates_dir)

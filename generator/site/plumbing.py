@@ -44,9 +44,9 @@ def sitemap(relpaths: Iterable[str], links: SiteLinks) -> bytes:
     root = ElementTree.Element(f"{{{_SITEMAP}}}urlset")
     for relpath in relpaths:
         url = ElementTree.SubElement(root, f"{{{_SITEMAP}}}url")
-        ElementTree.SubElement(url, f"{{{_SITEMAP}}}loc").text = links.absolute(
+        ElementTree.SubElement(url, f"{{{_SITEMAP}}}loc").text = links.absolute(relpath) or links.href(
             relpath
-        ) or links.href(relpath)
+        )
     data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from generator.load.history import HISTORY_NAME, History, advance, date_slips, load_history, utc_text
-from generator.site.views import DateChange, EventSummary, readable_duration, when
 from generator.load.snapshot import Snapshot, parse_utc
+from generator.site.views import DateChange, EventSummary, readable_duration, when
 
 
 @dataclass

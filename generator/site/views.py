@@ -11,8 +11,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.load.history import first_webcast, shown_digest
-from generator.site.safety import safe_url, script_json, slug_segment
 from generator.load.snapshot import parse_utc
+from generator.site.safety import safe_url, script_json, slug_segment
 
 Record = dict[str, Any]
 
@@ -128,23 +128,64 @@ def summary_json(summary: EventSummary) -> list[Any]:
     s = summary
     duration = None if s.duration is None else [s.duration.days, s.duration.seconds, s.duration.microseconds]
     return [
-        s.id, s.version, s.name, s.relpath, s.href, _stamp(s.date),
-        [s.when.iso, s.when.text, s.when.exact, s.when.timed], _stamp(s.last_updated),
-        [s.type.id, s.type.name, s.type.href], [[r.id, r.name, r.href] for r in s.agencies],
-        [[r.id, r.name, r.href] for r in s.programs], s.location, s.description, duration, s.thumbnail,
-        s.webcast, s.shown,
+        s.id,
+        s.version,
+        s.name,
+        s.relpath,
+        s.href,
+        _stamp(s.date),
+        [s.when.iso, s.when.text, s.when.exact, s.when.timed],
+        _stamp(s.last_updated),
+        [s.type.id, s.type.name, s.type.href],
+        [[r.id, r.name, r.href] for r in s.agencies],
+        [[r.id, r.name, r.href] for r in s.programs],
+        s.location,
+        s.description,
+        duration,
+        s.thumbnail,
+        s.webcast,
+        s.shown,
     ]
 
 
 def summary_from_json(row: list[Any]) -> EventSummary:
-    (event_id, version, name, relpath, href, date, when_, last_updated, etype, agencies, programs,
-     location, description, duration, thumbnail, webcast, shown) = row
+    (
+        event_id,
+        version,
+        name,
+        relpath,
+        href,
+        date,
+        when_,
+        last_updated,
+        etype,
+        agencies,
+        programs,
+        location,
+        description,
+        duration,
+        thumbnail,
+        webcast,
+        shown,
+    ) = row
     return EventSummary(
-        id=event_id, version=version, name=name, relpath=relpath, href=href, date=_unstamp(date),
-        when=When(*when_), last_updated=_unstamp(last_updated), type=Ref(*etype),
-        agencies=[Ref(*r) for r in agencies], programs=[Ref(*r) for r in programs], location=location,
-        description=description, duration=None if duration is None else timedelta(*duration),
-        thumbnail=thumbnail, webcast=webcast, shown=shown,
+        id=event_id,
+        version=version,
+        name=name,
+        relpath=relpath,
+        href=href,
+        date=_unstamp(date),
+        when=When(*when_),
+        last_updated=_unstamp(last_updated),
+        type=Ref(*etype),
+        agencies=[Ref(*r) for r in agencies],
+        programs=[Ref(*r) for r in programs],
+        location=location,
+        description=description,
+        duration=None if duration is None else timedelta(*duration),
+        thumbnail=thumbnail,
+        webcast=webcast,
+        shown=shown,
     )
 
 
@@ -313,8 +354,7 @@ def summarise(
             for a in record.get("agencies") or ()
         ],
         programs=[
-            Ref(p["id"], p["name"], program_href.format(id=p["id"]))
-            for p in record.get("program") or ()
+            Ref(p["id"], p["name"], program_href.format(id=p["id"])) for p in record.get("program") or ()
         ],
         location=record.get("location"),
         description=record.get("description") or "",
@@ -349,7 +389,10 @@ def _status(obj: Record) -> str | None:
 def _launch(launch: Record) -> Item:
     details = [d for d in (_status(launch), launch.get("launch_designator")) if d]
     return Item(
-        launch["name"], details, when(launch.get("net"), launch.get("net_precision")), href=safe_url(launch.get("url"))
+        launch["name"],
+        details,
+        when(launch.get("net"), launch.get("net_precision")),
+        href=safe_url(launch.get("url")),
     )
 
 
@@ -373,18 +416,25 @@ def _expedition(exp: Record) -> Item:
     walks = [
         Item(
             w["name"],
-            [d for d in (w.get("duration") and f"duration {readable_iso_duration(w['duration'])}", w.get("location")) if d],
+            [
+                d
+                for d in (
+                    w.get("duration") and f"duration {readable_iso_duration(w['duration'])}",
+                    w.get("location"),
+                )
+                if d
+            ],
             when(w.get("start"), None),
         )
         for w in exp.get("spacewalks") or ()
     ]
-    return Item(exp["name"], details, when(exp.get("start"), None), href=safe_url(exp.get("url")), children=walks)
+    return Item(
+        exp["name"], details, when(exp.get("start"), None), href=safe_url(exp.get("url")), children=walks
+    )
 
 
 def _program(program: Record, href: str) -> Item:
-    details = [
-        d for d in ((program.get("type") or {}).get("name"), program.get("description")) if d
-    ]
+    details = [d for d in ((program.get("type") or {}).get("name"), program.get("description")) if d]
     return Item(program["name"], details, href=href)
 
 

@@ -29,7 +29,9 @@ class PageWriter:
         if listed:
             self.sitemap.append(folder)
 
-    def keyed_page(self, folder: str, template: str, key: bytes, context: Callable[[], dict[str, Any]]) -> None:
+    def keyed_page(
+        self, folder: str, template: str, key: bytes, context: Callable[[], dict[str, Any]]
+    ) -> None:
         """`page`, unless the previous build wrote it with the same key (all it depends on
         besides the templates, which the build cache's code salt covers): then untouched."""
         relpath = f"{folder}index.html"
@@ -40,7 +42,9 @@ class PageWriter:
         self.tally.add("site", size)
         self.sitemap.append(folder)
 
-    def keyed_file(self, relpath: str, key: bytes, produce: Callable[[], bytes], family: str = "site") -> None:
+    def keyed_file(
+        self, relpath: str, key: bytes, produce: Callable[[], bytes], family: str = "site"
+    ) -> None:
         """`file`, unless the previous build wrote it with the same key: then untouched."""
         size, _ = self.out.write_keyed(relpath, digest(b"file", key), produce)
         self.tally.add(family, size)

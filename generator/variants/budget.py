@@ -19,6 +19,7 @@ from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
 RESERVE_BYTES = 2_000_000
 RESERVE_FILES = 8
 
+
 @dataclass(frozen=True)
 class Limits:
     """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
@@ -73,7 +74,8 @@ class SiteBudget:
         """Raise BudgetError for a file larger than the host takes."""
         if size > self.limits.max_file_bytes:
             raise BudgetError(
-                f"{relpath} is {size:,} bytes, over the host's limit of {self.limits.max_file_bytes:,} bytes a file"
+                f"{relpath} is {size:,} bytes, over the host's limit of {self.limits.max_file_bytes:,} "
+                "bytes a file"
             )
 
     def check(self, what: str) -> None:
@@ -112,12 +114,16 @@ def _limit(value: int, unit: str) -> str:
     return f"no {unit.rstrip('s')} limit" if value >= UNLIMITED else f"{value:,} {unit}"
 
 
-
 def _group_order(group: str) -> tuple[int, int, str]:
     """Groups in GROUPS' order, each single-filter tier under the first, in the budget order."""
     if group in GROUPS:
         return (GROUPS.index(group), 0, "")
-    order = [f"{s}, {m}, limit {n}" for s in SUBSETS for n in (DEFAULT_LIMIT, MAX_LIMIT) for m in ("default mode", "other modes")]
+    order = [
+        f"{s}, {m}, limit {n}"
+        for s in SUBSETS
+        for n in (DEFAULT_LIMIT, MAX_LIMIT)
+        for m in ("default mode", "other modes")
+    ]
     text = group.strip().removeprefix("of which ")
     return (0, 1 + (order.index(text) if text in order else len(order)), text)
 
@@ -141,9 +147,11 @@ def report_lines(planner: SiteBudget) -> list[str]:
         lists = r.kept_lists + r.dropped_lists
         needed = r.kept_bytes + r.dropped_bytes
         lines.append(
-            f"  kept {r.kept_lists:,} of {lists:,} {group.strip()} ({100 * r.kept_lists / max(lists, 1):.1f}%; "
+            f"  kept {r.kept_lists:,} of {lists:,} {group.strip()} "
+            f"({100 * r.kept_lists / max(lists, 1):.1f}%; "
             f"{r.kept_bytes:,} of {needed:,} bytes)"
             if group in GROUPS
-            else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} bytes"
+            else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} "
+            "bytes"
         )
     return lines

@@ -28,12 +28,12 @@ from datetime import datetime
 from itertools import combinations
 from typing import TypeVar
 
-from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS, version_key
 from generator.api.engine import Predicate, in_subset, order, predicate
 from generator.api.facets import Facets
 from generator.api.query import FILTERS, ORDERING_FIELDS, Query, normalise
-from generator.variants.budget import GROUPS
+from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS, version_key
 from generator.load.validate import VersionIndex
+from generator.variants.budget import GROUPS
 
 FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pair")
 #: Families planned in rounds: every single facet in every tier before any combination.
@@ -60,7 +60,6 @@ class Variant:
             return GROUPS[2]
         return GROUPS[1] if self.family == "orderings" or self.first.get("ordering") else GROUPS[0]
 
-
     @property
     def tier(self) -> str:
         """The budget-order step of a single-filter list (`tiers`), for the report."""
@@ -77,7 +76,9 @@ def _by_popularity(counts: "Counter[K]") -> list[K]:
     return sorted(counts, key=lambda value: (-counts[value], value))
 
 
-def facet_values(facets: list[Facets], known: list[Facets] | None = None) -> dict[str, list[list[tuple[str, str]]]]:
+def facet_values(
+    facets: list[Facets], known: list[Facets] | None = None
+) -> dict[str, list[list[tuple[str, str]]]]:
     """Filter parameters of every single-facet (and type-pair) variant, most events first.
 
     `known` (default: `facets`) are the events whose values are planned: every version's, so
@@ -87,7 +88,9 @@ def facet_values(facets: list[Facets], known: list[Facets] | None = None) -> dic
     def counted(values: "Counter[K]", every: "Counter[K]") -> list[K]:
         return sorted(every, key=lambda value: (-values[value], value))
 
-    def count(of: list[Facets]) -> "tuple[Counter[int], Counter[int], Counter[int], Counter[int], Counter[tuple[int, int]]]":
+    def count(
+        of: list[Facets],
+    ) -> "tuple[Counter[int], Counter[int], Counter[int], Counter[int], Counter[tuple[int, int]]]":
         return (
             Counter(f.type_id for f in of),
             Counter(a for f in of for a in f.agency_ids),
@@ -144,10 +147,16 @@ def tiers() -> list[Tier]:
     for subsets in (("all",), ("upcoming",), ("previous",)):
         for limit in (DEFAULT_LIMIT, MAX_LIMIT):
             out += [Tier(subsets, "default", limit), Tier(subsets, "other", limit)]
-    return out + [Tier(SUBSETS, "all", limit, ordering) for limit in (DEFAULT_LIMIT, MAX_LIMIT) for ordering in _orderings()]
+    return out + [
+        Tier(SUBSETS, "all", limit, ordering)
+        for limit in (DEFAULT_LIMIT, MAX_LIMIT)
+        for ordering in _orderings()
+    ]
 
 
-def family_values(vindex: VersionIndex, known: list[Facets] | None = None) -> dict[str, list[list[tuple[str, str]]]]:
+def family_values(
+    vindex: VersionIndex, known: list[Facets] | None = None
+) -> dict[str, list[list[tuple[str, str]]]]:
     """facet_values of the families the version can filter by (2.2.0 has no `year`: that
     family would be the bare list), with the values of `known` events (every version's)."""
     facets = sorted(vindex.facets.values(), key=lambda f: f.id)
@@ -192,9 +201,7 @@ def variants(
 
 def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     """Every variant of every version: round by round, tier by tier, the newest version first."""
-    newest_first = sorted(
-        vindexes, key=lambda v: version_key(v.spec.version), reverse=True
-    )
+    newest_first = sorted(vindexes, key=lambda v: version_key(v.spec.version), reverse=True)
     every = [f for vindex in vindexes for f in vindex.facets.values()]
     values = [family_values(vindex, every) for vindex in newest_first]
     for families in ROUNDS:

@@ -5,19 +5,18 @@ Runs after the core mirror (details and core lists) inside the same staged outpu
 goes through `mirror.answers.emit`, so the manifest lists it.
 """
 
+from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
 from generator.hosts.rules import RuleSet
+from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import Tally, core_list_queries, list_cost, write_list
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.parallel import Shares, halves
-from generator.api.query import Query, parse_request
-from generator.site.linked import LinkedLists
 from generator.settings import BuildSettings
-from generator.load.validate import SnapshotIndex
+from generator.site.linked import LinkedLists
 from generator.variants.budget import GROUPS, SiteBudget
 from generator.variants.planner import Selections, Variant, plan
-
 
 #: One planned variant, costed without the budget: family label, the report's groups it
 #: counts in (Variant.group, Variant.tier), first page, JSON files, bytes.
@@ -116,9 +115,7 @@ def requested_lists(settings: BuildSettings) -> list[Query]:
     for url in settings.precompute:
         query = parse_request(url, settings.base_path)
         if query.is_detail:
-            raise QueryError(
-                f"--precompute {url}: every event is precomputed already; give a list URL"
-            )
+            raise QueryError(f"--precompute {url}: every event is precomputed already; give a list URL")
         first = query.with_params(offset=None)
         if first not in out:
             out.append(first)
