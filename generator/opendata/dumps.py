@@ -81,9 +81,15 @@ def _member(memo: Memo, kind: bytes, digests: list[bytes], data: Callable[[], by
 
 
 def write_record_dumps(
-    vindex: VersionIndex, mode: str | None, out: StagedOutput, memo: Memo | None = None
+    vindex: VersionIndex,
+    mode: str | None,
+    out: StagedOutput,
+    memo: Memo | None = None,
+    max_file_bytes: int | None = None,
 ) -> list[Dump]:
-    """The JSON array and NDJSON dumps of one version/mode, plain and gzip'd, in one pass."""
+    """The JSON array and NDJSON dumps of one version/mode, plain and gzip'd, in one pass.
+    A plain dump larger than the host takes a file (`max_file_bytes`: Cloudflare Pages' 25
+    MiB) is not published: its gzip'd copy, a tenth of the size, is."""
     memo = memo or Memo(None)
     version = vindex.spec.version
     base = f"{DUMPS_DIR}/{version}/{stem(vindex, mode)}"
@@ -125,7 +131,10 @@ def write_record_dumps(
             array.write(b"[]\n")
             array_gz.write(_member(memo, b"json-empty", [], lambda: b"[]\n"))
             lines_gz.write(_member(memo, b"ndjson-empty", [], lambda: b""))
-    return dumps
+    too_big = [d for d in dumps if max_file_bytes is not None and out.size(d.relpath) > max_file_bytes]
+    for dump in too_big:
+        out.discard(dump.relpath)
+    return [d for d in dumps if d not in too_big]
 
 
 def iter_flat(

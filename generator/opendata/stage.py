@@ -46,7 +46,7 @@ def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]]
     dumps: list[Dump] = []
     for vindex in index.versions.values():
         for mode in vindex.spec.modes:
-            dumps.extend(write_record_dumps(vindex, mode, out, memo))
+            dumps.extend(write_record_dumps(vindex, mode, out, memo, settings.budget()[2]))
         dumps.append(write_csv(vindex, out, memo))
         dumps.append(
             write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}, memo)

@@ -343,6 +343,17 @@ class StagedOutput:
             self._staged.remove(relpath)
             self.reused += 1
 
+    def discard(self, relpath: str) -> None:
+        """Take back an output of this build: it is not published (and a patch build deletes
+        the previous build's copy)."""
+        entry = self.outputs.pop(relpath)
+        self.site_bytes -= int(entry[1] or 0)
+        if relpath in self._staged:
+            self._staged.remove(relpath)
+            Path(self._root, relpath).unlink()
+        else:  # identical to dist/'s copy, which was kept
+            self.reused -= 1
+
     def facts(self, relpath: str) -> tuple[int, str] | None:
         """Size and sha256 of an output, when this build knows them without reading it."""
         entry = self.outputs.get(relpath)
