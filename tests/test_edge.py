@@ -250,7 +250,16 @@ def test_bad_input_gets_ll2s_status_and_a_json_body(
         assert list(body) == [field] and isinstance(body[field], list) and body[field][0]
     else:
         query = parse_request(url)
-        assert response.content == expected_body(reference, query, str(worker.base_url).rstrip("/"))
+        origin = str(worker.base_url).rstrip("/")
+        try:
+            expected = expected_body(reference, query, origin)
+        except QueryError:  # a page past the end whose folder no file system can name (offset of
+            # 4,300 digits): the Python engine has no mirror path for its `previous`; LL2 has a URL
+            ids, offset = reference.ids(query), query.offset
+            assert (body["count"], body["next"], body["results"]) == (len(ids), None, [])
+            assert body["previous"] == f"{origin}/{query.version}/events/?limit=10&offset={offset - 10}"
+            return
+        assert response.content == expected
 
 
 def test_other_methods_and_head(worker: httpx.Client) -> None:
