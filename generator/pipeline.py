@@ -25,19 +25,18 @@ from generator.incremental.cache import BuildCache
 from generator.incremental.fingerprint import code_fingerprint
 from generator.incremental.inputs import inputs_digest, pages_digest
 from generator.load.snapshot import open_snapshot
-from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
 from generator.output.distcheck import check_dist, check_no_foreign_files
 from generator.output.lock import build_lock
-from generator.output.parallel import Shares
-from generator.output.staging import StagedOutput
 from generator.output.swap import recover_swap
 from generator.progress import stage
 from generator.settings import BuildSettings
-from generator.variants.budget import Limits, SiteBudget
 
 if TYPE_CHECKING:
     from generator.load.validate import Drift
     from generator.mirror.answers import Tally
+    from generator.mirror.manifest import ManifestWriter
+    from generator.output.parallel import Shares
+    from generator.variants.budget import SiteBudget
     from generator.variants.precompute import Costed
 
 
@@ -82,18 +81,20 @@ def _build(settings: BuildSettings) -> BuildReport:
         parallel=settings.jobs > 1,
         meanwhile=stages.load_all,
     )
-    budget = SiteBudget(Limits(*settings.budget()))
+    budget = stages.SiteBudget(stages.Limits(*settings.budget()))
     with (
-        StagedOutput(settings.dist_dir, cache.outputs) as out,
+        stages.StagedOutput(settings.dist_dir, cache.outputs) as out,
         stages.RecordSource(index) as records,
-        Shares(stages.COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
+        stages.Shares(stages.COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
     ):
         ctx = BuildContext(settings, now, index, records, out, cache.memo)
-        with out.stream(MANIFEST_PATH) as handle:
-            manifest = ManifestWriter(handle, now)
+        with out.stream(stages.MANIFEST_PATH) as handle:
+            manifest = stages.ManifestWriter(handle, now)
             stage("writing the mirror, the dumps and the site", lambda: out.files_written)
             tally, costed = write_core_site(ctx, cache, manifest, shares)
-            budget.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
+            budget.spend(
+                out.files_written, out.site_bytes + manifest.bytes + stages.ManifestWriter.HEAD_RESERVE
+            )
             stages.write_client_data(ctx, budget)
             if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
                 stages.write_edge(ctx, budget, tally)
@@ -118,7 +119,7 @@ def _build(settings: BuildSettings) -> BuildReport:
 
 
 def write_core_site(
-    ctx: BuildContext, cache: BuildCache, manifest: ManifestWriter, shares: Shares
+    ctx: BuildContext, cache: BuildCache, manifest: "ManifestWriter", shares: "Shares"
 ) -> "tuple[Tally, list[Costed]]":
     """The JSON mirror here; open data and the human site in a forked process where allowed
     (they read the snapshot, nothing the mirror writes); then each costs variants until none
@@ -135,14 +136,14 @@ def write_core_site(
 
 
 def _mirror(
-    ctx: BuildContext, manifest: ManifestWriter, shares: Shares
+    ctx: BuildContext, manifest: "ManifestWriter", shares: "Shares"
 ) -> "tuple[Tally, dict[int, list[Costed]]]":
     tally = stages.write_json_mirror(ctx, manifest)
     return tally, stages.variant_costs(ctx, shares)
 
 
 def _open_data_and_site(
-    ctx: BuildContext, shares: Shares, part: bool
+    ctx: BuildContext, shares: "Shares", part: bool
 ) -> "tuple[Tally, object, dict[int, list[Costed]]]":
     """The site writes the open data once its event pages have brought the schedule history
     up to date (changes.json lists its slips; the /data/ page lists what open data wrote)."""

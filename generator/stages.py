@@ -7,6 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 #: name -> the module that is its home.
 HOMES = {
+    "StagedOutput": "generator.output.staging",
+    "Shares": "generator.output.parallel",
+    "ManifestWriter": "generator.mirror.manifest",
+    "MANIFEST_PATH": "generator.mirror.manifest",
+    "Limits": "generator.variants.budget",
+    "SiteBudget": "generator.variants.budget",
     "validate_snapshot": "generator.load.validate",
     "RecordSource": "generator.load.records",
     "write_json_mirror": "generator.mirror.answers",
@@ -33,8 +39,14 @@ if TYPE_CHECKING:
     from generator.load.validate import validate_snapshot as validate_snapshot
     from generator.mirror.answers import Tally as Tally
     from generator.mirror.answers import write_json_mirror as write_json_mirror
+    from generator.mirror.manifest import MANIFEST_PATH as MANIFEST_PATH
+    from generator.mirror.manifest import ManifestWriter as ManifestWriter
     from generator.opendata.stage import write_open_data as write_open_data
+    from generator.output.parallel import Shares as Shares
+    from generator.output.staging import StagedOutput as StagedOutput
     from generator.site.pages import write_site as write_site
+    from generator.variants.budget import Limits as Limits
+    from generator.variants.budget import SiteBudget as SiteBudget
     from generator.variants.precompute import COST_CHUNKS as COST_CHUNKS
     from generator.variants.precompute import choose_variants as choose_variants
     from generator.variants.precompute import merge_costs as merge_costs
