@@ -207,7 +207,7 @@ def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
         "",
         "Peak memory: the most the build's processes held at once (sum of their PSS, sampled every 50 ms).",
         "",
-        "Budget: the default (900 MB, 20,000 files) except "
+        "Budget: the default host's (github-pages: 1 GB, no file limit) except "
         + ", ".join(f"{n:,} events: `{' '.join(a)}`" for n, a in BUDGETS.items())
         + ".",
         "",

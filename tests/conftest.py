@@ -318,8 +318,14 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     yield
     basetemp = item.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
     for name, value in getattr(item, "funcargs", {}).items():
-        if name in _last_user and name not in _held:
-            _held[name] = _folders(value, basetemp)
+        if name in _last_user:
+            folders = _folders(value, basetemp)
+            # A parametrized fixture's next value: the previous one is done with (pytest runs
+            # a module's tests grouped by parameter), and only the last value's last test
+            # would otherwise delete anything.
+            for folder in set(_held.get(name, ())) - set(folders):
+                shutil.rmtree(folder, ignore_errors=True)
+            _held[name] = folders
 
 
 @pytest.hookimpl(trylast=True)
