@@ -164,6 +164,9 @@ def test_a_dist_that_must_not_be_replaced_is_refused(
         "foreign": tmp_path / "foreign",
         "file": tmp_path / "a-file",
     }[where]
+    if where in ("project", "above") and seed_content.is_relative_to(dist):
+        # the project lies in the temp folder (a clone in /tmp): its parent holds the content too
+        why = "refusing to replace a folder that is or holds the content folder"
     watched = {"content": seed_content, "foreign": tmp_path / "foreign", "work": work}
     before = {name: tree_digest(folder) for name, folder in watched.items()}
     code, out, err = build_runner("--content", str(seed_content), "--dist", str(dist))
