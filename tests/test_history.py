@@ -57,7 +57,12 @@ def utc_text(text: str) -> str:
 
 
 def build(capsys, content: Path, dist: Path, *options: str) -> Path:
-    code, _, err = run_build(capsys, "--content", str(content), "--dist", str(dist), *options)
+    """Build with a 200 MB budget: these tests read pages, feeds and changes.json, not list
+    variants, and a 150-event site fills GitHub Pages' 1 GB (three of them at once would
+    take 3 GB of a test run's disk)."""
+    code, _, err = run_build(
+        capsys, "--content", str(content), "--dist", str(dist), "--max-bytes", "200M", *options
+    )
     assert code == 0, err
     return dist
 
