@@ -6,6 +6,7 @@ In-process (generator.cli.main) and bounded: a few dozen examples on the 2-event
 snapshot, each on fresh copies of one content/ and one built dist/.
 """
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,10 @@ def apply_edit(content: Path, edit: tuple[str, str, Any]) -> None:
             record[what[0]] = what[1]
         else:
             record.pop(what, None)
-        lines[0] = orjson.dumps(record)
+        try:
+            lines[0] = orjson.dumps(record)
+        except TypeError:  # an integer past 64 bits, which orjson does not write
+            lines[0] = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
         path.write_bytes(b"\n".join(lines) + b"\n")
 
 
