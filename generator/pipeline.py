@@ -91,7 +91,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         with out.stream(stages.MANIFEST_PATH) as handle:
             manifest = stages.ManifestWriter(handle, now)
             stage("writing the mirror, the dumps and the site", lambda: out.files_written)
-            tally, costed = write_core_site(ctx, cache, manifest, shares)
+            tally, costed = write_core_site(ctx, manifest, shares)
             budget.spend(
                 out.files_written, out.site_bytes + manifest.bytes + stages.ManifestWriter.HEAD_RESERVE
             )
@@ -119,7 +119,7 @@ def _build(settings: BuildSettings) -> BuildReport:
 
 
 def write_core_site(
-    ctx: BuildContext, cache: BuildCache, manifest: "ManifestWriter", shares: "Shares"
+    ctx: BuildContext, manifest: "ManifestWriter", shares: "Shares"
 ) -> "tuple[Tally, list[Costed]]":
     """The JSON mirror here; open data and the human site in a forked process where allowed
     (they read the snapshot, nothing the mirror writes); then each costs variants until none
@@ -130,7 +130,8 @@ def write_core_site(
         ctx.settings.jobs > 1,
     )
     if used is not None:
-        cache.memo.adopt(used)  # type: ignore[arg-type]
+        assert ctx.memo is not None  # the child detached it: a build always has its memo
+        ctx.memo.adopt(used)  # type: ignore[arg-type]
     tally.merge(side_tally)
     return tally, stages.merge_costs(my_costs, their_costs)
 
