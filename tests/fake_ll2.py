@@ -8,9 +8,12 @@ tests can check that the snapshot holds exactly what was sent.
 Faults are scripted by request number (1-based, over all requests): "429" (Retry-After from
 `retry_after`), "500", "timeout" (holds the connection until the client gives up), "truncated"
 (a well-framed body cut in half), "cut" (connection closed mid-body), "html", "401",
-"trickle" (the whole body, one byte every `trickle_every` seconds: no read ever times out).
-`before[n]`
-runs a function before request n is answered (to change data between pages).
+"trickle" (the whole body, one byte every `trickle_every` seconds: no read ever times out),
+"echo401" (a 401 whose detail repeats the Authorization header, as some proxies do), "huge"
+(a Content-Length of 8 GiB), "endless" (no Content-Length, zeros until the client hangs up).
+`before[n]` runs a function before request n is answered (to change data between pages);
+`answer(n, path, body, authorization)` may replace any answer by (status, headers, body)
+(the property test's random upstream; None keeps the fake's own).
 """
 
 import threading
@@ -31,6 +34,11 @@ FILES = {
 }
 
 
+#: (request number, path and query, the fake's body or None, Authorization header) ->
+#: (status, headers, body), or None for the fake's own answer.
+Answer = Callable[[int, str, bytes | None, str | None], tuple[int, dict[str, str], bytes] | None]
+
+
 class FakeLL2:
     """The fake's data and behaviour; `url` is where it listens once started."""
 
@@ -42,6 +50,7 @@ class FakeLL2:
         self.script: dict[int, str] = {}
         self.always: str | None = None  # a fault on every request
         self.before: dict[int, Callable[[], None]] = {}
+        self.answer: Answer | None = None
         self.retry_after = "30"
         self.trickle_every = 0.2  # seconds between the bytes of a "trickle" response
         self.requests: list[str] = []  # path and query of every request, in order
@@ -162,12 +171,32 @@ class _Handler(BaseHTTPRequestHandler):
             fault = fake.script.get(number) or fake.always
             parts = urlsplit(self.path)
             body = fake.page(parts.path, parts.query)
-        if body is None:
+            custom = fake.answer(number, self.path, body, fake.auth[-1]) if fake.answer else None
+        if custom is not None:
+            self._send(custom[0], custom[2], custom[1])
+            self.close_connection = True
+        elif body is None:
             self._send(404, b'{"detail":"Not found."}')
         elif fault == "429":
             self._send(429, b'{"detail":"Request was throttled."}', {"Retry-After": fake.retry_after})
         elif fault == "401":
             self._send(401, b'{"detail":"Invalid token."}')
+        elif fault == "echo401":
+            detail = orjson.dumps(f"Invalid token: {fake.auth[-1]}")
+            self._send(401, b'{"detail":%s}' % detail)
+        elif fault == "huge":
+            self._send(200, body, length=8 * 2**30)
+            self.close_connection = True
+        elif fault == "endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                for _ in range(4096):  # at most 256 MiB
+                    self.wfile.write(bytes(65536))
+            except OSError:  # the client stopped reading and hung up
+                pass
+            self.close_connection = True
         elif fault == "500":
             self._send(500, b"<h1>Server Error (500)</h1>")
         elif fault == "html":
@@ -208,7 +237,8 @@ def start(fake: FakeLL2) -> Callable[[], None]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.fake = fake
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: stopping the server (each test's teardown) waits for one poll at most.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
 
     def stop() -> None:

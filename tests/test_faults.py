@@ -646,7 +646,7 @@ def test_an_absurd_retry_after_stops_the_run_and_is_believed_for_a_day_at_most(
 ) -> None:
     from tests.test_fetch import fetch, metadata
 
-    fake_ll2.script = {1: "429"}
+    fake_ll2.script = {2: "429"}  # after a good page (a run with none fails: test_fetch_hostile)
     fake_ll2.retry_after = "9" * 400  # float() makes it infinite
     stopped = fetch(seed_content, fake_ll2, fake_clock)
     assert not stopped.complete and "Retry-After inf" in stopped.line()

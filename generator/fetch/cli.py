@@ -4,6 +4,7 @@ Kept apart from cli.py so the build's command line stays small; cli.py only wire
 """
 
 import argparse
+import math
 import sys
 from collections.abc import Mapping
 from datetime import timedelta
@@ -13,9 +14,11 @@ from typing import Any
 import orjson
 
 from generator.errors import LL2StaticError
-from generator.fetch.options import DEV_API, PRODUCTION_API, FetchSettings
+from generator.fetch.options import DEV_API, PRODUCTION_API, TOKEN_VARIABLE, FetchSettings
+from generator.fetch.secrets import Redactor
 
-TOKEN_VARIABLE = "LL2_API_TOKEN"
+#: The longest --reconcile-every: about 114 years (a larger one overflows a timedelta).
+MAX_HOURS = 1e6
 
 
 def _positive(text: str) -> int:
@@ -33,8 +36,8 @@ def _hours(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours (0 or more)")
+    if not (math.isfinite(value) and 0 <= value <= MAX_HOURS):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of hours (0 to {MAX_HOURS:,.0f})")
     return value
 
 
@@ -123,12 +126,14 @@ def run_fetch_command(args: argparse.Namespace, environ: Mapping[str, str], cloc
     from generator.fetch.progress import Progress
 
     settings = settings_from(args, environ)
+    redact = Redactor(settings.secrets())
     clock = clock or SystemClock()
     progress = Progress(sys.stderr)
     try:
         with httpx.Client(headers={"User-Agent": "ll2-static fetch"}) as http:
             report = run_fetch(settings, http, clock, progress=progress)
-    except LL2StaticError:
+    except LL2StaticError as exc:
+        exc.args = (redact(str(exc)),)  # the last guard: the CLI prints the message
         # A failed run changed nothing; CI still gets a summary saying so.
         _write_summary(
             args.summary_json,
@@ -143,7 +148,7 @@ def run_fetch_command(args: argparse.Namespace, environ: Mapping[str, str], cloc
         )
         raise
     _write_summary(args.summary_json, report.summary())
-    print(report.line())
+    print(redact(report.line()))
     return 0
 
 

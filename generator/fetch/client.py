@@ -6,7 +6,9 @@ errors, 5xx and truncated or non-JSON bodies are retried up to `max_retries` tim
 `backoff_base * 2**(n-1)` seconds (capped) with jitter between half and all of it, so runs
 that fail together do not retry together. A 429 waits its Retry-After when that is at most
 `max_wait`; longer, the run stops cleanly (RateLimited) and resumes next time. Other 4xx
-(bad token, unknown path) fail at once: retrying cannot help.
+(bad token, unknown path) fail at once: retrying cannot help; so does a body larger than
+`max_body` (reading stops there) and one that echoes the API key (it is never kept). The key
+and the URL's credentials are masked in every message (`secrets.Redactor`).
 """
 
 import random
@@ -23,6 +25,7 @@ from generator.fetch.budget import RequestBudget
 from generator.fetch.clock import Clock
 from generator.fetch.envelope import BadBody, Page, parse_page
 from generator.fetch.options import FetchSettings
+from generator.fetch.secrets import Redactor
 
 #: Progress hooks: (url) before a request; (seconds, reason) before a wait.
 OnRequest = Callable[[str], None]
@@ -58,8 +61,12 @@ class LL2Client:
         self.on_request = on_request
         self.on_wait = on_wait
         self._headers = {"Accept": "application/json"}
-        if settings.token:
-            self._headers["Authorization"] = f"Token {settings.token}"
+        if settings.authorization:
+            self._headers["Authorization"] = settings.authorization
+        self.redact = Redactor(settings.secrets())
+        #: Pages received whole and well-formed this run, and the last failed attempt's problem.
+        self.pages = 0
+        self.last_problem: str | None = None
 
     def url(self, link: str) -> str:
         """`link` (LL2's absolute `next` link or a path) on our API host.
@@ -96,13 +103,17 @@ class LL2Client:
             self.on_request(url)
             outcome = self._attempt(url)
             if isinstance(outcome, Page):
+                self.pages += 1
                 return outcome
             failures += 1
+            self.last_problem = f"GET {url}: {outcome.problem}"
             if failures > self.settings.max_retries:
                 message = f"GET {url}: {outcome.problem}; gave up after {failures} attempts"
                 if outcome.throttled:
                     raise RateLimited(message, outcome.wait)
                 raise UpstreamError(message)
+            if not self.budget.left():
+                self.budget.take()  # raises BudgetSpent: no request is left to retry with, so no wait
             wait = self._backoff(failures) if outcome.wait is None else outcome.wait
             retry = "" if outcome.throttled else f", retry {failures}/{self.settings.max_retries}"
             self.on_wait(wait, f"{outcome.problem}{retry}")
@@ -114,11 +125,18 @@ class LL2Client:
             with self.http.stream(
                 "GET", url, headers=self._headers, timeout=self.settings.timeout
             ) as response:
-                body = self._read_within(response, time.monotonic() + self.settings.deadline)
+                body = self._read_within(
+                    response, time.monotonic() + self.settings.deadline, self.settings.max_body
+                )
         except httpx.TimeoutException:
             return _Retry("timed out")
         except httpx.TransportError as exc:
-            return _Retry(f"connection failed ({type(exc).__name__}: {exc})")
+            return _Retry(self.redact(f"connection failed ({type(exc).__name__}: {exc})"))
+        except _TooBig:
+            raise FetchError(
+                f"GET {url}: the response is larger than {self.settings.max_body:,} bytes, far more "
+                "than any LL2 page; stopped reading it"
+            ) from None
         except _TooSlow:
             return _Retry(
                 f"no whole response within {self.settings.deadline:g}s (the server sends too slowly)"
@@ -136,21 +154,34 @@ class LL2Client:
         if status >= 500:
             return _Retry(f"HTTP {status}")
         if status != 200:
-            detail = body[:200].decode("utf-8", "replace").strip()
+            detail = self.redact(body.decode("utf-8", "replace"))[:200].strip()
             hint = " (is LL2_API_TOKEN right?)" if status in (401, 403) else ""
             raise FetchError(f"GET {url}: HTTP {status}{hint}: {detail}")
+        if self.redact.found_in(body):
+            raise FetchError(
+                f"GET {url}: the response holds the API key or the URL's credentials; refused, "
+                "nothing of it is kept"
+            )
         try:
             return parse_page(body)
         except BadBody as exc:
             return _Retry(str(exc))
 
     @staticmethod
-    def _read_within(response: httpx.Response, deadline: float) -> bytes:
+    def _read_within(response: httpx.Response, deadline: float, limit: int) -> bytes:
         """The body, read as it arrives; _TooSlow once the whole response's deadline passes
-        (checked after every chunk: one wait for bytes is bounded by the read timeout)."""
+        (checked after every chunk: one wait for bytes is bounded by the read timeout), _TooBig
+        as soon as it is announced or read past `limit` bytes (decoded: a gzip bomb counts)."""
+        announced = response.headers.get("Content-Length", "")
+        if announced.isdigit() and int(announced) > limit:
+            raise _TooBig
         chunks = []
+        size = 0
         for chunk in response.iter_bytes():
             chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise _TooBig
             if time.monotonic() > deadline:
                 raise _TooSlow
         if time.monotonic() > deadline:
@@ -160,6 +191,10 @@ class LL2Client:
 
 class _TooSlow(Exception):
     """The whole response did not arrive within the deadline."""
+
+
+class _TooBig(Exception):
+    """The body is larger than any LL2 page."""
 
 
 @dataclass(frozen=True)

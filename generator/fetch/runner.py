@@ -3,12 +3,12 @@
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
 from generator.api.versions import NEWEST, VERSIONS
-from generator.errors import RateLimited
+from generator.errors import RateLimited, UpstreamError
 from generator.fetch.budget import BudgetSpent, RequestBudget
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
@@ -177,6 +177,15 @@ def _history(state: SnapshotState, records: dict[str, dict[int, bytes]], now: da
     return render_history(observer.entries), observer.changed
 
 
+def _no_good_page(requests: int, problem: str | None, stopped: str) -> NoReturn:
+    """Fail a run that asked LL2 and got no good page (down, throttling, trickling): only a run
+    that made progress stops quietly to resume; this one must turn a scheduled pipeline red."""
+    why = stopped if problem is None or problem in stopped else f"{problem}; then {stopped}"
+    raise UpstreamError(
+        f"no good page from LL2 in {requests} request(s): {why}; the snapshot was left as it was"
+    )
+
+
 def run_fetch(
     settings: FetchSettings,
     http: httpx.Client,
@@ -223,6 +232,8 @@ def run_fetch(
     finally:
         if progress:
             progress.close()
+    if stopped is not None and budget.used and not client.pages:
+        _no_good_page(budget.used, client.last_problem, stopped)
     now = clock.now()
     report = FetchReport(
         settings.api_root,
