@@ -16,6 +16,7 @@ Faults are scripted by request number (1-based, over all requests): "429" (Retry
 (the property test's random upstream; None keeps the fake's own).
 """
 
+import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -121,7 +122,10 @@ class FakeLL2:
             limit = min(int(params.get("limit", "10")), 100)
         except ValueError:
             limit = 10
-        offset = int(params.get("offset", "0"))
+        try:  # as Django REST framework: an offset that is no whole number of 0 or more is 0
+            offset = max(int(params.get("offset", "0")), 0)
+        except ValueError:
+            offset = 0
         chunk = ids[offset : offset + limit]
 
         def link(at: int) -> bytes:
@@ -230,6 +234,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeLL2
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet when the client hung up (it stopped reading a body too large)."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
 
 def start(fake: FakeLL2) -> Callable[[], None]:

@@ -286,3 +286,22 @@ def test_a_reconcile_every_that_is_no_number_of_hours_is_refused(run_fetch_cli: 
     assert "Traceback" not in err
     assert err.splitlines()[-1].startswith("build.py fetch: error: argument --reconcile-every: ")
     assert err.splitlines()[-1].endswith("is not a number of hours (0 to 1,000,000)")
+
+
+@pytest.mark.parametrize(
+    "link", ["000000000000000", "0\x1f", "http://[::1", "javascript:alert(1)", "?offset=100"]
+)
+def test_a_next_link_that_is_no_link_to_a_page_is_one_error_line(
+    run_fetch_cli: Run, fake_ll2: FakeLL2, seed_content: Path, link: str
+) -> None:
+    """Found by the property test: such links made URLs httpx or the socket layer choke on."""
+
+    def bad_next(number: int, path: str, body: bytes | None, auth: str | None):
+        return (200, {}, orjson.dumps({**orjson.loads(body), "next": link})) if body else None
+
+    fake_ll2.answer = bad_next
+    before = tree_digest(seed_content)
+    code, out, err = run_fetch_cli("--api-url", fake_ll2.url)
+    assert (code, out) == (1, "")
+    assert one_error(err) == f"LL2's next link {link!r} is not a link to a page of the API; the run stops"
+    assert tree_digest(seed_content) == before

@@ -72,10 +72,18 @@ class LL2Client:
         """`link` (LL2's absolute `next` link or a path) on our API host.
 
         Only the path and query of a link are kept, so the token only ever goes to the host
-        the user chose, even if LL2 writes its links with another scheme or host name.
+        the user chose, even if LL2 writes its links with another scheme or host name; a link
+        whose path is not absolute or holds a blank, control or non-ASCII character is refused
+        (FetchError): it could only make a URL that httpx or the socket layer chokes on.
         """
-        parts = urlsplit(link)
+        try:
+            parts = urlsplit(link)
+        except ValueError:  # "http://[::1"
+            parts = urlsplit("")
         query = f"?{parts.query}" if parts.query else ""
+        if not parts.path.startswith("/") or not all("!" <= c <= "~" for c in parts.path + query):
+            shown = repr(self.redact(link))[:100]
+            raise FetchError(f"LL2's next link {shown} is not a link to a page of the API; the run stops")
         return f"{self.settings.api_root}{parts.path}{query}"
 
     def _retry_after(self, response: httpx.Response) -> float | None:
