@@ -305,3 +305,16 @@ def test_a_next_link_that_is_no_link_to_a_page_is_one_error_line(
     assert (code, out) == (1, "")
     assert one_error(err) == f"LL2's next link {link!r} is not a link to a page of the API; the run stops"
     assert tree_digest(seed_content) == before
+
+
+def test_the_workflows_commit_message_takes_only_counts_from_the_summary() -> None:
+    """.github/scripts/commit_message.py writes the snapshot commit's subject from the fetch's
+    --summary-json: a text there (a warning, say, that quotes an upstream answer) stays out."""
+    from tests.test_property_fetch import commit_message
+
+    summary = {"added": f"{TOKEN}", "changed": 2, "removed": [PASSWORD], "requests": 3, "complete": True}
+    summary |= {"rescheduled": 1, "warning": f"clock skew; Token {TOKEN}"}
+    assert (
+        commit_message(summary)
+        == "Snapshot: 0 added, 2 changed, 0 removed events, 1 rescheduled (3 requests)"
+    )

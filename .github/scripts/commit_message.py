@@ -8,11 +8,18 @@ import json
 import sys
 
 
+def _count(summary: dict[str, object], key: str) -> int:
+    """A count from the summary; anything but a whole number is 0, so that no text the fetch
+    (or a hostile upstream through it) put in the summary can reach the commit message."""
+    value = summary.get(key, 0)
+    return value if type(value) is int else 0
+
+
 def message(summary: dict[str, object]) -> str:
     """One subject line counting the events the fetch added, changed and removed."""
-    counts = ", ".join(f"{summary.get(k, 0)} {k}" for k in ("added", "changed", "removed"))
-    moved = f", {summary['rescheduled']} rescheduled" if summary.get("rescheduled") else ""
-    line = f"Snapshot: {counts} events{moved} ({summary.get('requests', 0)} requests)"
+    counts = ", ".join(f"{_count(summary, k)} {k}" for k in ("added", "changed", "removed"))
+    moved = f", {_count(summary, 'rescheduled')} rescheduled" if _count(summary, "rescheduled") else ""
+    line = f"Snapshot: {counts} events{moved} ({_count(summary, 'requests')} requests)"
     if summary.get("complete") is False:
         line += "; partial, the next run continues"
     return line
