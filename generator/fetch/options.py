@@ -109,8 +109,9 @@ class FetchSettings:
     #: Seconds for a whole response, headers to last byte: a server that trickles its body
     #: (a byte every few seconds) never trips `timeout`, but trips this; then it is retried.
     deadline: float = 120.0
-    #: Bytes of one response body, at most: LL2's largest page (100 detailed events) is about
-    #: 2.5 MB; reading stops past this and the run fails (a body of gigabytes would exhaust memory).
+    #: Bytes of one response body, at most: a page is 100 records of about 18-22 KB (the seed's
+    #: 2.3.0 detailed and 2.2.0 records), some 2.2 MB; reading stops past this and the run fails
+    #: (a body of gigabytes would exhaust memory).
     max_body: int = 32 * 2**20
 
     def __post_init__(self) -> None:
