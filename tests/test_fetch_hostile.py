@@ -257,6 +257,7 @@ def test_a_token_and_url_credentials_together_are_refused(run_fetch_cli: Run, fa
         ("http://[::1", "--api-url is not a URL (Invalid IPv6 URL)"),
         (f"http://{USER}:{PASSWORD}@[::1", "--api-url is not a URL (Invalid IPv6 URL)"),
         ("http://127.0.0.1:99999", "--api-url is not a URL (Port out of range 0-65535)"),
+        ("http://999.1.1.1", "--api-url is not a URL (Invalid IPv4 address: '999.1.1.1')"),
         ("file:///etc/passwd", "--api-url must be an http:// or https:// URL, not a 'file' URL"),
         ("ftp://ll.thespacedevs.com/", "--api-url must be an http:// or https:// URL, not a 'ftp' URL"),
         ("javascript:alert(1)", "--api-url must be an http:// or https:// URL, not a 'javascript' URL"),

@@ -45,7 +45,14 @@ def split_api_url(text: str) -> tuple[str, tuple[str, str] | None]:
     if parts.username is not None or parts.password is not None:
         login = (unquote(parts.username or ""), unquote(parts.password or ""))
     netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, "", "")), login
+    url = urlunsplit((parts.scheme.lower(), netloc, parts.path, "", ""))
+    import httpx  # here: a build imports this module and needs no httpx
+
+    try:  # what httpx refuses to send to (an IPv4 address past 255, a control character)
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise SettingsError(f"--api-url is not a URL ({exc}); {example}") from None
+    return url, login
 
 
 def _valid_host(host: str) -> bool:
