@@ -319,3 +319,13 @@ def test_the_workflows_commit_message_takes_only_counts_from_the_summary() -> No
         commit_message(summary)
         == "Snapshot: 0 added, 2 changed, 0 removed events, 1 rescheduled (3 requests)"
     )
+
+
+def test_an_empty_user_and_password_in_the_api_url_are_no_credentials(
+    run_fetch_cli: Run, fake_ll2: FakeLL2
+) -> None:
+    host = fake_ll2.url.removeprefix("http://")
+    code, out, err = run_fetch_cli("--api-url", f"http://:@{host}", "--max-requests", "1", token=TOKEN)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"fetch stopped (full) from {fake_ll2.url}: ")
+    assert fake_ll2.auth == [f"Token {TOKEN}"]

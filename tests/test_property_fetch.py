@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import generator.fetch.cli as fetch_cli
 from bench.corpus import write_corpus
-from generator.cli import main
+from generator.cli import main, make_parser
 from tests.conftest import ROOT, FakeClock, copy_seed_content, tree_digest
 from tests.fake_ll2 import FakeLL2, start
 
@@ -252,4 +252,84 @@ def test_no_upstream_gives_a_traceback_a_changed_snapshot_on_failure_or_a_secret
     everything = b"\n".join(written)
     for secret in SECRETS:
         assert secret.encode() not in everything, (secret, script)
+    shutil.rmtree(work)
+
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=24)
+#: What argparse prints with an option it refuses (usage names every option of `fetch`).
+FETCH_HELP = make_parser()._subparsers._group_actions[0].choices["fetch"].format_help().encode()  # type: ignore[union-attr]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    user=texts,
+    password=texts,
+    path=st.none() | texts,
+    hostile=st.none()
+    | st.sampled_from(
+        ["http://[::1", "file:///etc/passwd", "ftp://x/", "javascript:alert(1)", "http://999.1.1.1"]
+    )
+    | texts,
+    token=st.none() | texts,
+    hours=st.none() | st.sampled_from(["nan", "inf", "1e300", "-0", "0"]) | texts,
+    requests=st.none() | texts,
+)
+def test_no_option_or_token_gives_a_traceback_or_shows_a_secret(
+    upstream: FakeLL2,
+    bases: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    user: str,
+    password: str,
+    path: str | None,
+    hostile: str | None,
+    token: str | None,
+    hours: str | None,
+    requests: str | None,
+) -> None:
+    """Hostile options against the same fake: credentials of any characters in --api-url (or a
+    path after it, or no URL at all), any LL2_API_TOKEN, any --reconcile-every/--max-requests."""
+    work = tmp_path_factory.mktemp("fetch-options")
+    content = work / "content"
+    shutil.copytree(bases["fetched"], content)
+    monkeypatch.setattr("generator.fetch.clock.SystemClock", FakeClock)
+    real = fetch_cli.settings_from
+    monkeypatch.setattr(
+        fetch_cli, "settings_from", lambda args, env: replace(real(args, env), timeout=2.0, max_retries=0)
+    )
+    host = upstream.url.removeprefix("http://")
+    url = hostile if hostile is not None else f"http://{user}:{password}@{host}/{path or ''}"
+    if token is None:
+        monkeypatch.delenv("LL2_API_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("LL2_API_TOKEN", token)
+    argv = ["fetch", f"--api-url={url}", "--content", str(content), "--per-hour", "1000"]
+    argv += [f"--reconcile-every={hours}"] if hours is not None else []
+    argv += [f"--max-requests={requests}"] if requests is not None else ["--max-requests", "2"]
+    before = tree_digest(content)
+    old_text = b"\n".join(p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file())
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+
+    assert code in (0, 1, 2), (argv, code, err)
+    assert "Traceback" not in err, err
+    if code != 0:
+        assert err.strip(), argv
+        assert tree_digest(content) == before, argv
+    written = [out.encode(), err.encode()] + [p.read_bytes() for p in content.rglob("*") if p.is_file()]
+    everything = b"\n".join(written)
+    # A secret long enough to tell apart from text the run writes anyway, and not in it before.
+    for secret in {(token or "").strip(), user, password}:
+        known = old_text + FETCH_HELP
+        if len(secret) >= 10 and secret.encode() not in known and hostile is None:
+            assert secret.encode() not in everything, (secret, argv, out, err)
     shutil.rmtree(work)

@@ -41,9 +41,7 @@ def split_api_url(text: str) -> tuple[str, tuple[str, str] | None]:
         raise SettingsError(f"--api-url names no host that can be reached; {example}")
     if parts.query or parts.fragment:
         raise SettingsError(f"--api-url must not have a query or fragment; {example}")
-    login = None
-    if parts.username is not None or parts.password is not None:
-        login = (unquote(parts.username or ""), unquote(parts.password or ""))
+    login = (unquote(parts.username or ""), unquote(parts.password or ""))
     netloc = parts.netloc.rpartition("@")[2]
     url = urlunsplit((parts.scheme.lower(), netloc, parts.path, "", ""))
     import httpx  # here: a build imports this module and needs no httpx
@@ -52,7 +50,7 @@ def split_api_url(text: str) -> tuple[str, tuple[str, str] | None]:
         httpx.URL(url)
     except httpx.InvalidURL as exc:
         raise SettingsError(f"--api-url is not a URL ({exc}); {example}") from None
-    return url, login
+    return url, login if any(login) else None
 
 
 def _valid_host(host: str) -> bool:
