@@ -7,6 +7,7 @@ In-process (generator.cli.main) with the fake LL2 on loopback; the clock is the 
 """
 
 import base64
+import gzip
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -152,6 +153,16 @@ def test_a_body_larger_than_any_ll2_page_is_refused_in_one_line(
     assert len(fake_ll2.requests) == 1  # not retried
     assert tree_digest(seed_content) == before
     assert time.monotonic() - started < 5
+
+
+def test_a_gzip_bomb_is_capped_by_its_decoded_size(run_fetch_cli: Run, fake_ll2: FakeLL2) -> None:
+    bomb = gzip.compress(bytes(40 * 2**20), compresslevel=1)  # 40 MiB of zeros in about 180 KB
+    fake_ll2.answer = lambda number, path, body, auth: (200, {"Content-Encoding": "gzip"}, bomb)
+    code, out, err = run_fetch_cli("--api-url", fake_ll2.url)
+    assert (code, out) == (1, "")
+    assert one_error(err).endswith(
+        "the response is larger than 33,554,432 bytes, far more than any LL2 page; stopped reading it"
+    )
 
 
 # -- 12, 13, 14. secrets ------------------------------------------------------------------------

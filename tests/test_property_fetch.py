@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import generator.fetch.cli as fetch_cli
 from bench.corpus import write_corpus
 from generator.cli import main, make_parser
+from generator.fetch.progress import Progress
 from tests.conftest import ROOT, FakeClock, copy_seed_content, tree_digest
 from tests.fake_ll2 import FakeLL2, start
 
@@ -208,6 +209,8 @@ def test_no_upstream_gives_a_traceback_a_changed_snapshot_on_failure_or_a_secret
     content, summary = work / "content", work / "summary.json"
     shutil.copytree(bases[start_from], content)
     monkeypatch.setattr("generator.fetch.clock.SystemClock", FakeClock)
+    # The status line a terminal shows (URLs, waits and their reasons) is grepped too.
+    monkeypatch.setattr("generator.fetch.progress.Progress", lambda stream: Progress(stream, force=True))
     real = fetch_cli.settings_from
     monkeypatch.setattr(
         fetch_cli,
@@ -233,8 +236,9 @@ def test_no_upstream_gives_a_traceback_a_changed_snapshot_on_failure_or_a_secret
         code = main(argv)
     except SystemExit as exc:
         code = exc.code
-    out, err = capsys.readouterr()
+    out, screen = capsys.readouterr()
     upstream.answer = None
+    err = screen.rsplit("\r\x1b[K", 1)[-1]  # what follows the status line, cleared at the end
 
     assert code in (0, 1, 2), (script, code, err)
     assert "Traceback" not in err, err
@@ -245,7 +249,7 @@ def test_no_upstream_gives_a_traceback_a_changed_snapshot_on_failure_or_a_secret
     elif not out.startswith("fetch complete"):  # stopped to resume: nothing published changed
         published = {p: h for p, h in after.items() if not p.startswith(RUN_STATE)}
         assert published == {p: h for p, h in before.items() if not p.startswith(RUN_STATE)}, script
-    written = [out.encode(), err.encode()]
+    written = [out.encode(), screen.encode()]
     written += [p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()]
     if summary.exists():
         written += [summary.read_bytes(), commit_message(orjson.loads(summary.read_bytes())).encode()]
