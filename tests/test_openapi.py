@@ -1,12 +1,13 @@
 """The mirror's own OpenAPI: the Events part of LL2's 2.3.0 document (generator/api/openapi.py)."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from generator.api.openapi import EVENTS_SPEC, events_part, load_events_spec, main
-from tests.conftest import ROOT
+from generator.api.openapi import EVENTS_SPEC, OPENAPI_PATH, events_part, load_events_spec, main
+from tests.conftest import ROOT, build_site
 
 #: LL2's whole 2.3.0 OpenAPI, beside the project or beside the worktrees' folder (SOURCES.md
 #: there says where it is from).
@@ -69,3 +70,23 @@ def test_a_document_without_events_is_one_error_line(
         err = capsys.readouterr().err
         assert err.startswith("Error: ") and err.count("\n") == 1, err
     assert EVENTS_SPEC.read_bytes() == before  # nothing written
+
+
+def _links(page: Path) -> list[str]:
+    return re.findall(r'href="([^"]*openapi[^"]*)"', page.read_text())
+
+
+def test_the_build_writes_the_mirrors_openapi_linked_from_the_api_and_data_pages(seed_site: Path) -> None:
+    written = json.loads((seed_site / OPENAPI_PATH).read_text())
+    assert {k: v for k, v in written.items() if k != "servers"} == load_events_spec()
+    assert [s["url"] for s in written["servers"]] == ["/"]  # no --base-url: the host the document is on
+    for page in ("2.3.0/events/index.html", "2.3.0/events/upcoming/index.html", "data/index.html"):
+        assert _links(seed_site / page) == [f"/{OPENAPI_PATH}"], page
+
+
+def test_with_a_base_url_its_servers_is_the_mirrors_url(seed_content: Path, tmp_path: Path) -> None:
+    dist = build_site(seed_content, tmp_path / "dist", base_url="https://user.github.io/ll2/")
+    servers = json.loads((dist / OPENAPI_PATH).read_text())["servers"]
+    assert [s["url"] for s in servers] == ["https://user.github.io/ll2"]  # + /2.3.0/events/: the mirror's
+    assert _links(dist / "2.3.0/events/previous/index.html") == [f"/ll2/{OPENAPI_PATH}"]
+    assert _links(dist / "data/index.html") == [f"/ll2/{OPENAPI_PATH}"]

@@ -77,9 +77,16 @@ def events_part(spec: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def server_url(absolute: str | None, base_path: str) -> str:
+    """The mirror's URL for `servers`: --base-url's (no trailing slash), or, without a host,
+    the site's base path ('/' at a host's root), which a client resolves against the
+    document's own URL (OpenAPI 3.0, "relative server URL")."""
+    return (absolute or "").rstrip("/") or base_path.rstrip("/") or "/"
+
+
 def mirror_document(events: dict[str, Any], server: str) -> bytes:
     """The mirror's OpenAPI: the Events part with one server, the mirror's URL (`server`)."""
-    described = "This mirror (a static copy of LL2's events; the same paths and answers)"
+    described = "This mirror of LL2's events: the same paths, the records LL2 sent"
     document = {**events, "servers": [{"url": server, "description": described}]}
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 
