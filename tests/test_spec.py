@@ -12,8 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,7 @@ import pytest
 
 from generator.api.openapi import EVENTS_SPEC
 from generator.api.query import parse_request, query_path
-from generator.pipeline import build
-from generator.settings import BuildSettings
-from tests.conftest import ROOT, VARIANT_BASE_URL
+from tests.conftest import ROOT, ServedSite
 from tests.edge_worker import INSTALL, log_text, workerd_binary
 from tests.edge_worker import serve as serve_worker
 
@@ -102,37 +99,13 @@ def finish(process: subprocess.Popen[str], workdir: Path, answerer: str) -> Run:
 
 
 @pytest.fixture(scope="module")
-def spec_site(corpus_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 57-event corpus built with --edge (so that the worker runs over the same dist/)."""
-    dist = tmp_path_factory.mktemp("spec-site") / "dist"
-    build(BuildSettings(content_dir=corpus_content, dist_dir=dist, base_url=VARIANT_BASE_URL, edge=True))
-    return dist
-
-
-@contextmanager
-def serve_local(dist: Path, content: Path) -> Iterator[str]:
-    """`build.py serve` over `dist` on a free port; yields its base URL (no trailing slash)."""
-    command = [sys.executable, "build.py", "serve", "--dist", str(dist), "--content", str(content)]
-    process = subprocess.Popen(
-        [*command, "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
-        yield line.split(" at ", 1)[1].split()[0].rstrip("/")
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def runs(spec_site: Path, corpus_content: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+def runs(served_site: ServedSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """Both runs, at the same time: serve's and (when workerd is installed) the worker's."""
     root = tmp_path_factory.mktemp("schemathesis")
     with ExitStack() as stack:
-        bases = {"serve": stack.enter_context(serve_local(spec_site, corpus_content))}
+        bases = {"serve": served_site.base}
         if workerd_binary() is not None:
-            bases["worker"] = stack.enter_context(serve_worker(spec_site, root / "workerd"))
+            bases["worker"] = stack.enter_context(serve_worker(served_site.dist, root / "workerd"))
         started = {name: start(name, base, root / name) for name, base in bases.items()}
         done = {name: finish(*started[name], name) for name in started}
         if "worker" in bases:
@@ -187,7 +160,7 @@ def _draft4(node: Any, drop_max_length: bool) -> Any:
 
 
 @pytest.mark.parametrize("mode", ["list", "normal", "detailed"])
-def test_every_record_matches_its_modes_schema_but_for_maxlength(spec_site: Path, mode: str) -> None:
+def test_every_record_matches_its_modes_schema_but_for_maxlength(served_site: ServedSite, mode: str) -> None:
     """Why the oneOf and maxLength entries are noise: with maxLength dropped, every record the
     mirror serves in `mode` is valid against that mode's schema; with it, some are not."""
     from jsonschema import Draft4Validator
@@ -196,7 +169,7 @@ def test_every_record_matches_its_modes_schema_but_for_maxlength(spec_site: Path
 
     spec = json.loads(EVENTS_SPEC.read_text())
     name = f"#/components/schemas/EventEndpoint{mode.capitalize()}"
-    page = spec_site / query_path(parse_request(f"/2.3.0/events/?limit=100&mode={mode}"))
+    page = served_site.dist / query_path(parse_request(f"/2.3.0/events/?limit=100&mode={mode}"))
     records = json.loads(page.read_text())["results"]
     valid = {}
     for drop in (True, False):
