@@ -47,7 +47,8 @@ def generated(served_site: ServedSite, tmp_path_factory: pytest.TempPathFactory)
     folder = tmp_path_factory.mktemp("generated")
     result = subprocess.run(
         [
-            *("openapi-python-client", "generate", "--path", str(served_site.dist / OPENAPI_PATH)),
+            *(sys.executable, "-m", "openapi_python_client", "generate"),
+            *("--path", str(served_site.dist / OPENAPI_PATH)),
             *("--meta", "none", "--output-path", str(folder / PACKAGE)),
         ],
         capture_output=True,

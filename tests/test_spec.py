@@ -31,8 +31,10 @@ DATA = ROOT / "tests" / "data" / "schemathesis"
 BASELINE = DATA / "baseline.json"
 KNOWN = DATA / "known.json"
 SEED = 1
-#: Seconds each run may take (schemathesis' --max-time: it generates until the time is spent).
-MAX_TIME = 50
+#: Seconds each run generates for (schemathesis' --max-time: it goes on until the time is spent).
+MAX_TIME = 45
+#: Seconds after which a run is stopped and the test fails (starting, shrinking, the report).
+HARD_LIMIT = 60
 #: Test cases per operation and phase, the first cycle of a run (the same on every machine).
 MAX_EXAMPLES = 100
 ANSWERERS = ("serve", "worker")
@@ -49,7 +51,6 @@ class Run:
     report: dict[str, Any]
     output: str
     new: list[dict[str, Any]]
-    accepted: list[dict[str, Any]]  # the baseline (noise and known) this run was given
 
 
 def accepted_entries(answerer: str) -> list[dict[str, Any]]:
@@ -84,18 +85,18 @@ def start(answerer: str, base: str, workdir: Path) -> tuple[subprocess.Popen[str
 
 def finish(process: subprocess.Popen[str], workdir: Path, answerer: str) -> Run:
     try:
-        process.wait(timeout=MAX_TIME + 30)  # the box, plus starting and shrinking
+        process.wait(timeout=HARD_LIMIT)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        pytest.fail(f"schemathesis against {answerer} ran past {MAX_TIME + 30} s: {workdir}/output.txt")
+        pytest.fail(f"schemathesis against {answerer} ran past {HARD_LIMIT} s: {workdir}/output.txt")
     output = (workdir / "output.txt").read_text()
     assert (workdir / "report.json").exists(), output[-3000:]
     given = {identity(e) for e in accepted_entries(answerer)}
     recorded = json.loads((workdir / "baseline.json").read_text())["entries"]
     new = [e for e in recorded if identity(e) not in given]
     report = json.loads((workdir / "report.json").read_text())
-    return Run(report, output, new, accepted_entries(answerer))
+    return Run(report, output, new)
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +126,8 @@ def test_schemathesis_finds_nothing_beyond_the_specs_noise(runs: dict[str, Run],
         f"{len(run.new)} new failures, {len(known)} baseline entries seen ({', '.join(sorted(known))})"
     )
     assert run.report["operations"]["tested"] == 6, run.output[-3000:]
+    # A request with no HTTP answer (a crash, a reset) is an error, not a failure: none either.
+    assert not run.report["errors"] and cases["errored"] == 0, run.output[-6000:]
     assert not run.new, (
         "failures the baseline does not name:\n"
         + "\n".join(f"  {e['operation']}: {e['check']} {e['failure']} {e['signature']!r}" for e in run.new)
