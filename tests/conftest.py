@@ -359,3 +359,42 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "First snapshot")
     return root
+
+
+# -- the site LL2's OpenAPI tests run against (tests/test_spec.py, tests/test_openapi_client.py) --
+
+
+class ServedSite:
+    """A built dist/ and `build.py serve` answering over it at `base` (its --base-url)."""
+
+    def __init__(self, dist: Path, content: Path, base: str) -> None:
+        self.dist, self.content, self.base = dist, content, base
+
+
+@pytest.fixture(scope="session")
+def served_site(corpus_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The 57-event corpus built with --edge for http://127.0.0.1:PORT and served there by
+    `build.py serve`; a small budget, so that some lists are files and serve computes the rest."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    dist = tmp_path_factory.mktemp("served-site") / "dist"
+    build(
+        BuildSettings(
+            content_dir=corpus_content, dist_dir=dist, base_url=base, edge=True, max_bytes=20_000_000
+        )
+    )
+    command = [sys.executable, "build.py", "serve", "--dist", str(dist), "--content", str(corpus_content)]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
+        yield ServedSite(dist, corpus_content, base)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)

@@ -24,6 +24,8 @@ const SHARD_CACHE = 64 * 1024 * 1024;
 // The API's paths: a first segment that starts with a digit (2.3.0, and any version LL2 lacks);
 // no folder of the human site does.
 const VERSION_PATH = /^\/[0-9][^\/]*(\/|$)/;
+/** The methods the worker answers API paths with (a 405 names them in `Allow`). */
+const ALLOW = "GET, HEAD";
 
 const indexes = new Map(); // version -> Promise of the parsed facet index
 const shards = new Map(); // path -> Uint8Array, in least-recently-used order
@@ -176,6 +178,7 @@ function respond(status, content, type, reader, source, head) {
     "content-type": type, "access-control-allow-origin": "*",
     "x-edge-source": source, "x-edge-reads": String(reader.reads), "x-edge-held": String(shardBytes),
   };
+  if (status === 405) headers.allow = ALLOW; // RFC 9110: a 405 names the methods that work (DRF does)
   return new Response(head ? null : content, { status, headers });
 }
 function json(status, value, reader, source, head) {

@@ -28,9 +28,8 @@ def files_digest(paths: Iterable[Path]) -> str:
 
 def code_fingerprint(templates_dir: Path | None = None) -> str:
     """Digest of the generator's own code and templates: a new version invalidates every cache."""
-    files = [
-        p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".js", ".css", ".html", ".md")
-    ]
+    kinds = (".py", ".js", ".json", ".css", ".html", ".md")  # .json: LL2's OpenAPI part (generator/api)
+    files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in kinds]
     if templates_dir is not None and templates_dir.is_dir():
         files += [p for p in templates_dir.rglob("*") if p.is_file()]
     return files_digest(files)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import orjson
 from markupsafe import Markup
 
+from generator.api.openapi import OPENAPI_PATH
 from generator.api.versions import SUBSETS, VERSIONS
 from generator.client.compact import CLIENT_PATH
 from generator.settings import BuildSettings
@@ -37,6 +38,7 @@ class ShellView:
     human_pages: str  # JSON: the base URL and the ids of the human index pages
     descriptions: list[tuple[str, Markup]]
     raw_href: str | None  # the JSON file this shell's own URL answers (for <noscript>)
+    openapi_href: str  # the mirror's OpenAPI (the Events part of LL2's 2.3.0 document)
 
 
 def human_pages(events: list[EventSummary], base_url: str) -> str:
@@ -86,6 +88,7 @@ def write_shells(
             human_pages=pages,
             descriptions=descriptions,
             raw_href=None if raw is None else links.href(raw),
+            openapi_href=links.href(OPENAPI_PATH),
         )
         template = "404.html" if raw is None else "api.html"
         write(relpath, renderer.render(template, relpath, chrome=chrome, page=view))

@@ -3,6 +3,7 @@ README in dist/dumps/: both made from what the open-data stage wrote (its data p
 
 from typing import Any
 
+from generator.api.openapi import OPENAPI_PATH
 from generator.client.compact import compact_path
 from generator.opendata.stage import OpenData, size_text
 from generator.site.links import SiteLinks
@@ -70,6 +71,9 @@ def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteL
         + ".",
         f"- [changes.json]({href}changes.json): events added, updated and removed since the previous "
         "snapshot.",
+        f"- [{OPENAPI_PATH}]({href}{OPENAPI_PATH}): the mirror's OpenAPI, the Events part of LL2's 2.3.0 "
+        "document with `servers` set to this site: generate a client from it (openapi-python-client, "
+        "openapi-generator).",
         *(f"- [{name}]({href}{name}): {what}." for name, what in MACHINE_FILES),
         "- compact/: every event's filterable fields, what `ll2-static.js` answers lists that "
         "were not precomputed from: "

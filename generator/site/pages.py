@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from generator.api.engine import RECENT
+from generator.api.openapi import OPENAPI_PATH, load_events_spec, mirror_document, server_url
 from generator.api.query import Query, query_path
 from generator.api.versions import version_key
 from generator.context import BuildContext
@@ -327,4 +328,7 @@ def write_site(
     write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)
+    spec = mirror_document(load_events_spec(), server_url(links.absolute(""), settings.base_path))
+    out.write(OPENAPI_PATH, spec)
+    tally.add("site", len(spec))
     return schedule
