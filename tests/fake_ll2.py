@@ -42,6 +42,8 @@ class FakeLL2:
         self.script: dict[int, str] = {}
         self.always: str | None = None  # a fault on every request
         self.before: dict[int, Callable[[], None]] = {}
+        #: (path, query) of a page -> the path and query its `next` link names instead
+        self.next_link: Callable[[str, str], str | None] | None = None
         self.retry_after = "30"
         self.trickle_every = 0.2  # seconds between the bytes of a "trickle" response
         self.requests: list[str] = []  # path and query of every request, in order
@@ -119,6 +121,9 @@ class FakeLL2:
             return orjson.dumps(f"{self.url}{path}?{urlencode({**params, 'limit': limit, 'offset': at})}")
 
         next_link = link(offset + limit) if offset + limit < len(ids) else b"null"
+        if self.next_link is not None:
+            target = self.next_link(path, query)
+            next_link = orjson.dumps(f"{self.url}{target}") if target else b"null"
         previous = link(max(offset - limit, 0)) if offset > 0 else b"null"
         results = b",".join(self.records[name][i] for i in chunk)
         return b'{"count":%d,"next":%s,"previous":%s,"results":[%s]}' % (

@@ -2,6 +2,7 @@
 printed, sha256 of content/ before and after), then the snapshot it leaves."""
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import pytest
@@ -55,3 +56,32 @@ def test_a_summary_json_is_written_whole_beside_no_temporary_file(
     assert code == 0 and out.startswith("fetch complete (full)")
     assert orjson.loads(summary.read_bytes())["complete"] is True
     assert [p.name for p in summary.parent.iterdir()] == ["summary.json"]
+
+
+# -- item 8: a `next` link back to a page already read ----------------------------------------
+
+
+def _self(path: str, query: str) -> str:
+    return f"{path}?{query}"  # every page's next link is the page itself
+
+
+def _back_to_first(path: str, query: str) -> str | None:
+    """Page 2's next link names page 1 again, its parameters in another order."""
+    params = dict(parse_qsl(query))
+    offset = params.pop("offset", "0")
+    return f"{path}?{urlencode({'offset': 0 if offset == '100' else 100, **params})}"
+
+
+@pytest.mark.parametrize("loop", [_self, _back_to_first], ids=["own-page", "earlier-page"])
+def test_a_next_link_that_loops_fails_at_once_and_changes_nothing(
+    loop, seed_content: Path, fake_ll2: FakeLL2, build_runner
+) -> None:
+    fake_ll2.next_link = loop
+    before = tree_digest(seed_content)
+    code, out, err = build_runner(*fetch_args(fake_ll2, seed_content))
+
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: GET ") and err.count("\n") == 1
+    assert "next link leads back to a page this walk already read" in err
+    assert len(fake_ll2.requests) == (1 if loop is _self else 2)  # not the whole budget
+    assert tree_digest(seed_content) == before

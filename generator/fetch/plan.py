@@ -16,7 +16,7 @@ it then sees the envelope's `count` drop and is not trusted to infer deletions.
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.api.versions import NEWEST, VERSIONS
 from generator.fetch.clock import stamp
@@ -41,6 +41,7 @@ class Walk:
     records: int = 0
     counts: list[int] = field(default_factory=list)  # envelope count: first page, latest page
     started_at: str | None = None
+    read: list[str] = field(default_factory=list)  # page_key of every page read, in order
 
     @property
     def done(self) -> bool:
@@ -68,6 +69,14 @@ class Plan:
     def from_json(cls, value: dict[str, Any]) -> "Plan":
         walks = [Walk(**w) for w in value["walks"]]
         return cls(value["kind"], value["api_url"], value["started_at"], walks)
+
+
+def page_key(link: str) -> str:
+    """A page's identity: its path and its query's parameters in sorted order (LL2's `next`
+    links may order them otherwise than the first page's; `offset=0` is the first page)."""
+    parts = urlsplit(link)
+    params = [p for p in parse_qsl(parts.query, keep_blank_values=True) if p != ("offset", "0")]
+    return f"{parts.path}?{urlencode(sorted(params))}"
 
 
 def first_page(version: str, mode: str | None, limit: int, since: str | None) -> str:

@@ -8,7 +8,7 @@ from generator.errors import FetchError
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.envelope import Page
-from generator.fetch.plan import Walk
+from generator.fetch.plan import Walk, page_key
 from generator.load.snapshot import Line, SnapshotFile, parse_utc
 from generator.load.validate import check_line
 
@@ -63,9 +63,16 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
         walk.pages += 1
         walk.records += len(page.records)
         walk.counts = [walk.counts[0] if walk.counts else page.count, page.count]
+        walk.read.append(page_key(url))
         if page.next is None:
             walk.next = None
         else:
             absolute = client.url(page.next)
             walk.next = absolute[len(client.settings.api_root) :]
+            if page_key(walk.next) in walk.read:
+                raise FetchError(
+                    f"GET {url}: LL2's next link leads back to a page this walk already read "
+                    f"({absolute}): stopped, so that the budget is not spent in a loop; the "
+                    "snapshot was left as it was"
+                )
         on_page(walk, page)
