@@ -1,13 +1,17 @@
 """Fetch under faults (issue 24): each case from the command line's side (exit code, the line
 printed, sha256 of content/ before and after), then the snapshot it leaves."""
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import pytest
 
-from tests.conftest import tree_digest
+from generator.load.recover import fetch_lock
+from tests.conftest import ROOT, copy_seed_content, tree_digest
 from tests.fake_ll2 import FakeLL2
 
 
@@ -85,3 +89,89 @@ def test_a_next_link_that_loops_fails_at_once_and_changes_nothing(
     assert "next link leads back to a page this walk already read" in err
     assert len(fake_ll2.requests) == (1 if loop is _self else 2)  # not the whole budget
     assert tree_digest(seed_content) == before
+
+
+# -- item 1: a fetch killed between the two renames of its snapshot swap ----------------------
+
+
+def kill_mid_swap(fake: FakeLL2, content: Path) -> None:
+    """A fetch SIGKILLed right after its swap's first rename: content/snapshot/ is missing."""
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.kill_at", "snapshot", *fetch_args(fake, content)],
+        cwd=ROOT,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    assert not (content / "snapshot").exists()
+    assert sorted(p.name.split("-")[0] for p in content.glob(".snapshot.*")) == [
+        ".snapshot.old",  # the whole old snapshot, moved aside
+        ".snapshot.staging",  # the new one, not renamed in
+    ]
+
+
+def build_args(content: Path, dist: Path) -> list[str]:
+    return ["--content", str(content), "--dist", str(dist), "--base-url", "https://mirror.test"]
+
+
+def leftovers(content: Path) -> list[str]:
+    return sorted(p.name for p in content.glob(".snapshot.*"))
+
+
+@pytest.mark.parametrize("reader", ["build", "serve", "fetch"])
+def test_every_reader_puts_back_the_snapshot_of_a_fetch_killed_mid_swap(
+    reader: str,
+    seed_content: Path,
+    fake_ll2: FakeLL2,
+    tmp_path: Path,
+    build_runner,
+    monkeypatch: pytest.MonkeyPatch,
+    seed_site: Path,
+) -> None:
+    dist = seed_site if reader == "serve" else tmp_path / "dist"  # serve: a site already built
+    if reader == "serve":
+        monkeypatch.setattr("generator.serve.ThreadingHTTPServer.serve_forever", lambda self: None)
+    seed = tree_digest(seed_content / "snapshot")
+    kill_mid_swap(fake_ll2, seed_content)
+
+    if reader == "build":
+        code, out, err = build_runner(*build_args(seed_content, dist))
+        assert (code, err) == (0, "") and out.startswith(f"built {dist}/ (2.2.0: 1 events, 2.3.0: 1 events;")
+        assert tree_digest(seed_content / "snapshot") == seed
+    elif reader == "serve":
+        code, out, err = build_runner(
+            "serve", "--dist", str(dist), "--content", str(seed_content), "--port", "0"
+        )
+        assert (code, err) == (0, "") and out.startswith(f"serving {dist}/ as a local LL2 at ")
+        assert tree_digest(seed_content / "snapshot") == seed
+    else:  # the next fetch starts from the snapshot put back, and ends as one never killed
+        code, out, err = build_runner(*fetch_args(fake_ll2, seed_content, "--max-requests", "3"))
+        assert (code, err) == (0, "") and out.startswith("fetch stopped (full) from ")
+        kept = tree_digest(seed_content / "snapshot")  # stopped: the records wait in progress/
+        assert {n: kept.get(n) for n in seed if n != "snapshot.json"} == {
+            n: d for n, d in seed.items() if n != "snapshot.json"
+        }
+        code, out, err = build_runner(*fetch_args(fake_ll2, seed_content))
+        assert (code, err) == (0, "") and out.startswith("fetch complete (full, resumed) from ")
+        never_killed = copy_seed_content(tmp_path / "never-killed")
+        assert build_runner(*fetch_args(fake_ll2, never_killed, "--max-requests", "3"))[0] == 0
+        assert build_runner(*fetch_args(fake_ll2, never_killed))[0] == 0
+        after, expected = tree_digest(seed_content / "snapshot"), tree_digest(never_killed / "snapshot")
+        assert after.keys() == expected.keys()
+        for name in ("2.2.0/event.ndjson", "2.3.0/events.list.ndjson", "2.3.0/events.detailed.ndjson"):
+            assert after[name] == expected[name]
+        assert "history.ndjson" in after and "PROVENANCE.md" in after
+    assert leftovers(seed_content) == []
+
+
+def test_a_second_fetch_while_one_runs_stops_at_once(
+    seed_content: Path, fake_ll2: FakeLL2, build_runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.load.recover.READER_WAIT", 0.1)
+    before = tree_digest(seed_content)
+    with fetch_lock(seed_content / "snapshot"):
+        code, out, err = build_runner(*fetch_args(fake_ll2, seed_content))
+    assert (code, out) == (1, "")
+    snapshot = seed_content / "snapshot"
+    assert err == f"Error: another fetch is writing {snapshot}/; wait for it to finish, then run again\n"
+    assert fake_ll2.requests == [] and tree_digest(seed_content) == before

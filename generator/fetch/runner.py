@@ -27,6 +27,7 @@ from generator.fetch.state import (
 )
 from generator.fetch.walk import run_walk
 from generator.load.history import HISTORY_NAME, Observer, load_history, render_history, shown_records
+from generator.load.recover import fetch_lock
 from generator.load.snapshot import parse_utc
 
 #: The longest Retry-After a later run honours: a larger one (or a 400-digit one) is not believed.
@@ -185,6 +186,17 @@ def run_fetch(
     progress: Progress | None = None,
 ) -> FetchReport:
     """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
+    with fetch_lock(settings.snapshot_dir):  # one at a time; a swap a kill cut short put back
+        return _run(settings, http, clock, rng, progress)
+
+
+def _run(
+    settings: FetchSettings,
+    http: httpx.Client,
+    clock: Clock,
+    rng: random.Random | None,
+    progress: Progress | None,
+) -> FetchReport:
     state = load_state(settings.snapshot_dir)
     budget = RequestBudget(
         clock,
