@@ -10,7 +10,10 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 import pytest
 
+from generator.fetch.clock import SystemClock, stamp
 from generator.load.recover import fetch_lock
+from generator.load.snapshot import open_snapshot
+from generator.load.validate import validate_snapshot
 from tests.conftest import ROOT, copy_seed_content, tree_digest
 from tests.fake_ll2 import FakeLL2
 
@@ -175,3 +178,60 @@ def test_a_second_fetch_while_one_runs_stops_at_once(
     snapshot = seed_content / "snapshot"
     assert err == f"Error: another fetch is writing {snapshot}/; wait for it to finish, then run again\n"
     assert fake_ll2.requests == [] and tree_digest(seed_content) == before
+
+
+# -- item 7: LL2 keeps serving list records that disagree with their detailed records ---------
+
+
+def _disagree(fake: FakeLL2, event_id: int) -> None:
+    """The list record of an event, as LL2 serves it from now on, is not its detailed record cut."""
+    records = fake.records["2.3.0/events.list.ndjson"]
+    record = orjson.loads(records[event_id])
+    record["name"] = f"Stale name {event_id}"
+    records[event_id] = orjson.dumps(record)
+
+
+def snapshot_ids(content: Path) -> dict[str, set[int]]:
+    return {
+        p.relative_to(content / "snapshot").as_posix(): {
+            orjson.loads(line)["id"] for line in p.read_bytes().splitlines()
+        }
+        for p in sorted((content / "snapshot").glob("*/*.ndjson"))
+    }
+
+
+def test_records_whose_modes_disagree_are_held_back_by_name_and_the_rest_lands(
+    seed_content: Path, fake_ll2: FakeLL2, tmp_path: Path, build_runner
+) -> None:
+    new, old = sorted(fake_ll2.records["2.2.0/event.ndjson"])[3:5]
+    _disagree(fake_ll2, new)
+    code, out, err = build_runner(*fetch_args(fake_ll2, seed_content))
+    assert (code, err) == (0, "")
+    assert out.startswith("fetch complete (full) from ") and out.count("\n") == 1
+    assert (
+        f"warning: 1 event(s) held back, LL2 sent list/normal records that are not their detailed "
+        f'record cut (asked again next run): {new} (list: name is "Stale name {new}" but ' in out
+    )
+    ids = snapshot_ids(seed_content)
+    assert len(ids["2.2.0/event.ndjson"]) == 150  # 2.2.0's one mode has nothing to disagree with
+    assert all(new not in i and old in i and len(i) == 149 for n, i in ids.items() if n.startswith("2.3.0/"))
+    before = (seed_content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes()
+
+    # An event the snapshot has: edited upstream, its list record stale. It stays as it was.
+    fake_ll2.edit(old, stamp(SystemClock().now()), name="Renamed")
+    fake_ll2.edit(sorted(fake_ll2.records["2.2.0/event.ndjson"])[7], stamp(SystemClock().now()), name="Fine")
+    _disagree(fake_ll2, old)
+    code, out, err = build_runner(*fetch_args(fake_ll2, seed_content))
+    assert (code, err) == (0, "") and out.startswith("fetch complete (incremental) from ")
+    assert ": 0 added, 3 changed, 0 removed;" in out  # the fine edit in 2 versions, 2.2.0 rename
+    assert f'{old} (list: name is "Stale name {old}" but "Renamed" in the detailed record)' in out
+    after = (seed_content / "snapshot/2.3.0/events.detailed.ndjson").read_bytes()
+    changed = {
+        orjson.loads(a)["id"] for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    }
+    assert changed == {sorted(fake_ll2.records["2.2.0/event.ndjson"])[7]}
+
+    # Every snapshot fetch writes is one the build accepts (its first stage: a site's build
+    # of these 150 events takes seconds more and checks nothing else about them).
+    index = validate_snapshot(open_snapshot(seed_content / "snapshot"))
+    assert len(index.versions["2.3.0"].facets) == 149 and len(index.versions["2.2.0"].facets) == 150

@@ -1,7 +1,7 @@
 """One fetch run: choose or resume a plan, walk it within budget, merge, write atomically."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,10 @@ from generator.load.history import HISTORY_NAME, Observer, load_history, render_
 from generator.load.recover import fetch_lock
 from generator.load.snapshot import parse_utc
 
+#: Events held back because their modes disagree keep the high-water mark back (the next run
+#: asks for them again) for at most this long; after it, they wait for LL2's next edit.
+HOLD_MARK = timedelta(days=1)
+
 #: The longest Retry-After a later run honours: a larger one (or a 400-digit one) is not believed.
 MAX_THROTTLE = timedelta(days=1)
 
@@ -52,6 +56,7 @@ class FetchReport:
     removed: int = 0
     held_back: int = 0
     rescheduled: int = 0  # events whose date changed (schedule history)
+    disagree: dict[int, str] = field(default_factory=dict)  # held back: modes disagree
 
     def summary(self) -> dict[str, Any]:
         """The `--summary-json` object."""
@@ -73,12 +78,22 @@ class FetchReport:
             return (
                 f"fetch complete ({how}) from {self.api_url}: {self.added} added, "
                 f"{self.changed} changed, {self.removed} removed{moved}{held}; "
-                f"{self.requests} requests, budget left {self.budget_left}"
+                f"{self.requests} requests, budget left {self.budget_left}{self._warnings()}"
             )
         return (
             f"fetch stopped ({how}) from {self.api_url}: {self.stopped}; progress saved "
             f"({self.walks_done}/{self.walks} walks done), resumes next run; "
             f"{self.requests} requests, budget left {self.budget_left}"
+        )
+
+    def _warnings(self) -> str:
+        if not self.disagree:
+            return ""
+        shown = [f"{i} ({problem})" for i, problem in sorted(self.disagree.items())[:5]]
+        more = f" and {len(self.disagree) - 5} more" if len(self.disagree) > 5 else ""
+        return (
+            f"; warning: {len(self.disagree)} event(s) held back, LL2 sent list/normal records that "
+            f"are not their detailed record cut (asked again next run): {'; '.join(shown)}{more}"
         )
 
 
@@ -154,12 +169,17 @@ def _merge(
         listings = [ids for w, recs in walks if (ids := stable_listing(w, recs)) is not None]
         # 2.2.0 and 2.3.0 serve one database: a listing of 2.3.0 ids covers both.
         listings += [ids for _, ids in listed]
-        new, changes[version] = merge_version({n: state.files[n] for n in names}, walks, listings)
+        new, changes[version] = merge_version(version, {n: state.files[n] for n in names}, walks, listings)
         data.update({n: render(new[n]) for n in names})
         records.update({n: new[n] for n in names})
         starts = [parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at]
         if starts:
             marks[version] = stamp(min(starts) - settings.overlap)
+        again = changes[version].ask_again_from
+        if again and version in marks:  # not past events held back, for a day at most
+            floor = parse_utc(marks[version]) - HOLD_MARK
+            held = max(parse_utc(again) - settings.overlap, floor)
+            marks[version] = stamp(min(parse_utc(marks[version]), held))
         _describe_files(meta, plan, [w for w, _ in walks], now)
         _forget_derived(meta, names, changes[version])
     if listed and listed[0][0].started_at:
@@ -260,6 +280,7 @@ def _run(
         report.changed = sum(len(c.changed) for c in changes.values())
         report.removed = sum(len(c.removed) for c in changes.values())
         report.held_back = sum(len(c.held_back) for c in changes.values())
+        report.disagree = {i: p for c in changes.values() for i, p in c.disagree.items()}
         fetch["resume"] = None
     else:
         fetch["resume"] = plan.to_json()
