@@ -15,7 +15,7 @@ from generator.load.recover import fetch_lock
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
 from tests.conftest import ROOT, copy_seed_content, tree_digest
-from tests.fake_ll2 import FakeLL2
+from tests.fake_ll2 import FILES, FakeLL2
 
 
 def fetch_args(fake: FakeLL2, content: Path, *more: str) -> list[str]:
@@ -191,6 +191,10 @@ def _disagree(fake: FakeLL2, event_id: int) -> None:
     records[event_id] = orjson.dumps(record)
 
 
+def data_files(content: Path) -> dict[str, bytes]:
+    return {name: (content / "snapshot" / name).read_bytes() for name in FILES.values()}
+
+
 def snapshot_ids(content: Path) -> dict[str, set[int]]:
     return {
         p.relative_to(content / "snapshot").as_posix(): {
@@ -235,3 +239,21 @@ def test_records_whose_modes_disagree_are_held_back_by_name_and_the_rest_lands(
     # of these 150 events takes seconds more and checks nothing else about them).
     index = validate_snapshot(open_snapshot(seed_content / "snapshot"))
     assert len(index.versions["2.3.0"].facets) == 149 and len(index.versions["2.2.0"].facets) == 150
+
+
+# -- item 2: an event deleted upstream while a full fetch pages -------------------------------
+
+
+def test_an_event_deleted_while_a_walk_pages_skips_nothing_and_stays_deleted(
+    seed_content: Path, fake_ll2: FakeLL2, build_runner
+) -> None:
+    # Between 2.2.0's pages 1 and 2, an event of page 1 goes: page 2 starts one later, so the
+    # event that moved from page 2 to page 1 would be skipped, and the deleted one kept.
+    on_page_one = orjson.loads(fake_ll2.page("/2.2.0/event/", "limit=100&ordering=-last_updated"))
+    gone = on_page_one["results"][0]["id"]
+    fake_ll2.before[2] = lambda: fake_ll2.delete(gone)
+    code, out, err = build_runner(*fetch_args(fake_ll2, seed_content))
+
+    assert (code, err) == (0, "")
+    assert out.startswith("fetch complete (full) from ") and " 14 requests," in out  # 2.2.0 twice
+    assert data_files(seed_content) == fake_ll2.expected()  # none skipped, the deleted one gone

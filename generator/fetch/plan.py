@@ -10,7 +10,9 @@ Walks ask for `ordering=-last_updated`: a record inserted or changed while a wal
 moves to the front, which only repeats a record at a page boundary (deduplicated by id);
 the moved record itself has `last_updated` after the walk started and is picked up by the
 catch-up walk or the next incremental run. Only a deletion can make a walk skip a record;
-it then sees the envelope's `count` drop and is not trusted to infer deletions.
+it then sees the envelope's `count` change, and a walk whose count changed while it paged
+is read again from its first page (with a clean slate) until one pass sees a steady count:
+no walk that may have skipped a record ends complete.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -42,6 +44,20 @@ class Walk:
     counts: list[int] = field(default_factory=list)  # envelope count: first page, latest page
     started_at: str | None = None
     read: list[str] = field(default_factory=list)  # page_key of every page read, in order
+    first: str | None = None  # path and query of its first page (set from `next` when made)
+    passes: int = 1  # 2 and more: read again from the first page, its count having changed
+
+    def __post_init__(self) -> None:
+        if self.first is None and self.next is not None:  # (a plan saved before `first`)
+            parts = urlsplit(self.next)
+            params = [p for p in parse_qsl(parts.query, keep_blank_values=True) if p[0] != "offset"]
+            self.first = f"{parts.path}?{urlencode(params)}"
+
+    def read_again(self) -> None:
+        """From the first page once more: while it paged, its count changed (an event was
+        deleted or added upstream), so it may have skipped a record at a page boundary."""
+        self.next, self.counts, self.read = self.first, [], []
+        self.passes += 1
 
     @property
     def done(self) -> bool:

@@ -76,3 +76,6 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
                     "snapshot was left as it was"
                 )
         on_page(walk, page)
+        if walk.next is None and not walk.stable:
+            walk.read_again()  # what it may have skipped is read again: no skip ends complete
+            sink.clear()  # (and a record deleted since its first pass is not kept)
