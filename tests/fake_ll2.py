@@ -16,6 +16,7 @@ runs a function before request n is answered (to change data between pages).
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ class FakeLL2:
         self.before: dict[int, Callable[[], None]] = {}
         #: (path, query) of a page -> the path and query its `next` link names instead
         self.next_link: Callable[[str, str], str | None] | None = None
+        #: LL2's clock (its Date header): an object with `now()`, or None for the real time
+        self.clock: Any = None
         self.retry_after = "30"
         self.trickle_every = 0.2  # seconds between the bytes of a "trickle" response
         self.requests: list[str] = []  # path and query of every request, in order
@@ -139,6 +142,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
         return None
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header: the fake's clock when a test set one."""
+        clock = self.server.fake.clock
+        return (
+            formatdate(clock.now().timestamp(), usegmt=True) if clock else super().date_time_string(timestamp)
+        )
 
     def _send(
         self,

@@ -4,12 +4,15 @@ printed, sha256 of content/ before and after), then the snapshot it leaves."""
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import pytest
 
+from generator.cli import make_parser
+from generator.fetch.cli import run_fetch_command
 from generator.fetch.clock import SystemClock, stamp
 from generator.load.recover import fetch_lock
 from generator.load.snapshot import open_snapshot
@@ -257,3 +260,59 @@ def test_an_event_deleted_while_a_walk_pages_skips_nothing_and_stays_deleted(
     assert (code, err) == (0, "")
     assert out.startswith("fetch complete (full) from ") and " 14 requests," in out  # 2.2.0 twice
     assert data_files(seed_content) == fake_ll2.expected()  # none skipped, the deleted one gone
+
+
+# -- item 3: this machine's clock, years off LL2's ------------------------------------------
+
+
+class OffClock(SystemClock):
+    """This machine's clock, `days` off the real time (LL2's, the fake's Date header)."""
+
+    def __init__(self, days: float) -> None:
+        self.off = timedelta(days=days)
+
+    def now(self) -> datetime:
+        return super().now() + self.off
+
+
+def fetch_on_clock(fake: FakeLL2, content: Path, days: float, capsys: pytest.CaptureFixture[str]) -> str:
+    """The fetch command, run as `faketime` would make it: its clock `days` off; its line."""
+    code = run_fetch_command(make_parser().parse_args(fetch_args(fake, content)), {}, OffClock(days))
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    return out
+
+
+def near_now(text: str) -> bool:
+    return abs(datetime.now(UTC) - datetime.fromisoformat(text.replace("Z", "+00:00"))) < timedelta(
+        minutes=15
+    )
+
+
+def test_times_come_from_ll2_not_a_local_clock_years_off(
+    seed_content: Path, fake_ll2: FakeLL2, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = fetch_on_clock(fake_ll2, seed_content, 730, capsys)  # a clock 2 years ahead
+    assert out.startswith("fetch complete (full) from ") and out.endswith(
+        "; warning: this machine's clock is 730 days ahead of LL2's (its Date header); "
+        "the snapshot's times were taken from LL2's\n"
+    )
+    meta = orjson.loads((seed_content / "snapshot/snapshot.json").read_bytes())
+    assert near_now(meta["as_of"]) and near_now(meta["fetch"]["reconciled_at"])
+    assert all(near_now(mark) for mark in meta["fetch"]["high_water"].values())
+
+    # On a right clock: an edit made in between is fetched, a deletion looked for at once.
+    ids = sorted(fake_ll2.records["2.2.0/event.ndjson"])
+    fake_ll2.edit(ids[4], stamp(datetime.now(UTC)), name="Edited meanwhile")
+    fake_ll2.delete(ids[9])
+    out = fetch_on_clock(fake_ll2, seed_content, 0, capsys)
+    assert out.startswith("fetch complete (incremental) from ") and ": 0 added, 2 changed, 2 removed;" in out
+    assert "warning" not in out
+    assert data_files(seed_content) == fake_ll2.expected()
+
+    marks = orjson.loads((seed_content / "snapshot/snapshot.json").read_bytes())["fetch"]["high_water"]
+    out = fetch_on_clock(fake_ll2, seed_content, -400, capsys)  # faketime -f -400d
+    assert "; warning: this machine's clock is 400 days behind LL2's (its Date header)" in out
+    meta = orjson.loads((seed_content / "snapshot/snapshot.json").read_bytes())
+    assert near_now(meta["as_of"])  # the site is built for LL2's date, not 400 days back
+    assert all(meta["fetch"]["high_water"][v] >= marks[v] for v in marks)  # never back

@@ -109,6 +109,7 @@ def test_twenty_fetches_killed_at_random_steps_each_recover_on_the_next_run(
     killed = copy_seed_content(tmp_path / "killed")
     never = copy_seed_content(tmp_path / "never-killed")
     clock = FakeClock()
+    fake_ll2.clock = clock  # LL2's Date: the same time
     steps = 40  # a full fetch's steps, about; then learnt from a run that ended first
     kills: list[str] = []
     rounds = 0

@@ -14,9 +14,10 @@ from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
 from generator.fetch.options import FetchSettings
-from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_plan
+from generator.fetch.plan import RECONCILE, Plan, Walk, first_page, full_plan, incremental_plan
 from generator.fetch.progress import Progress
 from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
+from generator.fetch.servertime import SKEW, advance_mark, reconcile_due, skew_warning
 from generator.fetch.state import (
     THROTTLED_UNTIL,
     SnapshotState,
@@ -57,6 +58,7 @@ class FetchReport:
     held_back: int = 0
     rescheduled: int = 0  # events whose date changed (schedule history)
     disagree: dict[int, str] = field(default_factory=dict)  # held back: modes disagree
+    clock_skew: float | None = None  # seconds LL2's clock is ahead of this machine's
 
     def summary(self) -> dict[str, Any]:
         """The `--summary-json` object."""
@@ -83,18 +85,19 @@ class FetchReport:
         return (
             f"fetch stopped ({how}) from {self.api_url}: {self.stopped}; progress saved "
             f"({self.walks_done}/{self.walks} walks done), resumes next run; "
-            f"{self.requests} requests, budget left {self.budget_left}"
+            f"{self.requests} requests, budget left {self.budget_left}{skew_warning(self.clock_skew)}"
         )
 
     def _warnings(self) -> str:
+        clock = skew_warning(self.clock_skew)
         if not self.disagree:
-            return ""
+            return clock
         shown = [f"{i} ({problem})" for i, problem in sorted(self.disagree.items())[:5]]
         more = f" and {len(self.disagree) - 5} more" if len(self.disagree) > 5 else ""
         return (
             f"; warning: {len(self.disagree)} event(s) held back, LL2 sent list/normal records that "
             f"are not their detailed record cut (asked again next run): {'; '.join(shown)}{more}"
-        )
+        ) + clock
 
 
 def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) -> tuple[Plan, bool]:
@@ -105,8 +108,7 @@ def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) ->
     marks = state.high_water()
     if settings.full or marks is None or not any(state.files.values()):
         return full_plan(settings, now), False
-    reconciled = state.fetch.get("reconciled_at")
-    due = not reconciled or now - parse_utc(reconciled) >= settings.reconcile_every
+    due = reconcile_due(state.fetch, now, settings.reconcile_every)  # by LL2's time
     return incremental_plan(settings, now, marks, due), False
 
 
@@ -118,6 +120,12 @@ def _is_id_listing(walk: Walk) -> bool:
     )
 
 
+def _plan_start(plan: Plan) -> str:
+    """When the plan's first walk started, by LL2's clock (the local one if none says)."""
+    starts = [w.started_at for w in plan.walks if w.started_at]
+    return min(starts, key=parse_utc) if starts else plan.started_at
+
+
 def _describe_files(meta: dict[str, Any], plan: Plan, walks: list[Walk], now: datetime) -> None:
     """Per-file metadata: where and when its records were fetched."""
     for walk in walks:
@@ -127,7 +135,7 @@ def _describe_files(meta: dict[str, Any], plan: Plan, walks: list[Walk], now: da
             mode=walk.mode,
             base_url=plan.api_url,
             fetched_at=stamp(now),
-            source=f"LL2 API, {plan.kind} fetch started {plan.started_at}; "
+            source=f"LL2 API, {plan.kind} fetch started {_plan_start(plan)}; "
             "records exactly as received (generator/fetch)",
         )
 
@@ -173,20 +181,20 @@ def _merge(
         data.update({n: render(new[n]) for n in names})
         records.update({n: new[n] for n in names})
         starts = [parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at]
-        if starts:
-            marks[version] = stamp(min(starts) - settings.overlap)
+        candidate = min(starts) - settings.overlap if starts else None
         again = changes[version].ask_again_from
-        if again and version in marks:  # not past events held back, for a day at most
-            floor = parse_utc(marks[version]) - HOLD_MARK
-            held = max(parse_utc(again) - settings.overlap, floor)
-            marks[version] = stamp(min(parse_utc(marks[version]), held))
+        if again and candidate is not None:  # not past events held back, for a day at most
+            candidate = min(candidate, max(parse_utc(again) - settings.overlap, candidate - HOLD_MARK))
+        mark = advance_mark(marks.get(version), candidate, now)
+        if mark is not None:
+            marks[version] = mark
         _describe_files(meta, plan, [w for w, _ in walks], now)
         _forget_derived(meta, names, changes[version])
-    if listed and listed[0][0].started_at:
+    if listed and listed[0][0].started_at:  # LL2's time the listing started
         fetch["reconciled_at"] = listed[0][0].started_at
     fetch["high_water"] = marks
     meta["as_of"] = stamp(now)
-    meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is the fetch time
+    meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is LL2's time
     return data, changes, records
 
 
@@ -196,6 +204,25 @@ def _history(state: SnapshotState, records: dict[str, dict[int, bytes]], now: da
     observer = Observer(load_history(state.root / HISTORY_NAME), shown_records(state.files))
     observer.observe(shown_records(records), stamp(now))
     return render_history(observer.entries), observer.changed
+
+
+def _aim_catch_up(settings: FetchSettings, plan: Plan, walk: Walk) -> None:
+    """A full plan's catch-up walk asks for what changed since its full walks started, by
+    LL2's clock (the plan was made by this machine's)."""
+    starts = [parse_utc(w.started_at) for w in plan.walks if w.phase == 0 and w.started_at]
+    if walk.role != "catchup" or walk.pages or not starts:
+        return
+    walk.since = stamp(min(starts) - settings.overlap)
+    walk.next = walk.first = first_page(walk.version, walk.mode, settings.page_limit, walk.since)
+
+
+def _server_now(client: LL2Client, plan: Plan, clock: Clock) -> datetime:
+    """LL2's time at the end of the run: its last response's Date; else the latest start a
+    walk took from LL2's records; this machine's clock only when LL2 told nothing."""
+    if client.server_date is not None:
+        return client.server_date
+    starts = [parse_utc(w.started_at) for w in plan.walks if w.started_at]
+    return max(starts) if starts else clock.now()
 
 
 def run_fetch(
@@ -243,6 +270,7 @@ def _run(
     throttled = False
     try:
         for index, walk in enumerate(plan.walks):
+            _aim_catch_up(settings, plan, walk)
             run_walk(walk, client, sinks[index], clock, on_page)
     except BudgetSpent as exc:
         stopped = exc.reason
@@ -255,7 +283,7 @@ def _run(
     finally:
         if progress:
             progress.close()
-    now = clock.now()
+    now = _server_now(client, plan, clock)
     report = FetchReport(
         settings.api_root,
         plan.kind,
@@ -266,8 +294,11 @@ def _run(
         budget.left(),
         sum(w.done for w in plan.walks),
         len(plan.walks),
+        clock_skew=client.clock_skew,
     )
     fetch = state.fetch
+    if client.clock_skew is not None:
+        fetch[SKEW] = round(client.clock_skew)
     if budget.used and not throttled:
         fetch.pop(THROTTLED_UNTIL, None)  # LL2 was asked again: the wait it asked for is over
     data: dict[str, bytes] = {}

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
+
 from generator.api.models import EVENT_MODELS
 from generator.errors import FetchError
 from generator.fetch.client import LL2Client
@@ -47,6 +49,19 @@ def validate_page(walk: Walk, url: str, page: Page) -> None:
         )
 
 
+def _server_start(client: LL2Client, page: Page) -> str | None:
+    """When the walk started by LL2's clock: the Date of its first page; without one, the
+    newest `last_updated` on that page (sorted newest first: LL2's time was past it)."""
+    if client.server_date is not None:
+        return stamp(client.server_date)
+    stamps = []
+    for record in page.records:
+        value = orjson.loads(record).get("last_updated")
+        if isinstance(value, str):
+            stamps.append(parse_utc(value))
+    return stamp(max(stamps)) if stamps else None
+
+
 def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage) -> None:
     """Fetch the walk's remaining pages into `sink`, updating the walk after every page.
 
@@ -55,10 +70,10 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
     """
     while walk.next is not None:
         url = client.url(walk.next)
-        if walk.started_at is None:
-            walk.started_at = stamp(clock.now())
         page = client.get_page(url)
         validate_page(walk, url, page)
+        if walk.started_at is None:
+            walk.started_at = _server_start(client, page)
         sink.extend(page.records)
         walk.pages += 1
         walk.records += len(page.records)
