@@ -106,18 +106,19 @@ def test_twenty_fetches_killed_at_random_steps_each_recover_on_the_next_run(
     tmp_path: Path, fake_ll2: FakeLL2
 ) -> None:
     rng = random.Random(24)
-    killed = copy_seed_content(tmp_path / "killed")
     never = copy_seed_content(tmp_path / "never-killed")
     clock = FakeClock()
     fake_ll2.clock = clock  # LL2's Date: the same time
-    steps = 40  # a full fetch's steps, about; then learnt from a run that ended first
+    assert fetch(never, fake_ll2, clock).complete  # the first, full fetch (its kill: test_fetch_faults)
+    killed = tmp_path / "killed"
+    shutil.copytree(never, killed)
+    steps = 14  # an incremental run's steps, about; then learnt from a run that ended first
     kills: list[str] = []
     rounds = 0
     while len(kills) < KILLS:
         rounds += 1
         assert rounds <= 2 * KILLS, "the runs ended before their steps too often"
-        if rounds > 1:
-            _upstream_changes(fake_ll2, clock, rng, rounds)
+        _upstream_changes(fake_ll2, clock, rng, rounds)
         clock.advance(6 * 3600)  # a reconciling listing every 4th run
         finished = killed_fetch(killed, fake_ll2, clock, rng.randint(1, steps))
         if finished is None:
