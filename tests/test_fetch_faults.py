@@ -332,3 +332,13 @@ def test_times_come_from_ll2_not_a_local_clock_years_off(
     meta = orjson.loads((seed_content / "snapshot/snapshot.json").read_bytes())
     assert near_now(meta["as_of"])  # the site is built for LL2's date, not 400 days back
     assert all(meta["fetch"]["high_water"][v] >= marks[v] for v in marks)  # never back
+
+    # Marks a run on a clock 2 years ahead left before this rule: not believed, dropped, and
+    # the next run is a full one (what they skipped cannot be known).
+    meta["fetch"].update(high_water=dict.fromkeys(marks, "2028-12-01T00:00:00Z"))
+    (seed_content / "snapshot/snapshot.json").write_bytes(orjson.dumps(meta))
+    fake_ll2.edit(ids[5], stamp(datetime.now(UTC)), name="Edited after the marks")
+    assert fetch_on_clock(fake_ll2, seed_content, 0, capsys).startswith("fetch complete (incremental) ")
+    out = fetch_on_clock(fake_ll2, seed_content, 0, capsys)
+    assert out.startswith("fetch complete (full) from ") and ": 0 added, 2 changed, 0 removed;" in out
+    assert data_files(seed_content) == fake_ll2.expected()

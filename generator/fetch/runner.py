@@ -186,7 +186,9 @@ def _merge(
         if again and candidate is not None:  # not past events held back, for a day at most
             candidate = min(candidate, max(parse_utc(again) - settings.overlap, candidate - HOLD_MARK))
         mark = advance_mark(marks.get(version), candidate, now)
-        if mark is not None:
+        if mark is None:
+            marks.pop(version, None)  # none, or one not believed: the next run is a full one
+        else:
             marks[version] = mark
         _describe_files(meta, plan, [w for w, _ in walks], now)
         _forget_derived(meta, names, changes[version])

@@ -5,8 +5,9 @@ an old image). The marks the next runs ask from (`high_water`, `reconciled_at`) 
 the site is built for (`as_of`) are taken from LL2's responses (their `Date` header), so a
 wrong local clock can neither skip an edit nor move the site in time:
 
-- a mark never moves back, except one LL2's own clock says is in the future (a run on a
-  clock ahead, before this rule, left it there): it is replaced;
+- a mark never moves back; one in the future by LL2's time (left by a run on a clock ahead,
+  before this rule) is not believed: the run that finds it drops it, so the next run is a
+  full one (what such a mark skipped cannot be known);
 - a deletion listing is due by LL2's time, estimated from this machine's clock and how far
   it was from LL2's in the last run (`clock_skew`, seconds); a `reconciled_at` in the future
   by that estimate is due at once;
@@ -48,13 +49,14 @@ def reconcile_due(fetch: dict[str, Any], local_now: datetime, every: timedelta) 
 
 def advance_mark(old: str | None, candidate: datetime | None, server_now: datetime | None) -> str | None:
     """The new high-water mark: the candidate (LL2's time the walks started, less the
-    overlap), never earlier than the old mark unless LL2 says the old one is in the future."""
+    overlap), never earlier than the old mark; None (no mark: the next run is a full one)
+    when LL2 says the old one is in the future."""
     try:
         previous = parse_utc(old) if isinstance(old, str) else None
     except ValueError:
-        previous = None
+        return None
     if previous is not None and server_now is not None and previous > server_now + SLACK:
-        previous = None  # stamped by a clock ahead of LL2's: not believed
+        return None  # stamped by a clock ahead of LL2's: what it skipped is unknown
     if candidate is None:
         return stamp(previous) if previous is not None else None
     return stamp(candidate if previous is None else max(previous, candidate))
