@@ -230,7 +230,8 @@ def test_records_whose_modes_disagree_are_held_back_by_name_and_the_rest_lands(
     assert out.startswith("fetch complete (full) from ") and out.count("\n") == 1
     assert (
         f"warning: 1 event(s) held back, LL2 sent list/normal records that are not their detailed "
-        f'record cut (asked again next run): {new} (list: name is "Stale name {new}" but ' in out
+        "record cut (kept as they were until LL2 sends them agreeing): "
+        f'{new} (list: name is "Stale name {new}" but ' in out
     )
     ids = snapshot_ids(seed_content)
     assert len(ids["2.2.0/event.ndjson"]) == 150  # 2.2.0's one mode has nothing to disagree with

@@ -96,7 +96,8 @@ class FetchReport:
         more = f" and {len(self.disagree) - 5} more" if len(self.disagree) > 5 else ""
         return (
             f"; warning: {len(self.disagree)} event(s) held back, LL2 sent list/normal records that "
-            f"are not their detailed record cut (asked again next run): {'; '.join(shown)}{more}"
+            "are not their detailed record cut (kept as they were until LL2 sends them agreeing): "
+            f"{'; '.join(shown)}{more}"
         ) + clock
 
 
