@@ -9,10 +9,12 @@
 Walks ask for `ordering=-last_updated`: a record inserted or changed while a walk pages
 moves to the front, which only repeats a record at a page boundary (deduplicated by id);
 the moved record itself has `last_updated` after the walk started and is picked up by the
-catch-up walk or the next incremental run. Only a deletion can make a walk skip a record;
-it then sees the envelope's `count` change, and a walk whose count changed while it paged
-is read again from its first page (with a clean slate) until one pass sees a steady count:
-no walk that may have skipped a record ends complete.
+catch-up walk or the next incremental run. Only a deletion can make a walk skip a record
+(the records after it move one place forward); the walk then sees the envelope's `count`
+drop between two pages, and is read again from its first page (with a clean slate) until a
+pass sees no drop: no walk that may have skipped a record ends complete. A count that only
+grows skips nothing (new and edited records go to the front); such a listing is still not
+trusted to infer deletions (merge.py).
 """
 
 from dataclasses import asdict, dataclass, field
@@ -45,7 +47,8 @@ class Walk:
     started_at: str | None = None
     read: list[str] = field(default_factory=list)  # page_key of every page read, in order
     first: str | None = None  # path and query of its first page (set from `next` when made)
-    passes: int = 1  # 2 and more: read again from the first page, its count having changed
+    passes: int = 1  # 2 and more: read again from the first page, its count having dropped
+    shrank: bool = False  # this pass saw the count drop between two pages
 
     def __post_init__(self) -> None:
         if self.first is None and self.next is not None:  # (a plan saved before `first`)
@@ -54,9 +57,9 @@ class Walk:
             self.first = f"{parts.path}?{urlencode(params)}"
 
     def read_again(self) -> None:
-        """From the first page once more: while it paged, its count changed (an event was
-        deleted or added upstream), so it may have skipped a record at a page boundary."""
-        self.next, self.counts, self.read = self.first, [], []
+        """From the first page once more: while it paged, its count dropped (an event was
+        deleted upstream), so it may have skipped a record at a page boundary."""
+        self.next, self.counts, self.read, self.shrank = self.first, [], [], False
         self.passes += 1
 
     @property

@@ -77,6 +77,7 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
         sink.extend(page.records)
         walk.pages += 1
         walk.records += len(page.records)
+        walk.shrank |= bool(walk.counts) and page.count < walk.counts[-1]
         walk.counts = [walk.counts[0] if walk.counts else page.count, page.count]
         walk.read.append(page_key(url))
         if page.next is None:
@@ -91,6 +92,6 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
                     "snapshot was left as it was"
                 )
         on_page(walk, page)
-        if walk.next is None and not walk.stable:
+        if walk.next is None and walk.shrank:
             walk.read_again()  # what it may have skipped is read again: no skip ends complete
             sink.clear()  # (and a record deleted since its first pass is not kept)
