@@ -90,9 +90,23 @@ def _back_to_first(path: str, query: str) -> str | None:
     return f"{path}?{urlencode({'offset': 0 if offset == '100' else 100, **params})}"
 
 
-@pytest.mark.parametrize("loop", [_self, _back_to_first], ids=["own-page", "earlier-page"])
+def _past_the_end(path: str, query: str) -> str:
+    """Every page's next link is a page further on, past the end: empty pages forever."""
+    params = dict(parse_qsl(query))
+    return f"{path}?{urlencode({**params, 'offset': int(params.get('offset', '0')) + 1000})}"
+
+
+@pytest.mark.parametrize(
+    ("loop", "message"),
+    [
+        (_self, "next link leads back to a page this walk already read"),
+        (_back_to_first, "next link leads back to a page this walk already read"),
+        (_past_the_end, "LL2 sent an empty page with a next link"),
+    ],
+    ids=["own-page", "earlier-page", "empty-pages"],
+)
 def test_a_next_link_that_loops_fails_at_once_and_changes_nothing(
-    loop, seed_content: Path, fake_ll2: FakeLL2, build_runner
+    loop, message: str, seed_content: Path, fake_ll2: FakeLL2, build_runner
 ) -> None:
     fake_ll2.next_link = loop
     before = tree_digest(seed_content)
@@ -100,7 +114,7 @@ def test_a_next_link_that_loops_fails_at_once_and_changes_nothing(
 
     assert (code, out) == (1, "")
     assert err.startswith("Error: GET ") and err.count("\n") == 1
-    assert "next link leads back to a page this walk already read" in err
+    assert message in err
     assert len(fake_ll2.requests) == (1 if loop is _self else 2)  # not the whole budget
     assert tree_digest(seed_content) == before
 

@@ -91,6 +91,12 @@ def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_
                     f"({absolute}): stopped, so that the budget is not spent in a loop; the "
                     "snapshot was left as it was"
                 )
+            if not page.records:
+                raise FetchError(
+                    f"GET {url}: LL2 sent an empty page with a next link ({absolute}): "
+                    "stopped, so that the budget is not spent on pages past the end; the "
+                    "snapshot was left as it was"
+                )
         on_page(walk, page)
         if walk.next is None and walk.shrank:
             walk.read_again()  # what it may have skipped is read again: no skip ends complete
