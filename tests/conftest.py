@@ -129,9 +129,12 @@ def fetch_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def fake_ll2(fetch_corpus: Path) -> Iterator[FakeLL2]:
-    """A fake LL2 server on 127.0.0.1 serving the fetch corpus; faults set per test."""
+def fake_ll2(fetch_corpus: Path, request: pytest.FixtureRequest) -> Iterator[FakeLL2]:
+    """A fake LL2 server on 127.0.0.1 serving the fetch corpus; faults set per test. Its
+    clock (the Date header) is the test's `fake_clock` if the test has one, else the real one."""
     fake = FakeLL2(fetch_corpus)
+    if "fake_clock" in request.fixturenames:
+        fake.clock = request.getfixturevalue("fake_clock")
     stop = start(fake)
     yield fake
     stop()

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,10 @@ class FakeLL2:
         self.always: str | None = None  # a fault on every request
         self.before: dict[int, Callable[[], None]] = {}
         self.answer: Answer | None = None
+        #: (path, query) of a page -> the path and query its `next` link names instead
+        self.next_link: Callable[[str, str], str | None] | None = None
+        #: LL2's clock (its Date header): an object with `now()`, or None for the real time
+        self.clock: Any = None
         self.retry_after = "30"
         self.trickle_every = 0.2  # seconds between the bytes of a "trickle" response
         self.requests: list[str] = []  # path and query of every request, in order
@@ -132,6 +137,9 @@ class FakeLL2:
             return orjson.dumps(f"{self.url}{path}?{urlencode({**params, 'limit': limit, 'offset': at})}")
 
         next_link = link(offset + limit) if offset + limit < len(ids) else b"null"
+        if self.next_link is not None:
+            target = self.next_link(path, query)
+            next_link = orjson.dumps(f"{self.url}{target}") if target else b"null"
         previous = link(max(offset - limit, 0)) if offset > 0 else b"null"
         results = b",".join(self.records[name][i] for i in chunk)
         return b'{"count":%d,"next":%s,"previous":%s,"results":[%s]}' % (
@@ -147,6 +155,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
         return None
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header: the fake's clock when a test set one."""
+        clock = self.server.fake.clock
+        return (
+            formatdate(clock.now().timestamp(), usegmt=True) if clock else super().date_time_string(timestamp)
+        )
 
     def _send(
         self,

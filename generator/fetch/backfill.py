@@ -25,6 +25,7 @@ from generator.load.history import (
     shown_records,
     utc_text,
 )
+from generator.load.recover import recover_snapshot
 from generator.load.snapshot import METADATA_NAME, display_path, parse_utc
 from generator.opendata.changes import GitUnavailable, run_git
 
@@ -104,6 +105,7 @@ def backfill(
     root: Path, on_commit: Callable[[str, str], None] = lambda commit, as_of: None
 ) -> BackfillReport:
     """Write root/history.ndjson from the git history of the snapshot folder `root`."""
+    recover_snapshot(root)  # a fetch killed mid-swap: its snapshot back first
     try:
         top = Path(run_git(root, "rev-parse", "--show-toplevel"))
         rel = root.resolve().relative_to(top.resolve()).as_posix()

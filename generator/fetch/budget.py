@@ -6,6 +6,10 @@ from datetime import datetime, timedelta
 from generator.fetch.clock import Clock
 
 HOUR = timedelta(hours=1)
+FUTURE_SLACK = timedelta(minutes=1)
+#: A `not_before` further ahead than this was stamped by a clock that ran ahead (the runner
+#: caps the waits it records at a day): not believed.
+LONGEST_WAIT = timedelta(days=1, minutes=1)
 
 
 class BudgetSpent(Exception):
@@ -30,8 +34,10 @@ class RequestBudget:
     not_before: datetime | None = None
 
     def _recent(self) -> list[datetime]:
-        since = self.clock.now() - HOUR
-        self.log = [t for t in self.log if t > since]
+        now = self.clock.now()
+        # A request "in the future" was logged by a clock that ran ahead: it is not believed
+        # (it would hold the hourly budget spent until that time comes).
+        self.log = [t for t in self.log if now - HOUR < t <= now + FUTURE_SLACK]
         return self.log
 
     def left(self) -> int:
@@ -40,7 +46,10 @@ class RequestBudget:
 
     def take(self) -> None:
         """Account for one request, or raise BudgetSpent."""
-        if self.not_before is not None and self.clock.now() < self.not_before:
+        if (
+            self.not_before is not None
+            and self.clock.now() < self.not_before <= self.clock.now() + LONGEST_WAIT
+        ):
             raise BudgetSpent(
                 f"LL2 asked (429 Retry-After) for no request before {self.not_before:%Y-%m-%dT%H:%M:%SZ}"
             )

@@ -11,11 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from generator.errors import LL2StaticError
 from generator.fetch.options import DEV_API, PRODUCTION_API, TOKEN_VARIABLE, FetchSettings
 from generator.fetch.secrets import Redactor
+from generator.fetch.summary import SummaryFile
 
 #: The longest --reconcile-every: about 114 years (a larger one overflows a timedelta).
 MAX_HOURS = 1e6
@@ -129,29 +128,24 @@ def run_fetch_command(args: argparse.Namespace, environ: Mapping[str, str], cloc
     redact = Redactor(settings.secrets())
     clock = clock or SystemClock()
     progress = Progress(sys.stderr)
-    try:
-        with httpx.Client(headers={"User-Agent": "ll2-static fetch"}) as http:
-            report = run_fetch(settings, http, clock, progress=progress)
-    except LL2StaticError as exc:
-        exc.args = (redact(str(exc)),)  # the last guard: the CLI prints the message
-        # A failed run changed nothing; CI still gets a summary saying so.
-        _write_summary(
-            args.summary_json,
-            {
-                "added": 0,
-                "changed": 0,
-                "removed": 0,
-                "rescheduled": 0,
-                "requests": progress.requests,
-                "complete": False,
-            },
-        )
-        raise
-    _write_summary(args.summary_json, report.summary())
+    with SummaryFile(args.summary_json) as summary:  # refused here, before the snapshot is touched
+        try:
+            with httpx.Client(headers={"User-Agent": "ll2-static fetch"}) as http:
+                report = run_fetch(settings, http, clock, progress=progress)
+        except LL2StaticError as exc:
+            exc.args = (redact(str(exc)),)  # the last guard: the CLI prints the message
+            # A failed run changed nothing; CI still gets a summary saying so.
+            summary.write(
+                {
+                    "added": 0,
+                    "changed": 0,
+                    "removed": 0,
+                    "rescheduled": 0,
+                    "requests": progress.requests,
+                    "complete": False,
+                }
+            )
+            raise
+        summary.write(report.summary())
     print(redact(report.line()))
     return 0
-
-
-def _write_summary(path: Path | None, summary: dict[str, Any]) -> None:
-    if path is not None:
-        path.write_bytes(orjson.dumps(summary) + b"\n")

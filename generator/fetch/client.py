@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -60,6 +61,10 @@ class LL2Client:
         self.rng = rng or random.Random()
         self.on_request = on_request
         self.on_wait = on_wait
+        #: LL2's clock: the Date of its latest response, and how far ours is behind it
+        #: (seconds, + when LL2's is ahead). The run's times come from it (fetch/servertime.py).
+        self.server_date: datetime | None = None
+        self.clock_skew: float | None = None
         self._headers = {"Accept": "application/json"}
         if settings.authorization:
             self._headers["Authorization"] = settings.authorization
@@ -99,6 +104,16 @@ class LL2Client:
             return None
         return max(0.0, (when - self.clock.now()).total_seconds())
 
+    def _note_date(self, response: httpx.Response) -> None:
+        """Remember LL2's time from the response's Date header (ignored if absent or bad)."""
+        try:
+            when = parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        self.server_date = when
+        self.clock_skew = (when - self.clock.now()).total_seconds()
+
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0 ** (attempt - 1))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
@@ -133,6 +148,7 @@ class LL2Client:
             with self.http.stream(
                 "GET", url, headers=self._headers, timeout=self.settings.timeout
             ) as response:
+                self._note_date(response)
                 body = self._read_within(
                     response, time.monotonic() + self.settings.deadline, self.settings.max_body
                 )

@@ -8,13 +8,16 @@ Per version:
    listing (its count changed while paging, so it may have skipped a record) deletes nothing;
 3. every mode must hold the same events (the validator checks it): a new event that some
    modes' walks missed (it appeared between walks) is held back until a later run sees it
-   in every mode; its `last_updated` is after the plan started, so the next run asks for it.
+   in every mode; its `last_updated` is after the plan started, so the next run asks for it;
+4. a list/normal record LL2 sent that is not its detailed record cut (agree.py) holds its
+   event back: the snapshot keeps the event as it had it, and the next run asks again.
 """
 
 from dataclasses import dataclass, field
 
 import orjson
 
+from generator.fetch.agree import disagreeing, earliest_update, hold_back
 from generator.fetch.plan import RECONCILE, Walk
 
 #: file name -> {id: record bytes}
@@ -30,6 +33,8 @@ class VersionChange:
     removed: set[int] = field(default_factory=set)
     held_back: set[int] = field(default_factory=set)
     fetched: dict[str, set[int]] = field(default_factory=dict)  # file -> ids taken from LL2
+    disagree: dict[int, str] = field(default_factory=dict)  # held back: its modes disagree
+    ask_again_from: str | None = None  # the earliest last_updated of those
 
 
 def record_id(data: bytes) -> int:
@@ -54,7 +59,7 @@ def stable_listing(walk: Walk, records: list[bytes]) -> set[int] | None:
 
 
 def merge_version(
-    old: Records, walks: list[tuple[Walk, list[bytes]]], listings: list[set[int]]
+    version: str, old: Records, walks: list[tuple[Walk, list[bytes]]], listings: list[set[int]]
 ) -> tuple[Records, VersionChange]:
     """New contents of one version's files (`old` has every file, maybe empty)."""
     change = VersionChange()
@@ -73,6 +78,12 @@ def merge_version(
     for kept in new.values():
         for event_id in deleted:
             kept.pop(event_id, None)
+    change.disagree = disagreeing(version, new, seen)
+    if change.disagree:
+        change.ask_again_from = earliest_update(new, set(change.disagree))
+        hold_back(old, new, set(change.disagree))
+        for ids in change.fetched.values():
+            ids -= change.disagree.keys()
     every = set().union(*(r.keys() for r in new.values()))
     common = set.intersection(*(set(r.keys()) for r in new.values())) if new else set()
     change.held_back = (every - common) - old_ids

@@ -9,14 +9,18 @@
 Walks ask for `ordering=-last_updated`: a record inserted or changed while a walk pages
 moves to the front, which only repeats a record at a page boundary (deduplicated by id);
 the moved record itself has `last_updated` after the walk started and is picked up by the
-catch-up walk or the next incremental run. Only a deletion can make a walk skip a record;
-it then sees the envelope's `count` drop and is not trusted to infer deletions.
+catch-up walk or the next incremental run. Only a deletion can make a walk skip a record
+(the records after it move one place forward); the walk then sees the envelope's `count`
+drop between two pages, and is read again from its first page (with a clean slate) until a
+pass sees no drop: no walk that may have skipped a record ends complete. A count that only
+grows skips nothing (new and edited records go to the front); such a listing is still not
+trusted to infer deletions (merge.py).
 """
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.api.versions import NEWEST, VERSIONS
 from generator.fetch.clock import stamp
@@ -41,6 +45,22 @@ class Walk:
     records: int = 0
     counts: list[int] = field(default_factory=list)  # envelope count: first page, latest page
     started_at: str | None = None
+    read: list[str] = field(default_factory=list)  # page_key of every page read, in order
+    first: str | None = None  # path and query of its first page (set from `next` when made)
+    passes: int = 1  # 2 and more: read again from the first page, its count having dropped
+    shrank: bool = False  # this pass saw the count drop between two pages
+
+    def __post_init__(self) -> None:
+        if self.first is None and self.next is not None:  # (a plan saved before `first`)
+            parts = urlsplit(self.next)
+            params = [p for p in parse_qsl(parts.query, keep_blank_values=True) if p[0] != "offset"]
+            self.first = f"{parts.path}?{urlencode(params)}"
+
+    def read_again(self) -> None:
+        """From the first page once more: while it paged, its count dropped (an event was
+        deleted upstream), so it may have skipped a record at a page boundary."""
+        self.next, self.counts, self.read, self.shrank = self.first, [], [], False
+        self.passes += 1
 
     @property
     def done(self) -> bool:
@@ -68,6 +88,14 @@ class Plan:
     def from_json(cls, value: dict[str, Any]) -> "Plan":
         walks = [Walk(**w) for w in value["walks"]]
         return cls(value["kind"], value["api_url"], value["started_at"], walks)
+
+
+def page_key(link: str) -> str:
+    """A page's identity: its path and its query's parameters in sorted order (LL2's `next`
+    links may order them otherwise than the first page's; `offset=0` is the first page)."""
+    parts = urlsplit(link)
+    params = [p for p in parse_qsl(parts.query, keep_blank_values=True) if p != ("offset", "0")]
+    return f"{parts.path}?{urlencode(sorted(params))}"
 
 
 def first_page(version: str, mode: str | None, limit: int, since: str | None) -> str:

@@ -1,7 +1,7 @@
 """One fetch run: choose or resume a plan, walk it within budget, merge, write atomically."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
@@ -14,9 +14,10 @@ from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
 from generator.fetch.options import FetchSettings
-from generator.fetch.plan import RECONCILE, Plan, Walk, full_plan, incremental_plan
+from generator.fetch.plan import RECONCILE, Plan, Walk, first_page, full_plan, incremental_plan
 from generator.fetch.progress import Progress
 from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
+from generator.fetch.servertime import SKEW, advance_mark, reconcile_due, skew_warning
 from generator.fetch.state import (
     THROTTLED_UNTIL,
     SnapshotState,
@@ -27,7 +28,12 @@ from generator.fetch.state import (
 )
 from generator.fetch.walk import run_walk
 from generator.load.history import HISTORY_NAME, Observer, load_history, render_history, shown_records
+from generator.load.recover import fetch_lock
 from generator.load.snapshot import parse_utc
+
+#: Events held back because their modes disagree keep the high-water mark back (the next run
+#: asks for them again) for at most this long; after it, they wait for LL2's next edit.
+HOLD_MARK = timedelta(days=1)
 
 #: The longest Retry-After a later run honours: a larger one (or a 400-digit one) is not believed.
 MAX_THROTTLE = timedelta(days=1)
@@ -51,6 +57,8 @@ class FetchReport:
     removed: int = 0
     held_back: int = 0
     rescheduled: int = 0  # events whose date changed (schedule history)
+    disagree: dict[int, str] = field(default_factory=dict)  # held back: modes disagree
+    clock_skew: float | None = None  # seconds LL2's clock is ahead of this machine's
 
     def summary(self) -> dict[str, Any]:
         """The `--summary-json` object."""
@@ -72,13 +80,25 @@ class FetchReport:
             return (
                 f"fetch complete ({how}) from {self.api_url}: {self.added} added, "
                 f"{self.changed} changed, {self.removed} removed{moved}{held}; "
-                f"{self.requests} requests, budget left {self.budget_left}"
+                f"{self.requests} requests, budget left {self.budget_left}{self._warnings()}"
             )
         return (
             f"fetch stopped ({how}) from {self.api_url}: {self.stopped}; progress saved "
             f"({self.walks_done}/{self.walks} walks done), resumes next run; "
-            f"{self.requests} requests, budget left {self.budget_left}"
+            f"{self.requests} requests, budget left {self.budget_left}{skew_warning(self.clock_skew)}"
         )
+
+    def _warnings(self) -> str:
+        clock = skew_warning(self.clock_skew)
+        if not self.disagree:
+            return clock
+        shown = [f"{i} ({problem})" for i, problem in sorted(self.disagree.items())[:5]]
+        more = f" and {len(self.disagree) - 5} more" if len(self.disagree) > 5 else ""
+        return (
+            f"; warning: {len(self.disagree)} event(s) held back, LL2 sent list/normal records that "
+            "are not their detailed record cut (kept as they were until LL2 sends them agreeing): "
+            f"{'; '.join(shown)}{more}"
+        ) + clock
 
 
 def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) -> tuple[Plan, bool]:
@@ -89,8 +109,7 @@ def choose_plan(settings: FetchSettings, state: SnapshotState, now: datetime) ->
     marks = state.high_water()
     if settings.full or marks is None or not any(state.files.values()):
         return full_plan(settings, now), False
-    reconciled = state.fetch.get("reconciled_at")
-    due = not reconciled or now - parse_utc(reconciled) >= settings.reconcile_every
+    due = reconcile_due(state.fetch, now, settings.reconcile_every)  # by LL2's time
     return incremental_plan(settings, now, marks, due), False
 
 
@@ -102,6 +121,12 @@ def _is_id_listing(walk: Walk) -> bool:
     )
 
 
+def _plan_start(plan: Plan) -> str:
+    """When the plan's first walk started, by LL2's clock (the local one if none says)."""
+    starts = [w.started_at for w in plan.walks if w.started_at]
+    return min(starts, key=parse_utc) if starts else plan.started_at
+
+
 def _describe_files(meta: dict[str, Any], plan: Plan, walks: list[Walk], now: datetime) -> None:
     """Per-file metadata: where and when its records were fetched."""
     for walk in walks:
@@ -111,7 +136,7 @@ def _describe_files(meta: dict[str, Any], plan: Plan, walks: list[Walk], now: da
             mode=walk.mode,
             base_url=plan.api_url,
             fetched_at=stamp(now),
-            source=f"LL2 API, {plan.kind} fetch started {plan.started_at}; "
+            source=f"LL2 API, {plan.kind} fetch started {_plan_start(plan)}; "
             "records exactly as received (generator/fetch)",
         )
 
@@ -153,19 +178,26 @@ def _merge(
         listings = [ids for w, recs in walks if (ids := stable_listing(w, recs)) is not None]
         # 2.2.0 and 2.3.0 serve one database: a listing of 2.3.0 ids covers both.
         listings += [ids for _, ids in listed]
-        new, changes[version] = merge_version({n: state.files[n] for n in names}, walks, listings)
+        new, changes[version] = merge_version(version, {n: state.files[n] for n in names}, walks, listings)
         data.update({n: render(new[n]) for n in names})
         records.update({n: new[n] for n in names})
         starts = [parse_utc(w.started_at) for w, _ in walks if w.phase == last_phase and w.started_at]
-        if starts:
-            marks[version] = stamp(min(starts) - settings.overlap)
+        candidate = min(starts) - settings.overlap if starts else None
+        again = changes[version].ask_again_from
+        if again and candidate is not None:  # not past events held back, for a day at most
+            candidate = min(candidate, max(parse_utc(again) - settings.overlap, candidate - HOLD_MARK))
+        mark = advance_mark(marks.get(version), candidate, now)
+        if mark is None:
+            marks.pop(version, None)  # none, or one not believed: the next run is a full one
+        else:
+            marks[version] = mark
         _describe_files(meta, plan, [w for w, _ in walks], now)
         _forget_derived(meta, names, changes[version])
-    if listed and listed[0][0].started_at:
+    if listed and listed[0][0].started_at:  # LL2's time the listing started
         fetch["reconciled_at"] = listed[0][0].started_at
     fetch["high_water"] = marks
     meta["as_of"] = stamp(now)
-    meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is the fetch time
+    meta.pop("as_of_note", None)  # the seed's note no longer applies: as_of is LL2's time
     return data, changes, records
 
 
@@ -186,6 +218,25 @@ def _no_good_page(requests: int, problem: str | None, stopped: str) -> NoReturn:
     )
 
 
+def _aim_catch_up(settings: FetchSettings, plan: Plan, walk: Walk) -> None:
+    """A full plan's catch-up walk asks for what changed since its full walks started, by
+    LL2's clock (the plan was made by this machine's)."""
+    starts = [parse_utc(w.started_at) for w in plan.walks if w.phase == 0 and w.started_at]
+    if walk.role != "catchup" or walk.pages or not starts:
+        return
+    walk.since = stamp(min(starts) - settings.overlap)
+    walk.next = walk.first = first_page(walk.version, walk.mode, settings.page_limit, walk.since)
+
+
+def _server_now(client: LL2Client, plan: Plan, clock: Clock) -> datetime:
+    """LL2's time at the end of the run: its last response's Date; else the latest start a
+    walk took from LL2's records; this machine's clock only when LL2 told nothing."""
+    if client.server_date is not None:
+        return client.server_date
+    starts = [parse_utc(w.started_at) for w in plan.walks if w.started_at]
+    return max(starts) if starts else clock.now()
+
+
 def run_fetch(
     settings: FetchSettings,
     http: httpx.Client,
@@ -194,6 +245,17 @@ def run_fetch(
     progress: Progress | None = None,
 ) -> FetchReport:
     """Run one fetch; raise FetchError (snapshot untouched) when it fails."""
+    with fetch_lock(settings.snapshot_dir):  # one at a time; a swap a kill cut short put back
+        return _run(settings, http, clock, rng, progress)
+
+
+def _run(
+    settings: FetchSettings,
+    http: httpx.Client,
+    clock: Clock,
+    rng: random.Random | None,
+    progress: Progress | None,
+) -> FetchReport:
     state = load_state(settings.snapshot_dir)
     budget = RequestBudget(
         clock,
@@ -220,6 +282,7 @@ def run_fetch(
     throttled = False
     try:
         for index, walk in enumerate(plan.walks):
+            _aim_catch_up(settings, plan, walk)
             run_walk(walk, client, sinks[index], clock, on_page)
     except BudgetSpent as exc:
         stopped = exc.reason
@@ -234,7 +297,7 @@ def run_fetch(
             progress.close()
     if stopped is not None and budget.used and not client.pages:
         _no_good_page(budget.used, client.last_problem, stopped)
-    now = clock.now()
+    now = _server_now(client, plan, clock)
     report = FetchReport(
         settings.api_root,
         plan.kind,
@@ -245,8 +308,11 @@ def run_fetch(
         budget.left(),
         sum(w.done for w in plan.walks),
         len(plan.walks),
+        clock_skew=client.clock_skew,
     )
     fetch = state.fetch
+    if client.clock_skew is not None:
+        fetch[SKEW] = round(client.clock_skew)
     if budget.used and not throttled:
         fetch.pop(THROTTLED_UNTIL, None)  # LL2 was asked again: the wait it asked for is over
     data: dict[str, bytes] = {}
@@ -259,6 +325,7 @@ def run_fetch(
         report.changed = sum(len(c.changed) for c in changes.values())
         report.removed = sum(len(c.removed) for c in changes.values())
         report.held_back = sum(len(c.held_back) for c in changes.values())
+        report.disagree = {i: p for c in changes.values() for i, p in c.disagree.items()}
         fetch["resume"] = None
     else:
         fetch["resume"] = plan.to_json()

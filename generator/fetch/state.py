@@ -4,6 +4,8 @@ snapshot.json gains a `fetch` object:
 
     high_water     {version: time}: every record updated before it is in the snapshot
     reconciled_at  when a stable listing of every id last checked for deletions
+    clock_skew     seconds LL2's clock was ahead of this machine's in the last run (the
+                   times above are LL2's: fetch/servertime.py)
     request_log    times of the requests of the last hour (the hourly budget spans runs)
     resume         the unfinished plan (its walks and where each stopped), or null
     throttled_until  when a run stopped by a 429 may ask again (its Retry-After), if one did

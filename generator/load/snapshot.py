@@ -19,6 +19,7 @@ import orjson
 
 from generator.api.versions import VERSIONS
 from generator.errors import ContentError
+from generator.load.recover import recover_snapshot
 
 METADATA_NAME = "snapshot.json"
 
@@ -88,7 +89,9 @@ def parse_now(text: object) -> datetime:
 
 
 def open_snapshot(root: Path) -> Snapshot:
-    """Read the metadata and locate every version/mode file; raise ContentError if any is missing."""
+    """Read the metadata and locate every version/mode file; raise ContentError if any is missing.
+    A snapshot a fetch was killed while swapping in is put back first (load/recover.py)."""
+    recover_snapshot(root)
     meta_path = root / METADATA_NAME
     try:
         metadata = orjson.loads(meta_path.read_bytes())
