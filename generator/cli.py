@@ -269,8 +269,11 @@ def _resolve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if answer.file is None:  # a redirect or a 404 of the site: no file of dist/ answers
-        print(f"no file answers {shown(args.url)} (HTTP {answer.status})", file=sys.stderr)
+    if answer.status != 200 or answer.file is None:  # a redirect, a 404 page: no file answers
+        where = f" to {answer.headers['Location']}" if "Location" in answer.headers else ""
+        print(
+            f"no file answers {shown(args.url)}: the answer is HTTP {answer.status}{where}", file=sys.stderr
+        )
         return 1
     print(settings.dist_dir / answer.file.relative_to(responder.dist))
     return 0

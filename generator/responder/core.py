@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from generator.api.query import Query, parse_datetime, parse_request, query_dir, query_path
+from generator.api.query import Query, parse_datetime, parse_request, query_dir, query_path, shown
 from generator.errors import BadFilterValue, QueryError
 from generator.mirror.answers import envelope
 from generator.responder.engine import Engine
@@ -95,7 +95,8 @@ class Responder:
         if request.method not in ("GET", "HEAD"):
             return _json(405, {"detail": f'Method "{request.method[:40]}" not allowed.'}, Allow=ALLOW)
         if "\x00" in path:
-            return Answer(404, NOT_FOUND, source="error") if api else self._not_found()
+            nul = QueryError(f"{shown(request.target)}: a NUL in the path names nothing")
+            return Answer(404, NOT_FOUND, source="error", error=nul) if api else self._not_found()
         if api:
             target = raw_path + (f"?{query_string}" if query_string else "")
             return self._api(request, target, path, query_string)
@@ -111,8 +112,9 @@ class Responder:
                 parse_request(path + "/", "")
             except BadFilterValue:
                 pass
-            except (QueryError, ValueError):
-                return Answer(404, NOT_FOUND, source="error")
+            except (QueryError, ValueError) as exc:
+                error = exc if isinstance(exc, QueryError) else QueryError(str(exc))
+                return Answer(404, NOT_FOUND, source="error", error=error)
             location = target.partition("?")[0] + "/" + (f"?{query_string}" if query_string else "")
             return Answer(301, b"", HTML, {"Location": location}, source="redirect")
         try:
