@@ -93,6 +93,19 @@ def test_a_browser_gets_the_browsable_page(served: str, corpus_site: Path) -> No
     assert answer.content == (corpus_site / "2.3.0/events/index.html").read_bytes()
     home = httpx.get(served)
     assert home.content == (corpus_site / "index.html").read_bytes()
+    # every answer gets the same LL2-look page: an event, a computed list (the page renders
+    # it), never a bare page; a missing event's page has LL2's 404
+    shell = (corpus_site / "2.3.0/events/index.html").read_bytes()
+    event = next(p.name for p in (corpus_site / "2.3.0/events").iterdir() if p.name.isdigit())
+    for url, status in (
+        (f"2.3.0/events/{event}/", 200),
+        (f"2.3.0/events/{event}/?format=api&mode=list", 200),
+        ("2.3.0/events/?limit=3&search=docking", 200),
+        ("2.3.0/events/?limit=3&format=api", 200),
+        ("2.3.0/events/999999999/?format=api", 404),
+    ):
+        page = httpx.get(served + url, headers={"Accept": "text/html"})
+        assert (page.status_code, page.content) == (status, shell), url
 
 
 def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
