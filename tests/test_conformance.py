@@ -14,6 +14,7 @@ import pytest
 from tests.conformance.check import compare, describe
 from tests.conformance.corpus import build_dist, write_content
 from tests.conformance.make import CASES, derive
+from tests.conftest import tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_LIST: list[dict[str, Any]] = json.loads(CASES.read_text(encoding="utf-8"))["cases"]
@@ -32,6 +33,7 @@ def conformance_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
 def served(conformance_site: tuple[Path, Path]) -> Iterator[tuple[str, int]]:
     """`build.py serve` over the corpus on a free port: (host, port)."""
     content, dist = conformance_site
+    before = tree_digest(dist), tree_digest(content)
     process = subprocess.Popen(
         [sys.executable, "build.py", "serve", "--dist", str(dist), "--content", str(content), "--port", "0"],
         cwd=ROOT,
@@ -48,6 +50,7 @@ def served(conformance_site: tuple[Path, Path]) -> Iterator[tuple[str, int]]:
         process.terminate()
         _, errors = process.communicate(timeout=10)
         assert "Traceback" not in errors, errors
+    assert (tree_digest(dist), tree_digest(content)) == before  # answering writes nothing
 
 
 def test_the_cases_file_is_current(conformance_site: tuple[Path, Path], tmp_path: Path) -> None:
