@@ -13,17 +13,24 @@ from generator.errors import SettingsError
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
-from generator.responder import Engine, Request, Responder
+from generator.responder import Answer, Engine, Request, Responder
 from generator.responder.core import base_path_of
 
 #: Connections the kernel queues before accept(): http.server's 5 made 200 concurrent clients
 #: wait out TCP's retransmission timer (1,000 requests from 200 threads: 30.9 s, not 1 s).
 BACKLOG = 1024
+#: What LL2 (Django REST framework) answers when the server fails.
+SERVER_ERROR = b'{"detail":"A server error occurred."}'
 
 
 class Server(ThreadingHTTPServer):
     request_queue_size = BACKLOG
     daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client gone mid-answer (or any failure past the answer): one line, no traceback."""
+        error = sys.exc_info()[1]
+        print(f"serve: {client_address}: {type(error).__name__}: {str(error)[:200]}", file=sys.stderr)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -33,7 +40,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
-        answer = self.responder.answer(Request(self.command, self.path, headers))
+        try:
+            answer = self.responder.answer(Request(self.command, self.path, headers))
+        except Exception as exc:  # never no answer: LL2's shape for a server error, one line
+            print(f"serve: {self.command} {self.path[:200]}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            answer = Answer(500, SERVER_ERROR, source="error")
         self.send_response(answer.status)
         for name, value in answer.all_headers().items():
             self.send_header(name, value)

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from generator.api.query import parse_request, query_path
+from generator.responder import Answer
 from tests.answers import Reference
 from tests.conformance.check import digest
 
@@ -158,3 +159,29 @@ def test_a_port_out_of_range_is_one_error_line(port: str, corpus_site: Path, cap
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err == f"Error: --port {port}: a port is a number from 0 to 65535 (0: any free port)\n"
+
+
+def test_a_failure_inside_the_responder_is_a_500_and_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fault no case foresaw (here: dist/ unreadable mid-answer) still gets an answer, LL2's
+    500 JSON, and one line on stderr, not a traceback and a dropped connection."""
+    import threading
+
+    from generator.responder import Request, Responder
+    from generator.serve import Handler, Server
+
+    class Broken(Responder):
+        def answer(self, request: Request) -> Answer:
+            raise PermissionError(13, "Permission denied", str(tmp_path / "index.json"))
+
+    handler = type("BoundHandler", (Handler,), {"responder": Broken(tmp_path)})
+    with Server(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            answer = httpx.get(f"http://127.0.0.1:{server.server_address[1]}/2.3.0/events/")
+        finally:
+            server.shutdown()
+    assert (answer.status_code, answer.json()) == (500, {"detail": "A server error occurred."})
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "GET /2.3.0/events/: PermissionError" in err
