@@ -136,6 +136,17 @@ def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
             == "http://127.0.0.1:8000/ll2/2.3.0/events/?limit=1&mode=list"
         )
         assert get("/ll2/data").headers["Location"] == "/ll2/data/"
+        # behind a proxy that terminates TLS (nginx with serve as its upstream)
+        proxied = mirror.answer(
+            Request(
+                "GET",
+                "/ll2/2.3.0/events/?offset=1&limit=1",
+                {"host": "mirror.example", "x-forwarded-proto": "https"},
+            )
+        )
+        assert (
+            orjson.loads(proxied.body)["next"] == "https://mirror.example/ll2/2.3.0/events/?limit=1&offset=1"
+        )
 
 
 def test_two_hundred_clients_at_once_are_all_answered(served: str) -> None:

@@ -48,8 +48,11 @@ class Request:
 
     @property
     def origin(self) -> str:
-        """The serving origin LL2-style links are written on (from `Host`)."""
-        return "http://" + self.headers.get("host", "localhost")
+        """The origin clients see, which LL2-style links are written on: `Host`, with the
+        scheme a proxy in front says (`X-Forwarded-Proto`, as the edge worker reads it)."""
+        proto = self.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        scheme = proto if proto in ("http", "https") else "http"
+        return f"{scheme}://{self.headers.get('host', 'localhost')}"
 
 
 @dataclass
