@@ -144,9 +144,7 @@ def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
                 {"host": "mirror.example", "x-forwarded-proto": "https"},
             )
         )
-        assert (
-            orjson.loads(proxied.body)["next"] == "https://mirror.example/ll2/2.3.0/events/?limit=1&offset=1"
-        )
+        assert orjson.loads(proxied.body)["previous"] == "https://mirror.example/ll2/2.3.0/events/?limit=1"
 
 
 def test_two_hundred_clients_at_once_are_all_answered(served: str) -> None:
