@@ -28,7 +28,7 @@ from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
 from generator.responder import Engine, Request, Responder
 from tests.conformance.check import describe
-from tests.conformance.corpus import AS_OF, EVENTS, MAX_BYTES, SEED, build_dist, write_content
+from tests.conformance.corpus import AS_OF, BIG_IDS, EVENTS, MAX_BYTES, SEED, build_dist, write_content
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "cases.json"
@@ -274,6 +274,16 @@ def requests(f: Facts) -> list[tuple[str, str, str, str, str]]:
             e + "9007199254740993/",
             JSON,
         ),
+        ("id-2-53", "the id 2^53, beside 2^53 + 1", "GET", e + "9007199254740992/?mode=list", JSON),
+        ("id-above-2-53-missing", "an id past 2^53 the mirror lacks", "GET", e + "9007199254740995/", JSON),
+        ("filter-id-above-2-53", "id=2^53+1: that event only", "GET", e + "?id=9007199254740993", JSON),
+        (
+            "list-big-ids",
+            "both ids past 2^53 in one list, each once",
+            "GET",
+            e + "?search=bignum&mode=list",
+            JSON,
+        ),
         ("id-above-2-63", "an id above 2^63-1", "GET", e + "9223372036854775808/", JSON),
         ("id-negative", "a negative id", "GET", e + "-538/", JSON),
         ("id-zero", "id 0", "GET", e + "0/", JSON),
@@ -462,6 +472,7 @@ def write(cases: list[dict[str, Any]], target: Path) -> None:
         "corpus": {
             "generator": "bench/corpus.py",
             "events": EVENTS,
+            "big_ids": list(BIG_IDS),
             "seed": SEED,
             "as_of": AS_OF,
             "max_bytes": MAX_BYTES,
