@@ -12,10 +12,9 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from generator.api.query import Query, parse_request, query_dir, query_path, shown
+from generator.api.query import parse_request, shown
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.load.snapshot import TimeOutOfRange, parse_now
@@ -244,64 +243,40 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
             print(line)
 
 
-def _in_subset(dist: Path, query: "Query") -> bool:
-    """Whether an event asked for under a subset (`upcoming/{id}/`) is in it, by the compact
-    data the build wrote (its facets and its now, as the JS client reads them)."""
-    from types import SimpleNamespace
-
-    import orjson
-
-    from generator.api.engine import in_subset
-    from generator.api.query import parse_datetime
-    from generator.client.compact import compact_path
-
-    data = orjson.loads((dist / compact_path(query.version)).read_bytes())
-    row = next((r for r in data["events"] if r[0] == query.event_id), None)
-    if row is None:
-        return False
-    event = SimpleNamespace(date=parse_datetime(row[3]) if row[3] else None)  # all in_subset reads
-    return in_subset(replace(query, event_id=None), parse_datetime(data["now"]))(event)  # type: ignore[arg-type]
-
-
 def _resolve(args: argparse.Namespace) -> int:
+    """The responder in file-only use (no snapshot): the file that answers, or why none does."""
+    from generator.responder import Request, Responder
+
     settings = BuildSettings(dist_dir=args.dist, base_url=args.base_url)
-    query = parse_request(args.url, settings.base_path)
-    if query.format == "api":  # the browsable view: the shell that renders any answer
-        shell = (
-            settings.dist_dir
-            / (
-                query_dir(replace(query, params=()))
-                if not query.is_detail
-                else query_dir(Query(query.version))
-            )
-            / "index.html"
-        )
-        print(shell)
-        return 0
-    relpath = query_path(query)
-    target = settings.dist_dir / relpath
-    try:
-        found = target.is_file()
-    except OSError as exc:  # a path longer than the file system allows, in all
-        raise QueryError(f"{shown(args.url)}: no file can answer it ({exc.strerror})") from None
-    if query.is_detail and (
-        not found or (query.subset != "all" and not _in_subset(settings.dist_dir, query))
-    ):
-        where = f" among the {query.subset} events" if query.subset != "all" and found else ""
+    responder = Responder(settings.dist_dir, settings.base_path)
+    answer = responder.answer(Request("GET", args.url, {"accept": "application/json"}))
+    if answer.source == "error" and answer.error is not None:
+        raise answer.error  # LL2's 400 or 404 for what the URL says: one Error: line
+    if answer.source == "missing":
+        query = parse_request(args.url, settings.base_path)
+        where = f" among the {query.subset} events" if query.subset != "all" and answer.file else ""
         print(
             f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
             '(LL2 answers 404 {"detail": "Not found."})',
             file=sys.stderr,
         )
         return 1
-    if found:
-        print(target)
-        return 0
-    print(
-        f"not precomputed: {args.url} (would be {target}); the mirror has no file for this query",
-        file=sys.stderr,
-    )
-    return 1
+    if answer.source == "unanswered":
+        if answer.file is None:
+            raise answer.error or QueryError(f"{shown(args.url)}: no file can answer it")
+        print(
+            f"not precomputed: {args.url} (would be {answer.file}); the mirror has no file for this query",
+            file=sys.stderr,
+        )
+        return 1
+    if answer.status != 200 or answer.file is None:  # a redirect, a 404 page: no file answers
+        where = f" to {answer.headers['Location']}" if "Location" in answer.headers else ""
+        print(
+            f"no file answers {shown(args.url)}: the answer is HTTP {answer.status}{where}", file=sys.stderr
+        )
+        return 1
+    print(settings.dist_dir / answer.file.relative_to(responder.dist))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,185 +1,62 @@
 """`python build.py serve`: a local LL2 on localhost over dist/, for developing an app offline.
 
-Every request to an API path is answered: from the precomputed file of dist/ where one exists,
-otherwise by the Python engine from the snapshot (the same bytes the build would write for
-that query); the header `X-LL2-Static` says which (`file` or `engine`). Bad filter values get
-LL2's 400 (`{"field": ["reason"]}`), paths LL2 has no answer for its 404 (`{"detail": "Not
-found."}`). `Accept: text/html` or `?format=api` gets the browsable page where one was built.
-Other paths are dist/'s files, with 404.html for people. Standard library only.
+A thin HTTP shell over the responder (generator/responder/): every request goes to
+`Responder.answer`, whose status, headers and body are sent as they are (HEAD: no body).
+Standard library only.
 """
 
-import html
-import mimetypes
-import re
 import sys
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import orjson
-
-from generator.api.engine import page, select
-from generator.api.query import Query, parse_request, query_dir, query_path
-from generator.api.versions import VERSIONS
-from generator.errors import BadFilterValue, QueryError, SettingsError
+from generator.errors import SettingsError
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
-from generator.load.validate import SnapshotIndex, validate_snapshot
-from generator.mirror.answers import envelope
+from generator.load.validate import validate_snapshot
+from generator.responder import Answer, Engine, Request, Responder
+from generator.responder.core import base_path_of
 
-NOT_FOUND = b'{"detail":"Not found."}'
-TYPES = {
-    ".json": "application/json",
-    ".ndjson": "application/x-ndjson",
-    ".gz": "application/gzip",
-    ".ics": "text/calendar; charset=utf-8",
-    ".atom": "application/atom+xml",
-    ".sqlite": "application/vnd.sqlite3",
-    ".js": "text/javascript; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".svg": "image/svg+xml",
-}
+#: Connections the kernel queues before accept(): http.server's 5 made 200 concurrent clients
+#: wait out TCP's retransmission timer (1,000 requests from 200 threads: 30.9 s, not 1 s).
+BACKLOG = 1024
+#: What LL2 (Django REST framework) answers when the server fails.
+SERVER_ERROR = b'{"detail":"A server error occurred."}'
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
+class Server(ThreadingHTTPServer):
+    request_queue_size = BACKLOG
+    daemon_threads = True
 
-
-class LocalMirror:
-    """Answers requests from dist/ and, where no file answers, from the validated snapshot."""
-
-    def __init__(self, dist: Path, index: SnapshotIndex, records: RecordSource) -> None:
-        self.dist = dist.resolve()
-        self.index = index
-        self.records = records
-        self.now = index.snapshot.as_of
-        self.base = built_base_path(self.dist)
-
-    def file(self, relpath: str, status: int = 200, source: str = "file") -> Response | None:
-        """dist/{relpath} as a response, or None when it is not a file inside dist/."""
-        path = (self.dist / relpath).resolve()
-        if not path.is_relative_to(self.dist) or not path.is_file():
-            return None
-        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return Response(status, path.read_bytes(), kind, {"X-LL2-Static": source})
-
-    def engine(self, query: Query) -> bytes | None:
-        """The JSON the build would write for `query`: one record, or a list page with LL2's
-        envelope whose next/previous are the mirror's own paths; None: no such event."""
-        vindex = self.index.versions[query.version]
-        if query.is_detail:
-            if query.event_id not in vindex.facets:
-                return None
-            return self.records.get(query.version, query.mode, query.event_id)
-        ids = select(vindex.facets.values(), query, self.now)
-        end = query.offset + query.limit
-        next_q = query.with_offset(end) if end < len(ids) else None
-        prev_q = query.with_offset(max(query.offset - query.limit, 0)) if query.offset > 0 else None
-
-        def url(q: Query | None) -> str | None:
-            return None if q is None else f"{self.base}/{query_path(q)}"
-
-        return envelope(
-            len(ids),
-            url(next_q),
-            url(prev_q),
-            self.records.many(query.version, query.mode, page(ids, query)),
-        )
-
-    def api(self, target: str, wants_html: bool) -> Response:
-        """An API path and query string: file, engine, 400 or 404."""
-        try:
-            query = parse_request(target, self.base)
-        except BadFilterValue as exc:
-            return Response(400, orjson.dumps({exc.field: [exc.reason]}))
-        except QueryError:
-            return Response(404, NOT_FOUND)
-        if wants_html or query.format == "api":
-            built = self.file(query_dir(query) + "/index.html")
-            if built is not None:
-                return built
-        built = self.file(query_path(query))
-        if built is not None:
-            return built
-        body = self.engine(query)
-        if body is None:
-            return Response(404, NOT_FOUND)
-        if wants_html or query.format == "api":
-            return Response(
-                200,
-                _json_page(target, body),
-                "text/html; charset=utf-8",
-                {"X-LL2-Static": "engine"},
-            )
-        return Response(200, body, headers={"X-LL2-Static": "engine"})
-
-    def respond(self, target: str, accept: str) -> Response:
-        path = unquote(urlsplit(target).path)
-        if self.base and (path == self.base or path.startswith(self.base + "/")):
-            path = path[len(self.base) :] or "/"  # a site built for /repo/ is served there too
-        wants_html = "text/html" in accept and "format=json" not in target and not path.endswith("index.json")
-        if path.split("/")[1:2] and path.split("/")[1] in VERSIONS:
-            return self.api(target, wants_html)
-        relpath = path.lstrip("/")
-        if relpath == "" or relpath.endswith("/"):
-            relpath += "index.html"
-        found = self.file(relpath)
-        if found is None and (self.dist / relpath).is_dir():
-            return Response(301, b"", "text/plain", {"Location": self.base + path + "/"})
-        return found or self.file("404.html", 404) or Response(404, b"Not found", "text/plain")
-
-
-def built_base_path(dist: Path) -> str:
-    """The base path the site was built for (`--base-url https://user.github.io/repo`: '/repo'),
-    read from the home page's data-base attribute; '' for a site at the host's root."""
-    try:
-        head = (dist / "index.html").read_text(encoding="utf-8")[:2000]
-    except OSError:
-        return ""
-    found = re.search(r'<html[^>]*\sdata-base="([^"]*)"', head)
-    return html.unescape(found.group(1)).rstrip("/") if found else ""
-
-
-def _json_page(target: str, body: bytes) -> bytes:
-    """A plain browsable page for an answer no built page has (the engine's)."""
-    pretty = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
-    title = html.escape(target)
-    return (
-        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
-        f"<h1>GET {title}</h1><p>HTTP 200 OK, answered by the engine (no precomputed file)."
-        f"</p><pre>{html.escape(pretty)}</pre></html>\n"
-    ).encode()
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client gone mid-answer (or any failure past the answer): one line, no traceback."""
+        error = sys.exc_info()[1]
+        print(f"serve: {client_address}: {type(error).__name__}: {str(error)[:200]}", file=sys.stderr)
 
 
 class Handler(BaseHTTPRequestHandler):
-    """GET and HEAD over a LocalMirror; quiet unless a request fails."""
+    """Every method goes to the responder; quiet unless a request fails."""
 
-    mirror: LocalMirror
+    responder: Responder
 
-    def do_GET(self) -> None:
-        self._send(head=False)
-
-    def do_HEAD(self) -> None:
-        self._send(head=True)
-
-    def _send(self, head: bool) -> None:
-        response = self.mirror.respond(self.path, self.headers.get("Accept", ""))
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        for name, value in response.headers.items():
+    def _send(self) -> None:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        try:
+            answer = self.responder.answer(Request(self.command, self.path, headers))
+        except Exception as exc:  # never no answer: LL2's shape for a server error, one line
+            print(f"serve: {self.command} {self.path[:200]}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            answer = Answer(500, SERVER_ERROR, source="error")
+        self.send_response(answer.status)
+        for name, value in answer.all_headers().items():
             self.send_header(name, value)
         self.end_headers()
-        if not head:
-            self.wfile.write(response.body)
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    def __getattr__(self, name: str) -> object:
+        """do_GET, do_POST, do_OPTIONS, ...: any method the client names."""
+        if name.startswith("do_"):
+            return self._send
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
         if len(args) > 1 and str(args[1]).startswith("5"):
@@ -188,12 +65,16 @@ class Handler(BaseHTTPRequestHandler):
 
 def serve(dist: Path, content: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve until interrupted; prints the URL first (port 0: a free port)."""
+    if not 0 <= port <= 65535:
+        raise SettingsError(f"--port {port}: a port is a number from 0 to 65535 (0: any free port)")
     if not (dist / "index.html").is_file():
         raise SettingsError(f"{dist}/ has no built site: run `python build.py` first")
     index = validate_snapshot(open_snapshot(content / "snapshot"))
     with RecordSource(index) as records:
-        handler = type("BoundHandler", (Handler,), {"mirror": LocalMirror(dist, index, records)})
-        with ThreadingHTTPServer((host, port), handler) as server:
+        engine = Engine(index, records, index.snapshot.as_of)
+        responder = Responder(dist, base_path_of(dist), engine)
+        handler = type("BoundHandler", (Handler,), {"responder": responder})
+        with Server((host, port), handler) as server:
             url = f"http://{host}:{server.server_address[1]}/"
             print(
                 f"serving {dist}/ as a local LL2 at {url} (try {url}2.3.0/events/); Ctrl-C stops",

@@ -192,7 +192,10 @@ def parse_datetime(raw: str) -> datetime | None:
         if offset >= timedelta(hours=24):
             return None
         value = value.replace(tzinfo=timezone(-offset if zone[0] == "-" else offset))
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # past year 9999 in UTC (9999-12-31T23:59:59-23:59)
+        return None
 
 
 def format_datetime(value: datetime) -> str:
@@ -373,7 +376,10 @@ def decode_value(text: str) -> str:
             continue
         raw.extend(b"," if char == "." else char.encode())
         i += 1
-    return raw.decode("utf-8", errors="strict")
+    try:
+        return raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise QueryError(f"bad escape in path segment {shown(text)}: not UTF-8") from None
 
 
 def endpoint_parts(query: Query) -> list[str]:
@@ -422,6 +428,12 @@ def query_url(query: Query) -> str:
     return path + "?" + "&".join(f"{k}={quote(v, safe=',-_.:')}" for k, v in pairs)
 
 
+def _segment_names(version: str, subset: str) -> frozenset[str]:
+    """The parameter names a mirror path segment can have (`/foo-bar/` names nothing)."""
+    upcoming = VERSIONS[version].upcoming_params if subset == "upcoming" else ()
+    return frozenset((*FILTERS[version], *PRESENTATION, "search", *upcoming))
+
+
 def parse_request(url: str, base_path: str = "") -> Query:
     """Canonical Query for an LL2 URL or a mirror URL/path (host and `base_path` are ignored)."""
     parts = urlsplit(url)
@@ -455,8 +467,8 @@ def parse_request(url: str, base_path: str = "") -> Query:
     pairs: list[tuple[str, str]] = []
     for segment in rest:
         name, sep, encoded = segment.partition("-")
-        if not sep or not name:
-            raise QueryError(f"{shown(url)}: {segment!r} is not a mirror path segment (name-value)")
+        if not sep or name not in _segment_names(version, subset):
+            raise QueryError(f"{shown(url)}: {shown(segment)} is not a mirror path segment (name-value)")
         pairs.append((name, decode_value(encoded)))
     pairs.extend(parse_qsl(parts.query, keep_blank_values=True))
     return normalise(version, subset, event_id, pairs, fmt)
