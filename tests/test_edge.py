@@ -233,6 +233,16 @@ BAD = [
     ("/2.3.0/events/999999/", 404, None),
     ("/2.3.0/launches/upcoming/", 404, None),
     ("/2.3.0/events/type__ids-~ZZ/index.json", 404, None),
+    # Made-up mirror segments name no file, and LL2 has no such path.
+    ("/2.3.0/events/foo-bar/", 404, None),
+    ("/2.3.0/events/8.6e-125/", 404, None),
+    ("/2.3.0/events/-538/", 404, None),
+    ("/2.3.0/events/limit-10/", 404, None),  # the default spelled out: not the file's name
+    ("/2.3.0/events/type-abc/", 404, None),
+    ("/2.3.0/events/search-~FF/", 404, None),  # not UTF-8
+    # A time past 9999-12-31 once in UTC is not a time (Python's datetime): a 400, never a 500.
+    ("/2.3.0/events/?date__gte=9999-12-31T23:59:59-23:59", 400, "date__gte"),
+    ("/2.3.0/events/?date__lt=0001-01-01T00:00:00%2B01:00", 400, "date__lt"),
 ]
 
 
@@ -359,3 +369,40 @@ def test_an_incremental_edge_build_equals_a_clean_one_and_the_worker_serves_the_
     with serve(incremental, tmp_path / "w") as base:
         for url in (f"/2.3.0/events/{event}/", f"/2.3.0/events/?id={event}&mode=list&limit=3"):
             assert "(renamed)" in httpx.get(base + url, headers=JSON).text, url
+
+
+def test_made_up_segments_after_an_event_are_a_404(worker: httpx.Client, reference: Reference) -> None:
+    event = next(iter(reference.index.versions["2.3.0"].facets))
+    assert worker.get(f"/2.3.0/events/{event}/mode-list/").status_code == 200
+    for tail in ("foo-bar/", "mode-detailed/", "mode-list/foo-bar/"):
+        response = worker.get(f"/2.3.0/events/{event}/{tail}")
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), tail
+
+
+def test_ids_past_2_53_are_read_exactly(tmp_path: Path) -> None:
+    """Two events whose ids a float cannot tell apart (2^53 and 2^53 + 1): each is its own."""
+    from tests.conftest import edit_event, site_content
+
+    content = site_content(tmp_path / "content", 12, seed=5)
+    ids = sorted(Reference.load(content).index.versions["2.3.0"].facets)[-2:]  # files stay sorted
+    big = [2**53, 2**53 + 1]
+    for old, new in zip(ids, big, strict=True):
+        edit_event(content, old, lambda r, new=new: r.update(id=new))
+    reference = Reference.load(content)
+    assert set(big) <= set(reference.index.versions["2.3.0"].facets)
+    dist = _edge_build(content, tmp_path / "dist")
+    with serve(dist, tmp_path / "w") as base, httpx.Client(base_url=base, headers=JSON) as client:
+        for event in big:
+            for subset in ("", "upcoming/", "previous/"):
+                url = f"/2.3.0/events/{subset}{event}/?mode=list"
+                expected = expected_body(reference, parse_request(url), base)
+                response = client.get(url)
+                assert response.content == (expected or b'{"detail":"Not found."}'), url
+        for url in (
+            f"/2.3.0/events/?id={big[0]},{big[1]}&mode=list",
+            "/2.3.0/events/?limit=100&ordering=-date",
+        ):
+            response = client.get(url)
+            assert response.content == expected_body(reference, parse_request(url), base), url
+            got = [r["id"] for r in response.json()["results"]]
+            assert len(got) == len(set(got)) and set(big) <= set(got), url
