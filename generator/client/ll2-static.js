@@ -31,7 +31,9 @@
   function QueryError(message) { this.name = "QueryError"; this.message = message; }
   QueryError.prototype = Object.create(Error.prototype);
 
-  function repr(s) { return "'" + String(s).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'"; }
+  function quoted(s) { return "'" + String(s).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'"; }
+  /* As query.shown: quoted, cut to 80 characters (a hostile URL can be megabytes). */
+  function repr(s) { var c = Array.from(String(s)); return c.length <= 80 ? quoted(s) : quoted(c.slice(0, 77).join("")) + "..."; }
   function cmp(a, b) { // Python's str order: by code point
     var x = Array.from(a), y = Array.from(b);
     for (var i = 0; i < Math.min(x.length, y.length); i++) {
@@ -490,6 +492,38 @@
       previous: offset > 0n ? at(offset - limit > 0n ? offset - limit : 0n) : null,
     };
   }
+  /* Python's quote_plus: all but letters, digits and _.-~ escaped, a space as "+". */
+  function quotePlus(text) {
+    return encodeURIComponent(text).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    }).replace(/%20/g, "+");
+  }
+  /* LL2's links, as DRF's LimitOffsetPagination writes them: the request's own URL (`path`,
+   * its query string `search` with every parameter as sent, unknown ones too) with `limit`
+   * set to the limit read and `offset` to the page's (left out at 0), the parameters sorted by
+   * name (replace_query_param: parse_qs, sorted, urlencode). {next, previous}. */
+  function requestLinks(query, count, origin, path, search) {
+    var offset = BigInt(get(query, "offset") || "0"), limit = BigInt(limitOf(query));
+    var params = new Map();
+    new URLSearchParams(search).forEach(function (value, name) {
+      if (!params.has(name)) params.set(name, []);
+      params.get(name).push(value);
+    });
+    function at(o) {
+      var m = new Map(params);
+      m.set("limit", [limit.toString()]);
+      if (o > 0n) m.set("offset", [o.toString()]); else m.delete("offset");
+      var pairs = [];
+      Array.from(m.keys()).sort(cmp).forEach(function (name) {
+        m.get(name).forEach(function (value) { pairs.push(quotePlus(name) + "=" + quotePlus(value)); });
+      });
+      return origin + path + "?" + pairs.join("&");
+    }
+    return {
+      next: offset + limit < BigInt(count) ? at(offset + limit) : null,
+      previous: offset > 0n ? at(offset - limit) : null,
+    };
+  }
   /* The parameter and the reason of a QueryError that is LL2's 400 (a bad filter value), as
    * {field, message}; null for any other error (a path LL2 does not have: its 404). */
   function badRequest(error) {
@@ -510,6 +544,6 @@
     encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
     facets: facets, stamp: stamp, parseJSON: parseJSON, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
     Client: Client,
-    pageLinks: pageLinks, badRequest: badRequest, shellPath: shellPath, // edge worker
+    pageLinks: pageLinks, requestLinks: requestLinks, badRequest: badRequest, shellPath: shellPath, // edge worker
   };
 });
