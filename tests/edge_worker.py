@@ -1,8 +1,9 @@
 """dist/_worker.js under workerd (Cloudflare's Workers runtime, from npm) on a loopback port.
 
-`serve(dist)` starts `workerd serve` with dist/_worker.js as the worker and a read-only disk
-service over dist/ as its ASSETS binding (as Cloudflare Pages' advanced mode runs it), waits
-for the port, yields the base URL and stops the process it started. workerd comes from
+`serve(dist)` starts `workerd serve` with the config the build writes (dist/edge/workerd.capnp:
+dist/_worker.js as the worker, a read-only disk service over dist/ as its ASSETS binding, as
+Cloudflare Pages' advanced mode runs it) on a free port, waits for the port, yields the base
+URL and stops the process it started. workerd comes from
 `npm install --prefix .ci/node workerd` (.ci/run); LL2_WORKERD names another binary.
 """
 
@@ -15,24 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.client.workerd import WORKERD_CONFIG_PATH
+
 ROOT = Path(__file__).resolve().parent.parent
 NPM_WORKERD = ROOT / ".ci" / "node" / "node_modules" / ".bin" / "workerd"
 INSTALL = "npm install --no-save --no-package-lock --prefix .ci/node workerd (see .ci/run)"
-
-CONFIG = """using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .mainWorker),
-    (name = "assets", disk = (path = "{dist}", writable = false)),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:{port}", http = (), service = "main") ],
-);
-const mainWorker :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "{worker}") ],
-  compatibilityDate = "2024-09-01",
-  bindings = [ (name = "ASSETS", service = "assets") ],
-);
-"""
 
 
 def workerd_binary() -> str | None:
@@ -43,6 +31,14 @@ def workerd_binary() -> str | None:
     if NPM_WORKERD.exists():
         return str(NPM_WORKERD)
     return shutil.which("workerd")
+
+
+def config_args(dist: Path, address: str) -> list[str]:
+    """`workerd serve` arguments for the build's config over `dist`, listening on `address`."""
+    config = dist / WORKERD_CONFIG_PATH
+    if not config.is_file():
+        raise RuntimeError(f"{config} is missing: build with --edge")
+    return [str(config), f"--directory-path=assets={dist.resolve()}", f"--socket-addr=http={address}"]
 
 
 def free_port() -> int:
@@ -62,12 +58,10 @@ def serve(
         raise RuntimeError(f"workerd is not installed: {INSTALL}")
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    config = workdir / "config.capnp"
-    shutil.copyfile(dist / "_worker.js", workdir / "_worker.js")  # embed paths are the config's
-    config.write_text(CONFIG.format(dist=dist.resolve(), port=port, worker="_worker.js"))
-    log = (workdir / "workerd.log").open("wb")
     extra = [f"--inspector-addr=127.0.0.1:{inspector}"] if inspector else []
-    process = subprocess.Popen([binary, "serve", *extra, str(config)], stdout=log, stderr=subprocess.STDOUT)
+    command = [binary, "serve", *extra, *config_args(dist, f"127.0.0.1:{port}")]
+    log = (workdir / "workerd.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:

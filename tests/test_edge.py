@@ -9,14 +9,16 @@ run unmodified but for their base URL.
 import asyncio
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 
-from generator.api.query import Query, parse_request, query_path, query_url
+from generator.api.query import Query, parse_request, query_path
 from generator.client.edge import SHARD_BYTES, index_path
 from generator.errors import QueryError
 from generator.pipeline import build
@@ -70,29 +72,40 @@ def worker(edge_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         assert "Uncaught" not in log_text(workdir), log_text(workdir)
 
 
-def ll2_link(query: Query, offset: int, origin: str) -> str:
-    """The URL LL2 (DRF) writes for the page at `offset`: parameters in name order, limit given."""
-    pairs = [p for p in query.params if p[0] not in ("limit", "offset")] + [("limit", str(query.limit))]
-    pairs += [("offset", str(offset))] if offset > 0 else []
-    return origin + query_url(Query(query.version, query.subset, None, tuple(sorted(pairs))))
+def ll2_link(url: str, query: Query, offset: int, origin: str) -> str:
+    """The URL LL2 writes for the page at `offset`, as DRF's LimitOffsetPagination does: the
+    request's URL, every parameter as sent, `limit` set to the limit read, `offset` to the
+    page's (left out at 0), sorted by name (replace_query_param)."""
+    parts = urlsplit(url)
+    params = parse_qs(parts.query, keep_blank_values=True)
+    params["limit"] = [str(query.limit)]
+    params.pop("offset", None)
+    if offset > 0:
+        params["offset"] = [str(offset)]
+    return origin + parts.path + "?" + urlencode(sorted(params.items()), doseq=True)
 
 
-def expected_head(query: Query, count: int, origin: str) -> bytes:
+def expected_head(url: str, query: Query, count: int, origin: str) -> bytes:
     end = query.offset + query.limit
-    next_url = ll2_link(query, end, origin) if end < count else None
-    previous = ll2_link(query, max(query.offset - query.limit, 0), origin) if query.offset > 0 else None
+    next_url = ll2_link(url, query, end, origin) if end < count else None
+    previous = ll2_link(url, query, query.offset - query.limit, origin) if query.offset > 0 else None
     return f'{{"count":{count},"next":{json.dumps(next_url)},"previous":{json.dumps(previous)}'.encode()
 
 
-def relinked(page: bytes, query: Query, origin: str) -> bytes:
-    """A list page as the build wrote it, with the worker's next/previous."""
+def relinked(page: bytes, url: str, origin: str) -> bytes:
+    """A list page as the build wrote it, with the worker's next/previous for request `url`."""
     at = page.index(b',"results":[')
     count = json.loads(page[:at] + b"}")["count"]
-    return expected_head(query, count, origin) + page[at:]
+    return expected_head(url, parse_request(url), count, origin) + page[at:]
 
 
-def expected_body(reference: Reference, query: Query, origin: str) -> bytes | None:
-    """The Python engine's answer (None: LL2's 404)."""
+def without_links(body: bytes) -> bytes:
+    return re.sub(rb'^(\{"count":[0-9]+),"next":(null|"[^"]*"),"previous":(null|"[^"]*")', rb"\1", body)
+
+
+def expected_body(reference: Reference, url: str, origin: str) -> bytes | None:
+    """The Python engine's answer to request `url` (None: LL2's 404)."""
+    query = parse_request(url)
     if query.is_detail:
         facets = reference.index.versions[query.version].facets
         if query.event_id not in facets:
@@ -102,7 +115,7 @@ def expected_body(reference: Reference, query: Query, origin: str) -> bytes | No
         ):
             return None
         return reference.lines[(query.version, query.mode)][query.event_id]
-    return relinked(reference.envelope(query, VARIANT_BASE_URL), query, origin)
+    return relinked(reference.envelope(query, VARIANT_BASE_URL), url, origin)
 
 
 def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_their_bytes(
@@ -133,7 +146,7 @@ def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_the
                 assert body == {"detail": "Not found."}
             continue
         query = parse_request(vector["url"])
-        expected = expected_body(reference, query, origin)
+        expected = expected_body(reference, vector["url"], origin)
         if expected is None:
             assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), vector
             continue
@@ -151,9 +164,11 @@ def test_every_vector_is_the_python_engines_answer_and_precomputed_files_are_the
         assert source == ("file" if file.is_file() else "computed"), vector["url"]
         if file.is_file():
             raw = file.read_bytes()
-            assert response.content == (raw if query.is_detail else relinked(raw, query, origin))
-        # The mirror path of the same query is the same answer.
-        assert worker.get("/" + vector["path"]).content == expected, vector["path"]
+            assert response.content == (raw if query.is_detail else relinked(raw, vector["url"], origin))
+        # The mirror path of the same query is the same answer (its links: that path's).
+        assert without_links(worker.get("/" + vector["path"]).content) == without_links(expected), vector[
+            "path"
+        ]
     assert sources["file"] > 50 and sources["computed"] > 50, sources
 
 
@@ -233,6 +248,16 @@ BAD = [
     ("/2.3.0/events/999999/", 404, None),
     ("/2.3.0/launches/upcoming/", 404, None),
     ("/2.3.0/events/type__ids-~ZZ/index.json", 404, None),
+    # Made-up mirror segments name no file, and LL2 has no such path.
+    ("/2.3.0/events/foo-bar/", 404, None),
+    ("/2.3.0/events/8.6e-125/", 404, None),
+    ("/2.3.0/events/-538/", 404, None),
+    ("/2.3.0/events/limit-10/", 404, None),  # the default spelled out: not the file's name
+    ("/2.3.0/events/type-abc/", 404, None),
+    ("/2.3.0/events/search-~FF/", 404, None),  # not UTF-8
+    # A time past 9999-12-31 once in UTC is not a time (Python's datetime): a 400, never a 500.
+    ("/2.3.0/events/?date__gte=9999-12-31T23:59:59-23:59", 400, "date__gte"),
+    ("/2.3.0/events/?date__lt=0001-01-01T00:00:00%2B01:00", 400, "date__lt"),
 ]
 
 
@@ -252,7 +277,7 @@ def test_bad_input_gets_ll2s_status_and_a_json_body(
         query = parse_request(url)
         origin = str(worker.base_url).rstrip("/")
         try:
-            expected = expected_body(reference, query, origin)
+            expected = expected_body(reference, url, origin)
         except QueryError:  # a page past the end whose folder no file system can name (offset of
             # 4,300 digits): the Python engine has no mirror path for its `previous`; LL2 has a URL
             ids, offset = reference.ids(query), query.offset
@@ -265,7 +290,15 @@ def test_bad_input_gets_ll2s_status_and_a_json_body(
 def test_other_methods_and_head(worker: httpx.Client) -> None:
     response = worker.post("/2.3.0/events/")
     assert (response.status_code, response.json()) == (405, {"detail": 'Method "POST" not allowed.'})
-    assert response.headers["allow"] == "GET, HEAD"  # what a 405 must name (RFC 9110; schemathesis checks it)
+    assert response.headers["allow"] == "GET"
+    # Django's APPEND_SLASH: a path LL2 has, asked without its slash, is a 301 to it.
+    for url, location in (
+        ("/2.3.0/events?limit=5&type=2", "/2.3.0/events/?limit=5&type=2"),
+        ("/2.3.0/events/upcoming", "/2.3.0/events/upcoming/"),
+    ):
+        moved = worker.get(url)
+        assert (moved.status_code, moved.headers["location"]) == (301, location)
+    assert worker.get("/2.3.0/events/foo").status_code == 404
     head = worker.head("/2.3.0/events/?limit=3")
     assert head.status_code == 200 and head.content == b""
 
@@ -279,6 +312,9 @@ def test_browsers_and_format_api_get_the_browsable_shell(worker: httpx.Client, e
         response = worker.get(url, headers=headers)
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
         assert response.content == shell
+    # The page has the status of the JSON it renders: an unknown event's is a 404.
+    missing = worker.get("/2.3.0/events/999999/?format=api")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     for url in ("/2.3.0/events/upcoming/?format=json", "/2.3.0/events/upcoming/index.json"):
         forced = worker.get(url, headers={"accept": "text/html"})
         assert forced.headers["content-type"] == "application/json", url
@@ -298,7 +334,7 @@ def test_pylaunches_event_calls_are_the_engines_answers_and_its_launch_calls_a_j
     name = next(iter(reference.index.versions["2.2.0"].facets.values())).name.split()[0]
 
     def engine(url: str) -> list[object]:
-        return json.loads(expected_body(reference, parse_request(url), origin) or b"null")["results"]
+        return json.loads(expected_body(reference, url, origin) or b"null")["results"]
 
     async def calls() -> None:
         async with pylaunches.PyLaunches() as client:
@@ -331,9 +367,7 @@ def test_nextinspace_event_calls_are_the_engines_answers_and_its_launch_call_a_j
     origin = str(worker.base_url).rstrip("/")
     monkeypatch.setattr(nextinspace, "BASE_URL", origin + "/2.2.0")  # its 2.1.0 base -> the mirror's 2.2.0
     for count in (1, 5):
-        expected = json.loads(
-            expected_body(reference, parse_request(f"/2.2.0/event/upcoming/?limit={count}"), origin)
-        )
+        expected = json.loads(expected_body(reference, f"/2.2.0/event/upcoming/?limit={count}", origin))
         got = nextinspace.next_event(count)
         assert [e.name for e in got] == [r["name"] for r in expected["results"]]
         assert [e.date.strftime("%Y-%m-%dT%H:%M:%SZ") for e in got] == [
@@ -360,3 +394,40 @@ def test_an_incremental_edge_build_equals_a_clean_one_and_the_worker_serves_the_
     with serve(incremental, tmp_path / "w") as base:
         for url in (f"/2.3.0/events/{event}/", f"/2.3.0/events/?id={event}&mode=list&limit=3"):
             assert "(renamed)" in httpx.get(base + url, headers=JSON).text, url
+
+
+def test_made_up_segments_after_an_event_are_a_404(worker: httpx.Client, reference: Reference) -> None:
+    event = next(iter(reference.index.versions["2.3.0"].facets))
+    assert worker.get(f"/2.3.0/events/{event}/mode-list/").status_code == 200
+    for tail in ("foo-bar/", "mode-detailed/", "mode-list/foo-bar/"):
+        response = worker.get(f"/2.3.0/events/{event}/{tail}")
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), tail
+
+
+def test_ids_past_2_53_are_read_exactly(tmp_path: Path) -> None:
+    """Two events whose ids a float cannot tell apart (2^53 and 2^53 + 1): each is its own."""
+    from tests.conftest import edit_event, site_content
+
+    content = site_content(tmp_path / "content", 12, seed=5)
+    ids = sorted(Reference.load(content).index.versions["2.3.0"].facets)[-2:]  # files stay sorted
+    big = [2**53, 2**53 + 1]
+    for old, new in zip(ids, big, strict=True):
+        edit_event(content, old, lambda r, new=new: r.update(id=new))
+    reference = Reference.load(content)
+    assert set(big) <= set(reference.index.versions["2.3.0"].facets)
+    dist = _edge_build(content, tmp_path / "dist")
+    with serve(dist, tmp_path / "w") as base, httpx.Client(base_url=base, headers=JSON) as client:
+        for event in big:
+            for subset in ("", "upcoming/", "previous/"):
+                url = f"/2.3.0/events/{subset}{event}/?mode=list"
+                expected = expected_body(reference, url, base)
+                response = client.get(url)
+                assert response.content == (expected or b'{"detail":"Not found."}'), url
+        for url in (
+            f"/2.3.0/events/?id={big[0]},{big[1]}&mode=list",
+            "/2.3.0/events/?limit=100&ordering=-date",
+        ):
+            response = client.get(url)
+            assert response.content == expected_body(reference, url, base), url
+            got = [r["id"] for r in response.json()["results"]]
+            assert len(got) == len(set(got)) and set(big) <= set(got), url

@@ -1,12 +1,7 @@
 """Host rules: nginx (the Debian package, on loopback) and Netlify's `_redirects` serve dist/."""
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -17,67 +12,19 @@ import pytest
 from generator.api.query import parse_request
 from tests.answers import Reference
 from tests.conftest import ROOT, VARIANT_BASE_URL
+from tests.nginx_server import NGINX
+from tests.nginx_server import serve as serve_nginx
 
 VECTORS = json.loads((ROOT / "tests" / "data" / "query_vectors.json").read_text())["vectors"]
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def nginx(variant_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """nginx serving the variant site with the emitted include files; yields its base URL."""
+    """nginx serving the variant site with the emitted files-only include; yields its base URL."""
     if NGINX is None:
         pytest.skip("nginx is not installed here (.ci/run installs it with apt-get install nginx)")
-    run = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    temp = "\n".join(
-        f"    {k}_temp_path {run}/tmp;" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (run / "tmp").mkdir()
-    (run / "nginx.conf").write_text(f"""
-daemon off;
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-pid {run}/nginx.pid;
-error_log {run}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-{temp}
-    include {variant_site}/nginx/ll2-static-http.conf;
-    server {{
-        listen 127.0.0.1:{port};
-        root {variant_site};
-        include {variant_site}/nginx/ll2-static-server.conf;
-    }}
-}}
-""")
-    log = run / "console.log"
-    with log.open("wb") as console:
-        process = subprocess.Popen(
-            [NGINX, "-c", str(run / "nginx.conf"), "-p", str(run)],
-            stdout=console,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                pytest.fail(f"nginx did not start: {log.read_text()}")
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with serve_nginx(variant_site, tmp_path_factory.mktemp("nginx"), "nginx/ll2-static-server.conf") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +40,25 @@ def test_nginx_answers_an_unchanged_ll2_query_with_the_engines_json(nginx: str, 
     assert response.content == reference.envelope(parse_request(url), VARIANT_BASE_URL)
     for spelling in (
         "/2.3.0/events/?mode=list&type__ids=8%2C2&limit=10&offset=0&format=json",
-        "/2.3.0/events?type__ids=8,2&mode=list&foo=bar",
+        "/2.3.0/events/?type__ids=8,2&mode=list&foo=bar",
     ):
         assert httpx.get(nginx + spelling, headers={"Accept": "application/json"}).content == response.content
+    # Without its slash: Django's 301 to it (APPEND_SLASH), LL2's CORS header on every answer.
+    moved = httpx.get(nginx + "/2.3.0/events?type__ids=8,2", headers={"Accept": "application/json"})
+    assert (moved.status_code, moved.headers["location"]) == (301, "/2.3.0/events/?type__ids=8,2")
+    assert response.headers["access-control-allow-origin"] == "*"
+    # mode and ordering are read with their case, as DRF reads them: LIST is the default mode.
+    for spelling in ("/2.3.0/events/?mode=LIST", "/2.3.0/events/?mode=list&ordering=-DATE"):
+        other = httpx.get(nginx + spelling, headers={"Accept": "application/json"})
+        default = "/2.3.0/events/" if "LIST" in spelling else "/2.3.0/events/?mode=list"
+        assert other.content == httpx.get(nginx + default, headers={"Accept": "application/json"}).content
+    # Other methods: DRF's 405 in JSON.
+    post = httpx.post(nginx + url)
+    assert (post.status_code, post.headers["allow"], post.json()) == (
+        405,
+        "GET",
+        {"detail": 'Method "POST" not allowed.'},
+    )
     # A browser (or ?format=api) gets the browsable pages' shell, which renders this answer
     # from the same JSON (tests/test_browser.py); next links are served typed.
     shell = (ROOT / "templates" / "static" / "browse.js").name.encode()

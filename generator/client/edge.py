@@ -23,6 +23,7 @@ import orjson
 from generator.api.engine import select
 from generator.api.query import format_datetime, normalise
 from generator.client.compact import _row as compact_row  # the facet rows the JS engine reads
+from generator.client.workerd import WORKERD_CONFIG_PATH, workerd_config
 from generator.context import BuildContext
 from generator.load.records import RecordSource
 from generator.load.validate import VersionIndex
@@ -112,6 +113,9 @@ def write_edge(ctx: BuildContext, budget: SiteBudget, tally: Tally) -> None:
     spend(len(source))
     out.write(ROUTES_PATH, ROUTES)
     spend(len(ROUTES))
+    config = workerd_config()
+    out.write(WORKERD_CONFIG_PATH, config)
+    spend(len(config))
     for version, vindex in index.versions.items():
         ids = select(vindex.facets.values(), normalise(version, "all", None, []), now)
         modes = [_write_shards(vindex, mode, ids, records, out, spend) for mode in vindex.files]

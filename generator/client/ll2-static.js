@@ -31,7 +31,9 @@
   function QueryError(message) { this.name = "QueryError"; this.message = message; }
   QueryError.prototype = Object.create(Error.prototype);
 
-  function repr(s) { return "'" + String(s).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'"; }
+  function quoted(s) { return "'" + String(s).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'"; }
+  /* As query.shown: quoted, cut to 80 characters (a hostile URL can be megabytes). */
+  function repr(s) { var c = Array.from(String(s)); return c.length <= 80 ? quoted(s) : quoted(c.slice(0, 77).join("")) + "..."; }
   function cmp(a, b) { // Python's str order: by code point
     var x = Array.from(a), y = Array.from(b);
     for (var i = 0; i < Math.min(x.length, y.length); i++) {
@@ -97,6 +99,8 @@
       var offset = (+digits.slice(0, 2) * 60 + +(digits.slice(2) || 0)) * 60000;
       if (offset >= RECENT_MS) return null;
       ms -= zone[0] === "-" ? -offset : offset;
+      var year = new Date(ms).getUTCFullYear();
+      if (year < 1 || year > 9999) return null; // outside Python's datetime once in UTC
     }
     return { ms: ms, micro: micro };
   }
@@ -260,13 +264,20 @@
     var subset = "all";
     if (rest.length && (rest[0] === "upcoming" || rest[0] === "previous")) subset = rest.shift();
     var eventId = null;
-    if (rest.length && /^[0-9]+$/.test(rest[0])) eventId = parseInt(rest.shift(), 10);
+    if (rest.length && /^[0-9]+$/.test(rest[0])) eventId = BigInt(rest.shift());
     var pairs = [];
     rest.forEach(function (segment) {
       var i = segment.indexOf("-");
       if (i < 0) throw new QueryError(repr(url) + ": " + repr(segment) + " is not a mirror path segment (name-value)");
       pairs.push([segment.slice(0, i), decodeValue(segment.slice(i + 1))]);
     });
+    // A mirror path names a file: only its canonical segments do (`limit-10`, `foo-bar`,
+    // `-538` name none, as LL2 has no such path: its 404).
+    var canonical = null;
+    try {
+      canonical = normalise(version, subset, eventId, pairs, fmt).params.map(function (p) { return p[0] + "-" + encodeValue(p[1]); });
+    } catch (e) { if (!(e instanceof QueryError)) throw e; }
+    if (canonical === null || canonical.join("/") !== rest.join("/")) throw new QueryError(repr(url) + " is not a path of the mirror");
     search.forEach(function (value, name) { pairs.push([name, value]); });
     return normalise(version, subset, eventId, pairs, fmt);
   }
@@ -277,21 +288,43 @@
   // -- the engine -----------------------------------------------------------------------------
   var PARTS = { year: "getUTCFullYear", month: "getUTCMonth", day: "getUTCDate" };
   function ints(value) { return value.split(",").map(Number); }
+  function bigs(value) { return value.split(",").map(function (v) { return BigInt(v); }); }
+  function big(x) { return typeof x === "bigint" ? x : BigInt(x); }
+  /* JSON.parse, but integers of 16 digits or more (past 2^53, where a Number rounds) come as
+   * their decimal text, for BigInt: ids go up to 2^63-1. `quoted` counts those it turned into text. */
+  function parseJSON(text) {
+    var out = [], from = 0, i = 0, n = text.length;
+    while (i < n) {
+      var c = text.charCodeAt(i);
+      if (c === 34) { // a string: skip it whole
+        for (i++; i < n && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+        i++;
+      } else if (c === 45 || (c >= 48 && c <= 57)) {
+        var j = i;
+        while (j < n && /[-+0-9.eE]/.test(text[j])) j++;
+        if (/^-?[0-9]{16,}$/.test(text.slice(i, j))) { out.push(text.slice(from, i), '"', text.slice(i, j), '"'); from = j; parseJSON.quoted++; }
+        i = j;
+      } else i++;
+    }
+    out.push(text.slice(from));
+    return JSON.parse(out.join(""));
+  }
+  parseJSON.quoted = 0;
   function anyOf(wanted, have) { return have.some(function (x) { return wanted.indexOf(x) >= 0; }); }
   function stamp(text) { if (text === null) return null; var t = parseDatetime(text); return t.ms + Math.floor(t.micro / 1000); }
 
   /* Event facets from a compact row: [id, name, slug, date, last_updated, type, agencies, programs, videos]. */
   function facets(row) {
-    return { id: row[0], name: row[1], slug: row[2], date: stamp(row[3]), last_updated: stamp(row[4]),
-      type: row[5], agencies: row[6], programs: row[7], videos: row[8] };
+    return { id: big(row[0]), name: row[1], slug: row[2], date: stamp(row[3]), last_updated: stamp(row[4]),
+      type: big(row[5]), agencies: row[6].map(big), programs: row[7].map(big), videos: row[8] };
   }
 
   function predicate(name, value) {
-    if (name === "type") return function (f) { return f.type === Number(value); };
-    if (name === "type__ids") { var t = ints(value); return function (f) { return t.indexOf(f.type) >= 0; }; }
-    if (name === "id") { var i = ints(value); return function (f) { return i.indexOf(f.id) >= 0; }; }
-    if (name === "agency__ids") { var a = ints(value); return function (f) { return anyOf(a, f.agencies); }; }
-    if (name === "program") { var p = ints(value); return function (f) { return anyOf(p, f.programs); }; }
+    if (name === "type") return function (f) { return f.type === BigInt(value); };
+    if (name === "type__ids") { var t = bigs(value); return function (f) { return t.indexOf(f.type) >= 0; }; }
+    if (name === "id") { var i = bigs(value); return function (f) { return i.indexOf(f.id) >= 0; }; }
+    if (name === "agency__ids") { var a = bigs(value); return function (f) { return anyOf(a, f.agencies); }; }
+    if (name === "program") { var p = bigs(value); return function (f) { return anyOf(p, f.programs); }; }
     if (PARTS[name]) {
       var w = ints(value), getter = PARTS[name], shift = name === "month" ? 1 : 0;
       return function (f) { return f.date !== null && w.indexOf(new Date(f.date)[getter]() + shift) >= 0; };
@@ -338,7 +371,7 @@
           if (y === null) return desc ? 1 : -1;
           return desc ? y - x : x - y;
         }
-        return a.id - b.id;
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
       })
       .map(function (f) { return f.id; });
   }
@@ -369,9 +402,17 @@
   /* The compact data of a version: {now, events: [facets], records: [list-mode records]}. */
   Client.prototype.compact = function (version) {
     if (!this._compact[version]) {
-      this._compact[version] = this._json("compact/" + version + ".json").then(function (data) {
-        return { now: stamp(data.now), listMode: data.list_mode, events: data.events.map(facets), records: data.records,
-          byId: new Map(data.records.map(function (r) { return [r.id, r]; })) };
+      var path = "compact/" + version + ".json";
+      this._compact[version] = this.fetch(this.url(path)).then(function (r) {
+        if (!r.ok) { var e = new Error("HTTP " + r.status + " for " + path); e.status = r.status; throw e; }
+        return r.text();
+      }).then(function (text) {
+        var before = parseJSON.quoted, data = parseJSON(text);
+        // The records as JSON reads them (no id turned into text), in the events' order.
+        var records = parseJSON.quoted === before ? data.records : JSON.parse(text).records;
+        var events = data.events.map(facets);
+        return { now: stamp(data.now), listMode: data.list_mode, events: events, records: records,
+          byId: new Map(records.map(function (r, i) { return [events[i].id, r]; })) };
       });
     }
     return this._compact[version];
@@ -451,6 +492,38 @@
       previous: offset > 0n ? at(offset - limit > 0n ? offset - limit : 0n) : null,
     };
   }
+  /* Python's quote_plus: all but letters, digits and _.-~ escaped, a space as "+". */
+  function quotePlus(text) {
+    return encodeURIComponent(text).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    }).replace(/%20/g, "+");
+  }
+  /* LL2's links, as DRF's LimitOffsetPagination writes them: the request's own URL (`path`,
+   * its query string `search` with every parameter as sent, unknown ones too) with `limit`
+   * set to the limit read and `offset` to the page's (left out at 0), the parameters sorted by
+   * name (replace_query_param: parse_qs, sorted, urlencode). {next, previous}. */
+  function requestLinks(query, count, origin, path, search) {
+    var offset = BigInt(get(query, "offset") || "0"), limit = BigInt(limitOf(query));
+    var params = new Map();
+    new URLSearchParams(search).forEach(function (value, name) {
+      if (!params.has(name)) params.set(name, []);
+      params.get(name).push(value);
+    });
+    function at(o) {
+      var m = new Map(params);
+      m.set("limit", [limit.toString()]);
+      if (o > 0n) m.set("offset", [o.toString()]); else m.delete("offset");
+      var pairs = [];
+      Array.from(m.keys()).sort(cmp).forEach(function (name) {
+        m.get(name).forEach(function (value) { pairs.push(quotePlus(name) + "=" + quotePlus(value)); });
+      });
+      return origin + path + "?" + pairs.join("&");
+    }
+    return {
+      next: offset + limit < BigInt(count) ? at(offset + limit) : null,
+      previous: offset > 0n ? at(offset - limit) : null,
+    };
+  }
   /* The parameter and the reason of a QueryError that is LL2's 400 (a bad filter value), as
    * {field, message}; null for any other error (a path LL2 does not have: its 404). */
   function badRequest(error) {
@@ -469,8 +542,8 @@
     queryUrl: queryUrl, withParams: withParams, limitOf: limitOf, offsetOf: offsetOf, modeOf: modeOf,
     VERSIONS: VERSIONS, SUBSETS: SUBSETS, NOT_FOUND: NOT_FOUND,
     encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
-    facets: facets, stamp: stamp, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
+    facets: facets, stamp: stamp, parseJSON: parseJSON, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
     Client: Client,
-    pageLinks: pageLinks, badRequest: badRequest, shellPath: shellPath, // edge worker
+    pageLinks: pageLinks, requestLinks: requestLinks, badRequest: badRequest, shellPath: shellPath, // edge worker
   };
 });

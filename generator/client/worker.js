@@ -24,8 +24,9 @@ const SHARD_CACHE = 64 * 1024 * 1024;
 // The API's paths: a first segment that starts with a digit (2.3.0, and any version LL2 lacks);
 // no folder of the human site does.
 const VERSION_PATH = /^\/[0-9][^\/]*(\/|$)/;
-/** The methods the worker answers API paths with (a 405 names them in `Allow`). */
-const ALLOW = "GET, HEAD";
+/** What a 405 names in `Allow`: LL2's views take GET only (its browsable pages show `Allow: GET`;
+ * generator/responder/core.py says the same). HEAD is answered as GET, as Django does. */
+const ALLOW = "GET";
 
 const indexes = new Map(); // version -> Promise of the parsed facet index
 const shards = new Map(); // path -> Uint8Array, in least-recently-used order
@@ -58,7 +59,7 @@ function facetIndex(reader, version) {
   if (!indexes.has(version)) {
     const loading = reader.bytes("edge/" + version + ".json").then((bytes) => {
       if (bytes === null) throw new Error("edge/" + version + ".json is missing: build with --edge");
-      const data = JSON.parse(DECODER.decode(bytes));
+      const data = L.parseJSON(DECODER.decode(bytes)); // ids past 2^53 exact
       const events = data.events.map(L.facets);
       const modes = {};
       data.modes.forEach((m) => { modes[m.mode === null ? "" : m.mode] = m; });
@@ -138,12 +139,12 @@ function find(bytes, pattern) {
   return -1;
 }
 
-/* A precomputed list page with the worker's own next/previous (as byte arrays). */
-function relink(bytes, query, origin) {
+/* A precomputed list page with the request's own next/previous (as byte arrays). */
+function relink(bytes, query, where) {
   const at = find(bytes, RESULTS);
   const count = /^\{"count":([0-9]+),/.exec(DECODER.decode(bytes.subarray(0, Math.min(at, 64))));
   if (at < 0 || !count) throw new Error("not an LL2 list page: " + L.queryPath(query));
-  const links = L.pageLinks(query, Number(count[1]), origin);
+  const links = L.requestLinks(query, Number(count[1]), where.origin, where.path, where.search);
   const head = ENCODER.encode('{"count":' + count[1] + ',"next":' + JSON.stringify(links.next) +
     ',"previous":' + JSON.stringify(links.previous));
   return [head, bytes.subarray(at)];
@@ -153,13 +154,20 @@ function inSubset(index, query, event) {
   return query.subset === "all" || L.select([event], { subset: query.subset, params: [] }, index.now).length > 0;
 }
 
-/* The JSON answer to a canonical query: [status, body (byte arrays), source]. */
-async function answer(reader, query, origin) {
+/* Whether the event a detail query names is in the snapshot, and in the subset asked. */
+async function eventFound(reader, query) {
+  const index = await facetIndex(reader, query.version);
+  const position = index.position.get(query.eventId);
+  return position !== undefined && inSubset(index, query, index.events[position]);
+}
+
+/* The JSON answer to a canonical query: [status, body (byte arrays), source]. `where`: the
+ * request's {origin, path, search}, for the links. */
+async function answer(reader, query, where) {
   const path = L.queryPath(query);
   if (query.eventId !== null) {
     const index = await facetIndex(reader, query.version);
-    const position = index.position.get(query.eventId);
-    if (position === undefined || !inSubset(index, query, index.events[position])) return [404, null, "missing"];
+    if (!(await eventFound(reader, query))) return [404, null, "missing"];
     if (index.detailsAsFiles) {
       const bytes = await reader.bytes(path);
       if (bytes !== null) return [200, [bytes], "file"];
@@ -167,57 +175,95 @@ async function answer(reader, query, origin) {
     return [200, await records(reader, index, L.modeOf(query), [query.eventId]), "computed"];
   }
   const [bytes, index] = await Promise.all([reader.bytes(path), facetIndex(reader, query.version)]);
-  if (bytes !== null) return [200, relink(bytes, query, origin), "file"];
+  if (bytes !== null) return [200, relink(bytes, query, where), "file"];
   const ids = L.select(index.events, query, index.now);
   const page = L.page(ids, query);
-  return [200, envelope(ids.length, L.pageLinks(query, ids.length, origin), await records(reader, index, L.modeOf(query), page)), "computed"];
+  const links = L.requestLinks(query, ids.length, where.origin, where.path, where.search);
+  return [200, envelope(ids.length, links, await records(reader, index, L.modeOf(query), page)), "computed"];
 }
 
-function respond(status, content, type, reader, source, head) {
+function respond(status, content, type, reader, source, head, extra) {
   const headers = {
     "content-type": type, "access-control-allow-origin": "*",
     "x-edge-source": source, "x-edge-reads": String(reader.reads), "x-edge-held": String(shardBytes),
+    ...extra,
   };
   if (status === 405) headers.allow = ALLOW; // RFC 9110: a 405 names the methods that work (DRF does)
   return new Response(head ? null : content, { status, headers });
 }
-function json(status, value, reader, source, head) {
-  return respond(status, ENCODER.encode(JSON.stringify(value)), "application/json", reader, source, head);
+function json(status, value, reader, source, head, extra) {
+  return respond(status, ENCODER.encode(JSON.stringify(value)), "application/json", reader, source, head, extra);
 }
 
-function wantsPage(query, request) {
-  if (query.format === "api") return true;
-  if (new URL(request.url).pathname.endsWith("/index.json")) return false; // a file asked by name
-  const pairs = new URL(request.url).searchParams.getAll("format");
+/* Whether a request asks for the browsable page: ?format=api (the last format given), or a
+ * browser's Accept, unless ?format=json or a file asked by name (.../index.json). */
+function wantsPage(format, url, request) {
+  if (format === "api") return true;
+  if (url.pathname.endsWith("/index.json")) return false;
+  const pairs = url.searchParams.getAll("format");
   if (pairs.length && pairs[pairs.length - 1] === "json") return false;
   return (request.headers.get("accept") || "").includes("text/html");
+}
+
+/* A path LL2 has (an endpoint, a subset, an event, a mirror folder): Django's APPEND_SLASH
+ * redirects to it when asked without its slash. */
+function isApiPath(path) {
+  try {
+    L.parseRequest(path, "");
+    return true;
+  } catch (error) {
+    if (error instanceof L.QueryError || error instanceof TypeError) return L.badRequest(error) !== null;
+    throw error;
+  }
+}
+
+/* The origin clients see: the request's, with the scheme a proxy in front (nginx, Pages) says. */
+function publicOrigin(request, url) {
+  const proto = (request.headers.get("x-forwarded-proto") || "").split(",")[0].trim();
+  return /^https?$/.test(proto) ? proto + "://" + url.host : url.origin;
 }
 
 async function handle(request, env) {
   const url = new URL(request.url);
   const reader = new Reader(env, url.origin);
-  if (!VERSION_PATH.test(url.pathname)) return env.ASSETS.fetch(request); // the rest of the site
   const head = request.method === "HEAD";
-  if (request.method !== "GET" && !head) {
-    return json(405, { detail: 'Method "' + request.method + '" not allowed.' }, reader, "error", false);
+  if (request.method !== "GET" && !head) { // DRF's 405: GET is the API's one method
+    const detail = { detail: 'Method "' + request.method + '" not allowed.' };
+    return json(405, detail, reader, "error", false, { allow: "GET" });
+  }
+  if (!VERSION_PATH.test(url.pathname)) return env.ASSETS.fetch(request); // the rest of the site
+  if (!url.pathname.endsWith("/") && !/\/index\.(json|html)$/.test(url.pathname) && isApiPath(url.pathname + "/")) {
+    const location = url.pathname + "/" + url.search;
+    return respond(301, null, "text/html; charset=utf-8", reader, "redirect", head, { location });
   }
   let query;
   try {
     query = L.parseRequest(url.pathname + url.search, "");
   } catch (error) {
     const bad = L.badRequest(error);
-    if (bad) return json(400, { [bad.field]: [bad.message] }, reader, "error", head);
+    if (bad) {
+      const format = url.searchParams.getAll("format").filter((f) => f === "json" || f === "api").pop();
+      if (wantsPage(format, url, request)) return shell(reader, L.parseRequest(url.pathname, ""), 400, head);
+      return json(400, { [bad.field]: [bad.message] }, reader, "error", head);
+    }
     if (error instanceof L.QueryError || error instanceof TypeError) return json(404, L.NOT_FOUND, reader, "error", head);
     throw error;
   }
-  if (wantsPage(query, request)) {
-    const page = await reader.get(L.shellPath(query));
-    return respond(200, page.body, "text/html; charset=utf-8", reader, "shell", head);
+  if (wantsPage(query.format, url, request)) {
+    const found = query.eventId === null || (await eventFound(reader, query));
+    return shell(reader, query, found ? 200 : 404, head);
   }
   query.format = "json";
-  const [status, parts, source] = await answer(reader, query, url.origin);
+  const where = { origin: publicOrigin(request, url), path: url.pathname, search: url.search };
+  const [status, parts, source] = await answer(reader, query, where);
   if (status !== 200) return json(status, L.NOT_FOUND, reader, source, head);
   return respond(200, head ? null : body(parts), "application/json", reader, source, head);
+}
+
+/* The browsable shell of a query's endpoint, with the status of the JSON it renders. */
+async function shell(reader, query, status, head) {
+  const page = await reader.get(L.shellPath(query));
+  return respond(status, page.body, "text/html; charset=utf-8", reader, "shell", head);
 }
 
 export default {

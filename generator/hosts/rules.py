@@ -44,7 +44,14 @@ NOT_FOUND = b'{"detail":"Not found."}'
 NOT_FOUND_PATH = "404.json"
 NGINX_HTTP_PATH = "nginx/ll2-static-http.conf"
 NGINX_SERVER_PATH = "nginx/ll2-static-server.conf"
-_INT_VALUE = "0|-?[1-9][0-9]*"
+NGINX_UPSTREAM_PATH = "nginx/ll2-static-upstream.conf"
+#: The upstream nginx sends the API to in NGINX_UPSTREAM_PATH (declared by whoever includes
+#: it: workerd with dist/edge/workerd.capnp, or `build.py serve`).
+UPSTREAM = "ll2s_upstream"
+#: DRF's 405, with the method asked.
+METHOD_NOT_ALLOWED = '{"detail":"Method \\"$request_method\\" not allowed."}'
+#: A whole number as LL2 reads one: int() refuses more than 4,300 digits (a 400).
+_INT_VALUE = "0|-?[1-9][0-9]{0,4299}"
 _MISSING = "/~not-precomputed"
 _EMPTY = "/~empty"
 _NO_SHELL = "~no-shell"
@@ -194,6 +201,12 @@ def _literal(key: str) -> str:
     return key
 
 
+def _exact(key: str) -> str:
+    """A map key matched with case, as DRF reads `mode` and `ordering` (nginx matches a
+    plain key ignoring case: `mode=LIST` would be list mode, where LL2 gives the default)."""
+    return "~^" + re.escape(key) + "$" if re.search("[A-Za-z]", key) else _literal(key)
+
+
 def _map(source: str, target: str, entries: list[tuple[str, str]], default: str) -> list[str]:
     lines = [f"map {source} ${target} {{", f"    default {_q(default)};"]
     seen: set[str] = set()
@@ -257,14 +270,14 @@ def _ordering_map() -> list[str]:
     entries = []
     for subset in SUBSETS:
         prefix = "" if subset == "all" else f"/{subset}"
-        entries.append((f"{prefix}:", ""))
+        entries.append((_exact(f"{prefix}:"), ""))
         # No known field named at all: DRF drops every term, so the default order.
         entries.append((f"~^{prefix}:((?!date|last_updated).)*$", ""))
         for spelling in spellings:
             canonical = _ordering(spelling)
             segment = "" if canonical == DEFAULT_ORDERING[subset] else f"/ordering-{encode_value(canonical)}"
             for comma in (",", "%2C"):
-                entries.append((f"{prefix}:{spelling.replace(',', comma)}", segment))
+                entries.append((_exact(f"{prefix}:{spelling.replace(',', comma)}"), segment))
     return _map('"$ll2s_subset:$arg_ordering"', "ll2s_ordering", entries, _MISSING)
 
 
@@ -291,11 +304,13 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
         _MISSING,
     )
     # An unknown mode is the default mode at LL2, so anything else maps to no segment.
-    out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], "")
+    out += _map(
+        "$arg_mode", "ll2s_mode", [(_exact(m), f"/mode-{m}") for m in spec_modes if m != "normal"], ""
+    )
     out += _map(
         "$arg_mode",
         "ll2s_detail_mode",
-        [(m, f"/mode-{m}") for m in spec_modes if m != "detailed"],
+        [(_exact(m), f"/mode-{m}") for m in spec_modes if m != "detailed"],
         "",
     )
     out += _map(
@@ -346,6 +361,16 @@ def _json_text(body: bytes) -> str:
     return _q(body.decode())
 
 
+#: Every API answer: LL2's CORS header, `Vary: Accept` (JSON or the page), and DRF's 405 for a
+#: method other than GET or HEAD.
+_API_HEADERS = [
+    "    add_header Access-Control-Allow-Origin * always;",
+    "    add_header Vary Accept;",
+    "    add_header Allow GET always;",
+    f'    if ($request_method !~ "^(GET|HEAD)$") {{ return 405 {_q(METHOD_NOT_ALLOWED)}; }}',
+]
+
+
 def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     """(http-context maps, server-context locations) for serving dist/ as the LL2 API."""
     http = ["# ll2-static: include in the http {} block (generated; do not edit)"]
@@ -379,7 +404,13 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
         http += _map(f'"{tail}"', f"ll2s_empty_{spec.version.replace('.', '_')}", [(empty, "1")], "")
         http += _members_map(spec.version, rules)
     server = ["# ll2-static: include in the server {} block whose root is dist/ (generated)"]
-    json_types = "    types { application/json json; text/html html; }"
+    json_types = "\n".join(
+        [
+            "    types { application/json json; text/html html; }",
+            "    default_type application/json;",
+            *_API_HEADERS,
+        ]
+    )
     for spec in VERSIONS.values():
         base = f"/{spec.version}/{spec.endpoint}"
         pattern = base.replace(".", "\\.")
@@ -387,22 +418,26 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
         tail = _segments(spec.version, maps)
         detail_mode = "${ll2s_detail_mode}" if spec.modes != (None,) else ""
         server += [
-            f'location ~ "^{pattern}(?<ll2s_subset>/upcoming|/previous)?/?$" {{',
+            # Django's APPEND_SLASH: a path LL2 has, without its slash, is a 301 to it.
+            f'location ~ "^{pattern}(/upcoming|/previous)?(/[0-9]+)?$" {{',
+            "    default_type text/html;",
+            "    add_header Access-Control-Allow-Origin * always;",
+            "    return 301 $uri/$is_args$args;",
+            "}",
+            f'location ~ "^{pattern}(?<ll2s_subset>/upcoming|/previous)?/$" {{',
             json_types,
-            "    add_header Vary Accept;",
             f'    try_files "{base}${{ll2s_subset}}/${{ll2s_shell}}" '
             f'"{base}${{ll2s_subset}}{tail}/index.json" @ll2s_list_{name};',
             "}",
             f"location @ll2s_list_{name} {{",
             "    default_type application/json;",
-            "    add_header Vary Accept;",
+            *_API_HEADERS,
             f"    if ($ll2s_empty_{name}) {{ return 200 {_json_text(EMPTY_LIST)}; }}",
-            "    return 404;",
+            # No file: only an upstream answers it (ll2-static-upstream.conf).
+            f"    return 404 {_json_text(NOT_FOUND)};",
             "}",
-            f'location ~ "^{pattern}(?<ll2s_event_subset>/upcoming|/previous)?/(?<ll2s_event>[0-9]+)/?$" {{',
+            f'location ~ "^{pattern}(?<ll2s_event_subset>/upcoming|/previous)?/(?<ll2s_event>[0-9]+)/$" {{',
             json_types,
-            "    default_type application/json;",
-            "    add_header Vary Accept;",
             f"    if ($ll2s_member_{name} = 0) {{ return 404 {_json_text(NOT_FOUND)}; }}",
             f'    try_files "{base}/${{ll2s_shell}}" "{base}/${{ll2s_event}}{detail_mode}/index.json" '
             "@ll2s_not_found;",
@@ -415,10 +450,72 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
             f'    try_files "{base}/${{ll2s_shell}}" $uri/index.json @ll2s_not_found;',
             "}",
         ]
+    server += _site_rules()
     server += [
+        # Any other path of the API's (a first segment starting with a digit): LL2's 404.
+        'location ~ "^/[0-9]" {',
+        "    default_type application/json;",
+        *_API_HEADERS,
+        f"    return 404 {_json_text(NOT_FOUND)};",
+        "}",
         "location @ll2s_not_found {",
         "    default_type application/json;",
+        *_API_HEADERS,
         f"    return 404 {_json_text(NOT_FOUND)};",
         "}",
     ]
     return ("\n".join(http) + "\n").encode(), ("\n".join(server) + "\n").encode()
+
+
+def _site_rules() -> list[str]:
+    """The site's own answers (server context): its 404.html for a missing file (and for a
+    URL nginx refuses outright, LL2's JSON 404 on the API's paths), a folder's 301 to its
+    slash as a relative Location, DRF's JSON 405 for methods other than GET and HEAD."""
+    return [
+        "absolute_redirect off;",
+        "error_page 404 /404.html;",
+        "error_page 400 =404 /~ll2s-refused;",
+        "error_page 405 = @ll2s_method;",
+        "location / {",
+        '    if ($request_method !~ "^(GET|HEAD)$") { return 405; }',
+        "}",
+        "location = /404.html { }  # the site's page, not an API path",
+        # A URL nginx refuses before any location (`/%00`, `/../..`): LL2's 404 on the API's
+        # paths, the site's page elsewhere.
+        "location = /~ll2s-refused {",
+        "    internal;",
+        "    default_type application/json;",
+        "    add_header Access-Control-Allow-Origin * always;",
+        f'    if ($request ~ "^[A-Z]+ /[0-9]") {{ return 404 {_json_text(NOT_FOUND)}; }}',
+        "    rewrite ^ /404.html break;",
+        "}",
+        "location @ll2s_method {",
+        "    types { }",
+        "    default_type application/json;",
+        "    add_header Allow GET always;",
+        "    add_header Access-Control-Allow-Origin * always;",
+        f"    return 405 {_q(METHOD_NOT_ALLOWED)};",
+        "}",
+    ]
+
+
+def nginx_upstream_include() -> bytes:
+    """Server-context rules that answer every query: the API's paths (a first segment starting
+    with a digit, as the worker reads them) go to `upstream ll2s_upstream` (the edge worker
+    under workerd, or `build.py serve`), which reads the files, computes the rest and writes
+    LL2's links on this origin; everything else is dist/'s files, with the site's 404.html, a
+    folder's 301 to its slash and DRF's JSON 405 for other methods."""
+    lines = [
+        "# ll2-static: include in the server {} block whose root is dist/ (generated), with",
+        f"# `upstream {UPSTREAM} {{ server 127.0.0.1:8788; }}` in http {{}} (docs/hosts.md)",
+        'location ~ "^/[0-9]" {',
+        f"    proxy_pass http://{UPSTREAM};",
+        "    proxy_http_version 1.1;",
+        '    proxy_set_header Connection "";',
+        "    proxy_set_header Host $http_host;",
+        "    proxy_set_header X-Forwarded-Proto $scheme;",
+        "    proxy_intercept_errors off;",
+        "}",
+        *_site_rules(),
+    ]
+    return ("\n".join(lines) + "\n").encode()

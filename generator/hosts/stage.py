@@ -7,12 +7,14 @@ from generator.context import BuildContext
 from generator.hosts.rules import (
     NGINX_HTTP_PATH,
     NGINX_SERVER_PATH,
+    NGINX_UPSTREAM_PATH,
     NOT_FOUND,
     NOT_FOUND_PATH,
     REDIRECTS_PATH,
     RuleSet,
     netlify_redirects,
     nginx_include,
+    nginx_upstream_include,
 )
 from generator.mirror.answers import core_list_queries
 from generator.variants.budget import SiteBudget
@@ -45,14 +47,15 @@ def rules_for(ctx: BuildContext) -> RuleSet:
 
 
 def write_host_rules(ctx: BuildContext, rules: RuleSet, budget: SiteBudget, *, netlify: bool = True) -> None:
-    """Netlify `_redirects` (unless `netlify` is False), the nginx include files and LL2's
-    JSON 404 (for Netlify)."""
+    """Netlify `_redirects` (unless `netlify` is False), the nginx include files (files only,
+    and with an upstream for the rest) and LL2's JSON 404 (for Netlify)."""
     http, server = nginx_include(rules)
     for path, body in (
         (NOT_FOUND_PATH, NOT_FOUND),
         *([(REDIRECTS_PATH, netlify_redirects(rules))] if netlify else []),
         (NGINX_HTTP_PATH, http),
         (NGINX_SERVER_PATH, server),
+        (NGINX_UPSTREAM_PATH, nginx_upstream_include()),
     ):
         ctx.out.write(path, body)
         budget.spend(1, len(body))

@@ -116,7 +116,7 @@
     var show = function (label, href) { fill(node, [document.createTextNode(label + ": "), el("a", href.text, { href: href.href })]); node.hidden = false; };
     if (query.eventId !== null) {
       fetch(base + "/search/index.json").then(function (r) { return r.ok ? r.json() : null; }).then(function (index) {
-        var row = index && index.events.filter(function (e) { return e[0] === query.eventId; })[0];
+        var row = index && index.events.filter(function (e) { return String(e[0]) === String(query.eventId); })[0];
         if (row) { show("Event page", { text: row[1], href: base + "/" + row[3] }); }
       }).catch(function () { /* no search index: no link */ });
       return;
