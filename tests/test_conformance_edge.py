@@ -80,7 +80,8 @@ def test_the_static_answerers_give_the_cases_answer_or_a_documented_one(
     for case in CASES:
         problems = results[answerer][case["id"]]
         wrong = [p for p in problems if re.match(r"(ids|count|id) (?!None,)", p)]
-        if table.classify(answerer, case, problems) != "repeated":  # Netlify's, documented
+        # Netlify's repeated parameter, and JavaScript's own rounding of ids past 2^53: documented
+        if table.classify(answerer, case, problems) not in ("repeated", "js numbers"):
             assert not wrong, (case["id"], problems)
     repeated = [k for k, v in cells(results, answerer).items() if v == "repeated"]
     assert repeated == (["filter-program-repeated"] if answerer == "Netlify" else [])
