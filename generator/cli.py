@@ -4,6 +4,7 @@ python build.py [options]            build dist/ from the snapshot in content/
 python build.py resolve URL          which file of dist/ answers an LL2 URL
 python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
 python build.py serve [options]      a local LL2 on localhost over dist/
+python build.py verify [--dist DIR]  check dist/ is one whole build, before publishing it
 python build.py backfill-history     content/snapshot/history.ndjson from git, once
 """
 
@@ -163,7 +164,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command",
         metavar="COMMAND",
-        help="optional: resolve, fetch, serve or backfill-history (without one, build the site)",
+        help="optional: resolve, fetch, serve, verify or backfill-history (without one, build the site)",
     )
     resolve = commands.add_parser(
         "resolve",
@@ -191,6 +192,15 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
+    check = commands.add_parser(
+        "verify",
+        help="check dist/ is one whole build (before publishing it)",
+        description="Finish what a killed build left (or stop if a build is landing now), then "
+        "check every answer manifest.json lists against its size and sha256.",
+    )
+    check.add_argument(
+        "--dist", type=Path, default=Path("dist"), metavar="DIR", help="built site (default: dist)"
+    )
     backfill = commands.add_parser(
         "backfill-history",
         help="write content/snapshot/history.ndjson once from the snapshot's git history",
@@ -265,6 +275,9 @@ def _in_subset(dist: Path, query: "Query") -> bool:
 
 def _resolve(args: argparse.Namespace) -> int:
     settings = BuildSettings(dist_dir=args.dist, base_url=args.base_url)
+    from generator.output.settle import settle
+
+    settle(settings.dist_dir)  # never an answer from a half-landed build
     query = parse_request(args.url, settings.base_path)
     if query.format == "api":  # the browsable view: the shell that renders any answer
         shell = (
@@ -315,6 +328,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.serve import serve
 
             return serve(args.dist, args.content, args.host, args.port)
+        if args.command == "verify":
+            from generator.output.settle import verify
+
+            print(f"{args.dist}/ is one whole build: {verify(args.dist)} answers match manifest.json")
+            return 0
         if args.command == "backfill-history":
             from generator.fetch.backfill import backfill
 

@@ -27,6 +27,8 @@ from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import SnapshotIndex, validate_snapshot
 from generator.mirror.answers import envelope
+from generator.output.journal import applying
+from generator.output.settle import settle
 
 NOT_FOUND = b'{"detail":"Not found."}'
 TYPES = {
@@ -121,6 +123,8 @@ class LocalMirror:
         return Response(200, body, headers={"X-LL2-Static": "engine"})
 
     def respond(self, target: str, accept: str) -> Response:
+        if applying(self.dist):  # a build is landing: dist/ is two builds mixed for a moment
+            return Response(503, b"dist/ is being updated", "text/plain", {"Retry-After": "1"})
         path = unquote(urlsplit(target).path)
         if self.base and (path == self.base or path.startswith(self.base + "/")):
             path = path[len(self.base) :] or "/"  # a site built for /repo/ is served there too
@@ -188,6 +192,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def serve(dist: Path, content: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve until interrupted; prints the URL first (port 0: a free port)."""
+    settle(dist)  # a build killed while landing is finished first; a live one stops us
     if not (dist / "index.html").is_file():
         raise SettingsError(f"{dist}/ has no built site: run `python build.py` first")
     index = validate_snapshot(open_snapshot(content / "snapshot"))
