@@ -22,7 +22,7 @@ from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.load.snapshot import TimeOutOfRange, parse_now
 from generator.pipeline import BuildReport, build
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
-from generator.site.plumbing import check_cname
+from generator.site.plumbing import check_base_url, check_cname
 
 
 def _utc(text: str) -> object:
@@ -60,6 +60,13 @@ def _cname(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--cname: ")) from None
 
 
+def _base_url(text: str) -> str:
+    try:
+        return check_base_url(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--base-url: ")) from None
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dist",
@@ -70,6 +77,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--base-url",
+        type=_base_url,
         default="",
         metavar="URL",
         help="public URL of the site, e.g. https://user.github.io/ll2-static; "
