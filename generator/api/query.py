@@ -192,7 +192,10 @@ def parse_datetime(raw: str) -> datetime | None:
         if offset >= timedelta(hours=24):
             return None
         value = value.replace(tzinfo=timezone(-offset if zone[0] == "-" else offset))
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-01:00 is in the year 10000: no date of Python's (or LL2's)
+        return None
 
 
 def format_datetime(value: datetime) -> str:
@@ -343,6 +346,7 @@ def normalise(
 # -- mirror paths ---------------------------------------------------------------------------
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 
 
 def encode_value(value: str) -> str:
@@ -365,15 +369,17 @@ def decode_value(text: str) -> str:
     while i < len(text):
         char = text[i]
         if char == "~":
-            try:
-                raw.append(int(text[i + 1 : i + 3], 16))
-            except ValueError:
-                raise QueryError(f"bad escape in path segment {text!r}") from None
+            if not _HEX2.fullmatch(text[i + 1 : i + 3]):
+                raise QueryError(f"bad escape in path segment {shown(text)}")
+            raw.append(int(text[i + 1 : i + 3], 16))
             i += 3
             continue
         raw.extend(b"," if char == "." else char.encode())
         i += 1
-    return raw.decode("utf-8", errors="strict")
+    try:
+        return raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:  # '~FF': no text encode_value writes
+        raise QueryError(f"bad escape in path segment {shown(text)}: its bytes are not UTF-8 text") from None
 
 
 def endpoint_parts(query: Query) -> list[str]:
@@ -424,6 +430,10 @@ def query_url(query: Query) -> str:
 
 def parse_request(url: str, base_path: str = "") -> Query:
     """Canonical Query for an LL2 URL or a mirror URL/path (host and `base_path` are ignored)."""
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line (surrogate escapes)
+        raise QueryError(f"{shown(url)} is not UTF-8 text") from None
     parts = urlsplit(url)
     path = unquote(parts.path)
     base = base_path.rstrip("/")
