@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,66 +27,80 @@ LATER = "2030-01-01T00:00:00Z"
 #: A small generated corpus and a budget that keeps no variants: ~150 files a build.
 SMALL = ("--max-bytes", "4M")
 
-#: Runs the command line with one hook that SIGKILLs the build right after a named step:
-#:   journal N      a journal write cut after N bytes (the build dies inside the write)
-#:   apply N        the N-th file of the journal moved into dist/
-#:   fork PIDFILE   the second process started (and slowed down 5 s, as a busy one is)
-KILLER = """
-import os, signal, sys, time
-sys.path.insert(0, sys.argv[1])
-hook, arg, args = sys.argv[2], sys.argv[3], sys.argv[4:]
-dist = args[args.index("--dist") + 1] + "/"
-die = lambda: os.kill(os.getpid(), signal.SIGKILL)
-if hook == "journal":
-    real_write = os.write
-    def write(fd, data):
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".apply-journal.part"):
-            real_write(fd, bytes(data)[: int(arg)])
-            die()
-        return real_write(fd, data)
-    os.write = write
-elif hook == "apply":
-    real_replace, moved = os.replace, []
-    def replace(src, dst):
-        real_replace(src, dst)
-        if str(dst).startswith(dist):
-            moved.append(dst)
-            if len(moved) == int(arg):
-                die()
-    os.replace = replace
-elif hook == "fork":
-    import generator.output.parallel as parallel
-    real_fork, real_run = os.fork, parallel._run_child
-    def run_child(work, pipe):
-        open(arg + ".part", "w").write(str(os.getpid()))
-        os.rename(arg + ".part", arg)
-        time.sleep(5)  # a second process still busy when its build is killed
-        real_run(work, pipe)
-    def fork():
-        pid = real_fork()
-        if pid:
-            while not os.path.exists(arg):
-                time.sleep(0.01)
-            die()  # once the second process runs
-        return pid
-    parallel._run_child, os.fork = run_child, fork
-from generator.cli import main
-sys.exit(main(args))
-"""
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _install(hook: str, arg: str, dist: str) -> None:
+    """In a forked build: SIGKILL it right after a named step.
+    journal N      a journal write cut after N bytes (the build dies inside the write)
+    apply N        the N-th file of the journal moved into dist/
+    fork PIDFILE   the second process started (and slowed down 5 s, as a busy one is)"""
+    if hook == "journal":
+        real_write = os.write
+
+        def write(fd: int, data: bytes) -> int:
+            if os.readlink(f"/proc/self/fd/{fd}").endswith(".apply-journal.part"):
+                real_write(fd, bytes(data)[: int(arg)])
+                _die()
+            return real_write(fd, data)
+
+        os.write = write  # type: ignore[assignment]
+    elif hook == "apply":
+        real_replace, moved = os.replace, []
+
+        def replace(src: str, dst: str) -> None:
+            real_replace(src, dst)
+            if str(dst).startswith(dist + "/"):
+                moved.append(dst)
+                if len(moved) == int(arg):
+                    _die()
+
+        os.replace = replace  # type: ignore[assignment]
+    elif hook == "fork":
+        import generator.output.parallel as parallel
+
+        real_fork, real_run = os.fork, parallel._run_child
+
+        def run_child(work: object, pipe: int) -> None:
+            Path(arg + ".part").write_text(str(os.getpid()))
+            os.rename(arg + ".part", arg)
+            time.sleep(5)  # a second process still busy when its build is killed
+            real_run(work, pipe)  # type: ignore[arg-type]
+
+        def fork() -> int:
+            pid = real_fork()
+            if pid:
+                while not os.path.exists(arg):
+                    time.sleep(0.01)
+                _die()  # once the second process runs
+            return pid
+
+        parallel._run_child, os.fork = run_child, fork  # type: ignore[assignment]
+
+
+def _fork_build(args: list[str], hook: tuple[str, str] | None = None) -> int:
+    """A build in a forked copy of this process (no interpreter start-up), quiet; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            if hook is not None:
+                _install(*hook, args[args.index("--dist") + 1])
+            code = main(args)
+        finally:
+            os._exit(code)
+    return pid
 
 
 def killed_build(hook: str, arg: str, *args: str) -> None:
-    """Run a build that SIGKILLs itself at the hook. Its output goes to a file, not a pipe: a
-    pipe would wait for every process holding it, the killed build's second process too."""
-    with tempfile.TemporaryFile("w+") as output:
-        run = subprocess.run(
-            [PYTHON, "-c", KILLER, str(ROOT), hook, arg, *args], stdout=output, stderr=output
-        )
-        output.seek(0)
-        assert run.returncode == -signal.SIGKILL, output.read()
-
-
-#: A small generated corpus and a budget that keeps no variants: ~150 files a build.
+    """A build that SIGKILLs itself at the hook."""
+    _, status = os.waitpid(_fork_build(list(args), (hook, arg)), 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
 
 
 @pytest.fixture(scope="module")
@@ -295,53 +308,43 @@ def _snapshot_states(root: Path) -> list[Path]:
     return [first, second]
 
 
-def _build_in_child(args: list[str]) -> int:
-    """Fork a build of this process (no interpreter start-up); returns its pid."""
-    pid = os.fork()
-    if pid == 0:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        code = 1
-        try:
-            code = main(args)
-        finally:
-            os._exit(code)
-    return pid
-
-
 def test_builds_killed_at_random_moments_always_recover_to_a_build_never_killed(
     tmp_path: Path, capsys
 ) -> None:
     states = _snapshot_states(tmp_path)
-    expected, took = [], []
+    expected = []
     for number, content in enumerate(states):
         started = time.monotonic()
         assert (
             main(["--content", str(content), "--dist", str(tmp_path / f"ref{number}" / "dist"), *SMALL]) == 0
         )
-        took.append(time.monotonic() - started)
         expected.append(tree_digest(tmp_path / f"ref{number}" / "dist"))
     assert expected[0] != expected[1]
+    took = time.monotonic() - started  # a full build (the second: imports are done)
     dist = tmp_path / "site" / "dist"
     assert main(["--content", str(states[0]), "--dist", str(dist), *SMALL]) == 0
     rng = random.Random(24)
-    span = max(took) * 1.1
+    #: Kills land uniformly over each kind of build's span; a build that finished before its
+    #: kill shortens the span of its kind, so that the kills fall inside builds.
+    spans = {"patch": took, "swap": took}
     outcomes = {"killed": 0, "finished first": 0}
-    for kill in range(KILLS * 3 // 2):
+    for kill in range(2 * KILLS):
         if outcomes["killed"] == KILLS:
             break
         target = (kill + 1) % 2  # alternate, so that every build has files to change
+        kind = "swap" if kill % 3 == 2 else "patch"
         args = ["--content", str(states[target]), "--dist", str(dist), *SMALL]
-        if kill % 3 == 2:
-            args.append("--clean")  # a full (swap) build
-        pid = _build_in_child(args)
-        time.sleep(rng.uniform(0, span))
+        pid = _fork_build([*args, "--clean"] if kind == "swap" else args)
+        time.sleep(rng.uniform(0, spans[kind]))
         os.kill(pid, signal.SIGKILL)  # kill -9: the build's pid only, not its group
         _, status = os.waitpid(pid, 0)
-        outcomes["killed" if os.WIFSIGNALED(status) else "finished first"] += 1
+        if os.WIFSIGNALED(status):
+            outcomes["killed"] += 1
+        else:
+            outcomes["finished first"] += 1
+            spans[kind] *= 0.7
         capsys.readouterr()
-        code = main(["--content", str(states[target]), "--dist", str(dist), *SMALL])
+        code = main(args)  # the next build: it recovers, and lands what a build never killed does
         _, err = capsys.readouterr()
         assert code == 0, (kill, err)
         assert tree_digest(dist) == expected[target], kill
