@@ -4,6 +4,7 @@ escapes are not UTF-8 or whose dates fall off the calendar. dist/ is never writt
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.conftest import edit_line, tree_digest
@@ -111,3 +112,16 @@ def test_a_record_at_the_calendars_edge_builds(seed_content: Path, tmp_path: Pat
     code, out, err = build_runner("resolve", url, "--dist", str(tmp_path / "dist"))
     assert code == 0 and out.endswith("/index.json\n"), err
     assert b'"count":1,' in Path(out.strip()).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "date", ["0000-01-01T00:00:00Z", "99999-01-01T00:00:00Z", "0999-12-31T00:00:00Z", "soon"]
+)
+def test_a_record_date_the_calendar_cannot_hold_is_written_to_history_as_unknown(date: str) -> None:
+    """What a fetch writes to the history must stay readable by the next fetch and build."""
+    from generator.load.history import Observer, parse_history, render_history
+
+    observer = Observer({})
+    observer.observe({7: orjson.dumps({"id": 7, "name": "x", "date": date})}, "2025-06-01T00:00:00Z")
+    entries = parse_history(render_history(observer.entries), "history.ndjson")
+    assert entries[7].dates == ((None, "2025-06-01T00:00:00Z"),)

@@ -62,13 +62,16 @@ def utc_text(value: datetime | None) -> str | None:
 
 
 def _date_of(record: Record) -> str | None:
+    """The record's date as history writes it; None for one the calendar cannot hold (the
+    build refuses such a record; its history line must stay readable, or no fetch could run)."""
     raw = record.get("date")
     if not raw:
         return None
     try:
-        return utc_text(parse_utc(str(raw)))
+        value = parse_utc(str(raw))
     except ValueError:
-        return str(raw)
+        return None
+    return utc_text(value) if 1000 <= value.year <= 9998 else None
 
 
 def first_webcast(record: Record) -> str | None:
