@@ -219,13 +219,12 @@ def test_readers_refuse_a_dist_a_live_build_is_landing(
 # -- item 5: killed while writing its journal ---------------------------------------------------
 
 
-@pytest.mark.parametrize("cut", [0, 32768])
 def test_a_build_killed_while_writing_its_journal_leaves_dist_and_the_next_build_works(
-    cut: int, seed_site: tuple[Path, Path, dict[str, str]], build_runner
+    seed_site: tuple[Path, Path, dict[str, str]], build_runner
 ) -> None:
     content, dist, later = seed_site
     before = tree_digest(dist)
-    killed_build("journal", str(cut), "--content", str(content), "--dist", str(dist), "--now", LATER, *SMALL)
+    killed_build("journal", "100", "--content", str(content), "--dist", str(dist), "--now", LATER, *SMALL)
     assert tree_digest(dist) == before and not landing(dist)  # no journal: nothing was applied
     code, _, err = build_runner("resolve", "/2.3.0/events/", "--dist", str(dist))
     assert code == 0 and err == ""
@@ -233,8 +232,7 @@ def test_a_build_killed_while_writing_its_journal_leaves_dist_and_the_next_build
     assert tree_digest(dist) == later and not list(dist.parent.glob(".dist.staging-*"))
 
 
-@pytest.mark.parametrize("clean", [False, True])
-@pytest.mark.parametrize("torn", [b"", b'{"write":["2.3.0/ev'])
+@pytest.mark.parametrize(("torn", "clean"), [(b"", True), (b'{"write":["2.3.0/ev', False)])
 def test_a_torn_journal_an_older_build_left_is_dropped_not_a_traceback(
     torn: bytes, clean: bool, seed_site: tuple[Path, Path, dict[str, str]], build_runner
 ) -> None:
