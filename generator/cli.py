@@ -4,6 +4,7 @@ python build.py [options]            build dist/ from the snapshot in content/
 python build.py resolve URL          which file of dist/ answers an LL2 URL
 python build.py fetch [options]      refresh content/snapshot/ from the LL2 API
 python build.py serve [options]      a local LL2 on localhost over dist/
+python build.py verify [--dist DIR]  check dist/ is one whole build, before publishing it
 python build.py backfill-history     content/snapshot/history.ndjson from git, once
 """
 
@@ -20,7 +21,7 @@ from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.load.snapshot import TimeOutOfRange, parse_now
 from generator.pipeline import BuildReport, build
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
-from generator.site.plumbing import check_cname
+from generator.site.plumbing import check_base_url, check_cname
 
 
 def _utc(text: str) -> object:
@@ -58,6 +59,13 @@ def _cname(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--cname: ")) from None
 
 
+def _base_url(text: str) -> str:
+    try:
+        return check_base_url(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--base-url: ")) from None
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dist",
@@ -68,6 +76,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--base-url",
+        type=_base_url,
         default="",
         metavar="URL",
         help="public URL of the site, e.g. https://user.github.io/ll2-static; "
@@ -162,7 +171,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command",
         metavar="COMMAND",
-        help="optional: resolve, fetch, serve or backfill-history (without one, build the site)",
+        help="optional: resolve, fetch, serve, verify or backfill-history (without one, build the site)",
     )
     resolve = commands.add_parser(
         "resolve",
@@ -190,6 +199,15 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
+    check = commands.add_parser(
+        "verify",
+        help="check dist/ is one whole build (before publishing it)",
+        description="Finish what a killed build left (or stop if a build is landing now), then "
+        "check every answer manifest.json lists against its size and sha256.",
+    )
+    check.add_argument(
+        "--dist", type=Path, default=Path("dist"), metavar="DIR", help="built site (default: dist)"
+    )
     backfill = commands.add_parser(
         "backfill-history",
         help="write content/snapshot/history.ndjson once from the snapshot's git history",
@@ -245,9 +263,11 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
 
 def _resolve(args: argparse.Namespace) -> int:
     """The responder in file-only use (no snapshot): the file that answers, or why none does."""
+    from generator.output.settle import settle
     from generator.responder import Request, Responder
 
     settings = BuildSettings(dist_dir=args.dist, base_url=args.base_url)
+    settle(settings.dist_dir)  # never an answer from a half-landed build
     responder = Responder(settings.dist_dir, settings.base_path)
     answer = responder.answer(Request("GET", args.url, {"accept": "application/json"}))
     if answer.source == "error" and answer.error is not None:
@@ -290,6 +310,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.serve import serve
 
             return serve(args.dist, args.content, args.host, args.port)
+        if args.command == "verify":
+            from generator.output.settle import verify
+
+            print(f"{args.dist}/ is one whole build: {verify(args.dist)} answers match manifest.json")
+            return 0
         if args.command == "backfill-history":
             from generator.fetch.backfill import backfill
 

@@ -13,6 +13,8 @@ from generator.errors import SettingsError
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
+from generator.output.journal import applying
+from generator.output.settle import settle
 from generator.responder import Answer, Engine, Request, Responder
 from generator.responder.core import base_path_of
 
@@ -42,6 +44,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
             answer = self.responder.answer(Request(self.command, self.path, headers))
+            if applying(self.responder.dist):  # a build is landing: dist/ is two builds mixed
+                answer = Answer(503, b"dist/ is being updated", "text/plain", {"Retry-After": "1"}, "busy")
         except Exception as exc:  # never no answer: LL2's shape for a server error, one line
             print(f"serve: {self.command} {self.path[:200]}: {type(exc).__name__}: {exc}", file=sys.stderr)
             answer = Answer(500, SERVER_ERROR, source="error")
@@ -67,6 +71,7 @@ def serve(dist: Path, content: Path, host: str = "127.0.0.1", port: int = 8000) 
     """Serve until interrupted; prints the URL first (port 0: a free port)."""
     if not 0 <= port <= 65535:
         raise SettingsError(f"--port {port}: a port is a number from 0 to 65535 (0: any free port)")
+    settle(dist)  # a build killed while landing is finished first; a live one stops us
     if not (dist / "index.html").is_file():
         raise SettingsError(f"{dist}/ has no built site: run `python build.py` first")
     index = validate_snapshot(open_snapshot(content / "snapshot"))

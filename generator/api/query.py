@@ -346,6 +346,7 @@ def normalise(
 # -- mirror paths ---------------------------------------------------------------------------
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 
 
 def encode_value(value: str) -> str:
@@ -368,10 +369,9 @@ def decode_value(text: str) -> str:
     while i < len(text):
         char = text[i]
         if char == "~":
-            try:
-                raw.append(int(text[i + 1 : i + 3], 16))
-            except ValueError:
-                raise QueryError(f"bad escape in path segment {text!r}") from None
+            if not _HEX2.fullmatch(text[i + 1 : i + 3]):
+                raise QueryError(f"bad escape in path segment {shown(text)}")
+            raw.append(int(text[i + 1 : i + 3], 16))
             i += 3
             continue
         raw.extend(b"," if char == "." else char.encode())
@@ -436,6 +436,10 @@ def _segment_names(version: str, subset: str) -> frozenset[str]:
 
 def parse_request(url: str, base_path: str = "") -> Query:
     """Canonical Query for an LL2 URL or a mirror URL/path (host and `base_path` are ignored)."""
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line (surrogate escapes)
+        raise QueryError(f"{shown(url)} is not UTF-8 text") from None
     parts = urlsplit(url)
     path = unquote(parts.path)
     base = base_path.rstrip("/")

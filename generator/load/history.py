@@ -62,13 +62,16 @@ def utc_text(value: datetime | None) -> str | None:
 
 
 def _date_of(record: Record) -> str | None:
+    """The record's date as history writes it; None for one the calendar cannot hold (the
+    build refuses such a record; its history line must stay readable, or no fetch could run)."""
     raw = record.get("date")
     if not raw:
         return None
     try:
-        return utc_text(parse_utc(str(raw)))
+        value = parse_utc(str(raw))
     except ValueError:
-        return str(raw)
+        return None
+    return utc_text(value) if 1000 <= value.year <= 9998 else None
 
 
 def first_webcast(record: Record) -> str | None:
@@ -120,6 +123,49 @@ def merge(older: History, newer: History) -> History:
     return History(newer.id, tuple(dates), max(older.sequence, newer.sequence), newer.shown)
 
 
+#: A calendar's SEQUENCE is an RFC 5545 INTEGER: at most 2,147,483,647.
+MAX_SEQUENCE = 2**31 - 1
+_MAX_ID = 2**63 - 1
+
+
+def _entry(row: object) -> History:
+    """One line's entry; ValueError saying what is wrong with it."""
+    if not isinstance(row, dict):
+        raise ValueError("not a JSON object")
+    event_id, sequence, shown, dates = row.get("id"), row.get("sequence"), row.get("shown"), row.get("dates")
+    if type(event_id) is not int or not 1 <= event_id <= _MAX_ID:
+        raise ValueError(f"id {_shown(event_id)} is not an event id (1 to 2^63-1)")
+    if type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
+        raise ValueError(f"sequence {_shown(sequence)} is not a calendar SEQUENCE (0 to {MAX_SEQUENCE:,})")
+    if not isinstance(shown, str) or not isinstance(dates, list):
+        raise ValueError("no 'shown' text or no 'dates' list")
+    pairs: list[tuple[str | None, str]] = []
+    for pair in dates:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"{_shown(pair)} is not a [date, first seen] pair")
+        date, seen = pair
+        for stamp in (seen,) if date is None else (date, seen):
+            _check_time(stamp)
+        pairs.append((date, seen))
+    return History(event_id, tuple(pairs), sequence, shown)
+
+
+def _check_time(stamp: object) -> None:
+    """A time as records hold them: ISO 8601 with zone, years 1000 to 9998; else ValueError."""
+    try:
+        if isinstance(stamp, str) and 1000 <= parse_utc(stamp).year <= 9998:
+            return
+    except ValueError:
+        pass
+    raise ValueError(f"{_shown(stamp)} is not a time with zone in the years 1000 to 9998")
+
+
+def _shown(value: object) -> str:
+    """A value for a message, cut short when it is hundreds of characters long."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def parse_history(data: bytes, label: str) -> dict[int, History]:
     """The entries of a history file's bytes; ContentError naming the line when broken."""
     entries: dict[int, History] = {}
@@ -127,19 +173,18 @@ def parse_history(data: bytes, label: str) -> dict[int, History]:
         if not line.strip():
             continue
         try:
-            row = orjson.loads(line)
-            entry = History(
-                int(row["id"]),
-                tuple((d, str(s)) for d, s in row["dates"]),
-                int(row["sequence"]),
-                str(row["shown"]),
-            )
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            raise ContentError(
-                f"{label}:{number}: not a history entry (id, sequence, shown, dates); "
-                "restore the file from git or run python build.py backfill-history"
-            ) from None
-        entries[entry.id] = entry
+            entry = _entry(orjson.loads(line))
+        except orjson.JSONDecodeError as exc:
+            reason = f"not JSON ({exc})"
+        except ValueError as exc:
+            reason = str(exc)
+        else:
+            entries[entry.id] = entry
+            continue
+        raise ContentError(
+            f"{label}:{number}: not a history entry (id, sequence, shown, dates): {reason}; "
+            "restore the file from git or run python build.py backfill-history"
+        )
     return entries
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
@@ -106,6 +107,29 @@ def _record_id(data: bytes) -> int | None:
     return record_id if type(record_id) is int else None
 
 
+def _not_strict_json(data: bytes) -> str | None:
+    """Why a line that pydantic's parser reads is not JSON (it accepts NaN, Infinity and
+    -Infinity, which no JSON reader of the mirror's files does), else None. Only a line
+    holding one of those words is parsed again."""
+    if b"NaN" not in data and b"Infinity" not in data:
+        return None
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        return f"malformed JSON: {exc} (NaN and Infinity are not JSON values)"
+    return None
+
+
+def _record_id_lenient(data: bytes) -> int | None:
+    """The id of a line that is not strict JSON, where pydantic's parser reads one."""
+    try:
+        value = pydantic_core.from_json(data)
+    except ValueError:
+        return None
+    record_id = value.get("id") if isinstance(value, dict) else None
+    return record_id if type(record_id) is int else None
+
+
 def _prune(value: Any, loc: Sequence[int | str]) -> None:
     """Delete the unknown field at `loc` from parsed JSON (to validate the rest of it)."""
     for part in loc[:-1]:
@@ -123,13 +147,18 @@ class _Checked:
 
 def check_line(model: type[BaseModel], file: SnapshotFile, line: Line) -> _Checked:
     """Validate one line: its model (None on error), problems and drifted field paths."""
+    label = file.label
+    not_json = _not_strict_json(line.data)
+    if not_json:
+        return _Checked(
+            None, None, [Problem(label, line.number, _record_id_lenient(line.data), "(record)", not_json)], []
+        )
     try:
         instance = model.model_validate_json(line.data)
         return _Checked(instance.id, instance, [], [])  # type: ignore[attr-defined]
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     record_id = _record_id(line.data)
-    label = file.label
     if errors and errors[0]["type"] == "json_invalid":
         message = f"malformed JSON: {errors[0]['ctx'].get('error', errors[0]['msg'])}"
         return _Checked(None, None, [Problem(label, line.number, None, "(record)", message)], [])

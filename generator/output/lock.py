@@ -5,6 +5,10 @@ The lock is `flock` on `.{dist}.cache/build.lock` (beside dist/, in the cache fo
 build already keeps), so the kernel releases it when the holder exits or is killed: a lock
 can never be left behind by a dead build. The file holds the holder's pid, for the message.
 A second build does not wait: it stops at once, before reading or writing anything.
+
+A forked process (the build's second process, output/parallel.py) closes its copy of the lock
+at once: `flock` belongs to the open file, which a child shares, so a child outliving a killed
+build would otherwise hold the lock under the dead build's pid.
 """
 
 import fcntl
@@ -16,6 +20,19 @@ from pathlib import Path
 from generator.errors import LL2StaticError
 
 LOCK = "build.lock"
+_held: set[int] = set()  # this process's lock handles, closed in a forked child
+
+
+def _close_in_child() -> None:
+    for handle in _held:
+        try:
+            os.close(handle)
+        except OSError:
+            pass
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 class BuildLocked(LL2StaticError):
@@ -43,6 +60,8 @@ def build_lock(dist: Path) -> Iterator[None]:
             ) from None
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        _held.add(handle)
         yield
     finally:
+        _held.discard(handle)
         os.close(handle)  # releases the lock

@@ -21,6 +21,7 @@ from generator.errors import LL2StaticError
 
 T = TypeVar("T")
 U = TypeVar("U")
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def can_fork() -> bool:
@@ -31,6 +32,20 @@ def can_fork() -> bool:
 
 class ChildFailed(LL2StaticError):
     """The second process ended without a result, or with an error that could not be sent."""
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this (forked) process when its parent dies, on Linux; if the
+    parent died already, end now."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: it ends on writing its result
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run_child(work: Callable[[], object], pipe: int) -> None:
@@ -55,8 +70,10 @@ def _run_child(work: Callable[[], object], pipe: int) -> None:
 def forked(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
     """Start `work` in a child process; yield the function that waits for its result."""
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
+        _die_with(parent)
         os.close(read_end)
         _run_child(work, write_end)
     os.close(write_end)

@@ -15,12 +15,14 @@ from generator.site.links import SiteLinks
 from generator.site.views import EventSummary, excerpt, readable_duration
 
 PRODID = "-//ll2-static//Launch Library 2 events mirror//EN"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: What XML 1.0 forbids (its `Char` production: the C0 controls but tab, LF and CR, the
+#: surrogates, U+FFFE and U+FFFF), and DEL, which iCalendar forbids.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _clean(text: str) -> str:
-    """Text without the control characters that XML 1.0 and iCalendar forbid."""
+    """Text without the characters that XML 1.0 and iCalendar forbid."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -161,7 +163,9 @@ def atom_feed(
     def sub(
         parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str
     ) -> ElementTree.Element:
-        element = ElementTree.SubElement(parent, f"{{{_ATOM}}}{tag}", attrs)
+        element = ElementTree.SubElement(
+            parent, f"{{{_ATOM}}}{tag}", {k: _clean(v) for k, v in attrs.items()}
+        )
         if text is not None:
             element.text = _clean(text)
         return element
@@ -183,7 +187,7 @@ def atom_feed(
         sub(entry, "title", item.title)
         sub(entry, "updated", item.updated)
         sub(entry, "link", rel="alternate", href=url(item.relpath), type="text/html")
-        sub(entry, "category", term=_clean(item.category))
+        sub(entry, "category", term=item.category)
         sub(entry, "summary", item.summary)
     data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

@@ -29,6 +29,29 @@ def check_cname(cname: str) -> str:
     return host
 
 
+#: An http(s) URL a site can be published at: a scheme, a host (a name or an [IPv6] address),
+#: an optional port and a path of unreserved characters and %XX escapes; nothing that HTML,
+#: XML, JavaScript or robots.txt would read as anything but a URL.
+_BASE_URL = re.compile(
+    r"^https?://"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+    r"|\[[0-9A-Fa-f:.]{2,45}\])"
+    r"(?::[0-9]{1,5})?"
+    r"(?:/(?:[A-Za-z0-9._~+-]|%[0-9A-Fa-f]{2})*)*$"
+)
+
+
+def check_base_url(base_url: str) -> str:
+    """The public URL of the site ('' = root-relative links); an error unless an http(s) URL."""
+    if base_url == "" or (len(base_url) <= 2000 and _BASE_URL.match(base_url)):
+        return base_url
+    shown = repr(base_url) if len(base_url) <= 80 else repr(base_url[:77]) + "..."
+    raise SettingsError(
+        f"--base-url: {shown} is not an http(s) URL such as https://user.github.io/ll2-static "
+        "(a host, then a path of letters, digits, '.', '_', '~', '+', '-' and %XX escapes)"
+    )
+
+
 def copy_assets(static_dir: Path, out: StagedOutput, tally: Tally) -> None:
     """templates/static/* to dist/static/ (CSS and JS: the site loads nothing from elsewhere)."""
     for path in sorted(static_dir.iterdir()):

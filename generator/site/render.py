@@ -6,7 +6,7 @@ from typing import Any
 
 import jinja2
 import markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.errors import RenderError
 
@@ -41,7 +41,8 @@ class Renderer:
 def render_markdown(text: str, base_path: str) -> Markup:
     """Our own (trusted) Markdown as HTML, its root-relative links moved under `base_path`."""
     html = markdown.markdown(text, extensions=["tables", "fenced_code"], output_format="html")
-    return Markup(_ROOT_LINK.sub(lambda m: f"{m.group(1)}{base_path}/", " " + html)[1:])
+    base = escape(base_path)  # an attribute value: the base path is data, whatever it holds
+    return Markup(_ROOT_LINK.sub(lambda m: f"{m.group(1)}{base}/", " " + html)[1:])
 
 
 def markdown_title(text: str, fallback: str) -> str:
