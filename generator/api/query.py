@@ -379,7 +379,7 @@ def decode_value(text: str) -> str:
     try:
         return raw.decode("utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise QueryError(f"bad escape in path segment {shown(text)}: not UTF-8") from None
+        raise QueryError(f"bad escape in path segment {shown(text)}: its bytes are not UTF-8 text") from None
 
 
 def endpoint_parts(query: Query) -> list[str]:
