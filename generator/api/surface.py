@@ -152,9 +152,9 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("date__lte", "datetime", "lte", "date", _NEW),
 )
 #: Planner families that are not one filter's single values: `month` lists name a year too
-#: (`year=Y&month=M`), and `type-pair` lists two of the most common event types.
+#: (`year=Y&month=M`), and `type-pair` lists two values of the `type` family at once.
 FAMILY_WITH = {"month": ("year",)}
-PAIR_FAMILIES = {"type-pair": "type__ids"}
+PAIR_FAMILIES = {"type-pair": "type"}
 
 
 def filters_of(version: str) -> tuple[FilterSpec, ...]:
@@ -168,6 +168,12 @@ def filter_named(name: str) -> FilterSpec:
         if row.name == name:
             return row
     raise KeyError(name)
+
+
+def family_filter(family: str) -> FilterSpec:
+    """The filter whose values a family's lists take (a pair family's: its two values)."""
+    family = PAIR_FAMILIES.get(family, family)
+    return next(f for f in FILTERS if f.family == family)
 
 
 def families() -> tuple[str, ...]:
