@@ -42,6 +42,13 @@ class Facets:
             object.__setattr__(self, "utc_day", (day.year, day.month, day.day))
 
 
+def values_of(f: Facets, facet: str) -> tuple[Any, ...]:
+    """The values one event has of a facet (`surface.FilterSpec.facet`): none, one, or a
+    tuple's."""
+    value = getattr(f, facet)
+    return value if isinstance(value, tuple) else () if value is None else (value,)
+
+
 def facets_of(event: Any) -> Facets:
     """Facets of a validated 2.2.0 event or 2.3.0 detailed event."""
     return Facets(

@@ -34,6 +34,8 @@ from generator.api.query import (
     _ordering,
     encode_value,
 )
+from generator.api.surface import FILTERS as SURFACE_FILTERS
+from generator.api.surface import PRESENTATION
 from generator.api.versions import ALL_MODES, DEFAULT_LIMIT, SUBSETS, VERSIONS
 
 REDIRECTS_PATH = "_redirects"
@@ -48,8 +50,8 @@ _INT_VALUE = "0|-?[1-9][0-9]*"
 _MISSING = "/~not-precomputed"
 _EMPTY = "/~empty"
 _NO_SHELL = "~no-shell"
-_OWN_MAPS = {"limit", "offset", "mode", "ordering", "hide_recent_previous"}
-_LIST_PARAMS = {"type__ids", "agency__ids", "program", "id", "year", "month", "day"}
+_OWN_MAPS = {*PRESENTATION, *(p for spec in VERSIONS.values() for p in spec.upcoming_params)}
+_LIST_PARAMS = {row.name for row in SURFACE_FILTERS if row.kind == "int_list"}
 
 
 def _placeholder_safe(value: str) -> bool:

@@ -28,7 +28,7 @@ from datetime import datetime
 from itertools import combinations, product
 
 from generator.api.engine import Predicate, in_subset, order, predicate
-from generator.api.facets import Facets
+from generator.api.facets import Facets, values_of
 from generator.api.query import FILTERS, ORDERING_FIELDS, Query, normalise
 from generator.api.surface import FAMILY_WITH, PAIR_FAMILIES, family_filter, filter_named
 from generator.api.surface import families as surface_families
@@ -70,12 +70,6 @@ class Variant:
         return f"  of which {subset}, {mode}, limit {self.first.limit}"
 
 
-def _values(f: Facets, facet: str) -> tuple[int, ...]:
-    """The values one event has of a facet (none, one, or a tuple's)."""
-    value = getattr(f, facet)
-    return value if isinstance(value, tuple) else () if value is None else (value,)
-
-
 def _family_params(family: str) -> tuple[str, ...]:
     """The filters a family's lists set, one value each (`surface.FAMILY_WITH`)."""
     return (*FAMILY_WITH.get(family, ()), family_filter(family).name)
@@ -83,7 +77,7 @@ def _family_params(family: str) -> tuple[str, ...]:
 
 def _count(of: list[Facets], params: tuple[str, ...]) -> "Counter[tuple[int, ...]]":
     facets = [filter_named(name).facet for name in params]
-    return Counter(key for f in of for key in product(*(_values(f, facet) for facet in facets)))
+    return Counter(key for f in of for key in product(*(values_of(f, facet) for facet in facets)))
 
 
 def _by_popularity(counts: "Counter[tuple[int, ...]]") -> list[tuple[int, ...]]:
