@@ -52,6 +52,8 @@ _EMPTY = "/~empty"
 _NO_SHELL = "~no-shell"
 _OWN_MAPS = {*PRESENTATION, *(p for spec in VERSIONS.values() for p in spec.upcoming_params)}
 _LIST_PARAMS = {row.name for row in SURFACE_FILTERS if row.kind == "int_list"}
+_LIST_MODES = {spec.default_list_mode for spec in VERSIONS.values()}
+_DETAIL_DEFAULTS = {spec.default_detail_mode for spec in VERSIONS.values()}
 
 
 def _placeholder_safe(value: str) -> bool:
@@ -293,11 +295,11 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
         _MISSING,
     )
     # An unknown mode is the default mode at LL2, so anything else maps to no segment.
-    out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m != "normal"], "")
+    out += _map("$arg_mode", "ll2s_mode", [(m, f"/mode-{m}") for m in spec_modes if m not in _LIST_MODES], "")
     out += _map(
         "$arg_mode",
         "ll2s_detail_mode",
-        [(m, f"/mode-{m}") for m in spec_modes if m != "detailed"],
+        [(m, f"/mode-{m}") for m in spec_modes if m not in _DETAIL_DEFAULTS],
         "",
     )
     out += _map(
