@@ -41,7 +41,7 @@ def write_compact(ctx: BuildContext, vindex: VersionIndex) -> int:
     """Write one version's compact data; return its size in bytes."""
     records, out, now = ctx.records, ctx.out, ctx.now
     spec = vindex.spec
-    list_mode = "list" if "list" in spec.modes else None
+    list_mode = spec.lightest_mode  # its records answer lists in that mode (None: no modes)
     head = {
         "version": spec.version,
         "endpoint": spec.endpoint,

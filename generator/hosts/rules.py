@@ -263,7 +263,7 @@ def _ordering_map() -> list[str]:
         prefix = "" if subset == "all" else f"/{subset}"
         entries.append((f"{prefix}:", ""))
         # No known field named at all: DRF drops every term, so the default order.
-        entries.append((f"~^{prefix}:((?!date|last_updated).)*$", ""))
+        entries.append((f"~^{prefix}:((?!{'|'.join(ORDERING_FIELDS)}).)*$", ""))
         for spelling in spellings:
             canonical = _ordering(spelling)
             segment = "" if canonical == DEFAULT_ORDERING[subset] else f"/ordering-{encode_value(canonical)}"
