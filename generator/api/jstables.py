@@ -76,6 +76,8 @@ def tables() -> str:
         "  /* The compact data's columns; the stamped ones are times (ms). */",
         f"  var FACETS = {_js([spec.column for spec in FACETS])};",
         f"  var STAMPED = {_js({spec.column: 1 for spec in FACETS if spec.kind == 'datetime'})};",
+        "  /* Filters whose single values have a page of the human site: [its folder, its name]. */",
+        f"  var SITE_LISTS = {_js({row.name: list(row.site) for row in FILTERS if row.site})};",
         "  /* Each filter's test: [test, the facet it reads, its kind of value]. */",
         "  var TESTS = {",
         *(f"    {row.name}: {_js([row.test, columns[row.facet], row.kind])}," for row in FILTERS),

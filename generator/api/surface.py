@@ -112,7 +112,8 @@ class FilterSpec:
     facet: the `Facets` field (or `DATE_PARTS` part) it reads.
     family: the planner's family of its single-value lists (None: not planned); families
       are planned in the order of this table.
-    site: the human site's listing whose pages link its lists (`site/linked.py`).
+    site: the human site's listing whose pages link its lists (`site/linked.py`), and the
+      browsable page's name of one of those pages (`templates/static/browse.js`).
     """
 
     name: str
@@ -121,7 +122,7 @@ class FilterSpec:
     facet: str
     since: str  # the first version that has it
     family: str | None = None
-    site: str | None = None
+    site: tuple[str, str] | None = None
     until: str | None = None  # the last version that has it (None: every newer one too)
 
     def in_version(self, version: str) -> bool:
@@ -132,10 +133,10 @@ class FilterSpec:
 _FIRST = min(VERSIONS, key=version_key)
 _NEW = "2.3.0"  # the filters LL2 added with the `events` endpoint
 FILTERS: tuple[FilterSpec, ...] = (
-    FilterSpec("type__ids", "int_list", "in", "type_id", _FIRST, "type", "types"),
-    FilterSpec("agency__ids", "int_list", "overlaps", "agency_ids", _FIRST, "agency", "agencies"),
-    FilterSpec("program", "int_list", "overlaps", "program_ids", _FIRST, "program", "programs"),
-    FilterSpec("year", "int_list", "in", "year", _NEW, "year", "years"),
+    FilterSpec("type__ids", "int_list", "in", "type_id", _FIRST, "type", ("types", "Event type")),
+    FilterSpec("agency__ids", "int_list", "overlaps", "agency_ids", _FIRST, "agency", ("agencies", "Agency")),
+    FilterSpec("program", "int_list", "overlaps", "program_ids", _FIRST, "program", ("programs", "Program")),
+    FilterSpec("year", "int_list", "in", "year", _NEW, "year", ("years", "Year")),
     FilterSpec("month", "int_list", "in", "month", _NEW, "month"),
     FilterSpec("type", "int", "is", "type_id", _FIRST),
     FilterSpec("id", "int_list", "in", "id", _NEW),

@@ -61,6 +61,8 @@
   /* The compact data's columns; the stamped ones are times (ms). */
   var FACETS = ["id", "name", "slug", "date", "last_updated", "type", "agencies", "programs", "videos"];
   var STAMPED = {"date": 1, "last_updated": 1};
+  /* Filters whose single values have a page of the human site: [its folder, its name]. */
+  var SITE_LISTS = {"type__ids": ["types", "Event type"], "agency__ids": ["agencies", "Agency"], "program": ["programs", "Program"], "year": ["years", "Year"]};
   /* Each filter's test: [test, the facet it reads, its kind of value]. */
   var TESTS = {
     type__ids: ["in", "type", "int_list"],
@@ -518,7 +520,7 @@
   return {
     QueryError: QueryError, parseRequest: parseRequest, normalise: normalise, queryPath: queryPath,
     queryUrl: queryUrl, withParams: withParams, limitOf: limitOf, offsetOf: offsetOf, modeOf: modeOf,
-    VERSIONS: VERSIONS, SUBSETS: SUBSETS, NOT_FOUND: NOT_FOUND,
+    VERSIONS: VERSIONS, SUBSETS: SUBSETS, NOT_FOUND: NOT_FOUND, SITE_LISTS: SITE_LISTS,
     encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
     facets: facets, stamp: stamp, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
     Client: Client,

@@ -14,7 +14,7 @@ from generator.api.versions import version_key
 from generator.load.validate import SnapshotIndex
 
 #: Site family -> the LL2 filter of its API list (the surface's `site` column).
-PARAMETERS = {row.site: row.name for row in FILTERS_TABLE if row.site}
+PARAMETERS = {row.site[0]: row.name for row in FILTERS_TABLE if row.site}
 
 
 class LinkedLists:
