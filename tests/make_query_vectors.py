@@ -14,10 +14,11 @@ from urllib.parse import quote
 
 from bench.corpus import AGENCIES, EVENT_TYPES, PROGRAMS, WORDS
 from generator.api.query import parse_request, query_path
+from generator.api.versions import VERSIONS
 from generator.errors import QueryError
 
 OUT = Path(__file__).resolve().parent / "data" / "query_vectors.json"
-ENDPOINT = {"2.2.0": "event", "2.3.0": "events"}
+ENDPOINT = {version: spec.endpoint for version, spec in VERSIONS.items()}
 
 
 def _facet(rng: random.Random, version: str) -> list[tuple[str, str]]:

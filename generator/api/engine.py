@@ -4,15 +4,19 @@ Semantics (documented in README's table):
 - upcoming: date >= now - 1 day (date >= now with hide_recent_previous); previous: date < now;
   events without a date are in neither;
 - comma lists mean "any of"; `search` terms must all occur in the name, ignoring case;
+- each filter is its row of `surface.FILTERS` (the facet it reads, the test it makes);
 - year/month/day match the event's UTC date; date and last_updated bounds skip null dates;
 - ordering as PostgreSQL sorts: nulls last ascending, first descending; ties by id ascending.
 """
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
+from typing import Any
 
 from generator.api.facets import Facets
 from generator.api.query import Query
+from generator.api.surface import FilterSpec, filter_named
 from generator.load.snapshot import parse_utc
 
 RECENT = timedelta(days=1)
@@ -21,69 +25,57 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 Predicate = Callable[[Facets], bool]
 
 
-def _ints(value: str) -> frozenset[int]:
-    return frozenset(int(v) for v in value.split(","))
+_BOUNDS: dict[str, Callable[[datetime, datetime], bool]] = {
+    "gt": lambda d, limit: d > limit,
+    "gte": lambda d, limit: d >= limit,
+    "lt": lambda d, limit: d < limit,
+    "lte": lambda d, limit: d <= limit,
+}
 
 
-def _date_part(part: str, value: str) -> Predicate:
-    wanted = _ints(value)
-    position = ("year", "month", "day").index(part)
-    return lambda f: f.utc_day is not None and f.utc_day[position] in wanted
+def _wanted(kind: str, value: str) -> object:
+    """A canonical filter value as the facet is compared with it."""
+    if kind == "int":
+        return int(value)
+    if kind == "int_list":
+        return frozenset(int(v) for v in value.split(","))
+    if kind == "str_list":
+        return frozenset(value.split(","))
+    if kind == "datetime":
+        return parse_utc(value)
+    return value
 
 
-def _bound(attr: str, op: str, value: str) -> Predicate:
-    limit = parse_utc(value)
-    compare: dict[str, Callable[[datetime], bool]] = {
-        "gt": lambda d: d > limit,
-        "gte": lambda d: d >= limit,
-        "lt": lambda d: d < limit,
-        "lte": lambda d: d <= limit,
-        "eq": lambda d: d == limit,
-    }
-    test = compare[op]
+def _test(row: FilterSpec, value: str) -> Predicate:
+    """A filter row's test (`surface.FilterSpec.test`) with one value."""
+    read = attrgetter(row.facet)
+    wanted: Any = _wanted(row.kind, value)
+    if row.test == "is":
+        return lambda f: bool(read(f) == wanted)
+    if row.test == "in":
+        return lambda f: read(f) in wanted
+    if row.test == "overlaps":
+        return lambda f: not wanted.isdisjoint(read(f))
+    bound = _BOUNDS[row.test]
 
     def predicate(f: Facets) -> bool:
-        stamp = getattr(f, attr)
-        return stamp is not None and test(stamp)
+        stamp = read(f)
+        return stamp is not None and bound(stamp, wanted)
 
     return predicate
 
 
 def predicate(name: str, value: str) -> Predicate:
     """One filter parameter as a test on an event's facets."""
-    if name == "type":
-        wanted_type = int(value)
-        return lambda f: f.type_id == wanted_type
-    if name == "type__ids":
-        types = _ints(value)
-        return lambda f: f.type_id in types
-    if name == "id":
-        ids = _ints(value)
-        return lambda f: f.id in ids
-    if name == "agency__ids":
-        agencies = _ints(value)
-        return lambda f: not agencies.isdisjoint(f.agency_ids)
-    if name == "program":
-        programs = _ints(value)
-        return lambda f: not programs.isdisjoint(f.program_ids)
-    if name in ("year", "month", "day"):
-        return _date_part(name, value)
-    if name == "slug":
-        return lambda f: f.slug == value
-    if name == "video_url":
-        urls = frozenset(value.split(","))
-        return lambda f: not urls.isdisjoint(f.video_urls)
     if name == "search":
         terms = value.split()
         return lambda f: all(t in f.name.lower() for t in terms)
-    if name == "last_updated":
-        return _bound("last_updated", "eq", value)
-    field, _, op = name.rpartition("__")
-    if field in ("date", "last_updated") and op in ("gt", "gte", "lt", "lte"):
-        return _bound(field, op, value)
     if name == "hide_recent_previous":
         return lambda f: True  # applied with the subset
-    raise ValueError(f"no filter named {name!r}")
+    try:
+        return _test(filter_named(name), value)
+    except KeyError:
+        raise ValueError(f"no filter named {name!r}") from None
 
 
 def in_subset(query: Query, now: datetime) -> Predicate:

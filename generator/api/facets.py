@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from generator.api.surface import FACETS
+
 
 @dataclass(frozen=True, slots=True)
 class Facets:
@@ -21,10 +23,30 @@ class Facets:
     #: (year, month, day) of `date` in UTC, for the year/month/day filters; computed once.
     utc_day: tuple[int, int, int] | None = field(default=None, compare=False)
 
+    # The date's UTC parts, as the year/month/day filters read them (surface.DATE_PARTS).
+    @property
+    def year(self) -> int | None:
+        return None if self.utc_day is None else self.utc_day[0]
+
+    @property
+    def month(self) -> int | None:
+        return None if self.utc_day is None else self.utc_day[1]
+
+    @property
+    def day(self) -> int | None:
+        return None if self.utc_day is None else self.utc_day[2]
+
     def __post_init__(self) -> None:
         if self.date is not None and self.utc_day is None:
             day = self.date.astimezone(UTC)
             object.__setattr__(self, "utc_day", (day.year, day.month, day.day))
+
+
+def values_of(f: Facets, facet: str) -> tuple[Any, ...]:
+    """The values one event has of a facet (`surface.FilterSpec.facet`): none, one, or a
+    tuple's."""
+    value = getattr(f, facet)
+    return value if isinstance(value, tuple) else () if value is None else (value,)
 
 
 def facets_of(event: Any) -> Facets:
@@ -43,30 +65,25 @@ def facets_of(event: Any) -> Facets:
 
 
 def facets_to_row(f: Facets) -> list[Any]:
-    """Facets as a JSON-able list (for the build cache)."""
-    return [
-        f.id,
-        f.name,
-        f.slug,
-        None if f.date is None else f.date.isoformat(),
-        None if f.last_updated is None else f.last_updated.isoformat(),
-        f.type_id,
-        list(f.agency_ids),
-        list(f.program_ids),
-        list(f.video_urls),
-    ]
+    """Facets as a JSON-able list (for the build cache), in `surface.FACETS`' order."""
+    row: list[Any] = []
+    for spec in FACETS:
+        value = getattr(f, spec.name)
+        if spec.kind == "datetime":
+            value = None if value is None else value.isoformat()
+        elif spec.kind in ("ints", "strs"):
+            value = list(value)
+        row.append(value)
+    return row
 
 
 def facets_from_row(row: list[Any]) -> Facets:
     """Inverse of facets_to_row."""
-    return Facets(
-        id=row[0],
-        name=row[1],
-        slug=row[2],
-        date=None if row[3] is None else datetime.fromisoformat(row[3]),
-        last_updated=None if row[4] is None else datetime.fromisoformat(row[4]),
-        type_id=row[5],
-        agency_ids=tuple(row[6]),
-        program_ids=tuple(row[7]),
-        video_urls=tuple(row[8]),
-    )
+    fields: dict[str, Any] = {}
+    for spec, value in zip(FACETS, row, strict=True):
+        if spec.kind == "datetime":
+            value = None if value is None else datetime.fromisoformat(value)
+        elif spec.kind in ("ints", "strs"):
+            value = tuple(value)
+        fields[spec.name] = value
+    return Facets(**fields)

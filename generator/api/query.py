@@ -20,11 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from generator.api.surface import ALIASES as ALIASES
+from generator.api.surface import DEFAULT_ORDERING as DEFAULT_ORDERING
+from generator.api.surface import ORDERING_FIELDS as ORDERING_FIELDS
+from generator.api.surface import PRESENTATION as SURFACE_PRESENTATION
+from generator.api.surface import filters_of
 from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS
 from generator.errors import BadFilterValue, QueryError
 
-ORDERING_FIELDS = ("date", "last_updated")
-DEFAULT_ORDERING = {"all": "date", "upcoming": "date", "previous": "-date"}
 FORMATS = ("json", "api")
 
 
@@ -87,7 +90,7 @@ class Query:
         return normalise(self.version, self.subset, self.event_id, list(params.items()), self.format)
 
 
-PRESENTATION = frozenset({"limit", "offset", "mode", "ordering"})
+PRESENTATION = frozenset(SURFACE_PRESENTATION)
 
 
 # -- value normalisers: raw string -> canonical string, "" to drop, QueryError for a 400 ----
@@ -234,38 +237,16 @@ def _slug(raw: str) -> str:
     return raw.strip()
 
 
-#: Filters of each version (from the seed pages; 2.2.0's `last_updated` takes gte/lte).
-FILTERS_2_2_0: dict[str, Callable[[str], str]] = {
-    "type": _int,
-    "type__ids": _int_list,
-    "program": _int_list,
-    "agency__ids": _int_list,
-    # The seed page names the filter `last_updated`: django-filter's exact lookup.
-    "last_updated": _datetime,
-    "last_updated__gte": _datetime,
-    "last_updated__lte": _datetime,
-}
-FILTERS_2_3_0: dict[str, Callable[[str], str]] = {
-    "agency__ids": _int_list,
-    "date__gt": _datetime,
-    "date__gte": _datetime,
-    "date__lt": _datetime,
-    "date__lte": _datetime,
-    "day": _int_list,
-    "id": _int_list,
-    "last_updated__gte": _datetime,
-    "last_updated__lte": _datetime,
-    "month": _int_list,
-    "program": _int_list,
+#: Each kind of filter value (`surface.FilterSpec.kind`) -> its normaliser.
+PARSERS: dict[str, Callable[[str], str]] = {
+    "int": _int,
+    "int_list": _int_list,
+    "str_list": _str_list,
+    "datetime": _datetime,
     "slug": _slug,
-    "type": _int,
-    "type__ids": _int_list,
-    "video_url": _str_list,
-    "year": _int_list,
 }
-FILTERS = {"2.2.0": FILTERS_2_2_0, "2.3.0": FILTERS_2_3_0}
-#: The 2.3.0 spec spells `date__lt` as `date__gt__lt` ("Date is less than"): same filter.
-ALIASES = {"date__gt__lt": "date__lt"}
+#: Filters of each version (from the seed pages), from the surface's table.
+FILTERS = {v: {f.name: PARSERS[f.kind] for f in filters_of(v)} for v in VERSIONS}
 
 
 def _ordering(raw: str) -> str:

@@ -7,11 +7,13 @@ with the precomputed files. Written streaming, one event at a time.
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 
 from generator.api.facets import Facets
 from generator.api.query import format_datetime
+from generator.api.surface import FACETS
 from generator.context import BuildContext
 from generator.load.validate import VersionIndex
 
@@ -27,26 +29,19 @@ def _stamp(value: datetime | None) -> str | None:
 
 
 def _row(f: Facets) -> bytes:
-    return orjson.dumps(
-        [
-            f.id,
-            f.name,
-            f.slug,
-            _stamp(f.date),
-            _stamp(f.last_updated),
-            f.type_id,
-            list(f.agency_ids),
-            list(f.program_ids),
-            list(f.video_urls),
-        ]
-    )
+    """One event's columns, in `surface.FACETS`' order (orjson writes tuples as arrays)."""
+    row: list[Any] = []
+    for spec in FACETS:
+        value = getattr(f, spec.name)
+        row.append(_stamp(value) if spec.kind == "datetime" else value)
+    return orjson.dumps(row)
 
 
 def write_compact(ctx: BuildContext, vindex: VersionIndex) -> int:
     """Write one version's compact data; return its size in bytes."""
     records, out, now = ctx.records, ctx.out, ctx.now
     spec = vindex.spec
-    list_mode = "list" if "list" in spec.modes else None
+    list_mode = spec.lightest_mode  # its records answer lists in that mode (None: no modes)
     head = {
         "version": spec.version,
         "endpoint": spec.endpoint,
@@ -55,17 +50,7 @@ def write_compact(ctx: BuildContext, vindex: VersionIndex) -> int:
         "default_list_mode": spec.default_list_mode,
         "default_detail_mode": spec.default_detail_mode,
         "list_mode": list_mode,
-        "fields": [
-            "id",
-            "name",
-            "slug",
-            "date",
-            "last_updated",
-            "type",
-            "agencies",
-            "programs",
-            "videos",
-        ],
+        "fields": [spec.column for spec in FACETS],
     }
     ids = sorted(vindex.facets)
     size = 0

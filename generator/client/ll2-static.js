@@ -17,15 +17,76 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var DEFAULT_LIMIT = 10, MAX_LIMIT = 100, RECENT_MS = 24 * 3600 * 1000;
+  // -- generated from generator/api/surface.py by python -m generator.api.jstables: do not edit
+  var DEFAULT_LIMIT = 10, MAX_LIMIT = 100;
   var SUBSETS = ["all", "upcoming", "previous"];
   var VERSIONS = {
-    "2.2.0": { endpoint: "event", modes: [], listMode: null, detailMode: null },
-    "2.3.0": { endpoint: "events", modes: ["list", "normal", "detailed"], listMode: "normal", detailMode: "detailed" },
+    "2.2.0": { endpoint: "event", modes: [], listMode: null, detailMode: null, upcomingParams: [] },
+    "2.3.0": { endpoint: "events", modes: ["list", "normal", "detailed"], listMode: "normal", detailMode: "detailed", upcomingParams: ["hide_recent_previous"] },
   };
   var ORDERING_FIELDS = ["date", "last_updated"];
-  var DEFAULT_ORDERING = { all: "date", upcoming: "date", previous: "-date" };
-  var PRESENTATION = { limit: 1, offset: 1, mode: 1, ordering: 1 };
+  var DEFAULT_ORDERING = {"all": "date", "upcoming": "date", "previous": "-date"};
+  var PRESENTATION = {"limit": 1, "offset": 1, "mode": 1, "ordering": 1};
+  /* Each version's filters: name -> normaliser. */
+  var FILTERS = {
+    "2.2.0": {
+      agency__ids: intList,
+      last_updated: datetime_,
+      last_updated__gte: datetime_,
+      last_updated__lte: datetime_,
+      program: intList,
+      type: int_,
+      type__ids: intList,
+    },
+    "2.3.0": {
+      agency__ids: intList,
+      date__gt: datetime_,
+      date__gte: datetime_,
+      date__lt: datetime_,
+      date__lte: datetime_,
+      day: intList,
+      id: intList,
+      last_updated__gte: datetime_,
+      last_updated__lte: datetime_,
+      month: intList,
+      program: intList,
+      slug: slug_,
+      type: int_,
+      type__ids: intList,
+      video_url: strList,
+      year: intList,
+    },
+  };
+  var ALIASES = {"date__gt__lt": "date__lt"};
+  /* The compact data's columns; the stamped ones are times (ms). */
+  var FACETS = ["id", "name", "slug", "date", "last_updated", "type", "agencies", "programs", "videos"];
+  var STAMPED = {"date": 1, "last_updated": 1};
+  /* The whole-number columns, read as BigInt: ids go up to 2^63-1, past a Number's 2^53. */
+  var BIG = {"id": 1, "type": 1, "agencies": 1, "programs": 1};
+  /* Filters whose single values have a page of the human site: [its folder, its name]. */
+  var SITE_LISTS = {"type__ids": ["types", "Event type"], "agency__ids": ["agencies", "Agency"], "program": ["programs", "Program"], "year": ["years", "Year"]};
+  /* Each filter's test: [test, the facet it reads, its kind of value]. */
+  var TESTS = {
+    type__ids: ["in", "type", "int_list"],
+    agency__ids: ["overlaps", "agencies", "int_list"],
+    program: ["overlaps", "programs", "int_list"],
+    year: ["in", "year", "int_list"],
+    month: ["in", "month", "int_list"],
+    type: ["is", "type", "int"],
+    id: ["in", "id", "int_list"],
+    day: ["in", "day", "int_list"],
+    slug: ["is", "slug", "slug"],
+    video_url: ["overlaps", "videos", "str_list"],
+    last_updated: ["is", "last_updated", "datetime"],
+    last_updated__gte: ["gte", "last_updated", "datetime"],
+    last_updated__lte: ["lte", "last_updated", "datetime"],
+    date__gt: ["gt", "date", "datetime"],
+    date__gte: ["gte", "date", "datetime"],
+    date__lt: ["lt", "date", "datetime"],
+    date__lte: ["lte", "date", "datetime"],
+  };
+  // -- end of the generated tables
+  var RECENT_MS = 24 * 3600 * 1000;
   var NOT_FOUND = { detail: "Not found." }; // LL2's body for an unknown event or path (status 404)
 
   function QueryError(message) { this.name = "QueryError"; this.message = message; }
@@ -134,16 +195,6 @@
     return terms.join(",");
   }
 
-  var FILTERS = {
-    "2.2.0": { type: int_, type__ids: intList, program: intList, agency__ids: intList,
-      last_updated: datetime_, last_updated__gte: datetime_, last_updated__lte: datetime_ },
-    "2.3.0": { agency__ids: intList, date__gt: datetime_, date__gte: datetime_, date__lt: datetime_,
-      date__lte: datetime_, day: intList, id: intList, last_updated__gte: datetime_,
-      last_updated__lte: datetime_, month: intList, program: intList, slug: slug_, type: int_,
-      type__ids: intList, video_url: strList, year: intList },
-  };
-  var ALIASES = { date__gt__lt: "date__lt" };
-
   /* A canonical query: {version, subset, eventId, params: [[name, value]...], format}. */
   function normalise(version, subset, eventId, pairs, fmt) {
     var spec = VERSIONS[version], filters = FILTERS[version];
@@ -166,7 +217,7 @@
       else if (name === "ordering") { value = ordering_(raw); if (value === DEFAULT_ORDERING[subset]) value = ""; }
       else if (name === "search") value = search_(raw);
       else if (Object.prototype.hasOwnProperty.call(filters, name) ||
-               (name === "hide_recent_previous" && version === "2.3.0" && subset === "upcoming")) {
+               (subset === "upcoming" && spec.upcomingParams.indexOf(name) >= 0)) {
         try { value = Object.prototype.hasOwnProperty.call(filters, name) ? filters[name](raw) : bool_(raw); } catch (e) {
           if (e instanceof QueryError) throw new QueryError("LL2 answers 400 Bad Request: " + name + ": " + e.message);
           throw e;
@@ -258,7 +309,7 @@
     if (last === "index.json" || last === "index.html") fmt = segments.pop() === "index.html" ? "api" : "json";
     if (segments.length < 2) throw new QueryError(repr(url) + " is not an events path such as /2.3.0/events/");
     var version = segments[0], endpoint = segments[1], rest = segments.slice(2);
-    if (!VERSIONS[version]) throw new QueryError("unknown API version " + repr(version) + " in " + repr(url) + " (the mirror has 2.2.0, 2.3.0)");
+    if (!VERSIONS[version]) throw new QueryError("unknown API version " + repr(version) + " in " + repr(url) + " (the mirror has " + Object.keys(VERSIONS).join(", ") + ")");
     var spec = VERSIONS[version];
     if (endpoint !== spec.endpoint) throw new QueryError(version + " serves events at /" + version + "/" + spec.endpoint + "/, not /" + endpoint + "/");
     var subset = "all";
@@ -286,7 +337,7 @@
   }
 
   // -- the engine -----------------------------------------------------------------------------
-  var PARTS = { year: "getUTCFullYear", month: "getUTCMonth", day: "getUTCDate" };
+  var PARTS = { year: ["getUTCFullYear", 0], month: ["getUTCMonth", 1], day: ["getUTCDate", 0] };
   function ints(value) { return value.split(",").map(Number); }
   function bigs(value) { return value.split(",").map(function (v) { return BigInt(v); }); }
   function big(x) { return typeof x === "bigint" ? x : BigInt(x); }
@@ -315,37 +366,45 @@
 
   /* Event facets from a compact row: [id, name, slug, date, last_updated, type, agencies, programs, videos]. */
   function facets(row) {
-    return { id: big(row[0]), name: row[1], slug: row[2], date: stamp(row[3]), last_updated: stamp(row[4]),
-      type: big(row[5]), agencies: row[6].map(big), programs: row[7].map(big), videos: row[8] };
+    var f = {};
+    FACETS.forEach(function (name, i) {
+      var v = row[i];
+      f[name] = STAMPED[name] ? stamp(v) : !BIG[name] || v === null ? v : Array.isArray(v) ? v.map(big) : big(v);
+    });
+    return f;
+  }
+  /* A facet's value as TESTS name it: the date's UTC parts are computed (null without a date). */
+  function reader(facet) {
+    var part = PARTS[facet];
+    if (!part) return function (f) { return f[facet]; };
+    return function (f) { return f.date === null ? null : new Date(f.date)[part[0]]() + part[1]; };
+  }
+  /* A filter's value as its test compares it: ids as BigInt (BIG facets), date parts as numbers. */
+  function wanted(kind, value, facet) {
+    if (kind === "int") return BIG[facet] ? BigInt(value) : Number(value);
+    if (kind === "int_list") return BIG[facet] ? bigs(value) : ints(value);
+    if (kind === "str_list") return value.split(",");
+    if (kind === "datetime") return stamp(value);
+    return value;
   }
 
+  /* One filter as a test on an event's facets: its row of TESTS (as engine.predicate). */
   function predicate(name, value) {
-    if (name === "type") return function (f) { return f.type === BigInt(value); };
-    if (name === "type__ids") { var t = bigs(value); return function (f) { return t.indexOf(f.type) >= 0; }; }
-    if (name === "id") { var i = bigs(value); return function (f) { return i.indexOf(f.id) >= 0; }; }
-    if (name === "agency__ids") { var a = bigs(value); return function (f) { return anyOf(a, f.agencies); }; }
-    if (name === "program") { var p = bigs(value); return function (f) { return anyOf(p, f.programs); }; }
-    if (PARTS[name]) {
-      var w = ints(value), getter = PARTS[name], shift = name === "month" ? 1 : 0;
-      return function (f) { return f.date !== null && w.indexOf(new Date(f.date)[getter]() + shift) >= 0; };
-    }
-    if (name === "slug") return function (f) { return f.slug === value; };
-    if (name === "video_url") { var v = value.split(","); return function (f) { return anyOf(v, f.videos); }; }
     if (name === "search") {
       var terms = value.split(" ");
       return function (f) { var n = f.name.toLowerCase(); return terms.every(function (term) { return n.indexOf(term) >= 0; }); };
     }
     if (name === "hide_recent_previous") return function () { return true; };
-    var m = /^(date|last_updated)(?:__(gt|gte|lt|lte))?$/.exec(name);
-    if (m && (m[2] || m[1] === "last_updated")) {
-      var limit = stamp(value), attr = m[1], op = m[2] || "eq";
-      return function (f) {
-        var x = f[attr];
-        if (x === null) return false;
-        return op === "gt" ? x > limit : op === "gte" ? x >= limit : op === "lt" ? x < limit : op === "lte" ? x <= limit : x === limit;
-      };
-    }
-    throw new Error("no filter named " + name);
+    if (!Object.prototype.hasOwnProperty.call(TESTS, name)) throw new Error("no filter named " + name);
+    var test = TESTS[name][0], read = reader(TESTS[name][1]), w = wanted(TESTS[name][2], value, TESTS[name][1]);
+    if (test === "is") return function (f) { return read(f) === w; };
+    if (test === "in") return function (f) { return w.indexOf(read(f)) >= 0; };
+    if (test === "overlaps") return function (f) { return anyOf(w, read(f)); };
+    return function (f) {
+      var x = read(f);
+      if (x === null) return false;
+      return test === "gt" ? x > w : test === "gte" ? x >= w : test === "lt" ? x < w : x <= w;
+    };
   }
 
   function ordering(query) { return get(query, "ordering") || DEFAULT_ORDERING[query.subset]; }
@@ -540,7 +599,7 @@
   return {
     QueryError: QueryError, parseRequest: parseRequest, normalise: normalise, queryPath: queryPath,
     queryUrl: queryUrl, withParams: withParams, limitOf: limitOf, offsetOf: offsetOf, modeOf: modeOf,
-    VERSIONS: VERSIONS, SUBSETS: SUBSETS, NOT_FOUND: NOT_FOUND,
+    VERSIONS: VERSIONS, SUBSETS: SUBSETS, NOT_FOUND: NOT_FOUND, SITE_LISTS: SITE_LISTS,
     encodeValue: encodeValue, decodeValue: decodeValue, resolve: resolve, select: select,
     facets: facets, stamp: stamp, parseJSON: parseJSON, page: function (ids, q) { return ids.slice(offsetOf(q), offsetOf(q) + limitOf(q)); },
     Client: Client,

@@ -34,6 +34,8 @@ from generator.api.query import (
     _ordering,
     encode_value,
 )
+from generator.api.surface import FILTERS as SURFACE_FILTERS
+from generator.api.surface import PRESENTATION
 from generator.api.versions import ALL_MODES, DEFAULT_LIMIT, SUBSETS, VERSIONS
 
 REDIRECTS_PATH = "_redirects"
@@ -55,8 +57,10 @@ _INT_VALUE = "0|-?[1-9][0-9]{0,4299}"
 _MISSING = "/~not-precomputed"
 _EMPTY = "/~empty"
 _NO_SHELL = "~no-shell"
-_OWN_MAPS = {"limit", "offset", "mode", "ordering", "hide_recent_previous"}
-_LIST_PARAMS = {"type__ids", "agency__ids", "program", "id", "year", "month", "day"}
+_OWN_MAPS = {*PRESENTATION, *(p for spec in VERSIONS.values() for p in spec.upcoming_params)}
+_LIST_PARAMS = {row.name for row in SURFACE_FILTERS if row.kind == "int_list"}
+_LIST_MODES = {spec.default_list_mode for spec in VERSIONS.values()}
+_DETAIL_DEFAULTS = {spec.default_detail_mode for spec in VERSIONS.values()}
 
 
 def _placeholder_safe(value: str) -> bool:
@@ -272,7 +276,7 @@ def _ordering_map() -> list[str]:
         prefix = "" if subset == "all" else f"/{subset}"
         entries.append((_exact(f"{prefix}:"), ""))
         # No known field named at all: DRF drops every term, so the default order.
-        entries.append((f"~^{prefix}:((?!date|last_updated).)*$", ""))
+        entries.append((f"~^{prefix}:((?!{'|'.join(ORDERING_FIELDS)}).)*$", ""))
         for spelling in spellings:
             canonical = _ordering(spelling)
             segment = "" if canonical == DEFAULT_ORDERING[subset] else f"/ordering-{encode_value(canonical)}"
@@ -305,12 +309,12 @@ def _fixed_maps(spec_modes: list[str]) -> list[str]:
     )
     # An unknown mode is the default mode at LL2, so anything else maps to no segment.
     out += _map(
-        "$arg_mode", "ll2s_mode", [(_exact(m), f"/mode-{m}") for m in spec_modes if m != "normal"], ""
+        "$arg_mode", "ll2s_mode", [(_exact(m), f"/mode-{m}") for m in spec_modes if m not in _LIST_MODES], ""
     )
     out += _map(
         "$arg_mode",
         "ll2s_detail_mode",
-        [(_exact(m), f"/mode-{m}") for m in spec_modes if m != "detailed"],
+        [(_exact(m), f"/mode-{m}") for m in spec_modes if m not in _DETAIL_DEFAULTS],
         "",
     )
     out += _map(

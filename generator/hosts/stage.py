@@ -2,7 +2,9 @@
 and which lists have files, as the nginx include, Netlify `_redirects` and LL2's JSON 404."""
 
 from generator.api.engine import select
+from generator.api.facets import values_of
 from generator.api.query import normalise
+from generator.api.surface import FILTERS
 from generator.context import BuildContext
 from generator.hosts.rules import (
     NGINX_HTTP_PATH,
@@ -21,19 +23,13 @@ from generator.variants.budget import SiteBudget
 
 
 def rules_for(ctx: BuildContext) -> RuleSet:
-    """Rules that know the snapshot: each filter's single values (any other is an empty
+    """Rules that know the snapshot: each planned filter's single values (any other is an empty
     list), the events of each subset (for `upcoming/{id}/`) and the core lists; the
     variants stage adds each list it keeps."""
     rules = RuleSet()
     index = ctx.index
     facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
-    known = {
-        "type__ids": {f.type_id for f in facets},
-        "agency__ids": {a for f in facets for a in f.agency_ids},
-        "program": {p for f in facets for p in f.program_ids},
-        "year": {f.date.year for f in facets if f.date},
-        "month": {f.date.month for f in facets if f.date},
-    }
+    known = {row.name: {v for f in facets for v in values_of(f, row.facet)} for row in FILTERS if row.family}
     for name, values in known.items():
         rules.known[name] = {str(v) for v in values}
     for version, vindex in index.versions.items():

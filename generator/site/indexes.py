@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import partial
 
 from generator.api.query import Query, query_path
+from generator.api.versions import NEWEST
 from generator.incremental.fingerprint import digest
 from generator.site import chrome as shared
 from generator.site.linked import LinkedLists
@@ -310,8 +311,8 @@ def write_event_lists(
     coming = [e for e in events if e.date is None or e.date >= now]
     past = [e for e in events if e.date is not None and e.date < now]
     lists = (
-        Group("events/", "Upcoming events", coming, shared.ICS_ALL, Query("2.3.0", "upcoming")),
-        Group("events/past/", "Past events", past, None, Query("2.3.0", "previous")),
+        Group("events/", "Upcoming events", coming, shared.ICS_ALL, Query(NEWEST, "upcoming")),
+        Group("events/past/", "Past events", past, None, Query(NEWEST, "previous")),
     )
     browse = tuple(NavItem(title, links.href(f"{folder}/")) for folder, (title, _) in families.items())
     for group in lists:

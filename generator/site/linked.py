@@ -6,17 +6,15 @@ size and order. `precompute.candidates` puts these lists first after `--precompu
 planner keeps them before any family it plans itself and the links resolve.
 """
 
+from generator.api.facets import values_of
 from generator.api.query import FILTERS, Query, normalise
+from generator.api.surface import FILTERS as FILTERS_TABLE
+from generator.api.surface import filter_named
 from generator.api.versions import version_key
 from generator.load.validate import SnapshotIndex
 
-#: Site family -> the LL2 filter of its API list.
-PARAMETERS = {
-    "types": "type__ids",
-    "agencies": "agency__ids",
-    "programs": "program",
-    "years": "year",
-}
+#: Site family -> the LL2 filter of its API list (the surface's `site` column).
+PARAMETERS = {row.site[0]: row.name for row in FILTERS_TABLE if row.site}
 
 
 class LinkedLists:
@@ -30,10 +28,8 @@ class LinkedLists:
         for vindex in newest_first:
             facets = vindex.facets.values()
             values = {
-                "types": {f.type_id for f in facets},
-                "agencies": {a for f in facets for a in f.agency_ids},
-                "programs": {p for f in facets for p in f.program_ids},
-                "years": {f.utc_day[0] for f in facets if f.utc_day},
+                site: {v for f in facets for v in values_of(f, filter_named(name).facet)}
+                for site, name in PARAMETERS.items()
             }
             filters = FILTERS[vindex.spec.version]
             self._values.append(

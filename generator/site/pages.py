@@ -15,7 +15,7 @@ import orjson
 from generator.api.engine import RECENT
 from generator.api.openapi import OPENAPI_PATH, load_events_spec, mirror_document, server_url
 from generator.api.query import Query, query_path
-from generator.api.versions import version_key
+from generator.api.versions import NEWEST, version_key
 from generator.context import BuildContext
 from generator.errors import ContentError
 from generator.incremental.fingerprint import digest
@@ -179,7 +179,7 @@ def write_home(
         seed=seed,
         more_next=NavItem("All upcoming events", links.href("events/")),
         more_recent=NavItem("All past events", links.href("events/past/")),
-        api=api_list_links(Query("2.3.0", "upcoming"), links),
+        api=api_list_links(Query(NEWEST, "upcoming"), links),
     )
 
 

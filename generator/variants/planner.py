@@ -25,19 +25,20 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import combinations
-from typing import TypeVar
+from itertools import combinations, product
 
 from generator.api.engine import Predicate, in_subset, order, predicate
-from generator.api.facets import Facets
+from generator.api.facets import Facets, values_of
 from generator.api.query import FILTERS, ORDERING_FIELDS, Query, normalise
+from generator.api.surface import FAMILY_WITH, PAIR_FAMILIES, family_filter, filter_named
+from generator.api.surface import families as surface_families
 from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS, version_key
 from generator.load.validate import VersionIndex
 from generator.variants.budget import GROUPS
 
-FAMILIES = ("orderings", "type", "agency", "program", "year", "month", "type-pair")
+FAMILIES = surface_families()
 #: Families planned in rounds: every single facet in every tier before any combination.
-ROUNDS = (FAMILIES[:-1], FAMILIES[-1:])
+ROUNDS = (FAMILIES[: -len(PAIR_FAMILIES)], FAMILIES[-len(PAIR_FAMILIES) :])
 PAIR_TYPES = 8  # type-pair variants combine the 8 most common event types (28 pairs)
 _CACHE_SIZE = 256  # selections kept for reuse across modes and page sizes
 #: How many ids the lists kept by Selections.ids may hold in all (8 MiB of list slots): a
@@ -69,52 +70,48 @@ class Variant:
         return f"  of which {subset}, {mode}, limit {self.first.limit}"
 
 
-K = TypeVar("K", int, tuple[int, int])
+def _family_params(family: str) -> tuple[str, ...]:
+    """The filters a family's lists set, one value each (`surface.FAMILY_WITH`)."""
+    return (*FAMILY_WITH.get(family, ()), family_filter(family).name)
 
 
-def _by_popularity(counts: "Counter[K]") -> list[K]:
+def _count(of: list[Facets], params: tuple[str, ...]) -> "Counter[tuple[int, ...]]":
+    facets = [filter_named(name).facet for name in params]
+    return Counter(key for f in of for key in product(*(values_of(f, facet) for facet in facets)))
+
+
+def _by_popularity(counts: "Counter[tuple[int, ...]]") -> list[tuple[int, ...]]:
     return sorted(counts, key=lambda value: (-counts[value], value))
 
 
 def facet_values(
     facets: list[Facets], known: list[Facets] | None = None
 ) -> dict[str, list[list[tuple[str, str]]]]:
-    """Filter parameters of every single-facet (and type-pair) variant, most events first.
+    """Filter parameters of every single-facet (and type-pair) variant, most events first;
+    the families and the facets they read are the surface's (`surface.FILTERS`).
 
     `known` (default: `facets`) are the events whose values are planned: every version's, so
     a value another version has is an (empty) list here too."""
     known = facets if known is None else known
-
-    def counted(values: "Counter[K]", every: "Counter[K]") -> list[K]:
-        return sorted(every, key=lambda value: (-values[value], value))
-
-    def count(
-        of: list[Facets],
-    ) -> "tuple[Counter[int], Counter[int], Counter[int], Counter[int], Counter[tuple[int, int]]]":
-        return (
-            Counter(f.type_id for f in of),
-            Counter(a for f in of for a in f.agency_ids),
-            Counter(p for f in of for p in f.program_ids),
-            Counter(f.date.year for f in of if f.date),
-            Counter((f.date.year, f.date.month) for f in of if f.date),
-        )
-
-    here, every = count(facets), count(known)
-    types, agencies, programs, years = (counted(here[n], every[n]) for n in range(4))
-    months = counted(here[4], every[4])
-    pairs: Counter[tuple[int, int]] = Counter()
-    # Pairs grow quadratically: only those of the most common types, which clients combine.
-    common = sorted(_by_popularity(here[0])[:PAIR_TYPES])
-    for a, b in combinations(common, 2):
-        pairs[(a, b)] = here[0][a] + here[0][b]  # type ids are disjoint: the union's size
-    return {
-        "type": [[("type__ids", str(t))] for t in types],
-        "agency": [[("agency__ids", str(a))] for a in agencies],
-        "program": [[("program", str(p))] for p in programs],
-        "year": [[("year", str(y))] for y in years],
-        "month": [[("year", str(y)), ("month", str(m))] for y, m in months],
-        "type-pair": [[("type__ids", f"{a},{b}")] for a, b in _by_popularity(pairs)],
-    }
+    out: dict[str, list[list[tuple[str, str]]]] = {}
+    here: dict[str, Counter[tuple[int, ...]]] = {}
+    for family in FAMILIES[1:]:
+        if family in PAIR_FAMILIES:
+            # Pairs grow quadratically: only those of the most common values, which clients
+            # combine; the values are disjoint (an event has one type): the union's size.
+            name, counts = family_filter(family).name, here[PAIR_FAMILIES[family]]
+            common = sorted(v for (v,) in _by_popularity(counts)[:PAIR_TYPES])
+            pairs: Counter[tuple[int, ...]] = Counter()
+            for a, b in combinations(common, 2):
+                pairs[(a, b)] = counts[(a,)] + counts[(b,)]
+            out[family] = [[(name, f"{a},{b}")] for a, b in _by_popularity(pairs)]
+            continue
+        params = _family_params(family)
+        here[family] = values = _count(facets, params)
+        every = _count(known, params)
+        ordered = sorted(every, key=lambda value: (-values[value], value))
+        out[family] = [[(n, str(v)) for n, v in zip(params, key, strict=True)] for key in ordered]
+    return out
 
 
 def _orderings() -> list[str]:

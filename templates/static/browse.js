@@ -122,7 +122,7 @@
       return;
     }
     var filters = query.params.filter(function (p) { return ["limit", "offset", "mode", "ordering"].indexOf(p[0]) < 0; });
-    var families = { type__ids: ["types", "Event type"], agency__ids: ["agencies", "Agency"], program: ["programs", "Program"], year: ["years", "Year"] };
+    var families = L.SITE_LISTS; // filter -> [site folder, name] (from generator/api/surface.py)
     if (filters.length !== 1 || !families[filters[0][0]] || !/^[0-9]+$/.test(filters[0][1])) { return; }
     var family = families[filters[0][0]], value = Number(filters[0][1]);
     if ((human[family[0]] || []).indexOf(value) >= 0) {
