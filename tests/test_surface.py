@@ -109,7 +109,7 @@ try { L.normalise("2.3.0", "all", null, [["launcher_program", "x"]]); }
 catch (e) { refused = e instanceof L.QueryError; }
 process.stdout.write(JSON.stringify({
   path: L.queryPath(q),
-  selected: L.select(events, q, L.stamp("2024-06-01T00:00:00Z")),
+  selected: L.select(events, q, L.stamp("2024-06-01T00:00:00Z")).map(Number),  // ids are BigInt
   refused: refused,
 }));
 """
