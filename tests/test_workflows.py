@@ -362,7 +362,7 @@ def test_a_skipped_test_fails_when_ci_runs_every_test(tmp_path: Path, no_skips: 
             "-p",
             "no:cacheprovider",
             "test_tool.py",
-        ],  # noqa: E501
+        ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT), "LL2_NO_SKIPS": no_skips},
         capture_output=True,
