@@ -3,6 +3,7 @@
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -71,7 +72,9 @@ def test_a_query_no_file_answers_gets_the_engines_answer(
 def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(served: str, corpus_site: Path) -> None:
     missing = httpx.get(served + "2.3.0/events/999999999/")
     assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
-    assert httpx.get(served + "2.9.0/events/").status_code == 404
+    for unknown in ("2.9.0/events/", "2.3/", "2.4.0/events/?mode=list"):  # as LL2 and the edge worker
+        answer = httpx.get(served + unknown)
+        assert (answer.status_code, answer.json()) == (404, {"detail": "Not found."}), unknown
     bad = httpx.get(served + "2.3.0/events/?type__ids=abc")
     assert bad.status_code == 400 and list(bad.json()) == ["type__ids"]
     page = httpx.get(served + "no/such/page/", headers={"Accept": "text/html"})
@@ -105,3 +108,64 @@ def test_a_site_built_for_a_sub_path_is_served_under_it(tmp_path: Path) -> None:
         assert listed.status == 200 and listed.headers["X-LL2-Static"] == "engine"
         assert orjson.loads(listed.body)["previous"] == "/ll2/2.3.0/events/limit-1/mode-list/index.json"
         assert mirror.respond("/ll2/data", "").headers["Location"] == "/ll2/data/"
+
+
+def _mirror(dist: Path, content: Path, records, now="build"):
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
+    from generator.serve import LocalMirror
+
+    return LocalMirror(dist, validate_snapshot(open_snapshot(content / "snapshot")), records, now)
+
+
+def test_the_served_now_is_the_builds_and_a_choice_of_clock_answers_from_the_engine(
+    corpus_site: Path, corpus_site_content: Path
+) -> None:
+    """upcoming/previous are relative to the time dist/ was built for (the snapshot's), which
+    each such answer names; `--now TIME` or `--now today` answers them for that time, from the
+    engine: the files were computed for another."""
+    from dataclasses import replace
+
+    from generator.load.records import RecordSource
+    from generator.load.snapshot import open_snapshot, parse_utc
+    from generator.load.validate import validate_snapshot
+
+    reference = Reference.load(corpus_site_content)
+    dates = sorted(f.date for f in reference.index.versions["2.3.0"].facets.values() if f.date)
+    later = dates[len(dates) // 2]  # half the dated events are past by then, half upcoming
+    assert later != reference.now
+    url = "/2.3.0/events/upcoming/?limit=100"
+    query = parse_request(url)
+    with RecordSource(validate_snapshot(open_snapshot(corpus_site_content / "snapshot"))) as records:
+        built = _mirror(corpus_site, corpus_site_content, records)
+        answer = built.respond(url, "")
+        assert answer.headers == {
+            "X-LL2-Static": "file",
+            "X-LL2-Static-Now": f"{reference.now:%Y-%m-%dT%H:%M:%SZ}",
+        }
+        assert answer.body == (corpus_site / query_path(query)).read_bytes() == reference.envelope(query)
+        assert (
+            "X-LL2-Static-Now" not in built.respond("/2.3.0/events/?limit=100", "").headers
+        )  # no "now" in it
+        moved = _mirror(corpus_site, corpus_site_content, records, later)
+        answer = moved.respond(url, "")
+        assert answer.headers == {"X-LL2-Static": "engine", "X-LL2-Static-Now": f"{later:%Y-%m-%dT%H:%M:%SZ}"}
+        assert answer.body == replace(reference, now=later).envelope(query) != reference.envelope(query)
+        today = _mirror(corpus_site, corpus_site_content, records, "today")
+        assert abs((today.now() - datetime.now(UTC)).total_seconds()) < 5
+        assert today.now_text() == "today's clock, at each request"
+        assert built.now_text().startswith(
+            f"{reference.now:%Y-%m-%dT%H:%M:%SZ}, the time dist/ was built for"
+        )
+        assert parse_utc(built.respond(url, "").headers["X-LL2-Static-Now"]) == reference.now
+
+
+def test_serve_says_which_now_it_answers_for_and_refuses_a_clock_it_cannot_read(
+    corpus_site: Path, corpus_site_content: Path
+) -> None:
+    command = [sys.executable, "build.py", "serve", "--dist", str(corpus_site), "--content"]
+    bad = subprocess.run(
+        [*command, str(corpus_site_content), "--now", "yesterday"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "argument --now: 'yesterday' is not an ISO 8601 time" in bad.stderr
+    assert "Traceback" not in bad.stderr
