@@ -378,6 +378,10 @@ def test_a_banner_says_when_the_data_is_more_than_two_days_old(
                     assert (
                         banner.startswith("This data is a snapshot of 2025-12-04, ") and "days old" in banner
                     )
+                    assert banner.endswith(
+                        '"next" and "upcoming" mean after that date, so events listed as next may be '
+                        "long past (their countdowns show T+)."
+                    )
                 assert tab.errors == []
             finally:
                 tab.close()
