@@ -106,3 +106,15 @@ def test_every_relative_link_of_the_readme_and_docs_resolves() -> None:
                 assert (page.parent / target).exists(), f"{page.name}: {target}"
     linked = set(re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
     assert linked == {p.name for p in (ROOT / "docs").glob("*.md")}  # every doc page is reachable
+
+
+def test_the_readmes_deployment_size_is_the_builds_report_in_docs_precompute() -> None:
+    """README, "A real deployment is about 1 GB": the files and bytes the build reported at 1,500 events, as
+    `python -m bench.budget --events 1500 --doc docs/precompute.md` wrote them there."""
+    report = (ROOT / "docs" / "precompute.md").read_text(encoding="utf-8")
+    files, size = re.search(r"^dist/ on disk: ([\d,]+) files, ([\d,]+) bytes", report, re.M).groups()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"`dist/` is {files} files, {size} bytes (the build's own report, `python -m bench.budget" in readme
+    )
+    assert 0.9e9 < int(size.replace(",", "")) <= 1e9  # "about 1 GB", within GitHub Pages' limit
