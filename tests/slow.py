@@ -1,0 +1,68 @@
+"""A pytest plugin: the `slow` mark, so that `python -m pytest -m "not slow"` is a loop a
+contributor can run while editing (README, "Tests"); CI and the deploy gate run everything.
+
+A test is slow when it uses a fixture that builds a site of tens to hundreds of events, or is
+named in SLOW_TESTS (a list here rather than marks in each file; tests/test_readme.py checks
+that every name still is a test). Every test module keeps at least one fast test
+(tests/test_readme.py checks), so the fast selection still touches each part at small size.
+"""
+
+import pytest
+
+#: Fixtures that build a site of 40 to 300 events, or several.
+SLOW_FIXTURES = frozenset(
+    {
+        "corpus_site",  # 40 events, every variant
+        "variant_site",  # 57 events, every variant
+        "dumps_dist",  # 200 events
+        "edge_site",  # the 57 events, built twice with --edge
+        "paged_site",  # 300 events
+        "hostile_site",
+    }
+)
+
+
+#: Tests that build a 57-event site or more of their own, several sites, or a fresh virtual
+#: environment: 30 to 140 s each on a busy 2-core machine (`--durations`, issue 27). Each module
+#: keeps a faster test of the same part.
+SLOW_TESTS = frozenset(
+    {
+        "test_changes.py::test_without_a_repository_changes_say_why_there_is_no_base",
+        "test_cli.py::test_a_build_that_fails_while_writing_leaves_dist_as_it_was",
+        "test_cli.py::test_a_long_build_on_a_terminal_shows_its_stage_and_files",
+        "test_edge.py::test_an_incremental_edge_build_equals_a_clean_one_and_the_worker_serves_the_change",
+        "test_faults.py::test_two_builds_started_together_leave_one_complete_build",
+        "test_faults.py::test_records_that_agree_are_compared_once",
+        "test_fetch.py::test_a_full_fetch_writes_every_version_and_mode_exactly_as_sent",
+        "test_forked.py::test_one_and_two_processes_build_the_same_bytes",
+        "test_forked.py::test_an_error_in_the_second_process_is_reported_and_dist_is_left_alone",
+        "test_forked.py::test_a_second_process_that_dies_fails_the_build_by_name",
+        "test_forked.py::test_a_failure_in_the_first_process_stops_the_second",
+        "test_forked.py::test_with_another_thread_running_the_build_stays_in_one_process",
+        "test_golden.py::test_the_build_of_a_frozen_input_equals_its_golden_listing[corpus57]",
+        "test_history.py::test_a_date_moved_between_two_fetches_is_a_slip_a_page_line_and_a_calendar_update",
+        "test_incremental.py::test_incremental_build_after_random_changes_equals_a_clean_build",
+        "test_incremental.py::test_deleting_the_cache_gives_the_same_bytes",
+        "test_incremental.py::test_a_changed_page_text_rewrites_only_the_pages_that_show_it",
+        "test_incremental.py::test_a_changed_schedule_history_rewrites_that_event_and_equals_a_clean_build",
+        "test_mirror.py::test_every_next_and_previous_link_resolves_to_a_file",
+        "test_mirror.py::test_walking_next_visits_every_record_once",
+        "test_readme.py::test_a_fresh_clone_installs_and_builds_with_the_readme_command",
+    }
+)
+
+
+def slow_name(item: pytest.Item) -> str:
+    """`test_x.py::test_name` (with its parameters when SLOW_TESTS names them)."""
+    return f"{item.path.name}::{item.name}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: left out of the fast loop, pytest -m 'not slow'")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        named = slow_name(item) in SLOW_TESTS or slow_name(item).split("[")[0] in SLOW_TESTS
+        if named or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
