@@ -17,7 +17,6 @@ SLOW_FIXTURES = frozenset(
         "dumps_dist",  # 200 events
         "edge_site",  # the 57 events, built twice with --edge
         "paged_site",  # 300 events
-        "hostile_site",
     }
 )
 
