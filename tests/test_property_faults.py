@@ -168,6 +168,7 @@ def test_no_input_gives_a_traceback_and_a_failure_changes_nothing(
         ({}, "/2.3.0/events/" + "9" * 5000 + "/"),
         ({"--now": "9999-99-99"}, None),
     ],
+    ids=["budget-too-small", "id-of-5000-digits", "bad-now"],
 )
 def test_a_few_fixed_inputs_give_no_traceback_and_a_failure_changes_nothing(
     base: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], opts, resolve
