@@ -35,6 +35,11 @@ def _utc(text: str) -> object:
         ) from None
 
 
+def _serve_now(text: str) -> object:
+    """serve --now: 'build', 'today' or a time."""
+    return text if text in ("build", "today") else _utc(text)
+
+
 _UNITS = {"": 1, "K": 1000, "M": 1000**2, "G": 1000**3}
 
 
@@ -199,6 +204,15 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 = any free port)")
+    serve.add_argument(
+        "--now",
+        type=_serve_now,
+        default="build",
+        metavar="WHEN",
+        help="what upcoming/previous are relative to: 'build' (default: the time dist/ was built "
+        "for, the snapshot's as_of unless built with --now), 'today' (this machine's clock, at "
+        "each request) or an ISO 8601 time with zone",
+    )
     check = commands.add_parser(
         "verify",
         help="check dist/ is one whole build (before publishing it)",
@@ -309,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from generator.serve import serve
 
-            return serve(args.dist, args.content, args.host, args.port)
+            return serve(args.dist, args.content, args.host, args.port, args.now)
         if args.command == "verify":
             from generator.output.settle import verify
 

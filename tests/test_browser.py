@@ -378,6 +378,10 @@ def test_a_banner_says_when_the_data_is_more_than_two_days_old(
                     assert (
                         banner.startswith("This data is a snapshot of 2025-12-04, ") and "days old" in banner
                     )
+                    assert banner.endswith(
+                        '"next" and "upcoming" mean after that date, so events listed as next may be '
+                        "long past (their countdowns show T+)."
+                    )
                 assert tab.errors == []
             finally:
                 tab.close()
@@ -456,5 +460,26 @@ def test_an_event_page_shows_a_readable_duration(paged_site, browser: Browser):
             facts = tab.evaluate("document.querySelector('.facts').innerText")
             assert "Duration: 5 h 44 min" in facts and "PT5H44M" not in facts
             assert tab.errors == []
+        finally:
+            tab.close()
+
+
+def test_the_data_pages_table_fits_a_1280_px_window(seed_site: Path, browser: Browser):
+    """/data/'s table of dumps, its sha256 column included, ends inside the page's column at
+    1,280 px (it ran past the window's edge and cut the hashes)."""
+    with serve(seed_site) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(site + "/data/")
+            assert tab.evaluate("window.innerWidth") == 1280
+            cells = "[...document.querySelectorAll('main table td, main table th')]"
+            right = tab.evaluate(f"Math.max(...{cells}.map(c => c.getBoundingClientRect().right))")
+            column = tab.evaluate("document.querySelector('main').getBoundingClientRect().right")
+            assert right <= column, (right, column)
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
+            hashes = tab.evaluate(f"{cells}.map(c => c.textContent).filter(t => /^[0-9a-f]{{64}}$/.test(t))")
+            package = orjson.loads((seed_site / "datapackage.json").read_bytes())
+            assert len(hashes) == len(package["resources"])  # every dump's full sha256 is on the page
+            tab.screenshot(ARTIFACTS / "data-1280.png")
         finally:
             tab.close()

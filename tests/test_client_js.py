@@ -38,8 +38,8 @@ def expected_answers(reference: Reference) -> dict[str, dict[str, object]]:
     return out
 
 
-def test_the_client_in_dist_is_the_packaged_client(variant_site: Path) -> None:
-    assert (variant_site / "ll2-static.js").read_bytes() == (
+def test_the_client_in_dist_is_the_packaged_client(seed_site: Path) -> None:
+    assert (seed_site / "ll2-static.js").read_bytes() == (
         ROOT / "generator/client/ll2-static.js"
     ).read_bytes()
 

@@ -182,6 +182,19 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(
     assert netlify_route(rules, f"/2.3.0/events/upcoming/{previous[0]}/") is None  # -> /404.json
 
 
+def test_netlify_rules_of_the_seed_route_its_lists_and_defaults_to_their_files(seed_site: Path) -> None:
+    """The Netlify rules at the seed's size (the fast loop's test of this module)."""
+    import orjson
+
+    rules = read_redirects(seed_site)
+    entries = orjson.loads((seed_site / "manifest.json").read_bytes())["entries"]
+    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    assert len(lists) > 50
+    for entry in lists:
+        assert netlify_route(rules, entry["query"]) == "/" + entry["path"], entry["query"]
+    assert netlify_route(rules, "/2.3.0/events/?mode=normal&limit=10&offset=0") == "/2.3.0/events/index.json"
+
+
 def test_nginx_serves_every_precomputed_list_at_its_canonical_url(nginx: str, variant_site: Path) -> None:
     import orjson
 

@@ -158,6 +158,28 @@ def test_no_input_gives_a_traceback_and_a_failure_changes_nothing(
     opts,
     resolve,
 ) -> None:
+    run_unchanged(base, tmp_path_factory, capsys, edits, opts, resolve)
+
+
+@pytest.mark.parametrize(
+    ("opts", "resolve"),
+    [
+        ({"--max-bytes": "1K"}, None),
+        ({}, "/2.3.0/events/" + "9" * 5000 + "/"),
+        ({"--now": "9999-99-99"}, None),
+    ],
+    ids=["budget-too-small", "id-of-5000-digits", "bad-now"],
+)
+def test_a_few_fixed_inputs_give_no_traceback_and_a_failure_changes_nothing(
+    base: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], opts, resolve
+) -> None:
+    """The property's check on fixed inputs: the fast loop's test of this module."""
+    run_unchanged(base, tmp_path_factory, capsys, [], opts, resolve)
+
+
+def run_unchanged(base: Path, tmp_path_factory, capsys, edits, opts, resolve) -> None:
+    """Build (or resolve) a copy of the base with `edits` and `opts`: exit 0, 1 or 2, never a
+    traceback, and on failure content/ and dist/ as they were."""
     work = tmp_path_factory.mktemp("example")
     content, dist = work / "content", work / "dist"
     shutil.copytree(base / "content", content)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.slow import SLOW_TESTS
 
 
 def readme_commands() -> list[str]:
@@ -106,3 +107,48 @@ def test_every_relative_link_of_the_readme_and_docs_resolves() -> None:
                 assert (page.parent / target).exists(), f"{page.name}: {target}"
     linked = set(re.findall(r"\]\(docs/([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
     assert linked == {p.name for p in (ROOT / "docs").glob("*.md")}  # every doc page is reachable
+
+
+def test_the_readmes_deployment_size_is_the_builds_report_in_docs_precompute() -> None:
+    """README ("What you get"), a real deployment: the files and bytes the build reported at 1,500 events, as
+    `python -m bench.budget --events 1500 --doc docs/precompute.md` wrote them there."""
+    report = (ROOT / "docs" / "precompute.md").read_text(encoding="utf-8")
+    files, size = re.search(r"^dist/ on disk: ([\d,]+) files, ([\d,]+) bytes", report, re.M).groups()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"`dist/` is {files} files, {size} bytes (the build's own report, `python -m bench.budget" in readme
+    )
+    assert 0.9e9 < int(size.replace(",", "")) <= 1e9  # "about 1 GB", within GitHub Pages' limit
+
+
+def test_the_fast_loop_keeps_a_test_of_every_module_and_ci_runs_everything() -> None:
+    """README, "Tests": `python -m pytest -m "not slow"` leaves out the tests that build sites of
+    tens to hundreds of events (tests/slow.py), yet keeps a test of every test module; CI and
+    the deploy gate run the whole suite."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'python -m pytest -m "not slow"' in readme
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not slow", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    fast = {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+    every = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    names = {line.removeprefix("tests/") for line in every.splitlines() if "::" in line}
+    assert SLOW_TESTS - names - {n.split("[")[0] for n in names} == set()  # no stale name
+    modules = {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")}
+    assert modules - fast == set()
+    left_out = re.search(r"(\d+)/(\d+) tests collected \((\d+) deselected\)", done.stdout)
+    assert left_out and int(left_out.group(3)) > 0  # the slow ones are left out
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci[-1] == "python -m pytest"  # CI: everything
+    tests_yml = (ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8")
+    assert "run: python -m pytest\n" in tests_yml and "not slow" not in tests_yml

@@ -5,6 +5,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,8 @@ import orjson
 import pytest
 
 from generator.api.query import parse_request, query_path
-from generator.responder import Answer
+from generator.responder import Answer, Engine, Request, Responder
+from generator.responder.core import base_path_of
 from tests.answers import Reference
 from tests.conformance.check import digest
 
@@ -81,7 +83,9 @@ def test_a_query_no_file_answers_gets_the_engines_answer(
 def test_errors_are_ll2_json_for_the_api_and_404_html_for_people(served: str, corpus_site: Path) -> None:
     missing = httpx.get(served + "2.3.0/events/999999999/")
     assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
-    assert httpx.get(served + "2.9.0/events/").status_code == 404
+    for unknown in ("2.9.0/events/", "2.3/", "2.4.0/events/?mode=list"):  # as LL2 and the edge worker
+        answer = httpx.get(served + unknown)
+        assert (answer.status_code, answer.json()) == (404, {"detail": "Not found."}), unknown
     bad = httpx.get(served + "2.3.0/events/?type__ids=abc")
     assert bad.status_code == 400 and list(bad.json()) == ["type__ids"]
     page = httpx.get(served + "no/such/page/", headers={"Accept": "text/html"})
@@ -194,3 +198,84 @@ def test_a_failure_inside_the_responder_is_a_500_and_one_line(
     assert (answer.status_code, answer.json()) == (500, {"detail": "A server error occurred."})
     err = capsys.readouterr().err
     assert "Traceback" not in err and "GET /2.3.0/events/: PermissionError" in err
+
+
+def _mirror(dist: Path, content: Path, records, now="build") -> tuple[Responder, Engine]:
+    """serve's responder over `dist` with its `--now` choice."""
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
+    from generator.serve import built_now, clock_of
+
+    index = validate_snapshot(open_snapshot(content / "snapshot"))
+    engine = Engine(index, records, built_now(dist) or index.snapshot.as_of, clock_of(now))
+    return Responder(dist, base_path_of(dist), engine), engine
+
+
+def _records_of(answer: Answer) -> tuple[int, list[object]]:
+    """count and results: what an answer says whatever its next/previous links."""
+    data = orjson.loads(answer.body)
+    return data["count"], data["results"]
+
+
+def test_the_served_now_is_the_builds_and_a_choice_of_clock_answers_from_the_engine(
+    corpus_site: Path, corpus_site_content: Path
+) -> None:
+    """upcoming/previous are relative to the time dist/ was built for (the snapshot's), which
+    each such answer names; `--now TIME` or `--now today` answers them for that time, from the
+    engine: the files were computed for another."""
+    from dataclasses import replace
+
+    from generator.load.records import RecordSource
+    from generator.load.snapshot import open_snapshot, parse_utc
+    from generator.load.validate import validate_snapshot
+
+    reference = Reference.load(corpus_site_content)
+    dates = sorted(f.date for f in reference.index.versions["2.3.0"].facets.values() if f.date)
+    later = dates[len(dates) // 2]  # half the dated events are past by then, half upcoming
+    assert later != reference.now
+    url = "/2.3.0/events/upcoming/?limit=100"
+    query = parse_request(url)
+    from generator.serve import now_text
+
+    def get(responder: Responder, target: str) -> Answer:
+        return responder.answer(Request("GET", target, {"host": "127.0.0.1:8000"}))
+
+    def expected(now: datetime) -> tuple[int, list[object]]:
+        data = orjson.loads(replace(reference, now=now).envelope(query))
+        return data["count"], data["results"]
+
+    with RecordSource(validate_snapshot(open_snapshot(corpus_site_content / "snapshot"))) as records:
+        built, built_engine = _mirror(corpus_site, corpus_site_content, records)
+        answer = get(built, url)
+        assert (answer.source, answer.headers) == (
+            "file",
+            {"X-LL2-Static-Now": f"{reference.now:%Y-%m-%dT%H:%M:%SZ}"},
+        )
+        assert answer.file == (corpus_site / query_path(query)).resolve()
+        assert _records_of(answer) == expected(reference.now)
+        assert "X-LL2-Static-Now" not in get(built, "/2.3.0/events/?limit=100").headers  # no "now" in it
+        moved, _ = _mirror(corpus_site, corpus_site_content, records, later)
+        answer = get(moved, url)
+        assert (answer.source, answer.headers) == (
+            "engine",
+            {"X-LL2-Static-Now": f"{later:%Y-%m-%dT%H:%M:%SZ}"},
+        )
+        assert _records_of(answer) == expected(later) != expected(reference.now)
+        _, today = _mirror(corpus_site, corpus_site_content, records, "today")
+        assert abs((today.current() - datetime.now(UTC)).total_seconds()) < 5
+        assert now_text("today", built_engine.now) == "today's clock, at each request"
+        assert now_text("build", built_engine.now).startswith(
+            f"{reference.now:%Y-%m-%dT%H:%M:%SZ}, the time dist/ was built for"
+        )
+        assert parse_utc(get(built, url).headers["X-LL2-Static-Now"]) == reference.now
+
+
+def test_serve_says_which_now_it_answers_for_and_refuses_a_clock_it_cannot_read(
+    corpus_site: Path, corpus_site_content: Path
+) -> None:
+    command = [sys.executable, "build.py", "serve", "--dist", str(corpus_site), "--content"]
+    bad = subprocess.run(
+        [*command, str(corpus_site_content), "--now", "yesterday"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "argument --now: 'yesterday' is not an ISO 8601 time" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -105,6 +105,23 @@ def test_the_home_page_lists_next_events_with_countdowns_and_recent_ones(seed_si
     assert 'href="/events/1185-soyuz-ms-27-hatch-opening/"' in recent
 
 
+def test_the_home_page_says_next_is_after_the_snapshots_time_not_today(seed_site: Path, tmp_path: Path):
+    """A year-old snapshot's "next" event shows T+360d: the page says the list is relative to
+    the snapshot's time and the countdowns to the reader's clock."""
+    from datetime import UTC, datetime
+
+    from tests.conftest import copy_seed_content
+
+    note = "After 2025-12-04 17:06 UTC, the time of this snapshot, not today's date: the countdowns run"
+    upcoming = read(seed_site, "index.html").split("<h2>Recent events</h2>")[0]
+    assert note in upcoming
+    later = datetime(2025, 12, 6, tzinfo=UTC)  # built with --now: it is that time, not the snapshot's
+    dist = build_site(copy_seed_content(tmp_path / "content"), tmp_path / "dist", now=later)
+    assert "After 2025-12-06 00:00 UTC, the time this site was built for, not today's date" in read(
+        dist, "index.html"
+    )
+
+
 def test_index_pages_per_type_agency_program_and_year(seed_site: Path):
     assert "Soyuz MS-27 Farewell Ceremony" in read(seed_site, "types/17/index.html")
     assert "Soyuz MS-27 Hatch Opening" not in read(seed_site, "types/17/index.html")

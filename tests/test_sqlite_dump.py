@@ -156,3 +156,14 @@ def test_sqlite_dump_opens_read_only_as_a_plain_file(dumps_dist, tmp_path: Path)
     with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as db:
         assert db.execute("SELECT value FROM metadata WHERE key = 'api_version'").fetchone() == ("2.2.0",)
         assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 200
+
+
+def test_the_seeds_sqlite_dump_holds_its_event_and_finds_it_by_a_word(seed_site: Path) -> None:
+    """The same dump at the seed's size (the fast loop's test of this module)."""
+    with sqlite3.connect(f"file:{seed_site / 'dumps/2.3.0/events.sqlite'}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT id FROM events").fetchall() == [(1304,)]
+        found = db.execute(
+            "SELECT events.id FROM events_fts JOIN events ON events.id = events_fts.rowid "
+            "WHERE events_fts MATCH 'hatch'"
+        ).fetchall()
+        assert found == [(1304,)]

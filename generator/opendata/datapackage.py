@@ -1,7 +1,7 @@
 """dist/datapackage.json: every dump as a Frictionless Data Package resource.
 
-Each resource has its path, format, media type, byte size and sha256 (read back from the
-written file), the licence and attribution of the data, and a schema: the JSON Schema file
+Each resource has its path, format, media type, sha256 and, unless gzip'd, byte size (read
+back from the written file), the licence and attribution of the data, and a schema: the JSON Schema file
 for JSON/NDJSON dumps, an inline Table Schema for the CSV.
 """
 
@@ -81,7 +81,12 @@ def resource(dump: Dump, out: StagedOutput, schemas: dict[tuple[str, str | None]
         entry["compression"] = "gz"
     if dump.format != "sqlite":
         entry["encoding"] = "utf-8"
-    entry |= {"bytes": size, "hash": f"sha256:{sha256}"}
+    if not dump.compressed:
+        # frictionless 5 cannot count a compressed file's bytes over HTTP (it reads the gzip
+        # stream past its counter): `bytes` made every .gz resource of the published package
+        # invalid ("expected ... actual None"). The sha256 still pins the file.
+        entry["bytes"] = size
+    entry["hash"] = f"sha256:{sha256}"
     if dump.format in ("json", "ndjson"):
         # A Data Package `schema` must be a Table Schema: the record's JSON Schema is linked in
         # a property of this package's own (custom properties are allowed by the spec).

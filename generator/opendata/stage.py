@@ -32,6 +32,8 @@ class OpenData:
     schemas: dict[tuple[str, str | None], str]
     changes: dict[str, Any]
     package: dict[str, Any]
+    #: Bytes of every dump by path (the package gives none for the gzip'd ones).
+    sizes: dict[str, int]
 
 
 def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]] | None = None) -> OpenData:
@@ -58,7 +60,8 @@ def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]]
     for relpath, body in (("changes.json", changes_json(changes)), ("datapackage.json", package)):
         out.write(relpath, body)
         tally.add("metadata", len(body))
-    return OpenData(dumps, schemas, changes, orjson.loads(package))
+    sizes = {dump.relpath: out.size(dump.relpath) for dump in dumps}
+    return OpenData(dumps, schemas, changes, orjson.loads(package), sizes)
 
 
 def size_text(count: int) -> str:
@@ -70,16 +73,19 @@ def size_text(count: int) -> str:
     return f"{count / 1_000_000:,.1f} MB"
 
 
-def downloads_markdown(package: dict[str, Any], schemas: Iterable[str], link: str = "") -> str:
+def downloads_markdown(
+    package: dict[str, Any], schemas: Iterable[str], sizes: dict[str, int], link: str = ""
+) -> str:
     """A Markdown section listing every download (title, file, size, sha256) and the schemas.
 
-    `package` is datapackage.json's document; `link` prefixes every path (e.g. "../").
+    `package` is datapackage.json's document, `sizes` OpenData.sizes; `link` prefixes every
+    path (e.g. "../").
     """
     lines = ["## Downloads", "", "| data | file | size | sha256 |", "|---|---|---:|---|"]
     for r in package["resources"]:
         digest = r["hash"].removeprefix("sha256:")
         lines.append(
-            f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {size_text(r['bytes'])} | "
+            f"| {r['title']} | [{r['path']}]({link}{r['path']}) | {size_text(sizes[r['path']])} | "
             f"`{digest[:16]}…` |"
         )
     schema_links = ", ".join(f"[{p.split('/', 1)[1]}]({link}{p})" for p in schemas)

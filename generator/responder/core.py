@@ -135,11 +135,28 @@ class Responder:
         return data
 
     def _json(self, url: str, query: Query, by_name: bool) -> Answer:
+        reason: QueryError | None = None
         try:
             relpath: str | None = query_path(query)
         except QueryError as exc:  # a value no folder can be named by: only the engine answers
             relpath, reason = None, exc
         found = find_file(self.dist, relpath) if relpath else None
+        if self.engine is not None and not self.engine.files_hold(query):
+            found = None  # computed for another "now" (serve --now): the engine answers
+        answer = self._answer(url, query, by_name, relpath, found, reason)
+        if self.engine is not None and query.subset != "all":
+            answer.headers["X-LL2-Static-Now"] = f"{self.engine.current():%Y-%m-%dT%H:%M:%SZ}"
+        return answer
+
+    def _answer(
+        self,
+        url: str,
+        query: Query,
+        by_name: bool,
+        relpath: str | None,
+        found: Path | None,
+        reason: QueryError | None,
+    ) -> Answer:
         if query.is_detail:
             if not self._has(query, found):
                 return Answer(404, NOT_FOUND, source="missing", file=found)

@@ -21,7 +21,7 @@ MACHINE_FILES = (
 _FORMATS = {"json": "JSON array", "ndjson": "NDJSON", "csv": "CSV", "sqlite": "SQLite"}
 
 
-def _row(r: dict[str, Any], rows: int, href: str) -> str:
+def _row(r: dict[str, Any], size: int, rows: int, href: str) -> str:
     fmt = _FORMATS[r["format"]] + (", gzip" if r.get("compression") == "gz" else "")
     if "jsonSchema" in r:
         schema = f"[JSON Schema]({href}{r['jsonSchema']})"
@@ -30,10 +30,7 @@ def _row(r: dict[str, Any], rows: int, href: str) -> str:
     else:
         schema = "SQL tables: events, events_fts, link tables (datapackage.json)"
     sha = r["hash"].removeprefix("sha256:")
-    return (
-        f"| [{r['path']}]({href}{r['path']}) | {fmt} | {size_text(r['bytes'])} | {rows:,} | {schema} | "
-        f"`{sha}` |"
-    )
+    return f"| [{r['path']}]({href}{r['path']}) | {fmt} | {size_text(size)} | {rows:,} | {schema} | `{sha}` |"
 
 
 def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteLinks) -> str:
@@ -56,7 +53,10 @@ def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteL
         "",
         "| file | format | size | rows | schema | sha256 |",
         "|---|---|---:|---:|---|---|",
-        *(_row(r, rows[r["path"].split("/")[1]], href) for r in data.package["resources"]),
+        *(
+            _row(r, data.sizes[r["path"]], rows[r["path"].split("/")[1]], href)
+            for r in data.package["resources"]
+        ),
         "",
         "The `.gz` files are served as they are: `gunzip` them after downloading. "
         f"[dumps/README.md]({href}{DUMPS_README}) says the same in the folder itself.",

@@ -164,10 +164,17 @@ def is_seed(index: SnapshotIndex) -> bool:
 
 
 def write_home(
-    events: list[EventSummary], now: datetime, links: SiteLinks, writer: PageWriter, seed: bool = False
+    events: list[EventSummary],
+    now: datetime,
+    links: SiteLinks,
+    writer: PageWriter,
+    seed: bool = False,
+    as_of: datetime | None = None,
 ) -> None:
     """Next events (with countdowns) and the latest past ones; `seed`: say the snapshot is
-    the embedded seed, not a fetch; with the lists they start."""
+    the embedded seed, not a fetch; with the lists they start. "Next" is after the build's
+    `now`, the snapshot's `as_of` unless built with --now: the page says so, since the
+    countdowns run on the reader's clock."""
     dated = by_date(events)
     past = [e for e in reversed(dated) if e.date and e.date < now]
     writer.page(
@@ -177,6 +184,8 @@ def write_home(
         recent=past[:HOME_ROWS],
         total=len(events),
         seed=seed,
+        now_text=f"{now:%Y-%m-%d %H:%M} UTC",
+        now_is_as_of=as_of is None or now == as_of,
         more_next=NavItem("All upcoming events", links.href("events/")),
         more_recent=NavItem("All past events", links.href("events/past/")),
         api=api_list_links(Query(NEWEST, "upcoming"), links),
@@ -306,7 +315,7 @@ def write_site(
     schedule = Schedule.load(index.snapshot)
     events = write_events(index, records, links, writer, schedule, memo)
     data = None if open_data is None else open_data(schedule.slips(latest=True))
-    write_home(events, now, links, writer, is_seed(index))
+    write_home(events, now, links, writer, is_seed(index), index.snapshot.as_of)
     write_indexes(events, now, links, writer, LinkedLists(index))
     write_feeds(events, links, now, writer, schedule)
     write_search(events, writer)

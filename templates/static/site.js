@@ -15,7 +15,8 @@
     p.className = "stale";
     p.setAttribute("role", "status");
     p.textContent = "This data is a snapshot of " + new Date(asOf).toISOString().slice(0, 10) +
-      ", " + days + " days old: LL2 may have changed since, and events it lists as next may be long past.";
+      ", " + days + " days old: LL2 may have changed since, and \"next\" and \"upcoming\" mean after that date, so " +
+      "events listed as next may be long past (their countdowns show T+).";
     main.insertBefore(p, main.firstChild);
   }
   var indexPromise = null;
