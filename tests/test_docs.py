@@ -31,11 +31,15 @@ BIGGER_BUILDS = {
 }
 #: Named but made by a run, not committed (git-ignored or written by a fetch).
 RUN_TIME = {"content/snapshot/progress/", ".ci/node", ".ci/node/", ".dist.cache/", ".dist.cache/build.lock"}
-RUN_TIME |= {"test-artifacts/"}
+RUN_TIME |= {"test-artifacts/", "progress/"}
 #: docs/layout.md's recipe for LL2 2.4.0 names the files it would add.
 TO_ADD = {"generator/api/models/v2_4_0.py", "content/snapshot/2.4.0/", "content/api/2.4.0.md"}
+TO_ADD |= {"content/api/2.3.1.md", "content/snapshot/2.3.1/", "tests/data/seed-snapshot/2.3.1/"}
 #: Code spans shaped like paths that are not files: actions, model names, pages of a listing.
 NOT_FILES = {"EventEndpointList/Normal/Detailed", "page/2/", "page/3/"}
+# a table's code (hosts.md), LL2's path segments (openapi.md), a file of another repository
+# (openapi.md, its source), a pattern of paths (queries.md)
+NOT_FILES |= {"n/a", "upcoming/", "previous/", "ll_2.3.0.json", "dist/.../index.json"}
 
 
 def spans(page: Path) -> list[str]:

@@ -34,8 +34,9 @@ JSON = "application/json"
 HTML = "text/html; charset=utf-8"
 #: LL2's browsable pages show `Allow: GET`: its views take no other method.
 ALLOW = "GET"
-#: A first path segment that names an API version, known or not (`/2.9.0/...` is LL2's 404).
-_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+#: A first path segment that names an API version, known or not (`/2.9.0/...`, `/2.3/` are LL2's
+#: JSON 404): one that starts with a digit, as the edge worker reads it; no site folder does.
+_VERSION = re.compile(r"[0-9].*")
 
 
 @dataclass(frozen=True)
