@@ -219,7 +219,17 @@ class Selections:
     Gives exactly engine.select (tests/test_planner.py compares them)."""
 
     def __init__(self, vindex: VersionIndex, now: datetime) -> None:
-        self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)
+        self._init(list(vindex.facets.values()), now)
+
+    @classmethod
+    def of(cls, facets: list[Facets], now: datetime) -> "Selections":
+        """Selections over some events only (reuse.py: the events a rebuild changed)."""
+        selections = cls.__new__(cls)
+        selections._init(facets, now)
+        return selections
+
+    def _init(self, facets: list[Facets], now: datetime) -> None:
+        self._facets = sorted(facets, key=lambda f: f.id)
         self._now = now
         self._matching: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._orders: dict[str, list[int]] = {}  # each ordering's ids, sorted once
