@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from generator.load.history import History, render_history, shown_digest
-from tests.conftest import copy_content, tree_digest
+from tests.conftest import copy_content, edit_event, tree_digest
 
 
 def stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -181,3 +181,21 @@ def test_a_rebuild_reusing_the_variants_costs_equals_a_clean_build_when_the_budg
         assert tree_digest(incremental) == tree_digest(clean), step
         single = next(line for line in out.splitlines() if "single-filter lists, default ordering" in line)
         assert "(100.0%" not in single  # the budget binds
+
+
+@pytest.mark.slow
+def test_a_damaged_costs_file_in_the_cache_is_ignored(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    content = copy_content(corpus_content, tmp_path)
+    incremental, clean = tmp_path / "incremental", tmp_path / "clean"
+    assert build_runner("--content", str(content), "--dist", str(incremental))[0] == 0
+    basis = tmp_path / ".incremental.cache" / "variants.pickle"
+    assert basis.is_file()
+    basis.write_bytes(basis.read_bytes()[:1000])
+    first = orjson.loads((content / "snapshot" / "2.2.0" / "event.ndjson").read_bytes().splitlines()[0])["id"]
+    edit_event(content, first, lambda record: record.update(name=record["name"] + " (renamed)"))
+    code, out, err = build_runner("--content", str(content), "--dist", str(incremental))
+    assert code == 0 and "Error" not in err and "Traceback" not in err, err
+    assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(incremental) == tree_digest(clean)

@@ -139,7 +139,17 @@ def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
     try:
         with open(cache_root / BASIS, "rb") as handle:
             basis = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        ImportError,
+        TypeError,
+    ):
+        # a damaged file is a cache miss: the costs are computed again
         return None
     return basis if isinstance(basis, Basis) and basis.inputs == inputs else None
 
