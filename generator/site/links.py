@@ -14,12 +14,15 @@ from generator.settings import BuildSettings
 
 #: Hosts whose /{version}/{endpoint}/... URLs appear in records and name what we mirror.
 LL2_HOSTS = frozenset({"ll.thespacedevs.com", "lldev.thespacedevs.com"})
+#: An event id no record has, standing for the id in the URL made once a version.
+_ID_MARK = "987654321987"
 
 
 class SiteLinks:
     """hrefs and absolute URLs of files and folders in dist/."""
 
     def __init__(self, settings: BuildSettings) -> None:
+        self._event_api: dict[str, list[str]] = {}
         self.base_path = settings.base_path
         parts = urlsplit(settings.base_url)
         self.origin = (
@@ -48,6 +51,9 @@ class SiteLinks:
         has no `id` filter (2.2.0)."""
         if "id" not in FILTERS[version]:
             return None
-        mode = VERSIONS[version].default_detail_mode
-        pairs = [("id", str(event_id))] + ([("mode", mode)] if mode else [])
-        return self.api(normalise(version, "all", None, pairs))
+        if version not in self._event_api:  # made once a version: a site links every event
+            mode = VERSIONS[version].default_detail_mode
+            pairs = [("id", _ID_MARK)] + ([("mode", mode)] if mode else [])
+            self._event_api[version] = self.api(normalise(version, "all", None, pairs)).split(_ID_MARK)
+        before, after = self._event_api[version]
+        return f"{before}{event_id}{after}"
