@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from generator.mirror.manifest import ManifestWriter
     from generator.output.parallel import Shares
     from generator.variants.budget import SiteBudget
-    from generator.variants.precompute import Costed
+    from generator.variants.reuse import Costed, CostReuse
 
 
 @dataclass
@@ -82,6 +82,9 @@ def _build(settings: BuildSettings) -> BuildReport:
         meanwhile=stages.load_all,
     )
     budget = stages.SiteBudget(stages.Limits(*settings.budget()))
+    # The previous build's variant costs, trusted beside its cache state (a patch build).
+    previous = stages.load_basis(cache.root, cache.inputs) if cache.outputs else None
+    reuse = stages.CostReuse(previous, index, settings, now)
     with (
         stages.StagedOutput(settings.dist_dir, cache.outputs) as out,
         stages.RecordSource(index) as records,
@@ -91,7 +94,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         with out.stream(stages.MANIFEST_PATH) as handle:
             manifest = stages.ManifestWriter(handle, now)
             stage("writing the mirror, the dumps and the site", lambda: out.files_written)
-            tally, costed = write_core_site(ctx, manifest, shares)
+            tally, costed = write_core_site(ctx, manifest, shares, reuse)
             budget.spend(
                 out.files_written, out.site_bytes + manifest.bytes + stages.ManifestWriter.HEAD_RESERVE
             )
@@ -114,19 +117,20 @@ def _build(settings: BuildSettings) -> BuildReport:
         stage("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
+    stages.save_basis(cache.root, reuse.basis(inputs, costed))
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally, budget, reused=out.reused)
 
 
 def write_core_site(
-    ctx: BuildContext, manifest: "ManifestWriter", shares: "Shares"
+    ctx: BuildContext, manifest: "ManifestWriter", shares: "Shares", reuse: "CostReuse | None" = None
 ) -> "tuple[Tally, list[Costed]]":
     """The JSON mirror here; open data and the human site in a forked process where allowed
     (they read the snapshot, nothing the mirror writes); then each costs variants until none
     are left. Returns the merged tally and every variant's cost in priority order."""
     (tally, my_costs), (side_tally, used, their_costs) = ctx.out.in_two(
-        partial(_mirror, ctx, manifest, shares),
-        partial(_open_data_and_site, ctx, shares),
+        partial(_mirror, ctx, manifest, shares, reuse),
+        partial(_open_data_and_site, ctx, shares, reuse),
         ctx.settings.jobs > 1,
     )
     if used is not None:
@@ -137,18 +141,18 @@ def write_core_site(
 
 
 def _mirror(
-    ctx: BuildContext, manifest: "ManifestWriter", shares: "Shares"
+    ctx: BuildContext, manifest: "ManifestWriter", shares: "Shares", reuse: "CostReuse | None"
 ) -> "tuple[Tally, dict[int, list[Costed]]]":
     tally = stages.write_json_mirror(ctx, manifest)
-    return tally, stages.variant_costs(ctx, shares)
+    return tally, stages.variant_costs(ctx, shares, reuse)
 
 
 def _open_data_and_site(
-    ctx: BuildContext, shares: "Shares", part: bool
+    ctx: BuildContext, shares: "Shares", reuse: "CostReuse | None", part: bool
 ) -> "tuple[Tally, object, dict[int, list[Costed]]]":
     """The site writes the open data once its event pages have brought the schedule history
     up to date (changes.json lists its slips; the /data/ page lists what open data wrote)."""
     tally = stages.Tally()
     stages.write_site(ctx, tally, open_data=partial(stages.write_open_data, ctx, tally))
-    costed = stages.variant_costs(ctx, shares)
+    costed = stages.variant_costs(ctx, shares, reuse)
     return tally, (ctx.memo.detach() if part and ctx.memo is not None else None), costed

@@ -25,6 +25,9 @@ HOMES = {
     "choose_variants": "generator.variants.precompute",
     "write_variants": "generator.variants.precompute",
     "COST_CHUNKS": "generator.variants.precompute",
+    "CostReuse": "generator.variants.reuse",
+    "load_basis": "generator.variants.reuse",
+    "save_basis": "generator.variants.reuse",
     "write_edge": "generator.client.edge",
     "rules_for": "generator.hosts.stage",
     "write_host_rules": "generator.hosts.stage",
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
     from generator.variants.precompute import merge_costs as merge_costs
     from generator.variants.precompute import variant_costs as variant_costs
     from generator.variants.precompute import write_variants as write_variants
+    from generator.variants.reuse import CostReuse as CostReuse
+    from generator.variants.reuse import load_basis as load_basis
+    from generator.variants.reuse import save_basis as save_basis
 
 
 def load_all() -> None:

@@ -3,6 +3,8 @@
 import functools
 import http.server
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -117,3 +119,45 @@ def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:
             elif not target_file(dist, url.path[len(site.path) :]).is_file():
                 broken.append(f"{rel}: {ref}")
     return broken, checked
+
+
+def link_statuses(dist: Path, prefix: str = "") -> tuple[dict[str, int], dict[str, str]]:
+    """Crawl dist/ as GitHub Pages serves it (`serve`: the query string ignored, a folder
+    without index.html and a missing file answered by 404.html with status 404, no redirect
+    followed): every internal href/src of every HTML page, each URL asked once.
+
+    Returns the status of each URL (without its fragment) and, for each, a page linking it."""
+    statuses: dict[str, int] = {}
+    linked_from: dict[str, str] = {}
+    with serve(dist, prefix) as site_url:
+        site = urlsplit(site_url.rstrip("/") + "/")
+        for page in sorted(dist.rglob("*.html")):
+            rel = page.relative_to(dist).as_posix()
+            page_url = urljoin(site.geturl(), rel)
+            for ref in page_refs(page.read_text(encoding="utf-8")):
+                url = urlsplit(urljoin(page_url, ref))
+                if url.scheme not in ("http", "https") or url.netloc != site.netloc:
+                    continue  # outside the site (or mailto:...)
+                target = url._replace(fragment="").geturl()
+                if target not in statuses:
+                    statuses[target] = _status(target)
+                    linked_from[target] = rel
+    return statuses, linked_from
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer of its own (GitHub Pages' 301 to a folder's slash), not a 200."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _status(url: str) -> int:
+    try:
+        with _OPENER.open(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -483,3 +483,25 @@ def test_the_data_pages_table_fits_a_1280_px_window(seed_site: Path, browser: Br
             tab.screenshot(ARTIFACTS / "data-1280.png")
         finally:
             tab.close()
+
+
+def test_an_event_pages_browsable_link_shows_its_record_with_status_200(seed_site: Path, browser: Browser):
+    """The event's own folder has no page (GitHub Pages: 404.html, status 404): the human page
+    links the endpoint's shell, asked for the list of the event's id in its detail mode."""
+    record = orjson.loads((seed_site / "2.3.0/events/1304/index.json").read_bytes())
+    with serve(seed_site) as site:
+        tab = browser.tab(site)
+        try:
+            tab.goto(site + EVENT_1304)
+            href = tab.evaluate(
+                "[...document.querySelectorAll('a')].find(a => a.textContent.trim() === "
+                "'API 2.3.0 (browsable)').getAttribute('href')"
+            )
+            assert href == "/2.3.0/events/?id=1304&mode=detailed&format=api"
+            tab.goto(site + href)
+            view = shown(tab)
+            assert view["request"] == "GET /2.3.0/events/?id=1304&mode=detailed&format=api"
+            assert view["status"] == "HTTP 200 OK"
+            assert view["json"]["count"] == 1 and view["json"]["results"] == [record]
+        finally:
+            tab.close()

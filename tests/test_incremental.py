@@ -4,9 +4,10 @@ import random
 from pathlib import Path
 
 import orjson
+import pytest
 
 from generator.load.history import History, render_history, shown_digest
-from tests.conftest import copy_content, tree_digest
+from tests.conftest import copy_content, edit_event, tree_digest
 
 
 def stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -149,3 +150,52 @@ def test_a_changed_schedule_history_rewrites_that_event_and_equals_a_clean_build
     clean = tmp_path / "clean"
     assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
     assert tree_digest(clean) == tree_digest(dist)
+
+
+@pytest.mark.slow
+def test_a_rebuild_reusing_the_variants_costs_equals_a_clean_build_when_the_budget_binds(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    """A rebuild takes the previous build's cost of each list no changed event is (or was)
+    in: with a budget that drops lists, a cost off by one byte would keep or drop another list.
+    A renamed event (longer records), one of another type (its lists change) and a removed one."""
+    content = copy_content(corpus_content, tmp_path)
+    incremental, clean = tmp_path / "incremental", tmp_path / "clean"
+    budget = ("--max-bytes", "30M")
+    build = ("--content", str(content), *budget)
+    assert build_runner(*build, "--dist", str(incremental))[0] == 0
+    files = sorted((content / "snapshot").glob("*/*.ndjson"))
+    ids = [orjson.loads(line)["id"] for line in files[0].read_bytes().splitlines()]
+    for step, change in enumerate(
+        (
+            lambda r: {**r, "name": r["name"] + " (a longer name than before)"} if r["id"] == ids[3] else r,
+            lambda r: {**r, "type": {**r["type"], "id": 99, "name": "New"}} if r["id"] == ids[20] else r,
+            lambda r: None if r["id"] == ids[40] else r,
+        )
+    ):
+        for path in files:
+            rewrite(path, lambda records, edit=change: [c for c in map(edit, records) if c is not None])
+        code, out, err = build_runner(*build, "--dist", str(incremental))
+        assert code == 0, err
+        assert build_runner(*build, "--dist", str(clean), "--clean")[0] == 0
+        assert tree_digest(incremental) == tree_digest(clean), step
+        single = next(line for line in out.splitlines() if "single-filter lists, default ordering" in line)
+        assert "(100.0%" not in single  # the budget binds
+
+
+@pytest.mark.slow
+def test_a_damaged_costs_file_in_the_cache_is_ignored(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    content = copy_content(corpus_content, tmp_path)
+    incremental, clean = tmp_path / "incremental", tmp_path / "clean"
+    assert build_runner("--content", str(content), "--dist", str(incremental))[0] == 0
+    basis = tmp_path / ".incremental.cache" / "variants.pickle"
+    assert basis.is_file()
+    basis.write_bytes(basis.read_bytes()[:1000])
+    first = orjson.loads((content / "snapshot" / "2.2.0" / "event.ndjson").read_bytes().splitlines()[0])["id"]
+    edit_event(content, first, lambda record: record.update(name=record["name"] + " (renamed)"))
+    code, out, err = build_runner("--content", str(content), "--dist", str(incremental))
+    assert code == 0 and "Error" not in err and "Traceback" not in err, err
+    assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(incremental) == tree_digest(clean)

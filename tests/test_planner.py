@@ -16,6 +16,7 @@ from generator.mirror.answers import Tally, list_cost, write_list
 from generator.mirror.manifest import ManifestWriter
 from generator.output.staging import StagedOutput
 from generator.settings import BuildSettings
+from generator.variants.budget import GROUPS
 from generator.variants.planner import Selections, plan
 
 
@@ -66,3 +67,10 @@ def test_a_lists_cost_is_what_writing_it_spends(index, tmp_path: Path, limit: in
             )
             spent = (out.files_written, out.site_bytes + manifest.bytes - before)
         assert list_cost(first, ids, vindex, settings) == spent, (first, len(ids))
+
+
+def test_the_plan_offers_every_default_page_size_list_before_any_limit_100(index) -> None:
+    single = [v for v in plan(list(index.versions.values())) if v.group == GROUPS[0]]
+    order = [v.first.limit for v in single]
+    assert 10 in order and 100 in order
+    assert max(n for n, limit in enumerate(order) if limit == 10) < order.index(100)

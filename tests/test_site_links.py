@@ -6,7 +6,7 @@ from pathlib import Path
 from generator.pipeline import build
 from generator.settings import BuildSettings
 from tests.conftest import build_site
-from tests.sitecheck import broken_links
+from tests.sitecheck import broken_links, link_statuses
 
 
 def test_no_internal_link_is_broken_at_the_hosts_root(corpus_site: Path):
@@ -23,6 +23,10 @@ def test_no_internal_link_is_broken_under_a_project_sub_path(corpus_site_content
     assert checked > 1500
     # The same files published at a host's root would break: every link carries the sub-path.
     assert broken_links(dist, "https://example.org")[0] != []
+    # Served under the sub-path as GitHub Pages serves it, every link is a 200.
+    statuses, linked_from = link_statuses(dist, "/repo")
+    assert {url: (status, linked_from[url]) for url, status in statuses.items() if status != 200} == {}
+    assert len(statuses) > 300
 
 
 def test_the_link_checker_reports_a_missing_page(seed_site: Path, tmp_path: Path):
@@ -47,5 +51,28 @@ def test_the_api_lists_the_listings_link_are_kept_when_the_budget_drops_others(
         for a in page.read_text().split('class="api" href=')[1:]
     ]
     assert len(linked) >= 2 * 30  # browsable and JSON, for each listing
-    assert [href for href in linked if not (dist / href.lstrip("/")).exists()] == []
+    json_files = [href for href in linked if href.endswith("/index.json")]
+    assert len(json_files) >= 30
+    assert [href for href in json_files if not (dist / href.lstrip("/")).exists()] == []
     assert broken_links(dist, "https://example.org")[0] == []
+
+
+def test_every_link_the_site_writes_is_a_200_on_a_host_that_serves_as_github_pages(corpus_site: Path):
+    """Pages ignores the query string and answers a path without a file (a list's or an
+    event's folder holds index.json, no index.html) with 404.html, status 404: the page
+    renders, but the status says missing. Every link, image, script and feed is a 200."""
+    statuses, linked_from = link_statuses(corpus_site)
+    assert {url: (status, linked_from[url]) for url, status in statuses.items() if status != 200} == {}
+    browsable = [url for url in statuses if "format=api" in url]
+    assert any("?type__ids=" in url for url in browsable)  # the type pages' API lists
+    assert any("?id=" in url and "mode=detailed" in url for url in browsable)  # the events' pages
+    assert len(statuses) > 300
+
+
+def test_the_crawl_reports_a_folder_without_a_page_as_githubs_404(seed_site: Path, tmp_path: Path):
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_site, dist)
+    page = dist / "types" / "17" / "index.html"
+    page.write_text(page.read_text().replace("</body>", '<a href="/2.3.0/events/1304/">x</a></body>'))
+    statuses, _ = link_statuses(dist)
+    assert [status for url, status in statuses.items() if url.endswith("/2.3.0/events/1304/")] == [404]

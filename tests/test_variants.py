@@ -105,6 +105,30 @@ def test_a_tight_budget_drops_variants_and_reports_them_per_family(
     assert all((dist / e["path"]).is_file() for e in manifest["entries"])
 
 
+def test_every_lists_default_page_size_is_kept_before_any_limit_100_list(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    """LL2's default page size first: with room for every single-filter list at `limit` 10
+    (every family, value, subset and mode) but not for those at `limit` 100, the build keeps
+    the first whole and reports the second's share."""
+    dist = tmp_path / "dist"
+    code, out, err = build_with_budget(build_runner, corpus_content, dist, "--max-bytes", "40M")
+    assert code == 0, err
+    shares = {
+        line.split(",")[0].split()[-1]: line.split(": ", 1)[1]
+        for line in out.splitlines()
+        if line.startswith("    of which limit ")
+    }
+    assert shares["10"].startswith("843 of 843 lists (100.0%;")
+    kept_100 = int(shares["100"].split()[0])
+    assert 0 < kept_100 < 843 and "(100.0%" not in shares["100"]
+    # dist/ holds the last of the `limit` 10 lists (previous, another mode) and not the
+    # `limit` 100 ones of the same filter.
+    previous = dist / "2.3.0/events/previous/mode-detailed/type__ids-1/index.json"
+    assert orjson.loads(previous.read_bytes())["results"]
+    assert not (dist / "2.3.0/events/previous/limit-100/mode-detailed/type__ids-1").exists()
+
+
 def test_a_budget_the_core_site_cannot_fit_fails_and_leaves_dist_alone(
     corpus_content: Path, tmp_path: Path, build_runner
 ) -> None:

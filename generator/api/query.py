@@ -14,6 +14,7 @@ way LL2 (Django REST framework + django-filter) treats it:
 - parameters equal to their default are dropped.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -394,8 +395,11 @@ def query_dir(query: Query) -> str:
     return "/".join(parts)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def query_path(query: Query) -> str:
-    """The file (relative to dist/) that serves `query`: index.json, or index.html for format=api."""
+    """The file (relative to dist/) that serves `query`: index.json, or index.html for format=api.
+    Remembered for the most recent queries: a list page's path is asked as the page, as its
+    neighbours' next and previous, and by the manifest."""
     name = "index.html" if query.format == "api" else "index.json"
     return f"{query_dir(query)}/{name}"
 

@@ -34,12 +34,15 @@ def applying(final: Path) -> list[Path]:
     return [folder for folder in staging_folders(final) if (folder / JOURNAL).is_file()]
 
 
-def write_journal(staging: Path, write: list[str], delete: list[str]) -> None:
-    """Write the journal whole, then make it visible by a rename."""
+def write_journal(
+    staging: Path, write: list[str], delete: list[str], names: dict[str, str] | None = None
+) -> None:
+    """Write the journal whole, then make it visible by a rename. `names`: each written file's
+    name in the (flat) staging folder, where it is not its path in dist/."""
     part = staging / _PART
     handle = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        view = memoryview(orjson.dumps({"write": write, "delete": delete}))
+        view = memoryview(orjson.dumps({"write": write, "delete": delete, "names": names or {}}))
         while view:
             view = view[os.write(handle, view) :]
         os.fsync(handle)
@@ -48,9 +51,9 @@ def write_journal(staging: Path, write: list[str], delete: list[str]) -> None:
     os.replace(part, staging / JOURNAL)
 
 
-def read_journal(staging: Path) -> tuple[list[str], list[str]] | None:
-    """(files to move in, files to delete), or None for a journal that is missing or not a
-    whole one (nothing of it was applied)."""
+def read_journal(staging: Path) -> tuple[list[str], list[str], dict[str, str]] | None:
+    """(files to move in, files to delete, their names in the staging folder), or None for a
+    journal that is missing or not a whole one (nothing of it was applied)."""
     try:
         journal = orjson.loads((staging / JOURNAL).read_bytes())
     except (OSError, orjson.JSONDecodeError):
@@ -62,7 +65,10 @@ def read_journal(staging: Path) -> tuple[list[str], list[str]] | None:
         return None
     if not all(_plain(p) for p in write) or not all(_plain(p) for p in delete):
         return None
-    return write, delete
+    names = journal.get("names", {})
+    if not isinstance(names, dict) or not all(_plain(n) for n in names.values()):
+        return None
+    return write, delete, names
 
 
 def _plain(relpath: object) -> bool:
@@ -100,13 +106,13 @@ def apply_journal(staging: Path, final: Path) -> None:
     """Move a finished patch build's files into place and delete its stale files; then the
     staging folder. A journal that is not whole is dropped, dist/ left as it is."""
     journal = read_journal(staging)
-    write, delete = journal or ([], [])
+    write, delete, names = journal or ([], [], {})
     aside = staging / _ASIDE
     if write or delete:
         _keep_aside(final, write, aside)
     # dist/ is a mix of two builds from here ...
     for relpath in write:
-        source, target = f"{staging}/{relpath}", f"{final}/{relpath}"
+        source, target = f"{staging}/{names.get(relpath, relpath)}", f"{final}/{relpath}"
         try:
             os.replace(source, target)
         except FileNotFoundError:

@@ -117,6 +117,7 @@ class OutputPart:
     staged: list[str]
     site_bytes: int
     reused: int
+    names: dict[str, str]  # staged relpath -> its name in the flat staging folder (patch)
 
 
 class StagedOutput:
@@ -131,6 +132,10 @@ class StagedOutput:
         self.outputs: Outputs = {}
         self._made: set[str] = set()
         self._staged: list[str] = []
+        #: In a patch build, each staged file's name in the (flat) staging folder: no folder
+        #: is made there, so none is deleted after the patch (on a busy ext4, removing a
+        #: rebuild's thousand empty staging folders took seconds).
+        self._names: dict[str, str] = {}
         self.site_bytes = 0  # bytes of every output, written or kept: the site's size
         self.reused = 0
 
@@ -157,7 +162,7 @@ class StagedOutput:
 
     def current(self, relpath: str) -> Path:
         """Where an output of this build holds its bytes now: staged, or unchanged in dist/."""
-        staged = self.path(relpath)
+        staged = self._staged_path(relpath)
         return staged if staged.exists() else self.final / relpath
 
     def size(self, relpath: str) -> int:
@@ -189,11 +194,23 @@ class StagedOutput:
         self.outputs[relpath] = [key, 0]
 
     def _stage(self, relpath: str) -> str:
-        """The staging path of an output about to be written (its folder made)."""
+        """The staging path of an output about to be written: in a patch build a flat name
+        (this process's id and a count: two processes stage into one folder), else the path
+        it will have in dist/ (its folder made), since the whole folder becomes dist/."""
+        if self.patch:
+            name = f"{os.getpid()}.{len(self._names)}"
+            self._names[relpath] = name
+            self._staged.append(relpath)
+            return f"{self._root}/{name}"
         target = f"{self._root}/{relpath}"  # relpath was checked when claimed
         _make_parent(target, self._made)
         self._staged.append(relpath)
         return target
+
+    def _staged_path(self, relpath: str) -> Path:
+        """Where a staged output's bytes are in the staging folder."""
+        name = self._names.get(relpath)
+        return self.root / name if name is not None else self.path(relpath)
 
     def _write_now(self, relpath: str, data: bytes) -> None:
         """Stage `data` at relpath. Written here, not by a second thread: the thread's every
@@ -210,8 +227,13 @@ class StagedOutput:
         def their_part(part: bool) -> tuple[OutputPart | None, U]:
             if part:
                 self.outputs, self._staged, self.site_bytes, self.reused = {}, [], 0, 0
+                self._names = {}
             result = there(part)
-            written = OutputPart(self.outputs, self._staged, self.site_bytes, self.reused) if part else None
+            written = (
+                OutputPart(self.outputs, self._staged, self.site_bytes, self.reused, self._names)
+                if part
+                else None
+            )
             return written, result
 
         mine, (written, theirs) = both(here, their_part, parallel)
@@ -226,6 +248,7 @@ class StagedOutput:
                 raise OutputError(f"{relpath} written twice in one build: two outputs claim one path")
         self.outputs.update(part.outputs)
         self._staged.extend(part.staged)
+        self._names.update(part.names)
         self.site_bytes += part.site_bytes
         self.reused += part.reused
 
@@ -313,6 +336,7 @@ class StagedOutput:
         ):
             target.unlink()
             self._staged.remove(relpath)
+            self._names.pop(relpath, None)
             self.reused += 1
 
     def discard(self, relpath: str) -> None:
@@ -321,8 +345,9 @@ class StagedOutput:
         entry = self.outputs.pop(relpath)
         self.site_bytes -= int(entry[1] or 0)
         if relpath in self._staged:
+            self._staged_path(relpath).unlink()
             self._staged.remove(relpath)
-            Path(self._root, relpath).unlink()
+            self._names.pop(relpath, None)
         else:  # identical to dist/'s copy, which was kept
             self.reused -= 1
 
@@ -341,7 +366,7 @@ class StagedOutput:
         """Land the build: swap the staging folder in, or apply the patch through a journal."""
         if self.patch:
             stale = sorted(set(self.previous) - set(self.outputs))
-            write_journal(self.root, self._staged, stale)
+            write_journal(self.root, self._staged, stale, self._names)
             apply_journal(self.root, self.final)
             return
         old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"

@@ -2,8 +2,10 @@
 
 A type, agency, program or year page links the API list of the same events: the newest
 version that has the value (2.3.0, else 2.2.0, which has no `year`), in its default mode, page
-size and order. `precompute.candidates` puts these lists first after `--precompute`'s, so the
-planner keeps them before any family it plans itself and the links resolve.
+size and order: browsable (the endpoint's shell with the query: a 200 on GitHub Pages, where
+the list's folder would be 404.html) and as JSON (the list's `index.json`).
+`precompute.candidates` puts these lists first after `--precompute`'s, so the planner keeps
+them before any family it plans itself: the JSON link resolves and the shell loads a file.
 """
 
 from generator.api.facets import values_of

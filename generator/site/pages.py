@@ -73,7 +73,9 @@ def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[Nav
     for version, vindex in index.versions.items():
         if event_id in vindex.facets:
             query = Query(version, event_id=event_id)
-            items.append(NavItem(f"API {version} (browsable)", links.api(query)))
+            browsable = links.event_api(version, event_id)
+            if browsable is not None:  # a version without an `id` filter: its JSON only
+                items.append(NavItem(f"API {version} (browsable)", browsable))
             items.append(NavItem(f"API {version} (JSON)", links.href(query_path(query))))
     return items
 

@@ -120,12 +120,27 @@ def _group_order(group: str) -> tuple[int, int, str]:
         return (GROUPS.index(group), 0, "")
     order = [
         f"{s}, {m}, limit {n}"
-        for s in SUBSETS
         for n in (DEFAULT_LIMIT, MAX_LIMIT)
+        for s in SUBSETS
         for m in ("default mode", "other modes")
     ]
     text = group.strip().removeprefix("of which ")
     return (0, 1 + (order.index(text) if text in order else len(order)), text)
+
+
+def page_size_shares(groups: dict[str, FamilyReport]) -> list[str]:
+    """The share kept of the single-filter lists at each page size (every subset and mode)."""
+    lines = []
+    for limit in (DEFAULT_LIMIT, MAX_LIMIT):
+        tiers = [r for g, r in groups.items() if g not in GROUPS and g.endswith(f", limit {limit}")]
+        kept, lists = sum(r.kept_lists for r in tiers), sum(r.kept_lists + r.dropped_lists for r in tiers)
+        size = sum(r.kept_bytes for r in tiers)
+        needed = size + sum(r.dropped_bytes for r in tiers)
+        lines.append(
+            f"    of which limit {limit}, every subset and mode: {kept:,} of {lists:,} lists "
+            f"({100 * kept / max(lists, 1):.1f}%; {size:,} of {needed:,} bytes)"
+        )
+    return lines
 
 
 def report_lines(planner: SiteBudget) -> list[str]:
@@ -154,4 +169,6 @@ def report_lines(planner: SiteBudget) -> list[str]:
             else f"    {group.strip()}: {r.kept_lists:,} of {lists:,} lists, {r.kept_bytes:,} of {needed:,} "
             "bytes"
         )
+        if group == GROUPS[0]:
+            lines += page_size_shares(planner.groups)
     return lines

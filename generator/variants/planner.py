@@ -12,11 +12,11 @@ Families (per version):
 Every value the snapshot knows (in any version) is planned for every version, so a value
 with no event in a version or subset is an empty list, a file like any other. The order is
 what clients ask most first (docs/precompute.md): in two rounds, single facets then type
-pairs, each in tiers (`tiers`): the `all` subset in the default mode with `limit` 10, the
-other modes, then `limit` 100; then the same for `upcoming`, then for `previous`; then the
-other orderings. Within a tier the newest version first, then family by family, mode by mode,
-subset by subset, and the values with most events first. A variant is kept when its exact
-cost (every page's bytes and its manifest entries, computed before writing) fits what is
+pairs, each in tiers (`tiers`): `limit` 10 before any `limit` 100; per page size the `all`
+subset in the default mode, the other modes, then the same for `upcoming`, then for
+`previous`; then the other orderings. Within a tier the newest version first, then family by
+family, mode by mode, subset by subset, and the values with most events first. A variant is
+kept when its exact cost (every page's bytes and its manifest entries, computed before writing) fits what is
 left of the budget; otherwise it is dropped and the next one is tried. Everything is a
 generator: the planner holds one variant's ids at a time, plus a bounded selection cache.
 """
@@ -137,12 +137,14 @@ class Tier:
 
 
 def tiers() -> list[Tier]:
-    """What clients ask most first: the `all` list in the default mode and page size, in the
-    other modes, at `limit` 100; the same for `upcoming` (small, and what apps show), then
-    `previous`; then the other orderings."""
+    """What clients ask most first: LL2's default page size (`limit` 10) of every subset and
+    mode before any `limit` 100 (on GitHub Pages the first fit whole at 1,500 events, the
+    second do not): per page size, the `all` list in the default mode, in the other modes, then
+    the same for `upcoming` (small, and what apps show) and `previous`; then the other
+    orderings."""
     out: list[Tier] = []
-    for subsets in (("all",), ("upcoming",), ("previous",)):
-        for limit in (DEFAULT_LIMIT, MAX_LIMIT):
+    for limit in (DEFAULT_LIMIT, MAX_LIMIT):
+        for subsets in (("all",), ("upcoming",), ("previous",)):
             out += [Tier(subsets, "default", limit), Tier(subsets, "other", limit)]
     return out + [
         Tier(SUBSETS, "all", limit, ordering)
@@ -214,7 +216,17 @@ class Selections:
     Gives exactly engine.select (tests/test_planner.py compares them)."""
 
     def __init__(self, vindex: VersionIndex, now: datetime) -> None:
-        self._facets = sorted(vindex.facets.values(), key=lambda f: f.id)
+        self._init(list(vindex.facets.values()), now)
+
+    @classmethod
+    def of(cls, facets: list[Facets], now: datetime) -> "Selections":
+        """Selections over some events only (reuse.py: the events a rebuild changed)."""
+        selections = cls.__new__(cls)
+        selections._init(facets, now)
+        return selections
+
+    def _init(self, facets: list[Facets], now: datetime) -> None:
+        self._facets = sorted(facets, key=lambda f: f.id)
         self._now = now
         self._matching: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._orders: dict[str, list[int]] = {}  # each ordering's ids, sorted once

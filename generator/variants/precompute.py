@@ -17,10 +17,8 @@ from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
 from generator.variants.budget import GROUPS, SiteBudget
 from generator.variants.planner import Selections, Variant, plan
+from generator.variants.reuse import Costed, CostReuse
 
-#: One planned variant, costed without the budget: family label, the report's groups it
-#: counts in (Variant.group, Variant.tier), first page, JSON files, bytes.
-Costed = tuple[str, tuple[str, ...], Query, int, int]
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
 
@@ -38,24 +36,31 @@ def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
     return [*asked, *linked, *planned]
 
 
-def variant_costs(ctx: BuildContext, shares: Shares) -> dict[int, list[Costed]]:
+def variant_costs(
+    ctx: BuildContext, shares: Shares, reuse: CostReuse | None = None
+) -> dict[int, list[Costed]]:
     """The exact cost of the JSON pages of each candidate, for the chunks of candidates this
     process takes from `shares` (chunk number -> costs). Needs no budget, so both processes
-    take chunks once their own stages are done; `merge_costs` puts them back in order."""
+    take chunks once their own stages are done; `merge_costs` puts them back in order.
+    `reuse` gives the previous build's candidates and costs where no changed event matters."""
     index, settings, now = ctx.index, ctx.settings, ctx.now
     costed: dict[int, list[Costed]] = {}
     proposed: list[Variant] = []
     selections: dict[str, Selections] = {}
     for chunk in shares.take():
         if not selections:
-            proposed = candidates(index, settings)
+            known = reuse.candidates if reuse is not None else None
+            proposed = known if known is not None else candidates(index, settings)
             selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         start, end = (len(proposed) * n // shares.count for n in (chunk, chunk + 1))
         costed[chunk] = []
         for variant in proposed[start:end]:
             version = variant.first.version
-            ids = selections[version].ids(variant.first)
-            files, size = list_cost(variant.first, ids, index.versions[version], settings)
+            found = reuse.cost(variant) if reuse is not None else None
+            if found is None:
+                ids = selections[version].ids(variant.first)
+                found = list_cost(variant.first, ids, index.versions[version], settings)
+            files, size = found
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()
             costed[chunk].append((f"{version} {variant.family}", groups, variant.first, files, size))
