@@ -478,7 +478,7 @@ LONG = "a" * 300  # a folder name over the 255 bytes file systems allow
             "over the 255 file systems allow; no file can answer it",
         ),
         (["resolve", f"/2.3.0/events/{BIG}/"], 2, "an event id is a whole number from 1 to"),
-        (["resolve", f"/2.3.0/events/?year={BIG}"], 2, "Error: LL2 answers 400 Bad Request: year: '999"),
+        (["resolve", f"/2.3.0/events/?id={BIG}"], 2, "Error: LL2 answers 400 Bad Request: id: '999"),
     ],
 )
 def test_hostile_options_get_one_error_line(

@@ -30,15 +30,6 @@ from tests.conftest import ServedSite
 pytestmark = pytest.mark.slow
 
 PACKAGE = "ll2_mirror_client"
-#: Calls serve answers otherwise than LL2 (issue 25), left to their owners: an event outside the
-#: subset asked for (`/upcoming/{id}/` of a past event) is answered, where LL2 gives 404 (the
-#: responder); `day=13.0` is a 400 where LL2 most likely reads the number its document declares
-#: (django-filter's NumberFilter; not verified against LL2 itself: the declarative surface).
-KNOWN_WRONG = {
-    "events_upcoming_retrieve: a previous event",
-    "events_previous_retrieve: an upcoming event",
-    "events_list: day as a float",
-}
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +154,7 @@ def test_the_generated_client_runs_every_events_operation(
     right = calls.total - len(calls.wrong)
     print(f"\ngenerated client: {right}/{calls.total} calls right; wrong: {calls.wrong}")
     assert calls.total >= 40 and set(ops) == set(_OPERATIONS)
-    assert set(calls.wrong) <= KNOWN_WRONG, calls.wrong
+    assert not calls.wrong, calls.wrong
 
 
 _OPERATIONS = (

@@ -3,9 +3,9 @@ document's Events operations against `build.py serve` and against the edge worke
 
 Each run is seeded (SEED) and time-boxed (MAX_TIME s; both run at once). A failure it finds
 fails the test unless the committed baseline names it: tests/data/schemathesis/baseline.json
-holds the spec's own noise (each entry says why), known.json the divergences found here and
-left to the developers who own that answerer (each entry names it). Its JSON report is
-kept in the test's folder; `python -m pytest tests/test_spec.py -s` prints the counts.
+holds the spec's own noise (each entry says why), and nothing else: a divergence from LL2 is
+fixed, not listed. Its JSON report is kept in the test's folder; `python -m pytest
+tests/test_spec.py -s` prints the counts.
 """
 
 import json
@@ -29,7 +29,6 @@ pytestmark = pytest.mark.slow
 
 DATA = ROOT / "tests" / "data" / "schemathesis"
 BASELINE = DATA / "baseline.json"
-KNOWN = DATA / "known.json"
 SEED = 1
 #: Seconds each run generates for (schemathesis' --max-time: it goes on until the time is spent).
 MAX_TIME = 45
@@ -53,11 +52,10 @@ class Run:
     new: list[dict[str, Any]]
 
 
-def accepted_entries(answerer: str) -> list[dict[str, Any]]:
-    """The committed noise plus the known divergences of `answerer`."""
-    noise = json.loads(BASELINE.read_text())["entries"]
-    known = [e for e in json.loads(KNOWN.read_text())["entries"] if answerer in e["answerers"]]
-    return noise + known
+def accepted_entries() -> list[dict[str, Any]]:
+    """The committed noise: the spec's own (the same for every answerer)."""
+    entries: list[dict[str, Any]] = json.loads(BASELINE.read_text())["entries"]
+    return entries
 
 
 def identity(entry: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -68,7 +66,7 @@ def start(answerer: str, base: str, workdir: Path) -> tuple[subprocess.Popen[str
     """schemathesis run on the Events part of LL2's document against `base`, in the background."""
     workdir.mkdir(parents=True)
     baseline = workdir / "baseline.json"
-    document = {"format_version": 1, "entries": accepted_entries(answerer)}
+    document = {"format_version": 1, "entries": accepted_entries()}
     baseline.write_text(json.dumps(document, indent=2))
     command = [
         *(sys.executable, "-m", "schemathesis.cli", "run", str(EVENTS_SPEC), "--url", base),
@@ -92,7 +90,7 @@ def finish(process: subprocess.Popen[str], workdir: Path, answerer: str) -> Run:
         pytest.fail(f"schemathesis against {answerer} ran past {HARD_LIMIT} s: {workdir}/output.txt")
     output = (workdir / "output.txt").read_text()
     assert (workdir / "report.json").exists(), output[-3000:]
-    given = {identity(e) for e in accepted_entries(answerer)}
+    given = {identity(e) for e in accepted_entries()}
     recorded = json.loads((workdir / "baseline.json").read_text())["entries"]
     new = [e for e in recorded if identity(e) not in given]
     report = json.loads((workdir / "report.json").read_text())
@@ -137,12 +135,11 @@ def test_schemathesis_finds_nothing_beyond_the_specs_noise(runs: dict[str, Run],
 
 
 def test_every_baseline_entry_says_why() -> None:
-    """Noise is the spec's; a known divergence names the answerers it is about."""
+    """Noise is the spec's, each entry with its reason; no divergence hides among it."""
     noise = json.loads(BASELINE.read_text())["entries"]
-    known = json.loads(KNOWN.read_text())["entries"]
-    assert noise and all(e.get("reason") for e in noise + known)
-    assert all(set(e["answerers"]) <= set(ANSWERERS) and e["answerers"] for e in known)
-    assert not {identity(e) for e in noise} & {identity(e) for e in known}
+    assert noise and all(e.get("reason") for e in noise)
+    assert not any("answerers" in e or "divergence" in e["reason"] for e in noise)
+    assert not (DATA / "known.json").exists()
 
 
 def _draft4(node: Any, drop_max_length: bool) -> Any:

@@ -35,9 +35,9 @@ _BOUNDS: dict[str, Callable[[datetime, datetime], bool]] = {
 
 def _wanted(kind: str, value: str) -> object:
     """A canonical filter value as the facet is compared with it."""
-    if kind == "int":
+    if kind in ("int", "choice"):
         return int(value)
-    if kind == "int_list":
+    if kind in ("int_list", "number_list"):
         return frozenset(int(v) for v in value.split(","))
     if kind == "str_list":
         return frozenset(value.split(","))

@@ -31,6 +31,8 @@ END = "  // -- end of the generated tables"
 JS_PARSERS = {
     "int": "int_",
     "int_list": "intList",
+    "number_list": "numberList",
+    "choice": "choice_",
     "str_list": "strList",
     "datetime": "datetime_",
     "slug": "slug_",

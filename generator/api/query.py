@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from generator.api.surface import ALIASES as ALIASES
@@ -108,6 +109,14 @@ _DATETIME = re.compile(
 )
 
 
+#: A decimal number as Decimal() reads ASCII text (underscores between digits; no NaN or
+#: Infinity, which Django's DecimalField refuses).
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_NUMBER = re.compile(
+    rf"[ \t\n\r\f\v]*([+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
+    rf"(?:[eE][+-]?{_DIGITS})?)[ \t\n\r\f\v]*"
+)
+
 #: A path segment read as an event id (a sign too, so that /events/-5/ is refused, not
 #: read as a parameter with no name).
 _EVENT_ID = re.compile(r"[+-]?[0-9]+")
@@ -160,11 +169,54 @@ def _int_list(raw: str) -> str:
     return ",".join(str(v) for v in sorted(values))
 
 
+def parse_number(raw: str) -> int | None:
+    """The whole number a `number` value selects, as LL2 reads one (None if it spells none):
+    django-filter's NumberFilter reads a Decimal (`13.0`, `1.3e1`, ` 13 `; not NaN or
+    Infinity), and the date part it is compared with (an IntegerField) takes int() of it,
+    which drops the fraction (`13.7` is day 13). A magnitude past 2^63 selects no date part
+    at all, so it is kept as 2^63 (same answer, no huge int)."""
+    match = _NUMBER.fullmatch(raw)
+    if not match:
+        return None
+    value = Decimal(match.group(1))
+    if value.adjusted() >= 19:
+        return NUMBER_BOUND if value > 0 else -NUMBER_BOUND
+    return max(-NUMBER_BOUND, min(NUMBER_BOUND, int(value)))
+
+
+#: Where `parse_number` stops: past any date part (and any event id).
+NUMBER_BOUND = 2**63
+
+
+def _number_list(raw: str) -> str:
+    values = set()
+    for item in raw.split(","):
+        if item.strip():
+            value = parse_number(item)
+            if value is None:
+                raise QueryError(f"{shown(raw)} is not a comma-separated list of numbers")
+            values.add(value)
+    return ",".join(str(v) for v in sorted(values))
+
+
 def _int(raw: str) -> str:
     value = parse_int(raw)
     if value is None:
         raise QueryError(f"{shown(raw)} is not a whole number")
     return str(value)
+
+
+#: LL2's `type` is a ModelChoiceFilter on event types, whose ids are 32-bit (the document's
+#: bounds): an id outside them names no type, and django-filter answers 400 with this text.
+INT32 = range(-(2**31), 2**31)
+NO_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
+
+def _choice(raw: str) -> str:
+    value = _int(raw)
+    if int(value) not in INT32:
+        raise QueryError(NO_CHOICE)
+    return value
 
 
 def _str_list(raw: str) -> str:
@@ -242,6 +294,8 @@ def _slug(raw: str) -> str:
 PARSERS: dict[str, Callable[[str], str]] = {
     "int": _int,
     "int_list": _int_list,
+    "number_list": _number_list,
+    "choice": _choice,
     "str_list": _str_list,
     "datetime": _datetime,
     "slug": _slug,

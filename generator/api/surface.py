@@ -106,7 +106,8 @@ class FilterSpec:
     """One filter parameter.
 
     kind: how its value is read and written canonically (`query.PARSERS`): int, int_list,
-      str_list, datetime, slug.
+      number_list (LL2's NumberFilter: a decimal, its whole part compared), choice (a
+      ModelChoiceFilter's 32-bit id), str_list, datetime, slug.
     test: what it asks of the facet: `is` (equal), `in` (the facet is one of the values),
       `overlaps` (the facet's tuple shares a value), or a bound (`gt`, `gte`, `lt`, `lte`).
     facet: the `Facets` field (or `DATE_PARTS` part) it reads.
@@ -136,11 +137,11 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("type__ids", "int_list", "in", "type_id", _FIRST, "type", ("types", "Event type")),
     FilterSpec("agency__ids", "int_list", "overlaps", "agency_ids", _FIRST, "agency", ("agencies", "Agency")),
     FilterSpec("program", "int_list", "overlaps", "program_ids", _FIRST, "program", ("programs", "Program")),
-    FilterSpec("year", "int_list", "in", "year", _NEW, "year", ("years", "Year")),
-    FilterSpec("month", "int_list", "in", "month", _NEW, "month"),
-    FilterSpec("type", "int", "is", "type_id", _FIRST),
+    FilterSpec("year", "number_list", "in", "year", _NEW, "year", ("years", "Year")),
+    FilterSpec("month", "number_list", "in", "month", _NEW, "month"),
+    FilterSpec("type", "choice", "is", "type_id", _FIRST),
     FilterSpec("id", "int_list", "in", "id", _NEW),
-    FilterSpec("day", "int_list", "in", "day", _NEW),
+    FilterSpec("day", "number_list", "in", "day", _NEW),
     FilterSpec("slug", "slug", "is", "slug", _NEW),
     FilterSpec("video_url", "str_list", "overlaps", "video_urls", _NEW),
     # The 2.2.0 seed page names the filter `last_updated`: django-filter's exact lookup.

@@ -35,7 +35,7 @@
       last_updated__gte: datetime_,
       last_updated__lte: datetime_,
       program: intList,
-      type: int_,
+      type: choice_,
       type__ids: intList,
     },
     "2.3.0": {
@@ -44,17 +44,17 @@
       date__gte: datetime_,
       date__lt: datetime_,
       date__lte: datetime_,
-      day: intList,
+      day: numberList,
       id: intList,
       last_updated__gte: datetime_,
       last_updated__lte: datetime_,
-      month: intList,
+      month: numberList,
       program: intList,
       slug: slug_,
-      type: int_,
+      type: choice_,
       type__ids: intList,
       video_url: strList,
-      year: intList,
+      year: numberList,
     },
   };
   var ALIASES = {"date__gt__lt": "date__lt"};
@@ -70,11 +70,11 @@
     type__ids: ["in", "type", "int_list"],
     agency__ids: ["overlaps", "agencies", "int_list"],
     program: ["overlaps", "programs", "int_list"],
-    year: ["in", "year", "int_list"],
-    month: ["in", "month", "int_list"],
-    type: ["is", "type", "int"],
+    year: ["in", "year", "number_list"],
+    month: ["in", "month", "number_list"],
+    type: ["is", "type", "choice"],
     id: ["in", "id", "int_list"],
-    day: ["in", "day", "int_list"],
+    day: ["in", "day", "number_list"],
     slug: ["is", "slug", "slug"],
     video_url: ["overlaps", "videos", "str_list"],
     last_updated: ["is", "last_updated", "datetime"],
@@ -139,6 +139,45 @@
     var v = parseInt_(raw);
     if (v === null) throw new QueryError(repr(raw) + " is not a whole number");
     return v.toString();
+  }
+  /* As query.parse_number: LL2's NumberFilter reads a decimal (13.0, 1.3e1), compared by its
+     whole part (13.7 is 13); a magnitude past 2^63 selects nothing and is kept as 2^63. */
+  var NUMBER = /^[ \t\n\r\f\v]*([+-]?)([0-9]+(?:_[0-9]+)*)?(?:\.([0-9]+(?:_[0-9]+)*)?)?(?:[eE]([+-]?[0-9]+(?:_[0-9]+)*))?[ \t\n\r\f\v]*$/;
+  var NUMBER_BOUND = 2n ** 63n;
+  function parseNumber(raw) {
+    var m = NUMBER.exec(raw);
+    if (!m || (m[2] === undefined && m[3] === undefined)) return null;
+    var whole = (m[2] || "").replace(/_/g, ""), frac = (m[3] || "").replace(/_/g, "");
+    var digits = (whole + frac).replace(/^0+/, "");
+    if (!digits) return 0n;
+    var exp = m[4] === undefined ? 0n : BigInt(m[4].replace(/_/g, ""));
+    /* the place of the leading digit (Decimal.adjusted()) */
+    var lead = whole.replace(/^0+/, "").length, zeros = frac.length - frac.replace(/^0+/, "").length;
+    var adjusted = (lead ? BigInt(lead) - 1n : -BigInt(zeros) - 1n) + exp;
+    var sign = m[1] === "-" ? -1n : 1n;
+    if (adjusted >= 19n) return sign * NUMBER_BOUND;
+    if (adjusted < 0n) return 0n;
+    var v = BigInt(digits.slice(0, Number(adjusted) + 1).padEnd(Number(adjusted) + 1, "0")) * sign;
+    return v > NUMBER_BOUND ? NUMBER_BOUND : v < -NUMBER_BOUND ? -NUMBER_BOUND : v;
+  }
+  function numberList(raw) {
+    var values = [];
+    raw.split(",").forEach(function (item) {
+      if (item.trim()) {
+        var v = parseNumber(item);
+        if (v === null) throw new QueryError(repr(raw) + " is not a comma-separated list of numbers");
+        values.push(v);
+      }
+    });
+    values.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    return values.filter(function (v, i) { return i === 0 || v !== values[i - 1]; }).join(",");
+  }
+  /* As query._choice: LL2's `type` is a ModelChoiceFilter on 32-bit ids. */
+  var NO_CHOICE = "Select a valid choice. That choice is not one of the available choices.";
+  function choice_(raw) {
+    var v = int_(raw);
+    if (BigInt(v) < -(2n ** 31n) || BigInt(v) >= 2n ** 31n) throw new QueryError(NO_CHOICE);
+    return v;
   }
   function strList(raw) { return uniqSorted(raw.split(",").map(function (s) { return s.trim(); }).filter(Boolean)).join(","); }
 
@@ -381,8 +420,8 @@
   }
   /* A filter's value as its test compares it: ids as BigInt (BIG facets), date parts as numbers. */
   function wanted(kind, value, facet) {
-    if (kind === "int") return BIG[facet] ? BigInt(value) : Number(value);
-    if (kind === "int_list") return BIG[facet] ? bigs(value) : ints(value);
+    if (kind === "int" || kind === "choice") return BIG[facet] ? BigInt(value) : Number(value);
+    if (kind === "int_list" || kind === "number_list") return BIG[facet] ? bigs(value) : ints(value);
     if (kind === "str_list") return value.split(",");
     if (kind === "datetime") return stamp(value);
     return value;

@@ -58,7 +58,7 @@ _MISSING = "/~not-precomputed"
 _EMPTY = "/~empty"
 _NO_SHELL = "~no-shell"
 _OWN_MAPS = {*PRESENTATION, *(p for spec in VERSIONS.values() for p in spec.upcoming_params)}
-_LIST_PARAMS = {row.name for row in SURFACE_FILTERS if row.kind == "int_list"}
+_LIST_PARAMS = {row.name for row in SURFACE_FILTERS if row.kind in ("int_list", "number_list")}
 _LIST_MODES = {spec.default_list_mode for spec in VERSIONS.values()}
 _DETAIL_DEFAULTS = {spec.default_detail_mode for spec in VERSIONS.values()}
 

@@ -111,6 +111,11 @@ def requests(f: Facts) -> list[tuple[str, str, str, str, str]]:
         ("filter-year", "year", "GET", e + "?year=2024,2026", JSON),
         ("filter-month", "month", "GET", e + "?month=3", JSON),
         ("filter-day", "day", "GET", e + "?day=1,15", JSON),
+        # day/month/year are django-filter NumberFilters (the document: `number`): a Decimal
+        # whose whole part is compared, so 15.0 and 1.5e1 are day 15 and 15.9 is too
+        ("filter-day-decimal", "day=1.0,1.5e1 as day=1,15", "GET", e + "?day=1.0,1.5e1", JSON),
+        ("filter-day-fraction", "day=15.9: its whole part, 15", "GET", e + "?day=15.9", JSON),
+        ("filter-month-huge", "month=6.4e16: no month, 200", "GET", e + "?month=6.4e16", JSON),
         ("filter-slug", "slug", "GET", e + f"?slug={f.slug}", JSON),
         ("filter-video-url", "video_url", "GET", e + f"?video_url={f.video}", JSON),
         ("filter-date-gt", "date__gt", "GET", e + "?date__gt=2025-06-01T00:00:00Z", JSON),
@@ -316,6 +321,10 @@ def requests(f: Facts) -> list[tuple[str, str, str, str, str]]:
         ("bad-type-ids", "type__ids=1,x", "GET", e + "?type__ids=1,x", JSON),
         ("bad-date", "date__gte=yesterday", "GET", e + "?date__gte=yesterday", JSON),
         ("bad-year", "year=MMXX", "GET", e + "?year=MMXX", JSON),
+        ("bad-day-nan", "day=NaN: DecimalField refuses it", "GET", e + "?day=NaN", JSON),
+        # type is a ModelChoiceFilter on 32-bit ids: past them no type, DRF's 400
+        ("bad-type-int32", "type=2^31", "GET", e + "?type=2147483648", JSON),
+        ("bad-type-below-int32", "type=-2^31-1", "GET", e + "?type=-2147483649", JSON),
         (
             "bad-hide-recent",
             "hide_recent_previous=maybe",
@@ -341,7 +350,7 @@ def requests(f: Facts) -> list[tuple[str, str, str, str, str]]:
         # long values
         ("long-ids", "52 ids at once (was no answer at all)", "GET", e + f"?id={many_ids}", JSON),
         ("long-type-ids", "a 52-value type__ids", "GET", e + f"?type__ids={many_ids}", JSON),
-        ("long-number", "a 5,000-digit year", "GET", e + "?year=" + "9" * 5000, JSON),
+        ("long-number", "a 5,000-digit year: no year (200)", "GET", e + "?year=" + "9" * 5000, JSON),
         # methods
         ("head-list", "HEAD: the GET's status and headers, no body", "HEAD", e + "?limit=2", JSON),
         ("post-list", "POST: DRF's 405", "POST", e, JSON),
