@@ -158,15 +158,21 @@ def _offset(raw: str) -> str:
     return str(value) if value is not None and value > 0 else ""
 
 
-def _int_list(raw: str) -> str:
+def _canonical_list(raw: str, read: Callable[[str], int | None], what: str) -> str:
+    """A comma-separated list as its sorted distinct values (blank items skipped), each read by
+    `read`; an item it cannot read: QueryError naming `what` the list must hold."""
     values = set()
     for item in raw.split(","):
         if item.strip():
-            value = parse_int(item)
+            value = read(item)
             if value is None:
-                raise QueryError(f"{shown(raw)} is not a comma-separated list of whole numbers")
+                raise QueryError(f"{shown(raw)} is not a comma-separated list of {what}")
             values.add(value)
     return ",".join(str(v) for v in sorted(values))
+
+
+def _int_list(raw: str) -> str:
+    return _canonical_list(raw, parse_int, "whole numbers")
 
 
 def parse_number(raw: str) -> int | None:
@@ -189,14 +195,7 @@ NUMBER_BOUND = 2**63
 
 
 def _number_list(raw: str) -> str:
-    values = set()
-    for item in raw.split(","):
-        if item.strip():
-            value = parse_number(item)
-            if value is None:
-                raise QueryError(f"{shown(raw)} is not a comma-separated list of numbers")
-            values.add(value)
-    return ",".join(str(v) for v in sorted(values))
+    return _canonical_list(raw, parse_number, "numbers")
 
 
 def _int(raw: str) -> str:
