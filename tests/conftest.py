@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +84,24 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+@contextmanager
+def serving(dist: Path, content: Path, port: int = 0) -> Iterator[str]:
+    """`build.py serve` over `dist` on `port` (0: a free one) while the block runs; yields the
+    URL it printed. It must start, and print no traceback while it serves."""
+    command = [sys.executable, "build.py", "serve", "--dist", str(dist), "--content", str(content)]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
+        yield line.split(" at ", 1)[1].split()[0]
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=10)  # also closes the pipes
+    assert "Traceback" not in errors, errors
 
 
 @pytest.fixture
@@ -394,14 +413,5 @@ def served_site(corpus_content: Path, tmp_path_factory: pytest.TempPathFactory) 
             content_dir=corpus_content, dist_dir=dist, base_url=base, edge=True, max_bytes=20_000_000
         )
     )
-    command = [sys.executable, "build.py", "serve", "--dist", str(dist), "--content", str(corpus_content)]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
+    with serving(dist, corpus_content, port):
         yield ServedSite(dist, corpus_content, base)
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)

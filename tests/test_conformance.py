@@ -3,18 +3,17 @@
 
 import http.client
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conformance.check import compare, describe
 from tests.conformance.corpus import build_dist, write_content
 from tests.conformance.make import CASES, derive
-from tests.conftest import tree_digest
+from tests.conftest import serving, tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_LIST: list[dict[str, Any]] = json.loads(CASES.read_text(encoding="utf-8"))["cases"]
@@ -34,22 +33,10 @@ def served(conformance_site: tuple[Path, Path]) -> Iterator[tuple[str, int]]:
     """`build.py serve` over the corpus on a free port: (host, port)."""
     content, dist = conformance_site
     before = tree_digest(dist), tree_digest(content)
-    process = subprocess.Popen(
-        [sys.executable, "build.py", "serve", "--dist", str(dist), "--content", str(content), "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
-        host, port = line.split("http://", 1)[1].split("/", 1)[0].rsplit(":", 1)
-        yield host, int(port)
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=10)
-        assert "Traceback" not in errors, errors
+    with serving(dist, content) as url:  # no traceback while it serves
+        address = urlsplit(url)
+        assert address.hostname is not None and address.port is not None
+        yield address.hostname, address.port
     assert (tree_digest(dist), tree_digest(content)) == before  # answering writes nothing
 
 

@@ -17,6 +17,7 @@ from generator.responder import Answer, Engine, Request, Responder
 from generator.responder.core import base_path_of
 from tests.answers import Reference
 from tests.conformance.check import digest
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,30 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def served(corpus_site: Path, corpus_site_content: Path) -> Iterator[str]:
     """The 40-event site served by `build.py serve` on a free port; yields the URL it printed."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "build.py",
-            "serve",
-            "--dist",
-            str(corpus_site),
-            "--content",
-            str(corpus_site_content),
-            "--port",
-            "0",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        assert line.startswith("serving "), line + (process.stderr.read() if process.stderr else "")
-        yield line.split(" at ", 1)[1].split()[0]
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)  # also closes the pipes
+    with serving(corpus_site, corpus_site_content) as url:
+        yield url
 
 
 def test_a_precomputed_query_is_answered_with_its_file(served: str, corpus_site: Path) -> None:
