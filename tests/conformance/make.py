@@ -294,6 +294,13 @@ def requests(f: Facts) -> list[tuple[str, str, str, str, str]]:
         ("id-zero", "id 0", "GET", e + "0/", JSON),
         ("unknown-version", "an unknown version: LL2's JSON 404", "GET", "/2.9.0/events/", JSON),
         (
+            "short-version",
+            "a first segment that starts with a digit: the API's JSON 404",
+            "GET",
+            "/2.3/",
+            JSON,
+        ),
+        (
             "unknown-version-html",
             "an unknown version asked by a browser: still JSON",
             "GET",
