@@ -34,7 +34,7 @@ import orjson
 
 from bench.corpus import ROOT
 from generator.api.models import EVENT_MODELS
-from generator.incremental.fingerprint import digest
+from generator.common import digest
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
 from generator.opendata.dumps import GZIP_LEVEL, iter_flat

@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from generator.api.times import parse_utc
 from generator.errors import SettingsError
 from generator.load.records import RecordSource
-from generator.load.snapshot import open_snapshot, parse_utc
+from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
 from generator.output.journal import applying
 from generator.output.settle import settle

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))  # bench/ (the corpus generator) is importable in 
 
 from bench.corpus import write_corpus  # noqa: E402
 from bench.derive import derive_mode  # noqa: E402
+from generator.api.times import parse_utc  # noqa: E402
 from generator.cli import main  # noqa: E402
-from generator.load.snapshot import parse_utc  # noqa: E402
 from generator.pipeline import build  # noqa: E402
 from generator.settings import BuildSettings  # noqa: E402
 from tests.browser import Browser, chromium_binary  # noqa: E402

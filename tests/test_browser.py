@@ -7,7 +7,7 @@ import pytest
 
 from generator.api.engine import page
 from generator.api.query import parse_request, query_path
-from generator.load.snapshot import parse_utc
+from generator.api.times import parse_utc
 from tests.answers import Reference
 from tests.browser import Browser, Tab
 from tests.conftest import ARTIFACTS, build_site, copy_seed_content, edit_event, site_content

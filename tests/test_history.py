@@ -8,9 +8,9 @@ import icalendar
 import orjson
 import pytest
 
+from generator.api.times import parse_utc
 from generator.errors import FetchError
 from generator.fetch.clock import stamp
-from generator.load.snapshot import parse_utc
 from tests.conftest import FakeClock, git, run_build, tree_digest
 from tests.fake_ll2 import FakeLL2
 from tests.test_fetch import fetch

@@ -204,8 +204,9 @@ def test_the_served_now_is_the_builds_and_a_choice_of_clock_answers_from_the_eng
     engine: the files were computed for another."""
     from dataclasses import replace
 
+    from generator.api.times import parse_utc
     from generator.load.records import RecordSource
-    from generator.load.snapshot import open_snapshot, parse_utc
+    from generator.load.snapshot import open_snapshot
     from generator.load.validate import validate_snapshot
 
     reference = Reference.load(corpus_site_content)

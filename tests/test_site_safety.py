@@ -5,8 +5,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.common import safe_url
 from generator.site.feeds import fold, ics_text
-from generator.site.safety import safe_url, script_json, slug_segment
+from generator.site.safety import script_json, slug_segment
 
 
 def test_only_http_and_https_urls_are_kept():

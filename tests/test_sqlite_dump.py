@@ -8,7 +8,8 @@ import pytest
 
 from generator.api.engine import select
 from generator.api.query import parse_request
-from generator.load.snapshot import open_snapshot, parse_utc
+from generator.api.times import parse_utc
+from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
 
 NOW = "2025-06-01T00:00:00Z"  # the corpus' as_of: the build's "now"

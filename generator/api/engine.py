@@ -17,7 +17,7 @@ from typing import Any
 from generator.api.facets import Facets
 from generator.api.query import Query
 from generator.api.surface import FilterSpec, filter_named
-from generator.load.snapshot import parse_utc
+from generator.api.times import parse_utc
 
 RECENT = timedelta(days=1)
 _NEVER = datetime.min.replace(tzinfo=UTC)

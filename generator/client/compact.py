@@ -15,13 +15,8 @@ from generator.api.facets import Facets
 from generator.api.query import format_datetime
 from generator.api.surface import FACETS
 from generator.context import BuildContext
+from generator.distpaths import compact_path
 from generator.load.validate import VersionIndex
-
-CLIENT_PATH = "ll2-static.js"
-
-
-def compact_path(version: str) -> str:
-    return f"compact/{version}.json"
 
 
 def _stamp(value: datetime | None) -> str | None:

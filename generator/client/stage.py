@@ -3,8 +3,9 @@ compact data its fallback answers from, counted in the budget."""
 
 from importlib import resources
 
-from generator.client.compact import CLIENT_PATH, write_compact
+from generator.client.compact import write_compact
 from generator.context import BuildContext
+from generator.distpaths import CLIENT_PATH
 from generator.variants.budget import SiteBudget
 
 

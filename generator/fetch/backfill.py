@@ -14,7 +14,9 @@ from pathlib import Path
 
 import orjson
 
+from generator.api.times import parse_utc
 from generator.errors import ContentError
+from generator.load.git import GitUnavailable, run_git
 from generator.load.history import (
     HISTORY_NAME,
     Observer,
@@ -26,8 +28,7 @@ from generator.load.history import (
     utc_text,
 )
 from generator.load.recover import recover_snapshot
-from generator.load.snapshot import METADATA_NAME, display_path, parse_utc
-from generator.opendata.changes import GitUnavailable, run_git
+from generator.load.snapshot import METADATA_NAME, display_path
 
 
 @dataclass

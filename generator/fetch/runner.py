@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 import httpx
 
+from generator.api.times import parse_utc
 from generator.api.versions import NEWEST, VERSIONS
 from generator.errors import RateLimited, UpstreamError
 from generator.fetch.budget import BudgetSpent, RequestBudget
@@ -29,7 +30,6 @@ from generator.fetch.state import (
 from generator.fetch.walk import run_walk
 from generator.load.history import HISTORY_NAME, Observer, load_history, render_history, shown_records
 from generator.load.recover import fetch_lock
-from generator.load.snapshot import parse_utc
 
 #: Events held back because their modes disagree keep the high-water mark back (the next run
 #: asks for them again) for at most this long; after it, they wait for LL2's next edit.

@@ -17,8 +17,8 @@ wrong local clock can neither skip an edit nor move the site in time:
 from datetime import datetime, timedelta
 from typing import Any
 
+from generator.api.times import parse_utc
 from generator.fetch.clock import stamp
-from generator.load.snapshot import parse_utc
 
 SKEW = "clock_skew"
 SKEW_WARNING = timedelta(minutes=5)

@@ -25,11 +25,12 @@ from typing import Any
 
 import orjson
 
+from generator.api.times import parse_utc
 from generator.api.versions import VERSIONS
 from generator.errors import ContentError
 from generator.fetch.merge import record_id
 from generator.fetch.plan import Plan
-from generator.load.snapshot import METADATA_NAME, iter_lines, parse_utc
+from generator.load.snapshot import METADATA_NAME, iter_lines
 from generator.output.staging import StagedOutput
 
 PROGRESS = "progress"

@@ -6,12 +6,13 @@ from pathlib import Path
 import orjson
 
 from generator.api.models import EVENT_MODELS
+from generator.api.times import parse_utc
 from generator.errors import FetchError
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.envelope import Page
 from generator.fetch.plan import Walk, page_key
-from generator.load.snapshot import Line, SnapshotFile, parse_utc
+from generator.load.snapshot import Line, SnapshotFile
 from generator.load.validate import check_line
 
 #: Called after each page: (walk, page).

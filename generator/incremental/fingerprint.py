@@ -7,15 +7,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 
 
-def digest(*parts: bytes) -> bytes:
-    """16-byte BLAKE2b of the parts (NUL-separated): cheap, and collisions are not a concern."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part)
-        h.update(b"\0")
-    return h.digest()
-
-
 def files_digest(paths: Iterable[Path]) -> str:
     """Hex digest of the names and bytes of files, in sorted order."""
     h = hashlib.blake2b(digest_size=16)

@@ -2,10 +2,11 @@
 the snapshot files' identities, the Markdown pages, the git base of changes.json, the schedule
 history), compared with the one the build cache kept."""
 
-from generator.incremental.fingerprint import digest, files_digest
+from generator.common import digest
+from generator.incremental.fingerprint import files_digest
+from generator.load.git import base_identity
 from generator.load.history import HISTORY_NAME
 from generator.load.snapshot import Snapshot
-from generator.opendata.changes import base_identity
 from generator.settings import BuildSettings
 
 

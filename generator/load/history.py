@@ -26,10 +26,10 @@ from typing import Any
 
 import orjson
 
+from generator.api.times import parse_utc
 from generator.api.versions import VERSIONS, version_key
+from generator.common import safe_url
 from generator.errors import ContentError
-from generator.load.snapshot import parse_utc
-from generator.site.safety import safe_url
 
 HISTORY_NAME = "history.ndjson"
 

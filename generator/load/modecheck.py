@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
+from generator.common import digest
 from generator.errors import Problem
-from generator.incremental.fingerprint import digest
 from generator.load.snapshot import display_path
 
 #: The mode whose records the others are cut from.

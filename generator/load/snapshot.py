@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from generator.api.times import parse_utc
 from generator.api.versions import VERSIONS
 from generator.errors import ContentError
 from generator.load.recover import recover_snapshot
@@ -58,14 +59,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def parse_utc(text: str) -> datetime:
-    """Parse an ISO 8601 UTC timestamp such as 2025-12-04T17:06:15Z."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError(f"timestamp {text!r} has no time zone")
-    return value
 
 
 #: The build's "now" must leave a day either side inside four-digit years (as record times do,

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.api.models import EVENT_MODELS
 from generator.api.versions import VERSIONS, VersionSpec
+from generator.common import digest
 from generator.errors import Problem, ValidationFailed
-from generator.incremental.fingerprint import digest
 from generator.load.modecheck import check_modes
 from generator.load.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 from generator.output.parallel import both, halves

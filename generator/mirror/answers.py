@@ -14,8 +14,8 @@ import orjson
 from generator.api.engine import select
 from generator.api.query import Query, normalise, query_path
 from generator.api.versions import PAGE_SIZES, SUBSETS
+from generator.common import digest
 from generator.context import BuildContext
-from generator.incremental.fingerprint import digest
 from generator.load.validate import VersionIndex
 from generator.mirror.manifest import ManifestSink, entry_cost
 from generator.output.staging import StagedOutput

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from generator.incremental.fingerprint import digest
+from generator.common import digest
 from generator.incremental.memo import Memo
 from generator.load.validate import Span, VersionIndex
 from generator.opendata.rows import CSV_COLUMNS, FlatEvent, flatten

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any, cast
 
-from generator.load.snapshot import parse_utc
+from generator.api.times import parse_utc
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import orjson
 
 from generator.api.models import EVENT_MODELS
 from generator.api.versions import VERSIONS
-from generator.incremental.fingerprint import digest
+from generator.common import digest
 from generator.incremental.memo import Memo
 from generator.output.staging import StagedOutput
 from generator.settings import BuildSettings

@@ -190,7 +190,7 @@ class Responder:
         from types import SimpleNamespace
 
         from generator.api.engine import in_subset
-        from generator.client.compact import compact_path
+        from generator.distpaths import compact_path
 
         compact = find_file(self.dist, compact_path(query.version))
         if compact is None:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator.api.openapi import OPENAPI_PATH
 from generator.api.versions import SUBSETS, VERSIONS
-from generator.client.compact import CLIENT_PATH
+from generator.distpaths import CLIENT_PATH
 from generator.settings import BuildSettings
 from generator.site.links import SiteLinks
 from generator.site.render import Renderer, render_markdown

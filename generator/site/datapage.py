@@ -4,7 +4,7 @@ README in dist/dumps/: both made from what the open-data stage wrote (its data p
 from typing import Any
 
 from generator.api.openapi import OPENAPI_PATH
-from generator.client.compact import compact_path
+from generator.distpaths import compact_path
 from generator.opendata.stage import OpenData, size_text
 from generator.site.links import SiteLinks
 

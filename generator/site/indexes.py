@@ -9,7 +9,7 @@ from functools import partial
 
 from generator.api.query import Query, query_path
 from generator.api.versions import NEWEST
-from generator.incremental.fingerprint import digest
+from generator.common import digest
 from generator.site import chrome as shared
 from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks

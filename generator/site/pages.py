@@ -16,9 +16,9 @@ from generator.api.engine import RECENT
 from generator.api.openapi import OPENAPI_PATH, load_events_spec, mirror_document, server_url
 from generator.api.query import Query, query_path
 from generator.api.versions import NEWEST, version_key
+from generator.common import digest
 from generator.context import BuildContext
 from generator.errors import ContentError
-from generator.incremental.fingerprint import digest
 from generator.incremental.memo import Memo
 from generator.load.history import History
 from generator.load.records import RecordSource

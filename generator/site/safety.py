@@ -1,29 +1,11 @@
-"""Untrusted strings made harmless: every value from the data passes through here or autoescape."""
+"""Untrusted strings made harmless: every value from the data passes through here,
+`generator/common.py`'s `safe_url` (URLs) or autoescape."""
 
 import re
-from urllib.parse import urlsplit
 
 import orjson
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
-# Browsers strip or reinterpret these inside URLs; refuse such URLs rather than guess.
-_URL_REFUSED = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
-
-
-def safe_url(url: object) -> str | None:
-    """`url` if it is an absolute http(s) URL with a host, else None (never javascript:...)."""
-    if not isinstance(url, str):
-        return None
-    text = url.strip()
-    if _URL_REFUSED.search(text):
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return text
 
 
 def slug_segment(text: str, limit: int = 60) -> str:

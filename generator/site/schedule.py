@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from generator.api.times import parse_utc
 from generator.load.history import HISTORY_NAME, History, advance, date_slips, load_history, utc_text
-from generator.load.snapshot import Snapshot, parse_utc
+from generator.load.snapshot import Snapshot
 from generator.site.views import DateChange, EventSummary, readable_duration, when
 
 

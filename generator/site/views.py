@@ -10,9 +10,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.api.times import parse_utc
+from generator.common import safe_url
 from generator.load.history import first_webcast, shown_digest
-from generator.load.snapshot import parse_utc
-from generator.site.safety import safe_url, script_json, slug_segment
+from generator.site.safety import script_json, slug_segment
 
 Record = dict[str, Any]
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.incremental.fingerprint import digest
+from generator.common import digest
 from generator.mirror.answers import Tally
 from generator.output.staging import StagedOutput
 from generator.site.render import Renderer

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generator.api.facets import Facets
 from generator.api.query import Query
-from generator.incremental.fingerprint import digest
+from generator.common import digest
 from generator.load.validate import SnapshotIndex
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, Variant
