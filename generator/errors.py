@@ -9,7 +9,11 @@
     │   └── UpstreamError           5xx, timeouts, truncated or non-JSON bodies, after retries
     ├── BudgetError                 the planned site would not fit the size/file budget
     ├── SettingsError               a build option that cannot work (--cname, --dist); exit 2
-    └── RenderError                 a template failed; names the template and the page
+    ├── RenderError                 a template failed; names the template and the page
+    ├── OutputError                 a path that would leave dist/, or one written twice
+    ├── BuildLocked                 another build holds the lock of this dist/ (output/lock.py)
+    ├── DistInFlux                  a reader met a live build landing in dist/ (output/settle.py)
+    └── ChildFailed                 the build's second process died or failed (output/parallel.py)
 
 Each error carries the file, line, event id, URL or template it is about in its message.
 """
@@ -87,3 +91,19 @@ class SettingsError(LL2StaticError):
 
 class RenderError(LL2StaticError):
     """A template failed to render a page."""
+
+
+class OutputError(LL2StaticError):
+    """A path that would escape the output folder, or one written twice."""
+
+
+class BuildLocked(LL2StaticError):
+    """Another build holds the lock of this dist/."""
+
+
+class DistInFlux(LL2StaticError):
+    """A live build is landing its files in dist/ right now."""
+
+
+class ChildFailed(LL2StaticError):
+    """The second process ended without a result, or with an error that could not be sent."""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.errors import LL2StaticError
+from generator.errors import BuildLocked
 
 LOCK = "build.lock"
 _held: set[int] = set()  # this process's lock handles, closed in a forked child
@@ -33,10 +33,6 @@ def _close_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_close_in_child)
-
-
-class BuildLocked(LL2StaticError):
-    """Another build holds the lock of this dist/."""
 
 
 def lock_path(dist: Path) -> Path:

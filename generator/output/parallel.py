@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from generator.errors import LL2StaticError
+from generator.errors import ChildFailed
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -28,10 +28,6 @@ def can_fork() -> bool:
     """Whether this process can fork safely: the platform has fork and no other thread runs
     (a child would inherit the locks other threads hold; Python 3.12 warns about it)."""
     return hasattr(os, "fork") and threading.active_count() == 1
-
-
-class ChildFailed(LL2StaticError):
-    """The second process ended without a result, or with an error that could not be sent."""
 
 
 def _die_with(parent: int) -> None:

@@ -9,14 +9,10 @@ holds the lock and has started landing, the reader stops with one line.
 
 from pathlib import Path
 
-from generator.errors import LL2StaticError
+from generator.errors import BuildLocked, DistInFlux, LL2StaticError
 from generator.output.journal import applying
-from generator.output.lock import BuildLocked, build_lock, lock_path
+from generator.output.lock import build_lock, lock_path
 from generator.output.staging import finish_interrupted
-
-
-class DistInFlux(LL2StaticError):
-    """A live build is landing its files in dist/ right now."""
 
 
 def _landing(dist: Path) -> bool:

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, TypeVar
 
-from generator.errors import LL2StaticError
+from generator.errors import OutputError
 from generator.output.journal import apply_journal, staging_folders, write_journal
 from generator.output.parallel import both
 from generator.output.swap import discard, recover_swap
@@ -38,10 +38,6 @@ U = TypeVar("U")
 
 #: What the build cache keeps of each output: relpath -> [key hex or None, size, sha256 or None].
 Outputs = dict[str, list[str | int | None]]
-
-
-class OutputError(LL2StaticError):
-    """A path that would escape the output folder, or one written twice."""
 
 
 def file_facts(path: Path) -> tuple[int, str]:

@@ -18,13 +18,12 @@ from generator.api.query import Query, query_path
 from generator.api.versions import NEWEST, version_key
 from generator.common import digest
 from generator.context import BuildContext
-from generator.errors import ContentError
+from generator.errors import ContentError, OutputError
 from generator.incremental.memo import Memo
 from generator.load.history import History
 from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import Tally
-from generator.output.staging import OutputError
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
