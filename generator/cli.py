@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.api.query import parse_request, shown
+from generator.api.query import shown
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.load.snapshot import TimeOutOfRange, parse_now
@@ -286,12 +286,9 @@ def _resolve(args: argparse.Namespace) -> int:
     answer = responder.answer(Request("GET", args.url, {"accept": "application/json"}))
     if answer.source == "error" and answer.error is not None:
         raise answer.error  # LL2's 400 or 404 for what the URL says: one Error: line
-    if answer.source == "missing":
-        query = parse_request(args.url, settings.base_path)
-        where = f" among the {query.subset} events" if query.subset != "all" and answer.file else ""
+    if answer.source == "missing":  # the responder says which event, in which subset
         print(
-            f"no such event: {args.url}: the snapshot has no event {query.event_id}{where} "
-            '(LL2 answers 404 {"detail": "Not found."})',
+            f'no such event: {args.url}: {answer.error} (LL2 answers 404 {{"detail": "Not found."}})',
             file=sys.stderr,
         )
         return 1

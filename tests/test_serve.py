@@ -259,3 +259,32 @@ def test_serve_says_which_now_it_answers_for_and_refuses_a_clock_it_cannot_read(
     )
     assert bad.returncode == 2 and "argument --now: 'yesterday' is not an ISO 8601 time" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_serve_and_resolve_say_alike_why_an_event_is_missing(
+    corpus_site: Path, corpus_site_content: Path
+) -> None:
+    """The subset rule is the responder's: an event the snapshot lacks, or one outside
+    upcoming/ or previous/, is LL2's 404 with the same reason whether the engine answers
+    (serve) or dist/'s files alone (resolve)."""
+    from generator.load.records import RecordSource
+
+    reference = Reference.load(corpus_site_content)
+    past = min(
+        (f for f in reference.index.versions["2.3.0"].facets.values() if f.date and f.date < reference.now),
+        key=lambda f: f.id,
+    )
+    cases = {
+        "/2.3.0/events/987654321/": "the snapshot has no event 987654321",
+        "/2.3.0/events/upcoming/987654321/": "the snapshot has no event 987654321",
+        f"/2.3.0/events/upcoming/{past.id}/": f"the snapshot has no event {past.id} among the "
+        "upcoming events",
+    }
+    with RecordSource(reference.index) as records:
+        served, _ = _mirror(corpus_site, corpus_site_content, records)
+        for responder in (served, Responder(corpus_site, base_path_of(corpus_site))):
+            for url, reason in cases.items():
+                answer = responder.answer(Request("GET", url))
+                assert (answer.status, answer.source) == (404, "missing")
+                assert answer.body == b'{"detail":"Not found."}'
+                assert str(answer.error) == reason, url

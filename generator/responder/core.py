@@ -61,7 +61,7 @@ class Answer:
     """Status, headers and body; `source` says what answered (the `X-LL2-Static` header):
     file, engine, shell, error, missing (no such event), redirect or unanswered (no file
     and no engine: file-only use); `file` is the file of dist/ that answered or would;
-    `error` the QueryError behind a 400/404."""
+    `error` the QueryError behind a 400/404 (for `missing`: which event, in which subset)."""
 
     status: int
     body: bytes
@@ -160,7 +160,7 @@ class Responder:
     ) -> Answer:
         if query.is_detail:
             if not self._has(query, found):
-                return Answer(404, NOT_FOUND, source="missing", file=found)
+                return self._missing(query, found)
             if found is not None:
                 return Answer(200, found.read_bytes(), file=found)
             if self.engine is not None:
@@ -183,6 +183,17 @@ class Responder:
         if self.engine is not None:
             return self.engine.has(query)
         return found is not None and (query.subset == "all" or self._in_compact_subset(query))
+
+    def _missing(self, query: Query, found: Path | None) -> Answer:
+        """LL2's 404 for an event the snapshot lacks or, under upcoming/ or previous/, one
+        outside that subset; `error` says which (resolve prints it)."""
+        if self.engine is not None:
+            in_snapshot = self.engine.has(replace(query, subset="all"))
+        else:
+            in_snapshot = found is not None  # the event's file exists: it is in the snapshot
+        where = f" among the {query.subset} events" if query.subset != "all" and in_snapshot else ""
+        error = QueryError(f"the snapshot has no event {query.event_id}{where}")
+        return Answer(404, NOT_FOUND, source="missing", file=found, error=error)
 
     def _in_compact_subset(self, query: Query) -> bool:
         """File-only use: membership by the compact data the build wrote (its facets and its
