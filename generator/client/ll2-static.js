@@ -1,8 +1,8 @@
 /* ll2-static client: LL2 URLs -> the mirror's static files, with a client-side fallback.
  *
  * No dependencies; works in browsers (window.LL2Static) and Node (require). The canonical
- * mapping and the query semantics are those of the Python generator (generator/query.py,
- * generator/engine.py); tests/data/query_vectors.json keeps the two in step.
+ * mapping and the query semantics are those of the Python generator (generator/api/query.py,
+ * generator/api/engine.py); tests/data/query_vectors.json keeps the two in step.
  *
  *   LL2Static.resolve("/2.3.0/events/?type__ids=8,2&mode=list", "https://host/base")
  *     -> "https://host/base/2.3.0/events/mode-list/type__ids-2.8/index.json"
