@@ -1,6 +1,6 @@
 """Modes that must agree: a 2.3.0 `list` or `normal` record is its `detailed` record cut at
 its own last field (the spec's schemas EventEndpointList/Normal/Detailed are prefixes of one
-field order, see derive.py), `response_mode` aside.
+field order, see bench/derive.py), `response_mode` aside.
 
 Compared deeply: the same keys in the same order, each value equal as JSON (orjson's bytes of
 the parsed value, so `1` and `1.0`, `true` and `1` differ). A mismatch is a Problem naming

@@ -311,7 +311,8 @@ def validate_snapshot(
 ) -> SnapshotIndex:
     """Validate every file; raise ValidationFailed listing every problem, else index it all.
 
-    `validated_before` holds the cache entries of records validated by an earlier build (see cache.py).
+    `validated_before` holds the cache entries of records validated by an earlier build (see
+    incremental/cache.py).
     With `parallel`, half of the files (by bytes) are validated by a forked process, and
     `meanwhile` runs here before this process's half (work the build needs next).
     """
