@@ -282,3 +282,12 @@ def test_frictionless_validates_the_published_package_over_http(seed_site) -> No
     gzipped = 2 * sum(len(spec.modes) for spec in VERSIONS.values())  # JSON and NDJSON per mode
     assert sum(r.get("compression") == "gz" for r in package["resources"]) == gzipped
     assert run.returncode == 0
+
+
+def test_a_dump_format_the_package_cannot_describe_is_refused_not_called_sqlite() -> None:
+    from generator.opendata.datapackage import _describe
+    from generator.opendata.dumps import Dump
+
+    assert _describe(Dump("dumps/2.3.0/events.sqlite", "2.3.0", "detailed", "sqlite"))[0].endswith("(SQLite)")
+    with pytest.raises(ValueError, match="'parquet'"):
+        _describe(Dump("dumps/2.3.0/events.parquet", "2.3.0", "detailed", "parquet"))
