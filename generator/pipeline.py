@@ -77,7 +77,7 @@ def _build(settings: BuildSettings) -> BuildReport:
     index = stages.validate_snapshot(
         snapshot,
         strict=settings.strict,
-        known=cache.validated,
+        validated_before=cache.validated,
         parallel=settings.jobs > 1,
         meanwhile=stages.load_all,
     )

@@ -34,7 +34,7 @@ HOSTS: dict[str, HostProfile] = {
 }
 DEFAULT_HOST = "github-pages"
 
-#: Two processes where the machine has two cores and can fork (see forked.py).
+#: Two processes where the machine has two cores and can fork (see output/parallel.py).
 DEFAULT_JOBS = 2 if (os.cpu_count() or 1) > 1 and hasattr(os, "fork") else 1
 #: The repository's templates/ (the HTML layouts and static assets ship with the code).
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -131,6 +131,8 @@ def urls(rng: random.Random) -> list[str]:
         "/2.3.0/events/?search=Soyuz,Crew&ordering=-last_updated,date,-date",
         "/2.3.0/events/?date__gte=2020-01-01+05:30&limit=1_0",
         "/2.3.0/events/?date__gte=2020-02-30",
+        "/2.3.0/events/?date__gte=2020-01-01T00:00%2B23:59",  # the largest offset Python takes
+        "/2.3.0/events/?date__lt=2020-01-01T00:00-2400",
         "/2.3.0/events/?type=abc",
         "/2.3.0/events/?type=2147483647",
         "/2.3.0/events/?type=2147483648",

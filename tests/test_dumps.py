@@ -187,7 +187,7 @@ def test_frictionless_validates_the_package_and_types_every_csv_column(dumps_dis
             assert r["profile"] == "tabular-data-resource" and checked[r["name"]] == "table"
             assert {f["type"] for f in r["schema"]["fields"]} - {"string"}, r["path"]
         else:
-            assert "schema" not in r and ("jsonSchema" in r) == (r["format"] != "sqlite"), r["path"]
+            assert "schema" not in r and ("jsonSchema" in r) == (r["format"] in ("json", "ndjson")), r["path"]
     # The same package with one CSV row's id made a word (hash and size updated): invalid.
     broken = tmp_path / "dist"
     broken.mkdir()
@@ -279,5 +279,15 @@ def test_frictionless_validates_the_published_package_over_http(seed_site) -> No
     assert report["valid"], [(t["name"], [e["message"] for e in t["errors"][:2]]) for t in report["tasks"]]
     package = orjson.loads((seed_site / "datapackage.json").read_bytes())
     assert {t["name"] for t in report["tasks"]} == {r["name"] for r in package["resources"]}
-    assert sum(r.get("compression") == "gz" for r in package["resources"]) == 8
+    gzipped = 2 * sum(len(spec.modes) for spec in VERSIONS.values())  # JSON and NDJSON per mode
+    assert sum(r.get("compression") == "gz" for r in package["resources"]) == gzipped
     assert run.returncode == 0
+
+
+def test_a_dump_format_the_package_cannot_describe_is_refused_not_called_sqlite() -> None:
+    from generator.opendata.datapackage import _describe
+    from generator.opendata.dumps import Dump
+
+    assert _describe(Dump("dumps/2.3.0/events.sqlite", "2.3.0", "detailed", "sqlite"))[0].endswith("(SQLite)")
+    with pytest.raises(ValueError, match="'parquet'"):
+        _describe(Dump("dumps/2.3.0/events.parquet", "2.3.0", "detailed", "parquet"))

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from generator.api.query import Query, parse_request, query_path
+from generator.client.compact import compact_path
 from generator.client.edge import SHARD_BYTES, index_path
 from generator.errors import QueryError
 from generator.pipeline import build
@@ -200,6 +201,19 @@ def test_the_edge_data_is_in_the_manifest_budget_and_bounded(edge_site: Path) ->
     # by Pages in its own syntax, so a cloudflare-pages build has none.
     assert json.loads((edge_site / "_routes.json").read_bytes())["include"] == ["/2*"]
     assert (edge_site / "_redirects").exists() == settings["details_as_files"]
+
+
+def test_the_worker_and_the_browser_read_the_same_facet_rows(edge_site: Path) -> None:
+    """Both hosts' facet files (client/facetfile.py): the same now and rows, the worker's in
+    the order of `all`, the browser's by id and followed by the list records (2.2.0 has none)."""
+    for version in ("2.2.0", "2.3.0"):
+        edge = json.loads((edge_site / index_path(version)).read_bytes())
+        compact = json.loads((edge_site / compact_path(version)).read_bytes())
+        assert edge["now"] == compact["now"]
+        assert sorted(edge["events"]) == compact["events"] == sorted(compact["events"])
+        assert [row[0] for row in edge["events"]] != [row[0] for row in compact["events"]]
+        assert "records" not in edge
+        assert len(compact["records"]) == (len(compact["events"]) if compact["list_mode"] else 0)
 
 
 def test_a_cloudflare_build_keeps_under_its_file_cap_and_serves_events_from_the_shards(

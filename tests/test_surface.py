@@ -83,7 +83,7 @@ def event(i, programs):
 events = [event(1, (3,)), event(2, (5, 3)), event(3, ())]
 query = normalise("2.3.0", "all", None, [("launcher_program", "5,3,5")])
 rules = RuleSet()
-rules.known["launcher_program"] = {"3", "5"}
+rules.snapshot_values["launcher_program"] = {"3", "5"}
 http, _ = nginx_include(rules)
 js = Path(sys.argv[1])
 js.write_text(jstables.render(jstables.CLIENT.read_text()))

@@ -181,7 +181,7 @@ def test_a_record_validated_before_keeps_its_place_and_digest(corpus_content: Pa
     snapshot = open_snapshot(content / "snapshot")
 
     fresh = validate_snapshot(snapshot)
-    again = validate_snapshot(snapshot, known=fresh.validated)
+    again = validate_snapshot(snapshot, validated_before=fresh.validated)
     for version, vindex in fresh.versions.items():
         for mode, findex in vindex.files.items():
             assert again.versions[version].files[mode].spans == findex.spans

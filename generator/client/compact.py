@@ -6,30 +6,12 @@ mode, every list-mode record as LL2 sent it; the build's `now` makes upcoming/pr
 with the precomputed files. Written streaming, one event at a time.
 """
 
-from datetime import UTC, datetime
-from typing import Any
-
-import orjson
-
-from generator.api.facets import Facets
 from generator.api.query import format_datetime
 from generator.api.surface import FACETS
+from generator.client.facetfile import facet_file
 from generator.context import BuildContext
 from generator.distpaths import compact_path
 from generator.load.validate import VersionIndex
-
-
-def _stamp(value: datetime | None) -> str | None:
-    return None if value is None else format_datetime(value.astimezone(UTC))
-
-
-def _row(f: Facets) -> bytes:
-    """One event's columns, in `surface.FACETS`' order (orjson writes tuples as arrays)."""
-    row: list[Any] = []
-    for spec in FACETS:
-        value = getattr(f, spec.name)
-        row.append(_stamp(value) if spec.kind == "datetime" else value)
-    return orjson.dumps(row)
 
 
 def write_compact(ctx: BuildContext, vindex: VersionIndex) -> int:
@@ -48,20 +30,11 @@ def write_compact(ctx: BuildContext, vindex: VersionIndex) -> int:
         "fields": [spec.column for spec in FACETS],
     }
     ids = sorted(vindex.facets)
+    events = (vindex.facets[event_id] for event_id in ids)
+    lists = (records.get(spec.version, list_mode, event_id) for event_id in ids) if list_mode else ()
     size = 0
     with out.stream(compact_path(spec.version)) as handle:
-
-        def put(data: bytes) -> None:
-            nonlocal size
-            handle.write(data)
-            size += len(data)
-
-        put(orjson.dumps(head)[:-1] + b',"events":[\n')
-        for n, event_id in enumerate(ids):
-            put((b",\n" if n else b"") + _row(vindex.facets[event_id]))
-        put(b'\n],"records":[\n')
-        if list_mode:
-            for n, event_id in enumerate(ids):
-                put((b",\n" if n else b"") + records.get(spec.version, list_mode, event_id))
-        put(b"\n]}\n")
+        for piece in facet_file(head, events, lists):
+            handle.write(piece)
+            size += len(piece)
     return size

@@ -18,11 +18,9 @@ Every file goes through StagedOutput and is spent from the budget before variant
 from collections.abc import Callable
 from importlib import resources
 
-import orjson
-
 from generator.api.engine import select
 from generator.api.query import format_datetime, normalise
-from generator.client.compact import _row as compact_row  # the facet rows the JS engine reads
+from generator.client.facetfile import facet_file
 from generator.client.workerd import WORKERD_CONFIG_PATH, workerd_config
 from generator.context import BuildContext
 from generator.load.records import RecordSource
@@ -119,16 +117,13 @@ def write_edge(ctx: BuildContext, budget: SiteBudget, tally: Tally) -> None:
     for version, vindex in index.versions.items():
         ids = select(vindex.facets.values(), normalise(version, "all", None, []), now)
         modes = [_write_shards(vindex, mode, ids, records, out, spend) for mode in vindex.files]
-        head = orjson.dumps(
-            {
-                "format": 1,
-                "version": version,
-                "now": format_datetime(now),
-                "details_as_files": settings.details_as_files,
-                "modes": modes,
-            }
-        )
-        rows = b",\n".join(compact_row(vindex.facets[i]) for i in ids)
-        body = head[:-1] + b',"events":[\n' + rows + b"\n]}\n"
+        head = {
+            "format": 1,
+            "version": version,
+            "now": format_datetime(now),
+            "details_as_files": settings.details_as_files,
+            "modes": modes,
+        }
+        body = b"".join(facet_file(head, (vindex.facets[i] for i in ids), None))
         out.write(index_path(version), body)
         spend(len(body))

@@ -1,8 +1,8 @@
 /* ll2-static client: LL2 URLs -> the mirror's static files, with a client-side fallback.
  *
  * No dependencies; works in browsers (window.LL2Static) and Node (require). The canonical
- * mapping and the query semantics are those of the Python generator (generator/query.py,
- * generator/engine.py); tests/data/query_vectors.json keeps the two in step.
+ * mapping and the query semantics are those of the Python generator (generator/api/query.py,
+ * generator/api/engine.py); tests/data/query_vectors.json keeps the two in step.
  *
  *   LL2Static.resolve("/2.3.0/events/?type__ids=8,2&mode=list", "https://host/base")
  *     -> "https://host/base/2.3.0/events/mode-list/type__ids-2.8/index.json"
@@ -86,7 +86,8 @@
     date__lte: ["lte", "date", "datetime"],
   };
   // -- end of the generated tables
-  var RECENT_MS = 24 * 3600 * 1000;
+  var RECENT_MS = 24 * 3600 * 1000; // engine.RECENT: `upcoming` still lists the last day's events
+  var ZONE_OFFSET_LIMIT_MS = 24 * 3600 * 1000; // Python refuses a UTC offset of a day or more
   var NOT_FOUND = { detail: "Not found." }; // LL2's body for an unknown event or path (status 404)
 
   function QueryError(message) { this.name = "QueryError"; this.message = message; }
@@ -197,7 +198,7 @@
     if (zone && zone !== "Z" && zone !== "z") {
       var digits = zone.slice(1).replace(":", "");
       var offset = (+digits.slice(0, 2) * 60 + +(digits.slice(2) || 0)) * 60000;
-      if (offset >= RECENT_MS) return null;
+      if (offset >= ZONE_OFFSET_LIMIT_MS) return null;
       ms -= zone[0] === "-" ? -offset : offset;
       var year = new Date(ms).getUTCFullYear();
       if (year < 1 || year > 9999) return null; // outside Python's datetime once in UTC

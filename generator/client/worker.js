@@ -1,6 +1,6 @@
 /* ll2-static edge worker: every LL2 Events URL answered at the CDN, as LL2 answers it.
  *
- * The build (--edge, generator/edge.py) writes dist/_worker.js as the shared engine
+ * The build (--edge, generator/client/edge.py) writes dist/_worker.js as the shared engine
  * (ll2-static.js, which sets globalThis.LL2Static) followed by this file: one ES module with
  * no dependencies, for Cloudflare Pages' advanced mode (static files through env.ASSETS).
  *

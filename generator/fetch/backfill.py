@@ -105,7 +105,7 @@ def _working_tree(root: Path) -> tuple[str, dict[int, bytes]]:
 def backfill(
     root: Path, on_commit: Callable[[str, str], None] = lambda commit, as_of: None
 ) -> BackfillReport:
-    """Write root/history.ndjson from the git history of the snapshot folder `root`."""
+    """Write `root`'s history.ndjson from the git history of the snapshot folder `root`."""
     recover_snapshot(root)  # a fetch killed mid-swap: its snapshot back first
     try:
         top = Path(run_git(root, "rev-parse", "--show-toplevel"))

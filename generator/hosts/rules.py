@@ -79,7 +79,7 @@ class RuleSet:
     # parameter -> canonical values that need spelling out in nginx maps
     values: dict[str, set[str]] = field(default_factory=dict)
     # parameter -> the single values some event of the snapshot has (others: an empty list)
-    known: dict[str, set[str]] = field(default_factory=dict)
+    snapshot_values: dict[str, set[str]] = field(default_factory=dict)
     # (version, subset) -> ids of the events in that subset (upcoming/{id}/, previous/{id}/)
     members: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
@@ -221,9 +221,9 @@ def _map(source: str, target: str, entries: list[tuple[str, str]], default: str)
     return lines + ["}"]
 
 
-def _param_map(name: str, values: set[str], known: set[str] | None = None) -> list[str]:
-    """The map of one parameter: its raw value -> its path segment. With `known` (the single
-    values the snapshot has), any other single whole number is `_EMPTY`."""
+def _param_map(name: str, values: set[str], snapshot_values: set[str] | None = None) -> list[str]:
+    """The map of one parameter: its raw value -> its path segment. With `snapshot_values`
+    (the single values the snapshot has), any other single whole number is `_EMPTY`."""
     aliases = [alias for alias, target in ALIASES.items() if target == name]
     if aliases:  # `date__gt__lt` is `date__lt`: read "value|" or "|value"; both given: 404
         source = '"' + "|".join(f"$arg_{n}" for n in [name, *aliases]) + '"'
@@ -242,8 +242,8 @@ def _param_map(name: str, values: set[str], known: set[str] | None = None) -> li
         for spelling in sorted(_spellings(name, value)):
             entries += [(key, f"/{name}-{encode_value(value)}") for key in keys(spelling)]
     if name in _LIST_PARAMS:
-        if known is not None:  # a single value no event has: LL2's empty list
-            for value in sorted(known, key=int):
+        if snapshot_values is not None:  # a single value no event has: LL2's empty list
+            for value in sorted(snapshot_values, key=int):
                 entries += [(key, f"/{name}-{value}") for key in keys(value)]
             entries.append((f"~^({_INT_VALUE})$", _EMPTY))
         else:
@@ -251,14 +251,14 @@ def _param_map(name: str, values: set[str], known: set[str] | None = None) -> li
     return _map(source, f"ll2s_{name}", entries, _MISSING)
 
 
-def _type_map(values: set[str], known: set[str]) -> list[str]:
+def _type_map(values: set[str], snapshot_values: set[str]) -> list[str]:
     """`type=N` means `type__ids=N` (one file); both given: only the simple cases. A single
     type no event has is an empty list."""
     entries = [(":", "")]
     for value in sorted(values):
         for spelling in sorted(_spellings("type__ids", value)):
             entries.append((f":{spelling}", f"/type__ids-{encode_value(value)}"))
-    for value in sorted(known, key=int):
+    for value in sorted(snapshot_values, key=int):
         entries += [(key, f"/type__ids-{value}") for key in (f":{value}", f"{value}:", f"{value}:{value}")]
     entries += [
         (f"~^:({_INT_VALUE})$", _EMPTY),
@@ -381,8 +381,8 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
     modes = list(ALL_MODES)
     http += _fixed_maps(modes)
     http += _ordering_map()
-    http += _type_map(rules.values.get("type__ids", set()), rules.known.get("type__ids", set()))
-    known = {
+    http += _type_map(rules.values.get("type__ids", set()), rules.snapshot_values.get("type__ids", set()))
+    fixed_maps = {
         "limit",
         "offset",
         "mode",
@@ -392,14 +392,14 @@ def nginx_include(rules: RuleSet) -> tuple[bytes, bytes]:
         "type__ids",
         "type",
     }
-    params = sorted((set().union(*FILTERS.values()) | {"search"}) - known)
+    params = sorted((set().union(*FILTERS.values()) | {"search"}) - fixed_maps)
     for name in params:
-        http += _param_map(name, rules.values.get(name, set()), rules.known.get(name))
+        http += _param_map(name, rules.values.get(name, set()), rules.snapshot_values.get(name))
     # LL2 reads the last of a repeated parameter (`program` adds them up), nginx's $arg_ the
     # first: refuse to guess.
-    repeatable = "|".join(sorted(set(params) | known | set(ALIASES)))
+    repeatable = "|".join(sorted(set(params) | fixed_maps | set(ALIASES)))
     http += _map("$args", "ll2s_repeat", [(f"~(^|&)({repeatable})=[^&]*&(.*&)?\\2=", _MISSING)], "")
-    maps = set(params) | known
+    maps = set(params) | fixed_maps
     for spec in VERSIONS.values():
         # A list with a value no event has (and nothing nginx could not read) is empty; at
         # an offset LL2's empty page links a previous one: not guessed.

@@ -29,9 +29,9 @@ def rules_for(ctx: BuildContext) -> RuleSet:
     rules = RuleSet()
     index = ctx.index
     facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
-    known = {row.name: {v for f in facets for v in values_of(f, row.facet)} for row in FILTERS if row.family}
-    for name, values in known.items():
-        rules.known[name] = {str(v) for v in values}
+    for row in FILTERS:
+        if row.family:
+            rules.snapshot_values[row.name] = {str(v) for f in facets for v in values_of(f, row.facet)}
     for version, vindex in index.versions.items():
         for subset in ("upcoming", "previous"):
             ids = select(vindex.facets.values(), normalise(version, subset, None, []), ctx.now)

@@ -1,6 +1,6 @@
 """Modes that must agree: a 2.3.0 `list` or `normal` record is its `detailed` record cut at
 its own last field (the spec's schemas EventEndpointList/Normal/Detailed are prefixes of one
-field order, see derive.py), `response_mode` aside.
+field order, see bench/derive.py), `response_mode` aside.
 
 Compared deeply: the same keys in the same order, each value equal as JSON (orjson's bytes of
 the parsed value, so `1` and `1.0`, `true` and `1` differ). A mismatch is a Problem naming
@@ -92,7 +92,7 @@ def _lookup(value: Any, path: str) -> Any:
 
 def check_modes(
     files: dict[str | None, Any],
-    known: dict[str, Any],
+    validated_before: dict[str, Any],
     validated: dict[str, Any],
     failed: set[tuple[str, int]],
 ) -> Iterator[Problem]:
@@ -115,8 +115,8 @@ def check_modes(
                 if span is None or (failed and (label, span.line) in failed):
                     continue
                 key = digest(_AGREE, span.digest, other.digest).hex()
-                if key in known:
-                    validated[key] = known[key]
+                if key in validated_before:
+                    validated[key] = validated_before[key]
                     continue
                 if parsed is None:
                     parsed = orjson.loads(_read(str(full.file.path), other.offset, other.length, handles))

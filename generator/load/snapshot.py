@@ -62,7 +62,7 @@ def display_path(path: Path) -> str:
 
 
 #: The build's "now" must leave a day either side inside four-digit years (as record times do,
-#: models/common.py's Stamp).
+#: api/models/common.py's Stamp).
 EARLIEST_NOW = datetime(1000, 1, 2, tzinfo=UTC)
 LATEST_NOW = datetime(9998, 12, 30, tzinfo=UTC)
 

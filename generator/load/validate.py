@@ -196,12 +196,12 @@ def _check_cached(
     line: Line,
     line_digest: bytes,
     keep_facets: bool,
-    known: dict[str, Any],
+    validated_before: dict[str, Any],
     validated: dict[str, Any],
 ) -> tuple[_Checked, Facets | None]:
     """check_line, skipped for a line that validated before (same model, same bytes)."""
     key = digest(model.__module__.encode(), model.__qualname__.encode(), line_digest).hex()
-    entry = known.get(key)
+    entry = validated_before.get(key)
     if entry is not None and (entry[2] is not None or not keep_facets):
         validated[key] = entry
         facets = facets_from_row(entry[2]) if keep_facets else None
@@ -219,7 +219,7 @@ def validate_file(
     problems: list[Problem],
     drift: Counter[tuple[str, str]],
     keep_facets: bool,
-    known: dict[str, Any] | None = None,
+    validated_before: dict[str, Any] | None = None,
     validated: dict[str, Any] | None = None,
 ) -> tuple[FileIndex, dict[int, Facets]]:
     """Validate one snapshot file; append its problems, count its drift, return its index."""
@@ -227,11 +227,13 @@ def validate_file(
     index = FileIndex(file)
     facets: dict[int, Facets] = {}
     previous_id: int | None = None
-    known = {} if known is None else known
+    validated_before = {} if validated_before is None else validated_before
     validated = {} if validated is None else validated
     for line in iter_lines(file.path):
         line_digest = digest(line.data)
-        checked, line_facets = _check_cached(model, file, line, line_digest, keep_facets, known, validated)
+        checked, line_facets = _check_cached(
+            model, file, line, line_digest, keep_facets, validated_before, validated
+        )
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -289,11 +291,13 @@ class _Checks:
     validated: dict[str, Any] = field(default_factory=dict)
 
 
-def _validate_files(files: list[SnapshotFile], known: dict[str, Any] | None) -> _Checks:
+def _validate_files(files: list[SnapshotFile], validated_before: dict[str, Any] | None) -> _Checks:
     checks = _Checks()
     for file in files:
         keep = file.mode == VERSIONS[file.version].facet_mode
-        checks.files[file] = validate_file(file, checks.problems, checks.drift, keep, known, checks.validated)
+        checks.files[file] = validate_file(
+            file, checks.problems, checks.drift, keep, validated_before, checks.validated
+        )
     return checks
 
 
@@ -301,13 +305,14 @@ def validate_snapshot(
     snapshot: Snapshot,
     *,
     strict: bool = False,
-    known: dict[str, Any] | None = None,
+    validated_before: dict[str, Any] | None = None,
     parallel: bool = False,
     meanwhile: Callable[[], None] | None = None,
 ) -> SnapshotIndex:
     """Validate every file; raise ValidationFailed listing every problem, else index it all.
 
-    `known` holds cache entries of records validated by an earlier build (see cache.py).
+    `validated_before` holds the cache entries of records validated by an earlier build (see
+    incremental/cache.py).
     With `parallel`, half of the files (by bytes) are validated by a forked process, and
     `meanwhile` runs here before this process's half (work the build needs next).
     """
@@ -318,9 +323,9 @@ def validate_snapshot(
     def here_part() -> _Checks:
         if meanwhile is not None:
             meanwhile()
-        return _validate_files(mine, known)
+        return _validate_files(mine, validated_before)
 
-    here, there = both(here_part, lambda _: _validate_files(theirs, known), parallel)
+    here, there = both(here_part, lambda _: _validate_files(theirs, validated_before), parallel)
     checked = {**here.files, **there.files}
     problems = here.problems + there.problems
     drift_counts = here.drift + there.drift
@@ -335,7 +340,7 @@ def validate_snapshot(
                 facets = found
         _cross_check(files.values(), files[spec.facet_mode], problems)
         failed = {(p.file, p.line) for p in problems}  # records already reported are not compared
-        problems.extend(check_modes(files, known or {}, validated, failed))
+        problems.extend(check_modes(files, validated_before or {}, validated, failed))
         versions[version] = VersionIndex(spec, files, facets)
     drift = [Drift(file, path, count) for (file, path), count in sorted(drift_counts.items())]
     if strict:

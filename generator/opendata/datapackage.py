@@ -58,11 +58,14 @@ def _describe(dump: Dump) -> tuple[str, str]:
             "runs it as a formula (OWASP, CSV Injection); the JSON, NDJSON and SQLite dumps hold "
             "the value as LL2 sent it."
         )
-    return f"{what} (SQLite)", (
-        "Tables events, event_types, agencies, programs, launches, expeditions, spacestations, "
-        "astronauts, event_videos, link tables event_*, and events_fts (full-text search on name "
-        "and description). Opens in sqlite3 or Datasette as is."
-    )
+    if dump.format == "sqlite":
+        return f"{what} (SQLite)", (
+            "Tables events, event_types, agencies, programs, launches, expeditions, spacestations, "
+            "astronauts, event_videos, link tables event_*, and events_fts (full-text search on name "
+            "and description). Opens in sqlite3 or Datasette as is."
+        )
+    # A new format is described here and given a media type in MEDIA_TYPES.
+    raise ValueError(f"datapackage.py describes no dump format {dump.format!r}")
 
 
 def resource(dump: Dump, out: StagedOutput, schemas: dict[tuple[str, str | None], str]) -> dict[str, Any]:

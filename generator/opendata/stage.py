@@ -1,7 +1,7 @@
 """The open-data stage: JSON Schemas, dumps, changes log and data package, in that order.
 
     dist/schemas/...          JSON Schemas of the records (generator/opendata/schemas.py)
-    dist/dumps/...            JSON, NDJSON, gzip, CSV, SQLite (generator/opendata/dumps.py, sqlite_dump.py)
+    dist/dumps/...            JSON, NDJSON, gzip, CSV, SQLite (generator/opendata/dumps.py, sqlite.py)
     dist/changes.json         what changed since the previous snapshot in git (generator/opendata/changes.py)
     dist/datapackage.json     every dump described, sized and hashed (generator/opendata/datapackage.py)
 

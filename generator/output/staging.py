@@ -136,7 +136,7 @@ class StagedOutput:
         self.reused = 0
 
     def __enter__(self) -> "StagedOutput":
-        # The caller holds the build lock (distlock.py): what is left here is a dead build's.
+        # The caller holds the build lock (output/lock.py): what is left here is a dead build's.
         finish_interrupted(self.final)
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.root.mkdir()
@@ -214,7 +214,7 @@ class StagedOutput:
         the 1,500-event corpus on a journaled ext4)."""
         _write_file(self._stage(relpath), data)
 
-    # -- two processes writing one staging folder (forked.py) ----------------------------
+    # -- two processes writing one staging folder (output/parallel.py) ---------------------
 
     def in_two(self, here: Callable[[], T], there: Callable[[bool], U], parallel: bool) -> tuple[T, U]:
         """`forked.both` for work that writes here: a forked `there` records only what it

@@ -18,17 +18,21 @@ MACHINE_FILES = (
         "the JavaScript client (browser or Node): maps an LL2 URL to its file, answers any list query",
     ),
 )
+#: How the page names a data package format; any other is shown as the package spells it.
 _FORMATS = {"json": "JSON array", "ndjson": "NDJSON", "csv": "CSV", "sqlite": "SQLite"}
 
 
 def _row(r: dict[str, Any], size: int, rows: int, href: str) -> str:
-    fmt = _FORMATS[r["format"]] + (", gzip" if r.get("compression") == "gz" else "")
+    """One resource of the data package, whatever its format."""
+    fmt = _FORMATS.get(r["format"], r["format"]) + (", gzip" if r.get("compression") == "gz" else "")
     if "jsonSchema" in r:
         schema = f"[JSON Schema]({href}{r['jsonSchema']})"
     elif "schema" in r:
         schema = "Table Schema in datapackage.json"
-    else:
+    elif r["format"] == "sqlite":
         schema = "SQL tables: events, events_fts, link tables (datapackage.json)"
+    else:
+        schema = "none"
     sha = r["hash"].removeprefix("sha256:")
     return f"| [{r['path']}]({href}{r['path']}) | {fmt} | {size_text(size)} | {rows:,} | {schema} | `{sha}` |"
 

@@ -10,7 +10,7 @@ from functools import partial
 from generator.api.query import Query, query_path
 from generator.api.versions import NEWEST
 from generator.common import digest
-from generator.site import chrome as shared
+from generator.site import chrome
 from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks
 from generator.site.views import EventSummary, NavItem
@@ -291,9 +291,9 @@ def write_indexes(
         "feeds/",
         "feeds.html",
         title="Feeds",
-        atom=links.href(shared.ATOM),
-        slips=links.href(shared.SLIPS_ATOM),
-        ics=links.href(shared.ICS_ALL),
+        atom=links.href(chrome.ATOM),
+        slips=links.href(chrome.SLIPS_ATOM),
+        ics=links.href(chrome.ICS_ALL),
         entries=feeds,
     )
 
@@ -311,7 +311,7 @@ def write_event_lists(
     coming = [e for e in events if e.date is None or e.date >= now]
     past = [e for e in events if e.date is not None and e.date < now]
     lists = (
-        Group("events/", "Upcoming events", coming, shared.ICS_ALL, Query(NEWEST, "upcoming")),
+        Group("events/", "Upcoming events", coming, chrome.ICS_ALL, Query(NEWEST, "upcoming")),
         Group("events/past/", "Past events", past, None, Query(NEWEST, "previous")),
     )
     browse = tuple(NavItem(title, links.href(f"{folder}/")) for folder, (title, _) in families.items())

@@ -24,7 +24,7 @@ from generator.load.history import History
 from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import Tally
-from generator.site import chrome as shared
+from generator.site import chrome
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
 from generator.site.indexes import api_list_links, write_indexes
@@ -205,7 +205,7 @@ def write_feeds(
     per agency, and each dated event alone."""
     sequences = schedule.sequences()
     soon = upcoming(events, now - RECENT)
-    writer.file(shared.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now, sequences), "feeds")
+    writer.file(chrome.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now, sequences), "feeds")
     types = {e.type.id: e.type.name for e in events}
     agencies = {a.id: a.name for e in events for a in e.agencies}
     for type_id, name in sorted(types.items()):
@@ -240,11 +240,11 @@ def write_feeds(
             )
     changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[:ATOM_ENTRIES]
     writer.file(
-        shared.ATOM,
-        atom("Recently updated space events (LL2)", changed, links, shared.ATOM, now),
+        chrome.ATOM,
+        atom("Recently updated space events (LL2)", changed, links, chrome.ATOM, now),
         "feeds",
     )
-    writer.file(shared.SLIPS_ATOM, slips_feed(events, schedule, links, now), "feeds")
+    writer.file(chrome.SLIPS_ATOM, slips_feed(events, schedule, links, now), "feeds")
 
 
 def slips_feed(events: list[EventSummary], schedule: Schedule, links: SiteLinks, now: datetime) -> bytes:
@@ -267,7 +267,7 @@ def slips_feed(events: list[EventSummary], schedule: Schedule, links: SiteLinks,
             )
         )
     return atom_feed(
-        "Date changes of space events (LL2)", "feeds/slips", entries, links, shared.SLIPS_ATOM, now
+        "Date changes of space events (LL2)", "feeds/slips", entries, links, chrome.SLIPS_ATOM, now
     )
 
 
@@ -275,10 +275,10 @@ def write_search(events: list[EventSummary], writer: PageWriter) -> None:
     """The compact search index (loaded by the search box on first use) and the results page."""
     rows = [[e.id, e.name, e.when.text, e.relpath, e.type.name] for e in events]
     writer.file(
-        shared.SEARCH_INDEX,
+        chrome.SEARCH_INDEX,
         orjson.dumps({"fields": ["id", "name", "when", "path", "type"], "events": rows}),
     )
-    writer.page(shared.SEARCH, "search.html", listed=False)
+    writer.page(chrome.SEARCH, "search.html", listed=False)
 
 
 def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter) -> None:
@@ -310,9 +310,9 @@ def write_site(
         ctx.memo,
     )
     links = SiteLinks(settings)
-    pages = shared.content_pages(settings)
+    pages = chrome.content_pages(settings)
     renderer = Renderer(settings.templates_dir)
-    writer = PageWriter(out, renderer, shared.make_chrome(settings, links, pages, now), tally)
+    writer = PageWriter(out, renderer, chrome.make_chrome(settings, links, pages, now), tally)
     schedule = Schedule.load(index.snapshot)
     events = write_events(index, records, links, writer, schedule, memo)
     data = None if open_data is None else open_data(schedule.slips(latest=True))

@@ -85,14 +85,14 @@ def _by_popularity(counts: "Counter[tuple[int, ...]]") -> list[tuple[int, ...]]:
 
 
 def facet_values(
-    facets: list[Facets], known: list[Facets] | None = None
+    facets: list[Facets], planned_events: list[Facets] | None = None
 ) -> dict[str, list[list[tuple[str, str]]]]:
     """Filter parameters of every single-facet (and type-pair) variant, most events first;
     the families and the facets they read are the surface's (`surface.FILTERS`).
 
-    `known` (default: `facets`) are the events whose values are planned: every version's, so
+    `planned_events` (default: `facets`) are the events whose values are planned: every version's, so
     a value another version has is an (empty) list here too."""
-    known = facets if known is None else known
+    planned_events = facets if planned_events is None else planned_events
     out: dict[str, list[list[tuple[str, str]]]] = {}
     here: dict[str, Counter[tuple[int, ...]]] = {}
     for family in FAMILIES[1:]:
@@ -108,7 +108,7 @@ def facet_values(
             continue
         params = _family_params(family)
         here[family] = values = _count(facets, params)
-        every = _count(known, params)
+        every = _count(planned_events, params)
         ordered = sorted(every, key=lambda value: (-values[value], value))
         out[family] = [[(n, str(v)) for n, v in zip(params, key, strict=True)] for key in ordered]
     return out
@@ -154,14 +154,14 @@ def tiers() -> list[Tier]:
 
 
 def family_values(
-    vindex: VersionIndex, known: list[Facets] | None = None
+    vindex: VersionIndex, planned_events: list[Facets] | None = None
 ) -> dict[str, list[list[tuple[str, str]]]]:
     """facet_values of the families the version can filter by (2.2.0 has no `year`: that
-    family would be the bare list), with the values of `known` events (every version's)."""
+    family would be the bare list), with the values of `planned_events` (every version's)."""
     facets = sorted(vindex.facets.values(), key=lambda f: f.id)
     return {
         family: params
-        for family, params in facet_values(facets, known).items()
+        for family, params in facet_values(facets, planned_events).items()
         if all(name in FILTERS[vindex.spec.version] for p in params[:1] for name, _ in p)
     }
 
@@ -205,8 +205,8 @@ def plan(vindexes: list[VersionIndex]) -> Iterator[Variant]:
     values = [family_values(vindex, every) for vindex in newest_first]
     for families in ROUNDS:
         for tier in tiers():
-            for vindex, known in zip(newest_first, values, strict=True):
-                yield from variants(vindex, tier, families, known)
+            for vindex, version_values in zip(newest_first, values, strict=True):
+                yield from variants(vindex, tier, families, version_values)
 
 
 class Selections:
