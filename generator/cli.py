@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.api.query import parse_request, shown
+from generator.context import BuildReport
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.load.snapshot import TimeOutOfRange, parse_now
-from generator.pipeline import BuildReport, build
+from generator.pipeline import build
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_base_url, check_cname
 
