@@ -77,20 +77,18 @@ def run_steps(
             manifest = ManifestWriter(handle, now)
             stage("writing the mirror, the dumps and the site", lambda: out.files_written)
             tally, costed = write_core_site(ctx, manifest, shares, reuse)
-            budget.spend(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
-            write_client_data(ctx, budget)
+            write_client_data(ctx)
             if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
-                write_edge(ctx, budget, tally)
+                write_edge(ctx, tally)
+            budget.count(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             budget.check("the core site (every event, the core lists, the dumps, the site)")
             stage("choosing and writing the list variants")
-            rules = rules_for(ctx)
-            kept = choose_variants(costed, budget, rules)
+            kept = choose_variants(costed, budget)
             write_variants(ctx, kept, tally, manifest)
+            rules = rules_for(ctx, (first for first, _ in kept))
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
-            write_host_rules(
-                ctx, rules, budget, netlify=not (settings.edge and settings.host == "cloudflare-pages")
-            )
+            write_host_rules(ctx, rules, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
             manifest.close()
         # before the swap: an over-budget build leaves dist/ alone
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())

@@ -1,8 +1,8 @@
 """The budget of dist/: the host's limits, what the build spends of them, which variants
 they admit, the check before the swap, and the report of what was kept and dropped.
 
-The core site (every event, the core lists, the dumps, the human site, the client data and
-the host rules) is spent unconditionally; list variants are admitted in the planner's order
+The core site (every event, the core lists, the dumps, the human site, the client data) is
+counted from what the staging output wrote (`count`); list variants are admitted in the planner's order
 while they fit (`SiteBudget.admit`, keeping RESERVE_* back for what is written after them);
 `settle` replaces the running count with the files really written and checks the totals and
 each file's size, so an over-budget build leaves dist/ alone.
@@ -57,15 +57,15 @@ class SiteBudget:
     families: dict[str, FamilyReport] = field(default_factory=dict)
     groups: dict[str, FamilyReport] = field(default_factory=dict)
 
-    def spend(self, files: int, size: int) -> None:
-        """Count output that is not optional (details, core lists, data, rules)."""
-        self.files += files
-        self.bytes += size
+    def count(self, files: int, size: int) -> None:
+        """What the staging output holds so far (it counts every write) replaces what was
+        counted: the stages never spend by hand."""
+        self.files, self.bytes = files, size
 
     def settle(self, files: int, size: int, sizes: Iterable[tuple[str, int]]) -> None:
         """The files and bytes dist/ will really hold replace what was counted; raise
         BudgetError when they, or one file of `sizes` (path, bytes), exceed the limits."""
-        self.files, self.bytes = files, size
+        self.count(files, size)
         self.check("the site")
         for relpath, file_size in sizes:
             self.check_file(relpath, file_size)
@@ -97,7 +97,8 @@ class SiteBudget:
             and self.bytes + size + RESERVE_BYTES <= self.limits.max_bytes
         )
         if fits:
-            self.spend(files, size)
+            self.files += files
+            self.bytes += size
         for report in reports:
             if fits:
                 report.kept_lists += 1

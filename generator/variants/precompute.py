@@ -8,7 +8,6 @@ goes through `mirror.answers.emit`, so the manifest lists it.
 from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
-from generator.hosts.rules import RuleSet
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import Tally, core_list_queries, list_cost, write_list
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
@@ -73,14 +72,13 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
     return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
-def choose_variants(costed: list[Costed], budget: SiteBudget, rules: RuleSet) -> list[tuple[Query, int]]:
+def choose_variants(costed: list[Costed], budget: SiteBudget) -> list[tuple[Query, int]]:
     """The variants the budget admits, in priority order: first page and bytes (exact: the
-    browsable pages are shells that no variant adds to). Each kept list is a rule too."""
+    browsable pages are shells that no variant adds to)."""
     kept: list[tuple[Query, int]] = []
     for family, groups, first, files, size in costed:
         if budget.admit(family, files, size, *groups):
             kept.append((first, size))
-            rules.add(first)
     return kept
 
 
