@@ -16,8 +16,9 @@ from generator.context import BuildContext
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
-from generator.mirror.answers import Tally, write_json_mirror
+from generator.mirror.answers import write_json_mirror
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site import write_site
 

@@ -270,7 +270,7 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
     for family in sorted(families[0]):
         print(f"  {family:<10} {families[0][family]:>7} files {families[1][family]:>14,} bytes")
     if report.budget is not None:
-        from generator.variants.budget import report_lines
+        from generator.output.budget import report_lines
 
         for line in report_lines(report.budget):
             print(line)

@@ -12,10 +12,10 @@ if TYPE_CHECKING:  # the validated index and records load the models: not for an
     from generator.incremental.memo import Memo
     from generator.load.records import RecordSource
     from generator.load.validate import Drift, SnapshotIndex
-    from generator.mirror.answers import Tally
+    from generator.output.budget import DistBudget
     from generator.output.staging import StagedOutput
+    from generator.output.tally import Tally
     from generator.settings import BuildSettings
-    from generator.variants.budget import SiteBudget
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,6 @@ class BuildReport:
     events: dict[str, int]  # version -> number of events
     drift: list[Drift]
     tally: Tally | None  # None when up to date
-    budget: SiteBudget | None = None
+    budget: DistBudget | None = None
     up_to_date: bool = False  # nothing to do: dist/ already is this build's output
     reused: int = 0  # files left untouched in dist/ because their bytes did not change

@@ -22,15 +22,16 @@ from generator.incremental.cache import BuildCache
 from generator.load.records import RecordSource
 from generator.load.snapshot import Snapshot
 from generator.load.validate import validate_snapshot
-from generator.mirror.answers import Tally, write_json_mirror
+from generator.mirror.answers import write_json_mirror
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
 from generator.opendata.stage import write_open_data
+from generator.output.budget import DistBudget
 from generator.output.parallel import Shares
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 from generator.progress import stage
 from generator.settings import BuildSettings
 from generator.site.pages import write_site
-from generator.variants.budget import Limits, SiteBudget
 from generator.variants.precompute import (
     COST_CHUNKS,
     choose_variants,
@@ -63,7 +64,7 @@ def run_steps(
         parallel=settings.jobs > 1,
         meanwhile=_load_deferred,
     )
-    budget = SiteBudget(Limits(*settings.budget()))
+    budget = DistBudget(settings.limits())
     # The previous build's variant costs, trusted beside its cache state (a patch build).
     previous = load_basis(cache.root, cache.inputs) if cache.outputs else None
     reuse = CostReuse(previous, index, settings, now)

@@ -14,9 +14,9 @@ from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
 from generator.mirror.answers import Tally, list_cost, write_list
 from generator.mirror.manifest import ManifestWriter
+from generator.output.budget import GROUPS
 from generator.output.staging import StagedOutput
 from generator.settings import BuildSettings
-from generator.variants.budget import GROUPS
 from generator.variants.planner import Selections, plan
 
 

@@ -27,8 +27,8 @@ from generator.client.workerd import WORKERD_CONFIG_PATH, workerd_config
 from generator.context import BuildContext
 from generator.load.records import RecordSource
 from generator.load.validate import VersionIndex
-from generator.mirror.answers import Tally
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 
 WORKER_PATH = "_worker.js"
 #: Which paths invoke the worker on Cloudflare Pages: the API's (every LL2 version starts

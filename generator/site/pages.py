@@ -23,8 +23,8 @@ from generator.incremental.memo import Memo
 from generator.load.history import History
 from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import Tally
 from generator.output.staging import OutputError
+from generator.output.tally import Tally
 from generator.site import chrome as shared
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id

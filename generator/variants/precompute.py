@@ -9,12 +9,13 @@ from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import Tally, core_list_queries, list_cost, write_list
+from generator.mirror.answers import core_list_queries, list_cost, write_list
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
+from generator.output.budget import GROUPS, DistBudget
 from generator.output.parallel import Shares, halves
+from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
-from generator.variants.budget import GROUPS, SiteBudget
 from generator.variants.planner import Selections, Variant, plan
 from generator.variants.reuse import Costed, CostReuse
 
@@ -72,7 +73,7 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
     return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
-def choose_variants(costed: list[Costed], budget: SiteBudget) -> list[tuple[Query, int]]:
+def choose_variants(costed: list[Costed], budget: DistBudget) -> list[tuple[Query, int]]:
     """The variants the budget admits, in priority order: first page and bytes (exact: the
     browsable pages are shells that no variant adds to)."""
     kept: list[tuple[Query, int]] = []
