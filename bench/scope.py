@@ -44,7 +44,7 @@ SETTLE = 3.0
 
 def _switch_off(parts: tuple[str, ...]) -> None:
     """Make the named parts of the build write nothing."""
-    import generator.opendata.stage
+    import generator.opendata.write
     import generator.site.pages
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
@@ -56,7 +56,7 @@ def _switch_off(parts: tuple[str, ...]) -> None:
     if "site" in parts:
         generator.site.pages.write_site = only_open_data  # type: ignore[assignment]
     if "open-data" in parts:
-        generator.opendata.stage.write_open_data = nothing  # type: ignore[assignment]
+        generator.opendata.write.write_open_data = nothing  # type: ignore[assignment]
 
 
 def _build(scope: str, argv: list[str]) -> int:

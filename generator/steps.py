@@ -15,21 +15,21 @@ from datetime import datetime
 from functools import partial
 
 from generator.client.edge import write_edge
-from generator.client.stage import write_client_data
+from generator.client.write import write_client_data
 from generator.context import BuildContext, BuildReport
-from generator.hosts.stage import rules_for, write_host_rules
+from generator.hosts.write import rules_for, write_host_rules
 from generator.incremental.cache import BuildCache
 from generator.load.records import RecordSource
 from generator.load.snapshot import Snapshot
 from generator.load.validate import validate_snapshot
 from generator.mirror.answers import write_json_mirror
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
-from generator.opendata.stage import write_open_data
+from generator.opendata.write import write_open_data
 from generator.output.budget import DistBudget
 from generator.output.parallel import Shares
 from generator.output.staging import StagedOutput
 from generator.output.tally import Tally
-from generator.progress import stage
+from generator.progress import status
 from generator.settings import BuildSettings
 from generator.site.pages import write_site
 from generator.variants.precompute import (
@@ -56,7 +56,7 @@ def run_steps(
 ) -> BuildReport:
     """Validate, write every output to the staging folder, land it; `inputs` is this build's
     digest for the cache (incremental/inputs.py)."""
-    stage("validating the snapshot")
+    status("validating the snapshot")
     index = validate_snapshot(
         snapshot,
         strict=settings.strict,
@@ -76,14 +76,14 @@ def run_steps(
         ctx = BuildContext(settings, now, index, records, out, cache.memo)
         with out.stream(MANIFEST_PATH) as handle:
             manifest = ManifestWriter(handle, now)
-            stage("writing the mirror, the dumps and the site", lambda: out.files_written)
+            status("writing the mirror, the dumps and the site", lambda: out.files_written)
             tally, costed = write_core_site(ctx, manifest, shares, reuse)
             write_client_data(ctx)
             if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
                 write_edge(ctx, tally)
             budget.count(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
             budget.check("the core site (every event, the core lists, the dumps, the site)")
-            stage("choosing and writing the list variants")
+            status("choosing and writing the list variants")
             kept = choose_variants(costed, budget)
             write_variants(ctx, kept, tally, manifest)
             rules = rules_for(ctx, (first for first, _ in kept))
@@ -93,7 +93,7 @@ def run_steps(
             manifest.close()
         # before the swap: an over-budget build leaves dist/ alone
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())
-        stage("landing dist/")
+        status("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
     save_basis(cache.root, reuse.basis(inputs, costed))
@@ -127,11 +127,11 @@ def _mirror(
 
 
 def _open_data_and_site(
-    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, part: bool
+    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, in_child: bool
 ) -> tuple[Tally, object, dict[int, list[Costed]]]:
     """The site writes the open data once its event pages have brought the schedule history
     up to date (changes.json lists its slips; the /data/ page lists what open data wrote)."""
     tally = Tally()
     write_site(ctx, tally, open_data=partial(write_open_data, ctx, tally))
     costed = variant_costs(ctx, shares, reuse)
-    return tally, (ctx.memo.detach() if part and ctx.memo is not None else None), costed
+    return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), costed

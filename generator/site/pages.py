@@ -46,7 +46,7 @@ from generator.site.views import (
 from generator.site.writer import PageWriter
 
 if TYPE_CHECKING:
-    from generator.opendata.stage import OpenData
+    from generator.opendata.write import OpenData
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50

@@ -1,4 +1,4 @@
-"""Stage 4, variants: cost every list the planner proposes (in chunks either process takes),
+"""Variants: cost every list the planner proposes (in chunks either process takes),
 admit them in priority order within the budget, and write the kept ones in two halves.
 
 Runs after the core mirror (details and core lists) inside the same staged output; every file
@@ -92,7 +92,7 @@ def write_variants(
     index, out, settings, now = ctx.index, ctx.out, ctx.settings, ctx.now
     shares = halves(range(len(kept)), lambda n: kept[n][1])
 
-    def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
+    def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
         selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
@@ -103,7 +103,9 @@ def write_variants(
         return own, entries
 
     (mine, entries), (theirs, their_entries) = out.in_two(
-        lambda: write_share(shares[0], False), lambda part: write_share(shares[1], part), settings.jobs > 1
+        lambda: write_share(shares[0], False),
+        lambda in_child: write_share(shares[1], in_child),
+        settings.jobs > 1,
     )
     tally.merge(mine)
     tally.merge(theirs)
