@@ -44,8 +44,7 @@ SETTLE = 3.0
 
 def _switch_off(parts: tuple[str, ...]) -> None:
     """Make the named parts of the build write nothing."""
-    import generator.opendata.write
-    import generator.site.pages
+    import generator.steps  # the stages are called by their names there
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
 
@@ -54,9 +53,9 @@ def _switch_off(parts: tuple[str, ...]) -> None:
             open_data([])
 
     if "site" in parts:
-        generator.site.pages.write_site = only_open_data  # type: ignore[assignment]
+        generator.steps.write_site = only_open_data  # type: ignore[assignment]
     if "open-data" in parts:
-        generator.opendata.write.write_open_data = nothing  # type: ignore[assignment]
+        generator.steps.write_open_data = nothing  # type: ignore[assignment]
 
 
 def _build(scope: str, argv: list[str]) -> int:
