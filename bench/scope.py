@@ -48,12 +48,8 @@ def _switch_off(parts: tuple[str, ...]) -> None:
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
 
-    def only_open_data(ctx: object, tally: object, open_data: Callable[..., object] | None = None) -> None:
-        if open_data is not None:  # the site writes the open data once its schedule is known
-            open_data([])
-
-    if "site" in parts:
-        generator.steps.write_site = only_open_data  # type: ignore[assignment]
+    if "site" in parts:  # the events are still gathered: the open data lists their slips
+        generator.steps.write_site = nothing
     if "open-data" in parts:
         generator.steps.write_open_data = nothing  # type: ignore[assignment]
 

@@ -31,6 +31,7 @@ from generator.output.staging import StagedOutput
 from generator.output.tally import Tally
 from generator.progress import status
 from generator.settings import BuildSettings
+from generator.site.gather import gather_events
 from generator.site.pages import write_site
 from generator.variants.precompute import (
     COST_CHUNKS,
@@ -129,9 +130,12 @@ def _mirror(
 def _open_data_and_site(
     ctx: BuildContext, shares: Shares, reuse: CostReuse | None, in_child: bool
 ) -> tuple[Tally, object, dict[int, list[Costed]]]:
-    """The site writes the open data once its event pages have brought the schedule history
-    up to date (changes.json lists its slips; the /data/ page lists what open data wrote)."""
+    """The events the site shows gathered first (their summaries bring the schedule history up
+    to date), then the open data (changes.json lists the latest slips), then the site (its
+    /data/ page lists what the open data wrote)."""
     tally = Tally()
-    write_site(ctx, tally, open_data=partial(write_open_data, ctx, tally))
+    shown = gather_events(ctx)
+    data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
+    write_site(ctx, tally, shown, data)
     costed = variant_costs(ctx, shares, reuse)
     return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), costed
