@@ -50,9 +50,9 @@ def child(content: Path, dist: Path) -> dict[str, object]:
     from generator.load.records import RecordSource
     from generator.load.snapshot import open_snapshot
     from generator.load.validate import validate_snapshot
-    from generator.mirror.answers import Tally
-    from generator.opendata.stage import write_open_data
+    from generator.opendata.write import write_open_data
     from generator.output.staging import StagedOutput
+    from generator.output.tally import Tally
     from generator.settings import BuildSettings
 
     settings = BuildSettings(content_dir=content, dist_dir=dist)

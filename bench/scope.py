@@ -44,19 +44,14 @@ SETTLE = 3.0
 
 def _switch_off(parts: tuple[str, ...]) -> None:
     """Make the named parts of the build write nothing."""
-    import generator.opendata.stage
-    import generator.site.pages
+    import generator.steps  # the stages are called by their names there
 
     nothing: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
 
-    def only_open_data(ctx: object, tally: object, open_data: Callable[..., object] | None = None) -> None:
-        if open_data is not None:  # the site writes the open data once its schedule is known
-            open_data([])
-
-    if "site" in parts:
-        generator.site.pages.write_site = only_open_data  # type: ignore[assignment]
+    if "site" in parts:  # the events are still gathered: the open data lists their slips
+        generator.steps.write_site = nothing
     if "open-data" in parts:
-        generator.opendata.stage.write_open_data = nothing  # type: ignore[assignment]
+        generator.steps.write_open_data = nothing  # type: ignore[assignment]
 
 
 def _build(scope: str, argv: list[str]) -> int:

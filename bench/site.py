@@ -16,10 +16,12 @@ from generator.context import BuildContext
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
-from generator.mirror.answers import Tally, write_json_mirror
+from generator.mirror.answers import write_json_mirror
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 from generator.settings import BuildSettings
-from generator.site import write_site
+from generator.site.gather import gather_events
+from generator.site.pages import write_site
 
 
 def cpu() -> float:
@@ -37,7 +39,7 @@ def run(settings: BuildSettings, site: bool) -> tuple[float, float, Tally]:
         ctx = BuildContext(settings, now, index, records, out)
         tally = write_json_mirror(ctx)
         if site:
-            write_site(ctx, tally)
+            write_site(ctx, tally, gather_events(ctx))
     return time.perf_counter() - start, cpu() - start_cpu, tally
 
 

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.api.query import shown
+from generator.context import BuildReport
 from generator.errors import LL2StaticError, QueryError, SettingsError
 from generator.fetch.cli import add_fetch_parser, run_fetch_command
 from generator.load.snapshot import TimeOutOfRange, parse_now
-from generator.pipeline import BuildReport, build
+from generator.pipeline import build
 from generator.settings import DEFAULT_HOST, DEFAULT_JOBS, HOSTS, BuildSettings
 from generator.site.plumbing import check_base_url, check_cname
 
@@ -269,7 +270,7 @@ def _print_report(report: BuildReport, settings: BuildSettings) -> None:
     for family in sorted(families[0]):
         print(f"  {family:<10} {families[0][family]:>7} files {families[1][family]:>14,} bytes")
     if report.budget is not None:
-        from generator.variants.budget import report_lines
+        from generator.output.budget import report_lines
 
         for line in report_lines(report.budget):
             print(line)

@@ -1,5 +1,6 @@
 """What every stage of a build reads, in one object, so that a stage's signature says only
-what is its own (a manifest to add to, a tally to count in, the budget to spend)."""
+what is its own (a manifest to add to, a tally to count in, the budget to spend); and what a
+build reports."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the validated index and records load the models: not for an up-to-date build
     from generator.incremental.memo import Memo
     from generator.load.records import RecordSource
-    from generator.load.validate import SnapshotIndex
+    from generator.load.validate import Drift, SnapshotIndex
+    from generator.output.budget import DistBudget
     from generator.output.staging import StagedOutput
+    from generator.output.tally import Tally
     from generator.settings import BuildSettings
 
 
@@ -26,3 +29,14 @@ class BuildContext:
     records: RecordSource
     out: StagedOutput
     memo: Memo | None = None
+
+
+@dataclass
+class BuildReport:
+    now: datetime
+    events: dict[str, int]  # version -> number of events
+    drift: list[Drift]
+    tally: Tally | None  # None when up to date
+    budget: DistBudget | None = None
+    up_to_date: bool = False  # nothing to do: dist/ already is this build's output
+    reused: int = 0  # files left untouched in dist/ because their bytes did not change

@@ -1,7 +1,9 @@
-"""What a person watching a build sees: after ~2 s, one status line on a terminal (the stage,
-the files written so far, the time), updated twice a second; nothing in CI logs or tests.
+"""What a person watching a build sees: after ~2 s, one status line on a terminal (what the
+build is doing, the files written so far, the time), updated twice a second; nothing in CI
+logs or tests.
 
-The pipeline names its stages with `stage(...)`; the CLI runs the build inside `BuildProgress`.
+The build's steps (steps.py) say what they are doing with `status(...)`; the CLI runs the
+build inside `BuildProgress`.
 A forked second process (generator/output/parallel.py) does not report: the files it writes are counted
 when its part lands, and the final report counts every file of dist/ either way.
 """
@@ -12,12 +14,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TextIO
 
-_state: dict[str, object] = {"stage": "starting", "files": None}
+_state: dict[str, object] = {"doing": "starting", "files": None}
 
 
-def stage(name: str, files: Callable[[], int] | None = None) -> None:
-    """The build's current stage, and how to count the files written so far (if known)."""
-    _state["stage"] = name
+def status(doing: str, files: Callable[[], int] | None = None) -> None:
+    """What the build is doing now, and how to count the files written so far (if known)."""
+    _state["doing"] = doing
     if files is not None:
         _state["files"] = files
 
@@ -35,7 +37,7 @@ class BuildProgress:
     def line(self, elapsed: float) -> str:
         count = _state["files"]
         files = f", {count():,} files" if callable(count) else ""
-        return f"building: {_state['stage']}{files} ({elapsed:.0f} s)"
+        return f"building: {_state['doing']}{files} ({elapsed:.0f} s)"
 
     def _run(self) -> None:
         began = time.monotonic()

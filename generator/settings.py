@@ -1,7 +1,7 @@
 """One object carries every build option; functions take it, nothing reads globals."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,6 +41,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
+
+    max_bytes: int = HOSTS[DEFAULT_HOST].max_bytes
+    max_files: int = HOSTS[DEFAULT_HOST].max_files
+    max_file_bytes: int = HOSTS[DEFAULT_HOST].max_file_bytes
+
+
+@dataclass(frozen=True)
 class BuildSettings:
     content_dir: Path = Path("content")
     dist_dir: Path = Path("dist")
@@ -73,10 +82,10 @@ class BuildSettings:
     def profile(self) -> HostProfile:
         return HOSTS[self.host]
 
-    def budget(self) -> tuple[int, int, int]:
+    def limits(self) -> Limits:
         """Bytes, files and bytes a file that dist/ may hold: the host's, unless overridden."""
         profile = self.profile
-        return (
+        return Limits(
             profile.max_bytes if self.max_bytes is None else self.max_bytes,
             profile.max_files if self.max_files is None else self.max_files,
             profile.max_file_bytes,
@@ -87,7 +96,7 @@ class BuildSettings:
         now = None if self.now is None else self.now.isoformat()
         return (
             f"base_url={self.base_url!r} now={now} strict={self.strict} "
-            f"budget={self.budget()} precompute={self.precompute!r} "
+            f"budget={astuple(self.limits())} precompute={self.precompute!r} "
             f"cname={self.cname!r} edge={self.edge}"
         )
 
@@ -96,7 +105,7 @@ class BuildSettings:
         """Whether every event gets its own files. Not with the worker on a host that caps
         files: the worker serves each event's bytes from the edge shards, and the files go
         to list variants instead."""
-        return not (self.edge and self.budget()[1] < UNLIMITED)
+        return not (self.edge and self.limits().max_files < UNLIMITED)
 
     @property
     def snapshot_dir(self) -> Path:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from generator.opendata.stage import OpenData
+from generator.opendata.write import OpenData
 from generator.settings import BuildSettings
 from generator.site.datapage import data_markdown
 from generator.site.links import SiteLinks

@@ -129,7 +129,7 @@ def test_downloads_section_links_every_dump_and_schema_that_exists(dumps_dist) -
     import re
 
     from generator.opendata.schemas import schema_relpath
-    from generator.opendata.stage import downloads_markdown
+    from generator.opendata.write import downloads_markdown
 
     _, dist = dumps_dist
     package = orjson.loads((dist / "datapackage.json").read_bytes())

@@ -27,21 +27,12 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("client",),
     ("variants",),
     ("hosts",),
-    ("pipeline", "stages"),  # PENDING i26-pipeline: it removes stages.py (here and in the docs)
+    ("pipeline", "steps"),
     ("responder", "fetch", "serve", "cli"),
 )
 
 #: The one upward import allowed, (importer, imported) -> why (named in docs/layout.md): none.
 ALLOWED_UPWARD: dict[tuple[str, str], str] = {}
-
-#: PENDING i26-pipeline: upward imports that branch removes (the budget to output/budget.py,
-#: `choose_variants` no longer adding to the host rules). The lead empties this list on merging
-#: it; an entry that no longer matches an import fails the test.
-PENDING_I26_PIPELINE: set[tuple[str, str]] = {
-    ("generator.client.edge", "generator.variants.budget"),
-    ("generator.client.stage", "generator.variants.budget"),
-    ("generator.variants.precompute", "generator.hosts.rules"),
-}
 
 
 @dataclass(frozen=True)
@@ -183,14 +174,13 @@ def unit_graph(imports: list[Import], leave_out: set[tuple[str, str]]) -> dict[s
 def test_no_module_imports_from_a_floor_above() -> None:
     imports = imports_of(ROOT, PACKAGE)
     assert len(imports) > 300  # the walk sees the whole package
-    allowed = set(ALLOWED_UPWARD) | PENDING_I26_PIPELINE
-    assert upward(imports, FLOORS, allowed) == []
+    assert upward(imports, FLOORS, set(ALLOWED_UPWARD)) == []
 
 
-def test_the_allowed_and_pending_upward_imports_are_few_and_still_real() -> None:
+def test_the_allowed_upward_imports_are_few_and_still_real() -> None:
     assert len(ALLOWED_UPWARD) <= 1
     seen = {(i.importer, i.imported) for i in imports_of(ROOT, PACKAGE)}
-    stale = (set(ALLOWED_UPWARD) | PENDING_I26_PIPELINE) - seen
+    stale = set(ALLOWED_UPWARD) - seen
     assert not stale, f"no longer imported, remove from the lists: {sorted(stale)}"
     layout = (ROOT / "docs/layout.md").read_text(encoding="utf-8")
     for importer, imported in ALLOWED_UPWARD:
@@ -210,7 +200,7 @@ def test_every_unit_is_on_a_floor_and_named_in_the_layout() -> None:
 def test_no_import_circles() -> None:
     imports = imports_of(ROOT, PACKAGE)
     assert circles(graph(imports)) == []
-    assert circles(unit_graph(imports, PENDING_I26_PIPELINE)) == []
+    assert circles(unit_graph(imports, set())) == []
 
 
 # -- the checker itself, on a package made for it --------------------------------------------------

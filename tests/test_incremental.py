@@ -1,6 +1,8 @@
 """Incremental builds: nothing rewritten without a change, and always the bytes of a clean build."""
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -19,6 +21,15 @@ def stats(root: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+NO_CHANGE_BUILD = """
+import sys
+from generator.cli import main
+code = main(["--content", sys.argv[1], "--dist", sys.argv[2]])
+heavy = [m for m in ("pydantic", "jinja2", "markdown", "generator.api.models") if m in sys.modules]
+print(f"exit {code}, loaded {heavy}")
+"""
+
+
 def test_a_rebuild_without_changes_touches_nothing(
     corpus_content: Path, tmp_path: Path, build_runner
 ) -> None:
@@ -29,6 +40,15 @@ def test_a_rebuild_without_changes_touches_nothing(
     assert code == 0
     assert out == f"{dist}/ is up to date (same snapshot, options and code as its last build)\n"
     assert stats(dist) == before
+    # The same, alone in a fresh process: it loads none of the libraries the writing needs.
+    loaded = subprocess.run(
+        [sys.executable, "-c", NO_CHANGE_BUILD, str(corpus_content), str(dist)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[-1]
+    assert loaded == "exit 0, loaded []"
 
 
 def rewrite(path: Path, change) -> None:

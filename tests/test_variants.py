@@ -205,9 +205,10 @@ def test_a_hosts_budget_is_never_exceeded_and_the_report_counts_what_dist_holds(
 
 def test_a_file_over_the_hosts_limit_fails_the_build_naming_it() -> None:
     from generator.errors import BudgetError
-    from generator.variants.budget import Limits, SiteBudget
+    from generator.output.budget import DistBudget
+    from generator.settings import Limits
 
-    budget = SiteBudget(Limits(max_file_bytes=25 * 1024 * 1024))
+    budget = DistBudget(Limits(max_file_bytes=25 * 1024 * 1024))
     budget.check_file("dumps/2.2.0/event.json", 25 * 1024 * 1024)
     with pytest.raises(
         BudgetError,

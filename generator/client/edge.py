@@ -25,9 +25,8 @@ from generator.client.workerd import WORKERD_CONFIG_PATH, workerd_config
 from generator.context import BuildContext
 from generator.load.records import RecordSource
 from generator.load.validate import VersionIndex
-from generator.mirror.answers import Tally
 from generator.output.staging import StagedOutput
-from generator.variants.budget import SiteBudget
+from generator.output.tally import Tally
 
 WORKER_PATH = "_worker.js"
 #: Which paths invoke the worker on Cloudflare Pages: the API's (every LL2 version starts
@@ -74,7 +73,7 @@ def _write_shards(
     ids: list[int],
     records: RecordSource,
     out: StagedOutput,
-    spend: Callable[[int], None],
+    tally_edge: Callable[[int], None],
 ) -> dict[str, object]:
     """One mode's records cut into shards, in `ids` order; their paths and every record's
     span as a flat list (shard number, offset, length for each event in turn)."""
@@ -92,31 +91,30 @@ def _write_shards(
                 spans.extend((number, size, len(data)))
                 handle.write(data + b"\n")
                 size += len(data) + 1
-        spend(size)
+        tally_edge(size)
     return {"mode": mode, "shards": shards, "spans": spans}
 
 
-def write_edge(ctx: BuildContext, budget: SiteBudget, tally: Tally) -> None:
+def write_edge(ctx: BuildContext, tally: Tally) -> None:
     """The worker and its routes, then per version its record shards and its facet index
     (which says whether events have their own files: not on a host that caps files, see
-    BuildSettings). Every file is spent from the budget and counted in the report ("edge")."""
+    BuildSettings). Every file is counted in the report ("edge")."""
     index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
 
-    def spend(size: int) -> None:
-        budget.spend(1, size)
+    def tally_edge(size: int) -> None:
         tally.add("edge", size)
 
     source = worker_source()
     out.write(WORKER_PATH, source)
-    spend(len(source))
+    tally_edge(len(source))
     out.write(ROUTES_PATH, ROUTES)
-    spend(len(ROUTES))
+    tally_edge(len(ROUTES))
     config = workerd_config()
     out.write(WORKERD_CONFIG_PATH, config)
-    spend(len(config))
+    tally_edge(len(config))
     for version, vindex in index.versions.items():
         ids = select(vindex.facets.values(), normalise(version, "all", None, []), now)
-        modes = [_write_shards(vindex, mode, ids, records, out, spend) for mode in vindex.files]
+        modes = [_write_shards(vindex, mode, ids, records, out, tally_edge) for mode in vindex.files]
         head = {
             "format": 1,
             "version": version,
@@ -126,4 +124,4 @@ def write_edge(ctx: BuildContext, budget: SiteBudget, tally: Tally) -> None:
         }
         body = b"".join(facet_file(head, (vindex.facets[i] for i in ids), None))
         out.write(index_path(version), body)
-        spend(len(body))
+        tally_edge(len(body))

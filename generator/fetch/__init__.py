@@ -7,7 +7,7 @@ The story of one `python build.py fetch` run, one module per step:
     state      read snapshot.json: high-water marks, saved progress, the hourly request log
     plan       which walks to make: full (every version/mode, then a catch-up), incremental
                (`last_updated__gte` the high-water mark), and now and then a deletion check
-    budget     RequestBudget: requests per run and per hour (across runs)
+    quota      RequestQuota: requests per run and per hour (across runs)
     client     one page: budget, 429/Retry-After, bounded retries with backoff and jitter
     envelope   split LL2's envelope into each record's bytes exactly as received
     walk       follow `next` links, validate every record, keep them for the merge

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from generator.errors import FetchError, RateLimited, UpstreamError
-from generator.fetch.budget import RequestBudget
 from generator.fetch.clock import Clock
 from generator.fetch.envelope import BadBody, Page, parse_page
 from generator.fetch.options import FetchSettings
+from generator.fetch.quota import RequestQuota
 from generator.fetch.secrets import Redactor
 
 #: Progress hooks: (url) before a request; (seconds, reason) before a wait.
@@ -48,7 +48,7 @@ class LL2Client:
         self,
         http: httpx.Client,
         settings: FetchSettings,
-        budget: RequestBudget,
+        quota: RequestQuota,
         clock: Clock,
         rng: random.Random | None = None,
         on_request: OnRequest = _quiet_request,
@@ -56,7 +56,7 @@ class LL2Client:
     ) -> None:
         self.http = http
         self.settings = settings
-        self.budget = budget
+        self.quota = quota
         self.clock = clock
         self.rng = rng or random.Random()
         self.on_request = on_request
@@ -119,10 +119,10 @@ class LL2Client:
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     def get_page(self, url: str) -> Page:
-        """GET one list page; raise FetchError subclasses or BudgetSpent."""
+        """GET one list page; raise FetchError subclasses or QuotaSpent."""
         failures = 0
         while True:
-            self.budget.take()
+            self.quota.take()
             self.on_request(url)
             outcome = self._attempt(url)
             if isinstance(outcome, Page):
@@ -135,8 +135,8 @@ class LL2Client:
                 if outcome.throttled:
                     raise RateLimited(message, outcome.wait)
                 raise UpstreamError(message)
-            if not self.budget.left():
-                self.budget.take()  # raises BudgetSpent: no request is left to retry with, so no wait
+            if not self.quota.left():
+                self.quota.take()  # raises QuotaSpent: no request is left to retry with, so no wait
             wait = self._backoff(failures) if outcome.wait is None else outcome.wait
             retry = "" if outcome.throttled else f", retry {failures}/{self.settings.max_retries}"
             self.on_wait(wait, f"{outcome.problem}{retry}")

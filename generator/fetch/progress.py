@@ -5,9 +5,9 @@ CI logs get the single summary line the CLI prints at the end (FetchReport.line(
 
 from typing import TextIO
 
-from generator.fetch.budget import RequestBudget
 from generator.fetch.envelope import Page
 from generator.fetch.plan import Walk
+from generator.fetch.quota import RequestQuota
 
 
 class Progress:
@@ -15,13 +15,13 @@ class Progress:
 
     def __init__(self, stream: TextIO, force: bool = False) -> None:
         self.stream = stream
-        self.budget: RequestBudget | None = None  # set by run_fetch
+        self.quota: RequestQuota | None = None  # set by run_fetch
         self.enabled = force or stream.isatty()
         self.requests = 0
         self.records = 0
 
     def _left(self) -> int:
-        return self.budget.left() if self.budget else 0
+        return self.quota.left() if self.quota else 0
 
     def _show(self, text: str) -> None:
         if self.enabled:

@@ -10,7 +10,6 @@ import httpx
 from generator.api.times import parse_utc
 from generator.api.versions import NEWEST, VERSIONS
 from generator.errors import RateLimited, UpstreamError
-from generator.fetch.budget import BudgetSpent, RequestBudget
 from generator.fetch.client import LL2Client
 from generator.fetch.clock import Clock, stamp
 from generator.fetch.merge import VersionChange, merge_version, render, stable_listing
@@ -18,6 +17,7 @@ from generator.fetch.options import FetchSettings
 from generator.fetch.plan import RECONCILE, Plan, Walk, first_page, full_plan, incremental_plan
 from generator.fetch.progress import Progress
 from generator.fetch.provenance import PROVENANCE_NAME, provenance_markdown
+from generator.fetch.quota import QuotaSpent, RequestQuota
 from generator.fetch.servertime import SKEW, advance_mark, reconcile_due, skew_warning
 from generator.fetch.state import (
     THROTTLED_UNTIL,
@@ -257,7 +257,7 @@ def _run(
     progress: Progress | None,
 ) -> FetchReport:
     state = load_state(settings.snapshot_dir)
-    budget = RequestBudget(
+    quota = RequestQuota(
         clock,
         settings.max_requests,
         settings.per_hour,
@@ -265,12 +265,12 @@ def _run(
         not_before=state.throttled_until(),
     )
     if progress:
-        progress.budget = budget
+        progress.quota = quota
     plan, resumed = choose_plan(settings, state, clock.now())
     client = LL2Client(
         http,
         settings,
-        budget,
+        quota,
         clock,
         rng,
         progress.on_request if progress else lambda url: None,
@@ -284,7 +284,7 @@ def _run(
         for index, walk in enumerate(plan.walks):
             _aim_catch_up(settings, plan, walk)
             run_walk(walk, client, sinks[index], clock, on_page)
-    except BudgetSpent as exc:
+    except QuotaSpent as exc:
         stopped = exc.reason
     except RateLimited as exc:
         stopped = str(exc)
@@ -295,8 +295,8 @@ def _run(
     finally:
         if progress:
             progress.close()
-    if stopped is not None and budget.used and not client.pages:
-        _no_good_page(budget.used, client.last_problem, stopped)
+    if stopped is not None and quota.used and not client.pages:
+        _no_good_page(quota.used, client.last_problem, stopped)
     now = _server_now(client, plan, clock)
     report = FetchReport(
         settings.api_root,
@@ -304,8 +304,8 @@ def _run(
         resumed,
         stopped is None,
         stopped,
-        budget.used,
-        budget.left(),
+        quota.used,
+        quota.left(),
         sum(w.done for w in plan.walks),
         len(plan.walks),
         clock_skew=client.clock_skew,
@@ -313,7 +313,7 @@ def _run(
     fetch = state.fetch
     if client.clock_skew is not None:
         fetch[SKEW] = round(client.clock_skew)
-    if budget.used and not throttled:
+    if quota.used and not throttled:
         fetch.pop(THROTTLED_UNTIL, None)  # LL2 was asked again: the wait it asked for is over
     data: dict[str, bytes] = {}
     saved: dict[str, list[bytes]] = {}
@@ -330,7 +330,7 @@ def _run(
     else:
         fetch["resume"] = plan.to_json()
         saved = {progress_name(i): sinks[i] for i, w in enumerate(plan.walks) if sinks[i]}
-    fetch["request_log"] = [stamp(t) for t in budget.log]
+    fetch["request_log"] = [stamp(t) for t in quota.log]
     fetch["last_run"] = {
         "at": stamp(now),
         "kind": plan.kind,

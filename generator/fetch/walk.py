@@ -66,7 +66,7 @@ def _server_start(client: LL2Client, page: Page) -> str | None:
 def run_walk(walk: Walk, client: LL2Client, sink: list[bytes], clock: Clock, on_page: OnPage) -> None:
     """Fetch the walk's remaining pages into `sink`, updating the walk after every page.
 
-    Raises BudgetSpent or RateLimited to stop cleanly (the walk then says where to resume)
+    Raises QuotaSpent or RateLimited to stop cleanly (the walk then says where to resume)
     and FetchError when the run fails.
     """
     while walk.next is not None:

@@ -12,20 +12,20 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import pydantic_core
-from pydantic import BaseModel, ValidationError
 
 from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
-from generator.api.models import EVENT_MODELS
 from generator.api.versions import VERSIONS, VersionSpec
 from generator.common import digest
 from generator.errors import Problem, ValidationFailed
 from generator.load.modecheck import check_modes
 from generator.load.snapshot import Line, Snapshot, SnapshotFile, iter_lines
 from generator.output.parallel import both, halves
+
+if TYPE_CHECKING:  # pydantic and the models load with the first record validated
+    from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,8 @@ def _not_strict_json(data: bytes) -> str | None:
 
 def _record_id_lenient(data: bytes) -> int | None:
     """The id of a line that is not strict JSON, where pydantic's parser reads one."""
+    import pydantic_core
+
     try:
         value = pydantic_core.from_json(data)
     except ValueError:
@@ -140,13 +142,15 @@ def _prune(value: Any, loc: Sequence[int | str]) -> None:
 @dataclass
 class _Checked:
     record_id: int | None
-    model: BaseModel | None
+    model: "BaseModel | None"
     problems: list[Problem]
     drift: list[str]
 
 
-def check_line(model: type[BaseModel], file: SnapshotFile, line: Line) -> _Checked:
+def check_line(model: "type[BaseModel]", file: SnapshotFile, line: Line) -> _Checked:
     """Validate one line: its model (None on error), problems and drifted field paths."""
+    from pydantic import ValidationError
+
     label = file.label
     not_json = _not_strict_json(line.data)
     if not_json:
@@ -191,7 +195,7 @@ def check_line(model: type[BaseModel], file: SnapshotFile, line: Line) -> _Check
 
 
 def _check_cached(
-    model: type[BaseModel],
+    model: "type[BaseModel]",
     file: SnapshotFile,
     line: Line,
     line_digest: bytes,
@@ -223,6 +227,8 @@ def validate_file(
     validated: dict[str, Any] | None = None,
 ) -> tuple[FileIndex, dict[int, Facets]]:
     """Validate one snapshot file; append its problems, count its drift, return its index."""
+    from generator.api.models import EVENT_MODELS
+
     model = EVENT_MODELS[(file.version, file.mode)]
     index = FileIndex(file)
     facets: dict[int, Facets] = {}

@@ -1,2 +1,2 @@
-"""Stage 2, the JSON mirror: every event at its detail path, the core lists page by page,
+"""The JSON mirror: every event at its detail path, the core lists page by page,
 and the manifest of every precomputed query."""

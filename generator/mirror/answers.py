@@ -7,7 +7,7 @@ mirror's own page files. Pages are produced one at a time (streaming): memory ho
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import orjson
 
@@ -19,24 +19,8 @@ from generator.context import BuildContext
 from generator.load.validate import VersionIndex
 from generator.mirror.manifest import ManifestSink, entry_cost
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 from generator.settings import BuildSettings
-
-
-@dataclass
-class Tally:
-    """Files and bytes written, per family of outputs (for the build's report)."""
-
-    files: dict[str, int] = field(default_factory=dict)
-    bytes: dict[str, int] = field(default_factory=dict)
-
-    def add(self, family: str, size: int) -> None:
-        self.files[family] = self.files.get(family, 0) + 1
-        self.bytes[family] = self.bytes.get(family, 0) + size
-
-    def merge(self, other: "Tally") -> None:
-        for family, files in other.files.items():
-            self.files[family] = self.files.get(family, 0) + files
-            self.bytes[family] = self.bytes.get(family, 0) + other.bytes[family]
 
 
 def envelope(count: int, next_url: str | None, previous_url: str | None, results: list[bytes]) -> bytes:

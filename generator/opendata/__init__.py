@@ -1,2 +1,2 @@
-"""Stage 3, open data: dumps (JSON, NDJSON, CSV, SQLite), JSON Schemas, the data package
+"""Open data: dumps (JSON, NDJSON, CSV, SQLite), JSON Schemas, the data package
 and the changes since the previous snapshot."""

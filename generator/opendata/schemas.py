@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 
-from generator.api.models import EVENT_MODELS
 from generator.api.versions import VERSIONS
 from generator.common import digest
 from generator.incremental.memo import Memo
@@ -42,6 +41,8 @@ def _allow_unknown_fields(node: Any) -> None:
 
 def record_schema(version: str, mode: str | None, settings: BuildSettings) -> dict[str, Any]:
     """The JSON Schema of one event record of `version` in `mode`."""
+    from generator.api.models import EVENT_MODELS  # pydantic: loaded when a schema is made
+
     model = EVENT_MODELS[(version, mode)]
     spec = VERSIONS[version]
     what = f"/{version}/{spec.endpoint}/" + (f" in mode={mode}" if mode else "")
@@ -65,6 +66,8 @@ def write_schemas(
 
     A schema depends only on the code (the memo is emptied when it changes) and the base URL.
     """
+    from generator.api.models import EVENT_MODELS
+
     memo = memo or Memo(None)
     written: dict[tuple[str, str | None], str] = {}
     for version, mode in EVENT_MODELS:

@@ -108,7 +108,8 @@ def forked(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
 
 def both(here: Callable[[], T], there: Callable[[bool], U], parallel: bool) -> tuple[T, U]:
     """`here()` in this process and `there(True)` in a forked child at the same time, where
-    `parallel` and forking is safe; else `here()` then `there(False)`, both in this process."""
+    `parallel` and forking is safe; else `here()` then `there(False)`, both in this process
+    (`there`'s argument, named `in_child` by its callers, says which)."""
     if parallel and can_fork():
         with forked(lambda: there(True)) as join:
             mine = here()

@@ -220,14 +220,14 @@ class StagedOutput:
         """`forked.both` for work that writes here: a forked `there` records only what it
         writes and hands that back, merged into this output when it is joined."""
 
-        def their_part(part: bool) -> tuple[OutputPart | None, U]:
-            if part:
+        def their_part(in_child: bool) -> tuple[OutputPart | None, U]:
+            if in_child:
                 self.outputs, self._staged, self.site_bytes, self.reused = {}, [], 0, 0
                 self._names = {}
-            result = there(part)
+            result = there(in_child)
             written = (
                 OutputPart(self.outputs, self._staged, self.site_bytes, self.reused, self._names)
-                if part
+                if in_child
                 else None
             )
             return written, result

@@ -5,6 +5,7 @@ links       base-URL-aware hrefs
 render      the Jinja environment (autoescape on, strict) and Markdown pages
 browse      the browsable API pages: shells that render any answer in the page
 views       view models of events computed from their records (templates hold no logic)
+gather      what the site shows of each event (summaries, schedule), before any writing
 pages       the human site: home, event pages, indexes, search, content pages, 404
 writer      PageWriter: render, write and count pages; the sitemap's list
 indexes     type, agency, program and year pages, paginated
@@ -14,17 +15,3 @@ datapage    the /data/ page: every download of the open data
 feeds       iCalendar (RFC 5545) and Atom feeds
 plumbing    static assets, sitemap.xml, robots.txt, .nojekyll, CNAME
 """
-
-import importlib
-from typing import Any
-
-__all__ = ["write_site"]
-# Exported lazily (PEP 562): the command line imports site.plumbing for --cname, and a build
-# that finds dist/ up to date should not pay for loading Jinja and Markdown.
-_EXPORTS = {"write_site": "generator.site.pages"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

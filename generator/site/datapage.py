@@ -5,7 +5,7 @@ from typing import Any
 
 from generator.api.openapi import OPENAPI_PATH
 from generator.distpaths import compact_path
-from generator.opendata.stage import OpenData, size_text
+from generator.opendata.write import OpenData, size_text
 from generator.site.links import SiteLinks
 
 PAGE = "data/"

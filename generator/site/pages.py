@@ -1,11 +1,12 @@
 """The human site: home, one page per event, indexes, feeds, search, content pages and 404.
 
-One pass over the events renders each event page from its record (read, rendered, dropped)
-and keeps only its summary; every other page is computed from the summaries. Summaries are
-kept between builds and pages are keyed, so an unchanged record is not even read again.
+Written from the events gathered first (`site/gather.py`: each event's summary and history):
+each event page is rendered from its record (read, rendered, dropped), every other page from
+the summaries. Summaries are kept between builds and pages are keyed, so an unchanged record
+is not even read again.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -15,18 +16,18 @@ import orjson
 from generator.api.engine import RECENT
 from generator.api.openapi import OPENAPI_PATH, load_events_spec, mirror_document, server_url
 from generator.api.query import Query, query_path
-from generator.api.versions import NEWEST, version_key
+from generator.api.versions import NEWEST
 from generator.common import digest
 from generator.context import BuildContext
 from generator.errors import ContentError, OutputError
-from generator.incremental.memo import Memo
 from generator.load.history import History
 from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import Tally
+from generator.output.tally import Tally
 from generator.site import chrome
 from generator.site.browse import write_shells
 from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
+from generator.site.gather import SiteEvents
 from generator.site.indexes import api_list_links, write_indexes
 from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks
@@ -37,33 +38,16 @@ from generator.site.views import (
     EventSummary,
     NavItem,
     event_page,
-    summarise,
-    summary_from_json,
     summary_json,
     when,
 )
 from generator.site.writer import PageWriter
 
 if TYPE_CHECKING:
-    from generator.opendata.stage import OpenData
+    from generator.opendata.write import OpenData
 
 HOME_ROWS = 12
 ATOM_ENTRIES = 50
-
-
-def shown_records(index: SnapshotIndex) -> Iterator[tuple[str, str | None, int, bytes]]:
-    """Each event once, by id: the version whose record shows it (the newest that has it),
-    the mode of that record (detail), its id and the digest of its bytes."""
-    newest_first = sorted(
-        index.versions.values(),
-        key=lambda v: version_key(v.spec.version),
-        reverse=True,
-    )
-    ids = sorted({i for v in newest_first for i in v.facets})
-    for event_id in ids:
-        vindex = next(v for v in newest_first if event_id in v.facets)
-        mode = vindex.spec.default_detail_mode
-        yield vindex.spec.version, mode, event_id, vindex.files[mode].spans[event_id].digest
 
 
 def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[NavItem]:
@@ -91,48 +75,26 @@ def _event_context(
     return {"event": event_page(record(), summary, api, absolute, date_changes(history), ics)}
 
 
-def write_events(
-    index: SnapshotIndex,
-    records: RecordSource,
-    links: SiteLinks,
-    writer: PageWriter,
-    schedule: Schedule,
-    memo: Memo | None = None,
-) -> list[EventSummary]:
-    """One page per event; returns every event's summary and brings `schedule` up to date with
-    each. A summary is kept in `memo` by its record's digest, and a page is keyed: an
-    unchanged record is not read again."""
-    memo = memo or Memo(None)
-    patterns = (links.href("types/{id}/"), links.href("agencies/{id}/"), links.href("programs/{id}/"))
-    summaries = []
-    for version, mode, event_id, record_digest in shown_records(index):
-        parsed: list[dict[str, Any]] = []
+def write_events(index: SnapshotIndex, records: RecordSource, events: SiteEvents, writer: PageWriter) -> None:
+    """One page per event, keyed: a page whose record, links and history did not change is
+    not made again (nor its record read)."""
+    links = events.links
+    for event in events.shown:
+        version, summary, history = event.version, event.summary, event.history
 
         def record(
-            version: str = version,
-            mode: str | None = mode,
-            event_id: int = event_id,
-            parsed: list[dict[str, Any]] = parsed,
+            version: str = version, mode: str | None = event.mode, event_id: int = event.event_id
         ) -> dict[str, Any]:
-            """The record, read and parsed once, only if its summary or page must be made."""
-            if not parsed:
-                parsed.append(orjson.loads(records.get(version, mode, event_id)))
-            return parsed[0]
+            """The record, read and parsed only now: its page must be made."""
+            parsed: dict[str, Any] = orjson.loads(records.get(version, mode, event_id))
+            return parsed
 
-        def summary_of(version: str = version, record: Callable[[], dict[str, Any]] = record) -> list[Any]:
-            summary = summarise(record(), version, *patterns, "")
-            summary.href = links.href(summary.relpath)
-            return summary_json(summary)
-
-        summary_key = digest(b"summary", version.encode(), record_digest, *(p.encode() for p in patterns))
-        summary = summary_from_json(memo.value("summary", summary_key, summary_of))
-        history = schedule.see(summary)
         api = api_links(index, summary.id, links)
         absolute = links.absolute(summary.relpath)
         ics = links.href(event_ics(summary.id)) if summary.date else None
         key = digest(
             version.encode(),
-            record_digest,
+            event.record_digest,
             repr(api).encode(),
             str(absolute).encode(),
             history.to_json(),
@@ -144,8 +106,6 @@ def write_events(
             key,
             partial(_event_context, record, summary, api, absolute, history, ics),
         )
-        summaries.append(summary)
-    return summaries
 
 
 def by_date(events: list[EventSummary]) -> list[EventSummary]:
@@ -292,30 +252,17 @@ def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, wr
     writer.file(DUMPS_README, dumps_readme(data, as_of), "dumps")
 
 
-def write_site(
-    ctx: BuildContext,
-    tally: Tally,
-    open_data: "Callable[[list[dict[str, Any]]], OpenData] | None" = None,
-) -> Schedule:
-    """The human site, feeds and plumbing into the staging folder (beside the JSON); the
-    build memo keeps the events' summaries between builds. Once the event pages have brought
-    the schedule history up to date, `open_data` writes the open data with its date slips
-    and returns what it wrote, which the /data/ page lists. Returns the schedule shown."""
-    index, records, out, settings, now, memo = (
-        ctx.index,
-        ctx.records,
-        ctx.out,
-        ctx.settings,
-        ctx.now,
-        ctx.memo,
-    )
-    links = SiteLinks(settings)
+def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenData | None" = None) -> None:
+    """The human site, feeds and plumbing into the staging folder (beside the JSON), from the
+    events gathered (`site/gather.py`); the /data/ page lists what the open data wrote
+    (`data`; without it, no /data/ page)."""
+    index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
+    links, schedule = shown.links, shown.schedule
     pages = chrome.content_pages(settings)
     renderer = Renderer(settings.templates_dir)
     writer = PageWriter(out, renderer, chrome.make_chrome(settings, links, pages, now), tally)
-    schedule = Schedule.load(index.snapshot)
-    events = write_events(index, records, links, writer, schedule, memo)
-    data = None if open_data is None else open_data(schedule.slips(latest=True))
+    write_events(index, records, shown, writer)
+    events = shown.summaries
     write_home(events, now, links, writer, is_seed(index), index.snapshot.as_of)
     write_indexes(events, now, links, writer, LinkedLists(index))
     write_feeds(events, links, now, writer, schedule)
@@ -341,4 +288,3 @@ def write_site(
     spec = mirror_document(load_events_spec(), server_url(links.absolute(""), settings.base_path))
     out.write(OPENAPI_PATH, spec)
     tally.add("site", len(spec))
-    return schedule

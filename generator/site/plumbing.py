@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 from generator.errors import SettingsError
 
 if TYPE_CHECKING:  # the command line imports this module for --cname: keep it light
-    from generator.mirror.answers import Tally
     from generator.output.staging import StagedOutput
+    from generator.output.tally import Tally
     from generator.site.links import SiteLinks
 
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -4,8 +4,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import markdown
 from markupsafe import Markup, escape
 
 from generator.errors import RenderError
@@ -15,11 +13,15 @@ _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
 class Renderer:
-    """Renders templates from `templates_dir` to bytes; a failure names template and page."""
+    """Renders templates from `templates_dir` to bytes; a failure names template and page.
+
+    Jinja and Markdown load with the first renderer (an up-to-date build needs neither)."""
 
     def __init__(self, templates_dir: Path) -> None:
         if not (templates_dir / "base.html").is_file():
             raise RenderError(f"{templates_dir}: no base.html here; is this the templates folder?")
+        import jinja2
+
         self.templates_dir = templates_dir
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -32,6 +34,8 @@ class Renderer:
 
     def render(self, template: str, target: str, **context: Any) -> bytes:
         """The page rendered from `template` with `context`, UTF-8."""
+        import jinja2
+
         try:
             return self.env.get_template(template).render(**context).encode()
         except jinja2.TemplateError as exc:
@@ -40,6 +44,8 @@ class Renderer:
 
 def render_markdown(text: str, base_path: str) -> Markup:
     """Our own (trusted) Markdown as HTML, its root-relative links moved under `base_path`."""
+    import markdown
+
     html = markdown.markdown(text, extensions=["tables", "fenced_code"], output_format="html")
     base = escape(base_path)  # an attribute value: the base path is data, whatever it holds
     return Markup(_ROOT_LINK.sub(lambda m: f"{m.group(1)}{base}/", " " + html)[1:])

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.common import digest
-from generator.mirror.answers import Tally
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 from generator.site.render import Renderer
 from generator.site.views import Chrome
 

@@ -1,1 +1,1 @@
-"""Stage 4, variants: which filtered lists to precompute within the budget, and writing them."""
+"""Variants: which filtered lists to precompute within the budget, and writing them."""

@@ -34,7 +34,7 @@ from generator.api.surface import FAMILY_WITH, PAIR_FAMILIES, family_filter, fil
 from generator.api.surface import families as surface_families
 from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS, VERSIONS, version_key
 from generator.load.validate import VersionIndex
-from generator.variants.budget import GROUPS
+from generator.output.budget import GROUPS
 
 FAMILIES = surface_families()
 #: Families planned in rounds: every single facet in every tier before any combination.

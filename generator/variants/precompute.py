@@ -1,4 +1,4 @@
-"""Stage 4, variants: cost every list the planner proposes (in chunks either process takes),
+"""Variants: cost every list the planner proposes (in chunks either process takes),
 admit them in priority order within the budget, and write the kept ones in two halves.
 
 Runs after the core mirror (details and core lists) inside the same staged output; every file
@@ -8,14 +8,14 @@ goes through `mirror.answers.emit`, so the manifest lists it.
 from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
-from generator.hosts.rules import RuleSet
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import Tally, core_list_queries, list_cost, write_list
+from generator.mirror.answers import core_list_queries, list_cost, write_list
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
+from generator.output.budget import GROUPS, DistBudget
 from generator.output.parallel import Shares, halves
+from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
-from generator.variants.budget import GROUPS, SiteBudget
 from generator.variants.planner import Selections, Variant, plan
 from generator.variants.reuse import Costed, CostReuse
 
@@ -73,14 +73,13 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
     return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
-def choose_variants(costed: list[Costed], budget: SiteBudget, rules: RuleSet) -> list[tuple[Query, int]]:
+def choose_variants(costed: list[Costed], budget: DistBudget) -> list[tuple[Query, int]]:
     """The variants the budget admits, in priority order: first page and bytes (exact: the
-    browsable pages are shells that no variant adds to). Each kept list is a rule too."""
+    browsable pages are shells that no variant adds to)."""
     kept: list[tuple[Query, int]] = []
     for family, groups, first, files, size in costed:
         if budget.admit(family, files, size, *groups):
             kept.append((first, size))
-            rules.add(first)
     return kept
 
 
@@ -93,7 +92,7 @@ def write_variants(
     index, out, settings, now = ctx.index, ctx.out, ctx.settings, ctx.now
     shares = halves(range(len(kept)), lambda n: kept[n][1])
 
-    def write_share(share: list[int], part: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
+    def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
         selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
@@ -104,7 +103,9 @@ def write_variants(
         return own, entries
 
     (mine, entries), (theirs, their_entries) = out.in_two(
-        lambda: write_share(shares[0], False), lambda part: write_share(shares[1], part), settings.jobs > 1
+        lambda: write_share(shares[0], False),
+        lambda in_child: write_share(shares[1], in_child),
+        settings.jobs > 1,
     )
     tally.merge(mine)
     tally.merge(theirs)

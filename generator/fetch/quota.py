@@ -1,4 +1,4 @@
-"""The request budget: at most N requests per run and M in any hour (across runs)."""
+"""The request quota: at most N requests per run and M in any hour (across runs)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,7 +12,7 @@ FUTURE_SLACK = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(days=1, minutes=1)
 
 
-class BudgetSpent(Exception):
+class QuotaSpent(Exception):
     """Not an error: the run stops cleanly and saves its progress. `reason` says which budget."""
 
     def __init__(self, reason: str) -> None:
@@ -21,8 +21,8 @@ class BudgetSpent(Exception):
 
 
 @dataclass
-class RequestBudget:
-    """Counts requests; `take()` before each one raises BudgetSpent when none is left."""
+class RequestQuota:
+    """Counts requests; `take()` before each one raises QuotaSpent when none is left."""
 
     clock: Clock
     per_run: int
@@ -45,20 +45,20 @@ class RequestBudget:
         return max(0, min(self.per_run - self.used, self.per_hour - len(self._recent())))
 
     def take(self) -> None:
-        """Account for one request, or raise BudgetSpent."""
+        """Account for one request, or raise QuotaSpent."""
         if (
             self.not_before is not None
             and self.clock.now() < self.not_before <= self.clock.now() + LONGEST_WAIT
         ):
-            raise BudgetSpent(
+            raise QuotaSpent(
                 f"LL2 asked (429 Retry-After) for no request before {self.not_before:%Y-%m-%dT%H:%M:%SZ}"
             )
         if self.used >= self.per_run:
-            raise BudgetSpent(f"request budget of this run spent ({self.per_run})")
+            raise QuotaSpent(f"request budget of this run spent ({self.per_run})")
         recent = self._recent()
         if len(recent) >= self.per_hour:
             free_at = min(recent) + HOUR
-            raise BudgetSpent(
+            raise QuotaSpent(
                 f"hourly budget spent ({self.per_hour} requests in the last hour; "
                 f"the next is free at {free_at:%Y-%m-%dT%H:%M:%SZ})"
             )

@@ -1,9 +1,10 @@
-"""The budget of dist/: the host's limits, what the build spends of them, which variants
-they admit, the check before the swap, and the report of what was kept and dropped.
+"""The budget of dist/ (`DistBudget`): the host's limits (`settings.Limits`), what the
+build's staging output counted against them, which variants they admit, the check before
+the swap, and the report of what was kept and dropped.
 
-The core site (every event, the core lists, the dumps, the human site, the client data and
-the host rules) is spent unconditionally; list variants are admitted in the planner's order
-while they fit (`SiteBudget.admit`, keeping RESERVE_* back for what is written after them);
+The core site (every event, the core lists, the dumps, the human site, the client data) is
+counted from what the staging output wrote (`count`); list variants are admitted in the planner's order
+while they fit (`DistBudget.admit`, keeping RESERVE_* back for what is written after them);
 `settle` replaces the running count with the files really written and checks the totals and
 each file's size, so an over-budget build leaves dist/ alone.
 """
@@ -13,20 +14,11 @@ from dataclasses import dataclass, field
 
 from generator.api.versions import DEFAULT_LIMIT, MAX_LIMIT, SUBSETS
 from generator.errors import BudgetError
-from generator.settings import DEFAULT_HOST, HOSTS, UNLIMITED
+from generator.settings import UNLIMITED, Limits
 
 #: Bytes and files kept back for what is written after the variants (host rules, manifest end).
 RESERVE_BYTES = 2_000_000
 RESERVE_FILES = 8
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Ceilings for the whole of dist/: bytes and files, and bytes of any one file."""
-
-    max_bytes: int = HOSTS[DEFAULT_HOST].max_bytes
-    max_files: int = HOSTS[DEFAULT_HOST].max_files
-    max_file_bytes: int = HOSTS[DEFAULT_HOST].max_file_bytes
 
 
 #: The report's shares of what was planned.
@@ -46,7 +38,7 @@ class FamilyReport:
 
 
 @dataclass
-class SiteBudget:
+class DistBudget:
     """What dist/ may hold (`limits`, the host's) and what the build has spent of it: the
     core site is spent, variants are admitted while they fit, and the whole is settled and
     checked against the real files before the swap."""
@@ -57,15 +49,15 @@ class SiteBudget:
     families: dict[str, FamilyReport] = field(default_factory=dict)
     groups: dict[str, FamilyReport] = field(default_factory=dict)
 
-    def spend(self, files: int, size: int) -> None:
-        """Count output that is not optional (details, core lists, data, rules)."""
-        self.files += files
-        self.bytes += size
+    def count(self, files: int, size: int) -> None:
+        """What the staging output holds so far (it counts every write) replaces what was
+        counted: the stages never spend by hand."""
+        self.files, self.bytes = files, size
 
     def settle(self, files: int, size: int, sizes: Iterable[tuple[str, int]]) -> None:
         """The files and bytes dist/ will really hold replace what was counted; raise
         BudgetError when they, or one file of `sizes` (path, bytes), exceed the limits."""
-        self.files, self.bytes = files, size
+        self.count(files, size)
         self.check("the site")
         for relpath, file_size in sizes:
             self.check_file(relpath, file_size)
@@ -97,7 +89,8 @@ class SiteBudget:
             and self.bytes + size + RESERVE_BYTES <= self.limits.max_bytes
         )
         if fits:
-            self.spend(files, size)
+            self.files += files
+            self.bytes += size
         for report in reports:
             if fits:
                 report.kept_lists += 1
@@ -143,22 +136,22 @@ def page_size_shares(groups: dict[str, FamilyReport]) -> list[str]:
     return lines
 
 
-def report_lines(planner: SiteBudget) -> list[str]:
+def report_lines(budget: DistBudget) -> list[str]:
     """The budget's report: per family, what was precomputed and what was dropped, then the
     share kept of each group (Variant.group)."""
-    budget = planner.limits
+    limits = budget.limits
     lines = [
-        f"variants (budget {_limit(budget.max_files, 'files')}, {_limit(budget.max_bytes, 'bytes')}):",
+        f"variants (budget {_limit(limits.max_files, 'files')}, {_limit(limits.max_bytes, 'bytes')}):",
         f"  {'family':<22}{'kept lists':>11}{'files':>9}{'bytes':>15}  "
         f"{'dropped lists':>13}{'files':>9}{'bytes':>15}",
     ]
-    for family, r in planner.families.items():
+    for family, r in budget.families.items():
         lines.append(
             f"  {family:<22}{r.kept_lists:>11,}{r.kept_files:>9,}{r.kept_bytes:>15,}  "
             f"{r.dropped_lists:>13,}{r.dropped_files:>9,}{r.dropped_bytes:>15,}"
         )
-    for group in sorted(planner.groups, key=_group_order):
-        r = planner.groups[group]
+    for group in sorted(budget.groups, key=_group_order):
+        r = budget.groups[group]
         lists = r.kept_lists + r.dropped_lists
         needed = r.kept_bytes + r.dropped_bytes
         lines.append(
@@ -170,5 +163,5 @@ def report_lines(planner: SiteBudget) -> list[str]:
             "bytes"
         )
         if group == GROUPS[0]:
-            lines += page_size_shares(planner.groups)
+            lines += page_size_shares(budget.groups)
     return lines

@@ -16,12 +16,12 @@ from typing import Any
 import orjson
 
 from generator.context import BuildContext
-from generator.mirror.answers import Tally
 from generator.opendata.changes import changes_json, snapshot_changes
 from generator.opendata.datapackage import data_package
 from generator.opendata.dumps import Dump, write_csv, write_record_dumps
 from generator.opendata.schemas import write_schemas
 from generator.opendata.sqlite import write_sqlite
+from generator.output.tally import Tally
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]]
     dumps: list[Dump] = []
     for vindex in index.versions.values():
         for mode in vindex.spec.modes:
-            dumps.extend(write_record_dumps(vindex, mode, out, memo, settings.budget()[2]))
+            dumps.extend(write_record_dumps(vindex, mode, out, memo, settings.limits().max_file_bytes))
         dumps.append(write_csv(vindex, out, memo))
         dumps.append(
             write_sqlite(vindex, out, {"as_of": as_of, "source": "Launch Library 2 by The Space Devs"}, memo)

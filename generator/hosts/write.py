@@ -1,9 +1,11 @@
 """The host-rules stage: what the snapshot has (each filter's values, each subset's events)
 and which lists have files, as the nginx include, Netlify `_redirects` and LL2's JSON 404."""
 
+from collections.abc import Iterable
+
 from generator.api.engine import select
 from generator.api.facets import values_of
-from generator.api.query import normalise
+from generator.api.query import Query, normalise
 from generator.api.surface import FILTERS
 from generator.context import BuildContext
 from generator.hosts.rules import (
@@ -19,13 +21,12 @@ from generator.hosts.rules import (
     nginx_upstream_include,
 )
 from generator.mirror.answers import core_list_queries
-from generator.variants.budget import SiteBudget
 
 
-def rules_for(ctx: BuildContext) -> RuleSet:
+def rules_for(ctx: BuildContext, variants: Iterable[Query]) -> RuleSet:
     """Rules that know the snapshot: each planned filter's single values (any other is an empty
-    list), the events of each subset (for `upcoming/{id}/`) and the core lists; the
-    variants stage adds each list it keeps."""
+    list), the events of each subset (for `upcoming/{id}/`), the core lists, then the first
+    page of each list variant kept (`variants`, in the order they were chosen)."""
     rules = RuleSet()
     index = ctx.index
     facets = [f for vindex in index.versions.values() for f in vindex.facets.values()]
@@ -39,10 +40,12 @@ def rules_for(ctx: BuildContext) -> RuleSet:
     for vindex in index.versions.values():
         for first in core_list_queries(vindex):
             rules.add(first)
+    for first in variants:
+        rules.add(first)
     return rules
 
 
-def write_host_rules(ctx: BuildContext, rules: RuleSet, budget: SiteBudget, *, netlify: bool = True) -> None:
+def write_host_rules(ctx: BuildContext, rules: RuleSet, *, netlify: bool = True) -> None:
     """Netlify `_redirects` (unless `netlify` is False), the nginx include files (files only,
     and with an upstream for the rest) and LL2's JSON 404 (for Netlify)."""
     http, server = nginx_include(rules)
@@ -54,4 +57,3 @@ def write_host_rules(ctx: BuildContext, rules: RuleSet, budget: SiteBudget, *, n
         (NGINX_UPSTREAM_PATH, nginx_upstream_include()),
     ):
         ctx.out.write(path, body)
-        budget.spend(1, len(body))

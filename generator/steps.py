@@ -1,0 +1,141 @@
+"""The build's stages once dist/ is known out of date, one call a line (docs/layout.md maps
+the folders):
+
+    validate     every record against the models, before anything is written (load/)
+    core site    the JSON mirror (mirror/) beside open data and the human site (opendata/,
+                 site/), in two processes where the machine has two cores (output/parallel.py)
+    client       ll2-static.js and the compact data it answers from (client/)
+    variants     filtered lists costed, admitted within the budget and written (variants/)
+    host rules   nginx and Netlify rules for what no file can say (hosts/)
+    land         the budget settled on the real files, then the staging folder swapped in
+"""
+
+import importlib
+from datetime import datetime
+from functools import partial
+
+from generator.client.edge import write_edge
+from generator.client.write import write_client_data
+from generator.context import BuildContext, BuildReport
+from generator.hosts.write import rules_for, write_host_rules
+from generator.incremental.cache import BuildCache
+from generator.load.records import RecordSource
+from generator.load.snapshot import Snapshot
+from generator.load.validate import validate_snapshot
+from generator.mirror.answers import write_json_mirror
+from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
+from generator.opendata.write import write_open_data
+from generator.output.budget import DistBudget
+from generator.output.parallel import Shares
+from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
+from generator.progress import status
+from generator.settings import BuildSettings
+from generator.site.gather import gather_events
+from generator.site.pages import write_site
+from generator.variants.precompute import (
+    COST_CHUNKS,
+    choose_variants,
+    merge_costs,
+    variant_costs,
+    write_variants,
+)
+from generator.variants.reuse import Costed, CostReuse, load_basis, save_basis
+
+#: What the stages import on first use, not at import (an up-to-date build needs none of it):
+#: loaded by this process while a forked one validates half of the snapshot.
+DEFERRED = ("generator.api.models", "jinja2", "markdown")
+
+
+def _load_deferred() -> None:
+    for module in DEFERRED:
+        importlib.import_module(module)
+
+
+def run_steps(
+    settings: BuildSettings, snapshot: Snapshot, now: datetime, cache: BuildCache, inputs: str
+) -> BuildReport:
+    """Validate, write every output to the staging folder, land it; `inputs` is this build's
+    digest for the cache (incremental/inputs.py)."""
+    status("validating the snapshot")
+    index = validate_snapshot(
+        snapshot,
+        strict=settings.strict,
+        validated_before=cache.validated,
+        parallel=settings.jobs > 1,
+        meanwhile=_load_deferred,
+    )
+    budget = DistBudget(settings.limits())
+    # The previous build's variant costs, trusted beside its cache state (a patch build).
+    previous = load_basis(cache.root, cache.inputs) if cache.outputs else None
+    reuse = CostReuse(previous, index, settings, now)
+    with (
+        StagedOutput(settings.dist_dir, cache.outputs) as out,
+        RecordSource(index) as records,
+        Shares(COST_CHUNKS) as shares,  # the variants' costs, in chunks either process takes
+    ):
+        ctx = BuildContext(settings, now, index, records, out, cache.memo)
+        with out.stream(MANIFEST_PATH) as handle:
+            manifest = ManifestWriter(handle, now)
+            status("writing the mirror, the dumps and the site", lambda: out.files_written)
+            tally, costed = write_core_site(ctx, manifest, shares, reuse)
+            write_client_data(ctx)
+            if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
+                write_edge(ctx, tally)
+            budget.count(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
+            budget.check("the core site (every event, the core lists, the dumps, the site)")
+            status("choosing and writing the list variants")
+            kept = choose_variants(costed, budget)
+            write_variants(ctx, kept, tally, manifest)
+            rules = rules_for(ctx, (first for first, _ in kept))
+            # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
+            # strings: with the worker there, the worker routes every query instead.
+            write_host_rules(ctx, rules, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
+            manifest.close()
+        # before the swap: an over-budget build leaves dist/ alone
+        budget.settle(out.files_written, out.site_bytes, out.file_sizes())
+        status("landing dist/")
+        cache.forget()  # dist/ is about to change
+    cache.save(inputs, index.validated, out.outputs)
+    save_basis(cache.root, reuse.basis(inputs, costed))
+    events = {v: len(vi.facets) for v, vi in index.versions.items()}
+    return BuildReport(now, events, index.drift, tally, budget, reused=out.reused)
+
+
+def write_core_site(
+    ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None = None
+) -> tuple[Tally, list[Costed]]:
+    """The JSON mirror here; open data and the human site in a forked process where allowed
+    (they read the snapshot, nothing the mirror writes); then each costs variants until none
+    are left. Returns the merged tally and every variant's cost in priority order."""
+    (tally, my_costs), (side_tally, used, their_costs) = ctx.out.in_two(
+        partial(_mirror, ctx, manifest, shares, reuse),
+        partial(_open_data_and_site, ctx, shares, reuse),
+        ctx.settings.jobs > 1,
+    )
+    if used is not None:
+        assert ctx.memo is not None  # the child detached it: a build always has its memo
+        ctx.memo.adopt(used)  # type: ignore[arg-type]
+    tally.merge(side_tally)
+    return tally, merge_costs(my_costs, their_costs)
+
+
+def _mirror(
+    ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None
+) -> tuple[Tally, dict[int, list[Costed]]]:
+    tally = write_json_mirror(ctx, manifest)
+    return tally, variant_costs(ctx, shares, reuse)
+
+
+def _open_data_and_site(
+    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, in_child: bool
+) -> tuple[Tally, object, dict[int, list[Costed]]]:
+    """The events the site shows gathered first (their summaries bring the schedule history up
+    to date), then the open data (changes.json lists the latest slips), then the site (its
+    /data/ page lists what the open data wrote)."""
+    tally = Tally()
+    shown = gather_events(ctx)
+    data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
+    write_site(ctx, tally, shown, data)
+    costed = variant_costs(ctx, shares, reuse)
+    return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), costed
