@@ -74,6 +74,7 @@ from generator.api import jstables
 from generator.api.engine import select
 from generator.api.facets import Facets
 from generator.api.query import normalise, query_path
+from generator.client.facetfile import facet_row
 from generator.hosts.rules import RuleSet, nginx_include
 from generator.variants.planner import FAMILIES, facet_values
 
@@ -95,15 +96,14 @@ print(json.dumps({
     "planned": facet_values(events).get("launcher"),
     "nginx_map": "map $arg_launcher_program $ll2s_launcher_program {" in http.decode(),
     "nginx_path": "${ll2s_launcher_program}" in http.decode(),
+    "rows": [json.loads(facet_row(e)) for e in events],  # the compact data's rows, for the JS
 }))
 """
 
 JS = r"""
 const L = require(process.argv[1]);
 const q = L.normalise("2.3.0", "all", null, [["launcher_program", "5,3,5"]]);
-const events = [[1, "a", "a", "2024-01-01T00:00:00Z", null, 1, [], [3], []],
-                [2, "b", "b", "2024-01-02T00:00:00Z", null, 1, [], [5, 3], []],
-                [3, "c", "c", "2024-01-03T00:00:00Z", null, 1, [], [], []]].map(L.facets);
+const events = JSON.parse(process.argv[2]).map(L.facets);  // the rows Python's facet_row wrote
 let refused = false;
 try { L.normalise("2.3.0", "all", null, [["launcher_program", "x"]]); }
 catch (e) { refused = e instanceof L.QueryError; }
@@ -135,7 +135,11 @@ def test_a_new_filter_row_reaches_the_engines_the_host_rules_and_the_planner(tmp
     assert got["nginx_map"] and got["nginx_path"]
     # The JS engine, regenerated from the surface with the row, reads it the same way.
     node = subprocess.run(
-        [str(NODE), "-e", JS, str(client)], capture_output=True, text=True, timeout=60, check=True
+        [str(NODE), "-e", JS, str(client), json.dumps(got["rows"])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert json.loads(node.stdout) == {
         "path": got["path"],
@@ -144,6 +148,9 @@ def test_a_new_filter_row_reaches_the_engines_the_host_rules_and_the_planner(tmp
     }
     # And the packaged client, without the row, does not know it: the test can fail.
     stale = subprocess.run(
-        [str(NODE), "-e", JS, str(jstables.CLIENT)], capture_output=True, text=True, timeout=60
+        [str(NODE), "-e", JS, str(jstables.CLIENT), json.dumps(got["rows"])],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert json.loads(stale.stdout)["path"] == "2.3.0/events/index.json"

@@ -3,8 +3,8 @@ page sizes, orderings, the facets lists read, and the filters (name, kind of val
 it makes, the facet it reads, the versions that have it, the planner family and site listing of its lists).
 
 Everything that lists these derives from here: `query.py`'s filter tables, `engine.py`'s
-predicates, `facets.py`'s rows and `client/compact.py`'s layout, the planner's families,
-the host rules' known values, the site's API links, and the JS engine's tables (generated
+predicates, `facets.py`'s rows and `client/facetfile.py`'s columns, the planner's families,
+the host rules' snapshot values, the site's API links, and the JS engine's tables (generated
 into `client/ll2-static.js` by `python -m generator.api.jstables`; a test fails when stale).
 """
 
@@ -85,7 +85,7 @@ class FacetSpec:
     kind: str
 
 
-#: The compact data's columns, in order (`client/compact.py`, the JS engine's `facets`).
+#: The facet file's columns, in order (`client/facetfile.py`, the JS engine's `facets`).
 FACETS = (
     FacetSpec("id", "id", "int"),
     FacetSpec("name", "name", "str"),
