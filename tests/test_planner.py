@@ -12,10 +12,11 @@ from generator.context import BuildContext
 from generator.load.records import RecordSource
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
-from generator.mirror.answers import Tally, list_cost, write_list
+from generator.mirror.answers import list_cost, write_list
 from generator.mirror.manifest import ManifestWriter
 from generator.output.budget import GROUPS
 from generator.output.staging import StagedOutput
+from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, plan
 
