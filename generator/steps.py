@@ -10,7 +10,6 @@ the folders):
     land         the budget settled on the real files, then the staging folder swapped in
 """
 
-import importlib
 from datetime import datetime
 from functools import partial
 
@@ -42,14 +41,14 @@ from generator.variants.precompute import (
 )
 from generator.variants.reuse import Costed, CostReuse, load_basis, save_basis
 
-#: What the stages import on first use, not at import (an up-to-date build needs none of it):
-#: loaded by this process while a forked one validates half of the snapshot.
-DEFERRED = ("generator.api.models", "jinja2", "markdown")
-
 
 def _load_deferred() -> None:
-    for module in DEFERRED:
-        importlib.import_module(module)
+    """Import what the stages import on first use (pydantic and the models, Jinja, Markdown;
+    an up-to-date build needs none of it) while a forked process validates half the snapshot."""
+    import jinja2  # noqa: F401
+    import markdown  # noqa: F401
+
+    import generator.api.models  # noqa: F401
 
 
 def run_steps(

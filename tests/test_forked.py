@@ -103,12 +103,12 @@ def failed_rebuild(corpus_content: Path, dist: Path, patch: str, after: str = ""
 
 def test_a_second_process_that_dies_fails_the_build_by_name(corpus_content: Path, tmp_path: Path) -> None:
     patch = """
-        import generator.site.pages
+        import generator.steps  # the build calls its stages by their names there
         first = os.getpid()
         def killed(*args, **kwargs):
             assert os.getpid() != first, "the site must be written by the second process"
             os.kill(os.getpid(), signal.SIGKILL)
-        generator.site.pages.write_site = killed
+        generator.steps.write_site = killed
     """
     output = failed_rebuild(corpus_content, tmp_path / "dist", patch)
     assert "second process died (signal SIGKILL)" in output
@@ -116,7 +116,7 @@ def test_a_second_process_that_dies_fails_the_build_by_name(corpus_content: Path
 
 def test_a_failure_in_the_first_process_stops_the_second(corpus_content: Path, tmp_path: Path) -> None:
     patch = """
-        import generator.errors, generator.mirror.answers
+        import generator.errors, generator.steps
         children = []
         real_fork = os.fork
         def recording_fork():
@@ -127,7 +127,7 @@ def test_a_failure_in_the_first_process_stops_the_second(corpus_content: Path, t
         os.fork = recording_fork
         def broken(*args, **kwargs):
             raise generator.errors.LL2StaticError("the mirror broke")
-        generator.mirror.answers.write_json_mirror = broken
+        generator.steps.write_json_mirror = broken
     """
     after = """
         for child in children:
