@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import orjson
 
 from generator.api.query import Query, parse_datetime, parse_request, query_dir, query_path, shown
+from generator.distpaths import compact_path
 from generator.errors import BadFilterValue, QueryError
 from generator.mirror.answers import envelope
 from generator.responder.engine import Engine
@@ -201,7 +202,6 @@ class Responder:
         from types import SimpleNamespace
 
         from generator.api.engine import in_subset
-        from generator.distpaths import compact_path
 
         compact = find_file(self.dist, compact_path(query.version))
         if compact is None:

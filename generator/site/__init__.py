@@ -1,6 +1,6 @@
 """The HTML beside the JSON: browsable API pages, the human events site, feeds, plumbing.
 
-safety      untrusted strings: http(s)-only URLs, path-safe slugs, JSON safe in <script>
+safety      untrusted strings: path-safe slugs, JSON safe in <script> (URLs: common.safe_url)
 links       base-URL-aware hrefs
 render      the Jinja environment (autoescape on, strict) and Markdown pages
 browse      the browsable API pages: shells that render any answer in the page
