@@ -25,8 +25,9 @@ from tests.browser import Browser, chromium_binary  # noqa: E402
 from tests.fake_ll2 import FakeLL2, start  # noqa: E402
 
 #: CI (LL2_NO_SKIPS=1) counts a skipped test as failed: tests/noskip.py; the `slow` mark of
-#: the fast loop (`pytest -m "not slow"`): tests/slow.py.
-pytest_plugins = ["tests.noskip", "tests.slow"]
+#: the fast loop (`pytest -m "not slow"`): tests/slow.py; temporary folders in RAM when it has
+#: room: tests/ramtemp.py.
+pytest_plugins = ["tests.noskip", "tests.slow", "tests.ramtemp"]
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
