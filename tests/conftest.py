@@ -1,6 +1,7 @@
 """Shared fixtures: the real seed snapshot, small generated corpora, and a build runner."""
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -271,7 +272,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         pytest.fail("Chromium is not installed: apt-get install -y chromium (.ci/run does this)")
     ARTIFACTS.mkdir(exist_ok=True)
     profile = tmp_path_factory.mktemp("chromium-profile")
-    chromium = Browser(binary, profile, ARTIFACTS / "chromium.log")
+    # One log a pytest-xdist worker (each has its own Chromium); chromium.log without xdist.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    chromium = Browser(binary, profile, ARTIFACTS / f"chromium{'-' + worker if worker else ''}.log")
     yield chromium
     chromium.close()
 
@@ -323,6 +326,10 @@ def pytest_collection_modifyitems(
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Note the last test (of those selected, in run order) that uses each wider fixture."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # A pytest-xdist worker runs the tests it is sent, in an order not known here: its
+        # folders stay until the run ends (README "Tests": the fast loop's are small).
+        return
     for item in session.items:
         for name in getattr(item, "fixturenames", ()):
             defs = item._fixtureinfo.name2fixturedefs.get(name)  # type: ignore[attr-defined]
