@@ -28,14 +28,15 @@ def available_memory(meminfo: Path = Path("/proc/meminfo")) -> int:
 def ram_temp_root(
     folder: Path = RAM_FOLDER, room: int = ROOM, meminfo: Path = Path("/proc/meminfo")
 ) -> Path | None:
-    """`folder` if it is a writable folder with `room` bytes free and as much memory available."""
+    """`folder` if it is a writable folder with `room` bytes free and as much memory available,
+    mounted so that programs in it can run (a test makes a virtual environment in its folder)."""
     try:
         stats = os.statvfs(folder)
         memory = available_memory(meminfo)
     except OSError:
         return None
-    writable = os.access(folder, os.W_OK | os.X_OK)
-    return folder if writable and stats.f_bavail * stats.f_frsize >= room and memory >= room else None
+    usable = os.access(folder, os.W_OK | os.X_OK) and not stats.f_flag & os.ST_NOEXEC
+    return folder if usable and stats.f_bavail * stats.f_frsize >= room and memory >= room else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
