@@ -1,6 +1,7 @@
 """Shared fixtures: the real seed snapshot, small generated corpora, and a build runner."""
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -25,8 +26,9 @@ from tests.browser import Browser, chromium_binary  # noqa: E402
 from tests.fake_ll2 import FakeLL2, start  # noqa: E402
 
 #: CI (LL2_NO_SKIPS=1) counts a skipped test as failed: tests/noskip.py; the `slow` mark of
-#: the fast loop (`pytest -m "not slow"`): tests/slow.py.
-pytest_plugins = ["tests.noskip", "tests.slow"]
+#: the fast loop (`pytest -m "not slow"`): tests/slow.py; temporary folders in RAM when it has
+#: room: tests/ramtemp.py.
+pytest_plugins = ["tests.noskip", "tests.slow", "tests.ramtemp"]
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_1185 = ROOT / "tests" / "data" / "event-1185.2.2.0.json"
@@ -270,7 +272,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         pytest.fail("Chromium is not installed: apt-get install -y chromium (.ci/run does this)")
     ARTIFACTS.mkdir(exist_ok=True)
     profile = tmp_path_factory.mktemp("chromium-profile")
-    chromium = Browser(binary, profile, ARTIFACTS / "chromium.log")
+    # One log a pytest-xdist worker (each has its own Chromium); chromium.log without xdist.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    chromium = Browser(binary, profile, ARTIFACTS / f"chromium{'-' + worker if worker else ''}.log")
     yield chromium
     chromium.close()
 
@@ -322,6 +326,10 @@ def pytest_collection_modifyitems(
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Note the last test (of those selected, in run order) that uses each wider fixture."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # A pytest-xdist worker runs the tests it is sent, in an order not known here: its
+        # folders stay until the run ends (README "Tests": the fast loop's are small).
+        return
     for item in session.items:
         for name in getattr(item, "fixturenames", ()):
             defs = item._fixtureinfo.name2fixturedefs.get(name)  # type: ignore[attr-defined]

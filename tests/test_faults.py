@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 import generator.load.modecheck as modecheck
-from tests.conftest import ROOT, edit_event, edit_line, tree_digest
+from tests.conftest import ROOT, copy_seed_content, edit_event, edit_line, tree_digest
 
 PYTHON = sys.executable
 
@@ -421,15 +421,26 @@ def test_an_id_too_large_for_sqlite_anywhere_in_a_record_is_a_validation_error(
     assert not (tmp_path / "dist").exists()
 
 
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(content, dist) of the seed snapshot built once: the tests below refuse an input and
+    check, each for itself, that neither folder changed."""
+    from generator.cli import main
+
+    root = tmp_path_factory.mktemp("seed-build")
+    content, dist = copy_seed_content(root / "content"), root / "dist"
+    assert main(["--content", str(content), "--dist", str(dist)]) == 0
+    return content, dist
+
+
 @pytest.mark.parametrize(
     "path",
     ["/2.3.0/events/-5/", "/2.3.0/events/0/", "/2.3.0/events/9223372036854775808/", "/2.2.0/event/-1185/"],
 )
 def test_resolve_refuses_an_event_id_outside_1_to_2_63(
-    path: str, seed_content: Path, tmp_path: Path, build_runner
+    path: str, seed_build: tuple[Path, Path], build_runner
 ) -> None:
-    dist = tmp_path / "dist"
-    assert build_runner("--content", str(seed_content), "--dist", str(dist))[0] == 0
+    _, dist = seed_build
     code, out, err = build_runner("resolve", path, "--dist", str(dist))
     assert (code, out) == (2, "")
     assert err == f"Error: {path!r}: an event id is a whole number from 1 to 9223372036854775807\n"
@@ -482,13 +493,11 @@ LONG = "a" * 300  # a folder name over the 255 bytes file systems allow
     ],
 )
 def test_hostile_options_get_one_error_line(
-    args: list[str], code: int, message: str, seed_content: Path, tmp_path: Path, capsys
+    args: list[str], code: int, message: str, seed_build: tuple[Path, Path], capsys
 ) -> None:
     from generator.cli import main
 
-    dist = tmp_path / "dist"
-    assert main(["--content", str(seed_content), "--dist", str(dist)]) == 0
-    capsys.readouterr()
+    seed_content, dist = seed_build
     before, content_before = tree_digest(dist), tree_digest(seed_content)
     if args[0] == "resolve":
         args = [*args, "--dist", str(dist)]

@@ -126,7 +126,9 @@ def test_the_fast_loop_keeps_a_test_of_every_module_and_ci_runs_everything() -> 
     tens to hundreds of events (tests/slow.py), yet keeps a test of every test module; CI and
     the deploy gate run the whole suite."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert 'python -m pytest -m "not slow"' in readme
+    assert 'python -m pytest -m "not slow" -n 2 --dist loadfile' in readme
+    # -n comes from pytest-xdist, which the test extra installs.
+    assert '"pytest-xdist==' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not slow", "-p", "no:cacheprovider"],
         cwd=ROOT,
