@@ -35,6 +35,8 @@ RUN_TIME |= {"test-artifacts/", "progress/"}
 #: docs/layout.md's recipe for LL2 2.4.0 names the files it would add.
 TO_ADD = {"generator/api/models/v2_4_0.py", "content/snapshot/2.4.0/", "content/api/2.4.0.md"}
 TO_ADD |= {"content/api/2.3.1.md", "content/snapshot/2.3.1/", "tests/data/seed-snapshot/2.3.1/"}
+# docs/layout.md's recipes, done on the scratch branch i26-scratch and never merged
+TO_ADD |= {"api/models/v2_4_0.py", "opendata/ids.py", "dumps/{version}/{endpoint}.ids.txt"}
 #: Code spans shaped like paths that are not files: actions, model names, pages of a listing.
 NOT_FILES = {"EventEndpointList/Normal/Detailed", "page/2/", "page/3/"}
 # a table's code (hosts.md), LL2's path segments (openapi.md), a file of another repository
