@@ -1,9 +1,13 @@
 """dist/changes.json: events added, updated and removed since the previous snapshot in git."""
 
+import subprocess
 from pathlib import Path
 
 import orjson
+import pytest
 
+from generator.load import git as load_git
+from generator.load.git import GitUnavailable, find_base
 from generator.opendata.changes import changes_markdown
 from tests.conftest import git, run_build
 
@@ -109,3 +113,19 @@ def test_the_first_snapshot_commit_has_no_previous_snapshot(repo, tmp_path, caps
     changes = build_changes(capsys, repo, tmp_path)
     assert changes["base"] is None
     assert changes["reason"].endswith("is the first commit of content/snapshot: no previous snapshot")
+
+
+def test_a_snapshot_on_a_mount_git_stops_at_is_not_in_a_repository(monkeypatch, tmp_path) -> None:
+    """On a tmpfs or a container volume, git (without GIT_DISCOVERY_ACROSS_FILESYSTEM) ends
+    its error with "Stopping at filesystem boundary": the reason is the same plain one."""
+    boundary = (
+        f"fatal: not a git repository (or any parent up to mount point {tmp_path})\n"
+        "Stopping at filesystem boundary (GIT_DISCOVERY_ACROSS_FILESYSTEM not set).\n"
+    )
+
+    def git_on_a_mount(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(args, 128, "", boundary)
+
+    monkeypatch.setattr(load_git.subprocess, "run", git_on_a_mount)
+    with pytest.raises(GitUnavailable, match="^the snapshot folder is not in a git repository$"):
+        find_base(tmp_path)

@@ -34,7 +34,9 @@ def find_base(root: Path) -> tuple[Path, str, dict[str, Any], bool]:
     try:
         inside = run_git(root, "rev-parse", "--is-inside-work-tree") == "true"
     except GitUnavailable as exc:
-        if "not a git repository" not in str(exc):
+        # git's last line on a folder whose mount it stops at (a tmpfs, a container volume):
+        # "Stopping at filesystem boundary ...", the line before saying "not a git repository"
+        if "not a git repository" not in str(exc) and "filesystem boundary" not in str(exc):
             raise
         inside = False
     if not inside:
