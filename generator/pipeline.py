@@ -105,7 +105,7 @@ def _build(settings: BuildSettings) -> BuildReport:
             stage("choosing and writing the list variants")
             rules = stages.rules_for(ctx)
             kept = stages.choose_variants(costed, budget, rules)
-            stages.write_variants(ctx, kept, tally, manifest)
+            written = stages.write_variants(ctx, kept, tally, manifest, reuse)
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
             stages.write_host_rules(
@@ -117,7 +117,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         stage("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
-    stages.save_basis(cache.root, reuse.basis(inputs, costed))
+    stages.save_basis(cache.root, reuse.basis(inputs, costed, written))
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally, budget, reused=out.reused)
 
