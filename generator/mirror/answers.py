@@ -173,38 +173,22 @@ class _OffsetCosts:
         return self._entry + (2 * (_OFFSET_TEXT + len(str(offset))) if offset else 0) + len(str(size))
 
 
-class PageCosts:
-    """The bytes of each page of one list (page plus manifest entry) from its records' bytes:
-    what write_list would spend, exactly, from the first page's URL and the list's count."""
-
-    def __init__(self, first: Query, count: int, settings: BuildSettings) -> None:
-        self.limit, self.count = first.limit, count
-        self._costs = _OffsetCosts(first, settings)
-        self._head = len(envelope(count, None, None, [])) - 2 * _NULL
-
-    @property
-    def offsets(self) -> range:
-        return range(0, max(self.count, 1), self.limit)
-
-    def page(self, offset: int, records: int) -> int:
-        """Bytes of the page at `offset` whose records take `records` bytes, and its entry."""
-        limit, count, costs = self.limit, self.count, self._costs
-        body = self._head + records + max(min(limit, count - offset) - 1, 0)
-        body += costs.url(offset + limit) if offset + limit < count else _NULL
-        body += costs.url(max(offset - limit, 0)) if offset > 0 else _NULL
-        return body + costs.entry(offset, body)
-
-
-_NULL = len(b"null")
-
-
 def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
     """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
     computed from the records' lengths and the first page's URL."""
     length = vindex.files[first.mode].lengths.__getitem__
-    costs = PageCosts(first, len(ids), settings)
-    offsets, limit = costs.offsets, costs.limit
-    return len(offsets), sum(costs.page(o, sum(map(length, ids[o : o + limit]))) for o in offsets)
+    limit, count = first.limit, len(ids)
+    costs = _OffsetCosts(first, settings)
+    null = len(b"null")
+    head = len(envelope(count, None, None, [])) - 2 * null
+    size = 0
+    offsets = range(0, max(count, 1), limit)
+    for offset in offsets:
+        body = head + sum(map(length, ids[offset : offset + limit])) + max(min(limit, count - offset) - 1, 0)
+        body += costs.url(offset + limit) if offset + limit < count else null
+        body += costs.url(max(offset - limit, 0)) if offset > 0 else null
+        size += body + costs.entry(offset, body)
+    return len(offsets), size
 
 
 def write_details(

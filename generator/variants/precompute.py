@@ -5,8 +5,6 @@ Runs after the core mirror (details and core lists) inside the same staged outpu
 goes through `mirror.answers.emit`, so the manifest lists it.
 """
 
-from functools import partial
-
 from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
@@ -58,10 +56,10 @@ def variant_costs(
         costed[chunk] = []
         for variant in proposed[start:end]:
             version = variant.first.version
-            select = partial(selections[version].ids, variant.first)
-            found = reuse.cost(variant, select) if reuse is not None else None
+            found = reuse.cost(variant) if reuse is not None else None
             if found is None:
-                found = list_cost(variant.first, select(), index.versions[version], settings)
+                ids = selections[version].ids(variant.first)
+                found = list_cost(variant.first, ids, index.versions[version], settings)
             files, size = found
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()

@@ -21,7 +21,6 @@ state of the build that wrote it (the same `inputs` digest).
 
 import os
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +29,6 @@ from generator.api.facets import Facets
 from generator.api.query import Query
 from generator.incremental.fingerprint import digest
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import PageCosts
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, Variant
 
@@ -52,7 +50,6 @@ class Basis:
     costed: list[Costed]  # every candidate's cost, in priority order
     facets: dict[str, dict[int, Facets]]
     digests: dict[str, dict[str | None, dict[int, bytes]]]  # of each record, per version and mode
-    lengths: dict[str, dict[str | None, dict[int, int]]]  # of each record, per version and mode
     written: dict[Query, Written]  # the pages of every list the build kept
 
 
@@ -106,13 +103,12 @@ class CostReuse:
         self._changed: dict[str, _Members] = {}  # per version: events whose facets or bytes changed
         self._changed_ids: dict[str, frozenset[int]] = {}
         self._old_facets: dict[str, dict[int, Facets]] = {}
-        self._old_lengths: dict[str, dict[str | None, dict[int, int]]] = {}
         self._written: dict[Query, Written] = {}
         self.reused = 0
         if previous is None or previous.signature != self.signature:
             return
         self._written = previous.written
-        self._old_facets, self._old_lengths = previous.facets, previous.lengths
+        self._old_facets = previous.facets
         if previous.plan_key == self.plan_key:
             self.candidates = [
                 Variant(label.split(" ", 1)[1], first) for label, _, first, _, _ in previous.costed
@@ -132,37 +128,16 @@ class CostReuse:
             )
             self._changed_ids[version] = frozenset(touched)
 
-    def cost(self, variant: Variant, ids: Callable[[], list[int]]) -> tuple[int, int] | None:
-        """Files and bytes of `variant`: as the previous build costed them when no changed
-        event is or was in it; from that cost and the byte deltas of the pages holding changed
-        events when it selects the same events in the same order (`ids()`: its selection);
-        None when it must be costed again (a new list, or one whose events changed)."""
-        first = variant.first
-        found = self._costs.get(first)
-        changed = None if found is None else self._changed_in(first)
-        if found is None or changed is None:
+    def cost(self, variant: Variant) -> tuple[int, int] | None:
+        """Files and bytes of `variant` as the previous build costed them, or None when they
+        must be costed again (a new list, or one a changed event is or was in)."""
+        query = variant.first
+        found = self._costs.get(query)
+        changed = self._changed.get(query.version)
+        if found is None or changed is None or changed.any_in(query):
             return None
-        cost = found if not changed else self._recost(first, ids(), found, changed)
-        self.reused += cost is not None
-        return cost
-
-    def _recost(
-        self, first: Query, ids: list[int], cost: tuple[int, int], changed: frozenset[int]
-    ) -> tuple[int, int] | None:
-        """`cost` with each page that holds a changed event priced again, at its new and old
-        record lengths; None when an old length is unknown."""
-        old = self._old_lengths.get(first.version, {}).get(first.mode, {})
-        new = self.index.versions[first.version].files[first.mode].lengths
-        pages = PageCosts(first, len(ids), self.settings)
-        limit, size = pages.limit, cost[1]
-        for offset in {ids.index(i) // limit * limit for i in changed.intersection(ids)}:
-            page = ids[offset : offset + limit]
-            try:
-                size += pages.page(offset, sum(map(new.__getitem__, page)))
-                size -= pages.page(offset, sum(map(old.__getitem__, page)))
-            except KeyError:  # a record the previous build did not have in this mode
-                return None
-        return cost[0], size
+        self.reused += 1
+        return found
 
     def pages(self, first: Query) -> tuple[Written, frozenset[int]] | None:
         """The pages the previous build wrote for the list `first` starts, with the changed
@@ -204,10 +179,6 @@ class CostReuse:
                     mode: {i: span.digest for i, span in findex.spans.items()}
                     for mode, findex in vindex.files.items()
                 }
-                for version, vindex in index.versions.items()
-            },
-            {
-                version: {mode: dict(findex.lengths) for mode, findex in vindex.files.items()}
                 for version, vindex in index.versions.items()
             },
             written,
