@@ -4,7 +4,8 @@
 
 For each corpus: files and bytes written, wall time of a full build, wall time of `cp -r` of
 its output (the I/O floor, same run), their ratio, peak memory of the build, and the wall times
-of a rebuild with no change and of a rebuild after 10 events changed (in every mode).
+of a rebuild with no change and of a rebuild after 10 events changed (in every mode), and the
+CPU seconds of the full builds and of that rebuild (steadier than wall times on a busy machine).
 
 Where to run it: on a filesystem like the one the site is built on (GitHub's runners: ext4
 with a journal). This machine's root filesystem is ext4 *without* a journal, where creating a
@@ -26,6 +27,7 @@ listed, and the report names the filesystem the runs used.
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -81,6 +83,15 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
     return wall, peak, text
 
 
+def cpu_timed(cmd: list[str]) -> tuple[float, float, str]:
+    """`timed`, with the CPU seconds (user + system, all its processes) in place of memory:
+    on a busy machine they vary far less than wall times."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, _, text = timed(cmd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), text
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
@@ -134,20 +145,23 @@ def bench(size: int, out: Path, repeat: int) -> dict[str, object]:
         str(dist),
         *BUDGETS.get(size, []),
     ]
-    fulls, copies = [], []
+    fulls, copies, full_cpus = [], [], []
     for _ in range(repeat):
         # Alternating, so both see the disk in the same mood; each step right after deleting
         # its own previous output (on this disk, deleting a GB slows the writes that follow).
         for path in (dist, out / f".dist-{size}.cache"):
             shutil.rmtree(path, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         wall, rss, _ = timed(build)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        full_cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
         fulls.append(wall)
         shutil.rmtree(copy, ignore_errors=True)
         copies.append(timed(["cp", "-r", str(dist), str(copy)])[0])
     files, size_bytes = tree_size(dist)
     unchanged = timed(build)[0]
     change_events(content / "snapshot", 10)
-    changed, _, report = timed(build)
+    changed, changed_cpu, report = cpu_timed(build)
     shutil.rmtree(copy, ignore_errors=True)
     return {
         "events": size,
@@ -160,6 +174,8 @@ def bench(size: int, out: Path, repeat: int) -> dict[str, object]:
         "rss": rss,
         "unchanged": unchanged,
         "changed10": changed,
+        "full_cpu": median(full_cpus),
+        "changed10_cpu": changed_cpu,
         "rewritten": rewritten(report),
     }
 
@@ -223,6 +239,16 @@ def report(rows: list[dict[str, Any]], command: str, scratch: Path) -> str:
             f"{r['rss'] / 2**20:.0f} | {r['unchanged']:.2f} ({100 * r['unchanged'] / r['full']:.1f}%) | "
             f"{r['changed10']:.2f} ({100 * r['changed10'] / r['full']:.1f}%) | {r['rewritten']:,} |"
         )
+    lines += [
+        "",
+        "CPU seconds (user + system of the build's processes; steadier than wall times on a busy machine):",
+        "",
+    ]
+    lines += [
+        f"- {r['events']:,} events: full build {r['full_cpu']:.2f} (median), 10 changed "
+        f"{r['changed10_cpu']:.2f} ({100 * r['changed10_cpu'] / r['full_cpu']:.1f}% of full)"
+        for r in rows
+    ]
     lines += ["", "Every run (seconds, in order):", ""]
     lines += [every_run(f"{r['events']:,} events: full builds", r["fulls"], r["copies"]) for r in rows]
     return "\n".join(lines) + "\n"

@@ -85,7 +85,7 @@ def run_steps(
             budget.check("the core site (every event, the core lists, the dumps, the site)")
             status("choosing and writing the list variants")
             kept = choose_variants(costed, budget)
-            write_variants(ctx, kept, tally, manifest)
+            written = write_variants(ctx, kept, tally, manifest, reuse)
             rules = rules_for(ctx, (first for first, _ in kept))
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
@@ -96,7 +96,7 @@ def run_steps(
         status("landing dist/")
         cache.forget()  # dist/ is about to change
     cache.save(inputs, index.validated, out.outputs)
-    save_basis(cache.root, reuse.basis(inputs, costed))
+    save_basis(cache.root, reuse.basis(inputs, costed, written))
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally, budget, reused=out.reused)
 

@@ -1,6 +1,7 @@
 """Incremental builds: nothing rewritten without a change, and always the bytes of a clean build."""
 
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,36 @@ def test_a_damaged_costs_file_in_the_cache_is_ignored(
     assert code == 0 and "Error" not in err and "Traceback" not in err, err
     assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
     assert tree_digest(incremental) == tree_digest(clean)
+
+
+def test_an_edit_that_keeps_a_records_length_rewrites_exactly_the_list_pages_that_hold_it(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    """A rebuild keeps the previous build's pages of the list variants no changed event is in,
+    and of a list that still selects the same events, every page but those holding a changed
+    one (variants/reuse.py): a same-length edit changes no cost, yet its pages must change."""
+    content = copy_content(corpus_content, tmp_path)
+    dist, clean = tmp_path / "dist", tmp_path / "clean"
+    assert build_runner("--content", str(content), "--dist", str(dist))[0] == 0
+    entries = orjson.loads((dist / "manifest.json").read_bytes())["entries"]
+    # The pages of the type and agency variants, and the events each shows by name.
+    shown = {
+        e["path"]: [r["id"] for r in orjson.loads((dist / e["path"]).read_bytes())["results"] if "name" in r]
+        for e in entries
+        if "__ids-" in e["path"]
+    }
+    later = next(path for path, ids in shown.items() if "/offset-" in path and ids)
+    event_id = shown[later][0]
+    holding = {path for path, ids in shown.items() if event_id in ids}
+    before = stats(dist)
+    edit_event(content, event_id, lambda record: record.update(name=record["name"].swapcase()))
+    code, out, err = build_runner("--content", str(content), "--dist", str(dist))
+    assert code == 0, err
+    assert build_runner("--content", str(content), "--dist", str(clean), "--clean")[0] == 0
+    assert tree_digest(dist) == tree_digest(clean)
+    after = stats(dist)
+    rewritten = {path for path in shown if after[path] != before[path]}
+    assert later in rewritten
+    assert rewritten == holding
+    first = re.sub(r"offset-\d+/", "", later)  # the same list's first page: kept
+    assert first not in rewritten and after[first] == before[first]

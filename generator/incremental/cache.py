@@ -10,7 +10,9 @@
 - `memo/`: values derived from records (flattened rows, compressed chunks of dumps), so a
   dump is rebuilt from mostly remembered pieces (memo.py);
 - `variants.pickle`: each planned list's cost and what it was computed from, so a rebuild
-  costs again only the lists a changed event is or was in (variants/reuse.py);
+  costs again only the lists a changed event is or was in, and the pages and manifest lines
+  of the kept lists, so it rewrites only the pages that hold a changed event
+  (variants/reuse.py);
 - `inputs`: digest of the whole input (code, settings, snapshot files): equal means dist/ is
   already up to date and nothing is done at all.
 

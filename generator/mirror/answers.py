@@ -63,18 +63,20 @@ class ListPage:
 
 def paginate(first: Query, ids: list[int]) -> Iterator[ListPage]:
     """Every page of the list that `first` starts (offset 0); one empty page when no ids."""
+    for offset in range(0, max(len(ids), 1), first.limit):
+        yield page_at(first, ids, offset)
+
+
+def page_at(first: Query, ids: list[int], offset: int) -> ListPage:
+    """The page at `offset` of the list that `first` starts."""
     limit = first.limit
-    offsets = range(0, max(len(ids), 1), limit)
-    for offset in offsets:
-        query = first.with_offset(offset)
-        has_next = offset + limit < len(ids)
-        yield ListPage(
-            query,
-            len(ids),
-            ids[offset : offset + limit],
-            first.with_offset(offset + limit) if has_next else None,
-            first.with_offset(max(offset - limit, 0)) if offset > 0 else None,
-        )
+    return ListPage(
+        first.with_offset(offset),
+        len(ids),
+        ids[offset : offset + limit],
+        first.with_offset(offset + limit) if offset + limit < len(ids) else None,
+        first.with_offset(max(offset - limit, 0)) if offset > 0 else None,
+    )
 
 
 def emit(
@@ -109,26 +111,27 @@ def write_list(
     manifest: ManifestSink | None = None,
 ) -> None:
     """Write every page of one list."""
-    records, out, settings = ctx.records, ctx.out, ctx.settings
-
-    def url(q: Query | None) -> str | None:
-        return None if q is None else settings.url(query_path(q))
-
-    version, mode = first.version, first.mode
-
     for page in paginate(first, ids):
-        next_url, previous_url = url(page.next), url(page.previous)
-        digests = records.digests(version, mode, page.ids)
-        key = digest(
-            b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests
-        )
+        write_page(ctx, page, tally, family, manifest=manifest)
 
-        def body(
-            page: ListPage = page, next_url: str | None = next_url, previous_url: str | None = previous_url
-        ) -> bytes:
-            return envelope(page.count, next_url, previous_url, records.many(version, mode, page.ids))
 
-        emit(out, page.query, body, tally, family, key, manifest=manifest)
+def write_page(
+    ctx: BuildContext, page: ListPage, tally: Tally, family: str, *, manifest: ManifestSink | None = None
+) -> None:
+    """Write one page of a list."""
+    records, settings = ctx.records, ctx.settings
+    version, mode = page.query.version, page.query.mode
+    next_url = None if page.next is None else settings.url(query_path(page.next))
+    previous_url = None if page.previous is None else settings.url(query_path(page.previous))
+    digests = records.digests(version, mode, page.ids)
+    key = digest(
+        b"list", str(page.count).encode(), str(next_url).encode(), str(previous_url).encode(), *digests
+    )
+
+    def body() -> bytes:
+        return envelope(page.count, next_url, previous_url, records.many(version, mode, page.ids))
+
+    emit(ctx.out, page.query, body, tally, family, key, manifest=manifest)
 
 
 #: What an offset adds to a page's path ("/offset-" and its digits) and to its URL's query

@@ -53,7 +53,11 @@ class ManifestWriter:
 
     def add(self, query: Query, size: int, sha256: str) -> None:
         """Record one written answer."""
-        line = (b"" if self._first else b",\n") + entry_line(query, size, sha256)
+        self.add_line(entry_line(query, size, sha256))
+
+    def add_line(self, entry: bytes) -> None:
+        """Record one answer by its entry line (`entry_line`), as an earlier build wrote it."""
+        line = (b"" if self._first else b",\n") + entry
         self._first = False
         self._handle.write(line)
         self.bytes += len(line)
@@ -65,10 +69,13 @@ class ManifestWriter:
 
 
 class ManifestEntries:
-    """Entries kept in order, for a manifest written later (by the process that owns it)."""
+    """Entries kept in order, for a manifest written later (by the process that owns it):
+    each answer's path in dist/ and its entry line."""
 
     def __init__(self) -> None:
-        self.entries: list[tuple[Query, int, str]] = []
+        self.paths: list[str] = []
+        self.lines: list[bytes] = []
 
     def add(self, query: Query, size: int, sha256: str) -> None:
-        self.entries.append((query, size, sha256))
+        self.paths.append(query_path(query))
+        self.lines.append(entry_line(query, size, sha256))

@@ -21,7 +21,7 @@ import hashlib
 import io
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,6 +297,27 @@ class StagedOutput:
         self.site_bytes += len(data)
         self._write_now(relpath, data)
         return len(data), sha256
+
+    def keep_all(self, relpaths: Sequence[str]) -> list[int] | None:
+        """In a patch build, keep dist/'s files at `relpaths` as this build's outputs, as the
+        previous build recorded them: for a caller that knows their bytes are unchanged
+        (variants/reuse.py). Their sizes; None, keeping none, unless dist/ has every one."""
+        final = self.final
+        before = [self.previous.get(relpath) for relpath in relpaths]
+        if not self.patch or any(
+            entry is None or not os.path.isfile(f"{final}/{relpath}")
+            for relpath, entry in zip(relpaths, before, strict=True)
+        ):
+            return None
+        sizes = []
+        for relpath, entry in zip(relpaths, before, strict=True):
+            assert entry is not None
+            self._claim(relpath, None)
+            self.outputs[relpath] = list(entry)
+            sizes.append(int(entry[1] or 0))
+        self.site_bytes += sum(sizes)
+        self.reused += len(sizes)
+        return sizes
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[BinaryIO]:

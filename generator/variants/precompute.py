@@ -9,7 +9,7 @@ from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import core_list_queries, list_cost, write_list
+from generator.mirror.answers import core_list_queries, list_cost, page_at, write_list, write_page
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.budget import GROUPS, DistBudget
 from generator.output.parallel import Shares, halves
@@ -17,7 +17,7 @@ from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
 from generator.variants.planner import Selections, Variant, plan
-from generator.variants.reuse import Costed, CostReuse
+from generator.variants.reuse import Costed, CostReuse, Written
 
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
@@ -84,22 +84,46 @@ def choose_variants(costed: list[Costed], budget: DistBudget) -> list[tuple[Quer
 
 
 def write_variants(
-    ctx: BuildContext, kept: list[tuple[Query, int]], tally: Tally, manifest: ManifestWriter
-) -> None:
+    ctx: BuildContext,
+    kept: list[tuple[Query, int]],
+    tally: Tally,
+    manifest: ManifestWriter,
+    reuse: CostReuse | None = None,
+) -> dict[Query, Written]:
     """Write the chosen variants in two shares of about equal
     bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
-    added in priority order either way, so the bytes do not depend on the number of processes."""
+    added in priority order either way, so the bytes do not depend on the number of processes.
+    Pages the previous build wrote with the same bytes (`reuse.pages`) are kept as they are.
+    Returns every kept list's pages and manifest lines, for the next build's `reuse`."""
     index, out, settings, now = ctx.index, ctx.out, ctx.settings, ctx.now
-    shares = halves(range(len(kept)), lambda n: kept[n][1])
+    written: dict[int, Written] = {}
+    earlier: dict[int, tuple[Written, frozenset[int]]] = {}  # lists with some pages to write again
+    for n, (first, _) in enumerate(kept):
+        found = reuse.pages(first) if reuse is not None else None
+        if found is None:
+            continue
+        if found[1]:
+            earlier[n] = found
+            continue
+        sizes = out.keep_all(found[0][0])
+        if sizes is not None:
+            written[n] = found[0]
+            for size in sizes:
+                tally.add("variants", size)
+    shares = halves((n for n in range(len(kept)) if n not in written), lambda n: kept[n][1])
 
-    def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, ManifestEntries]]:
+    def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, Written]]:
         selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
             first = kept[n][0]
             ids = selections[first.version].ids(first)
-            entries[n] = ManifestEntries()
-            write_list(ctx, first, ids, own, "variants", manifest=entries[n])
+            if n in earlier:
+                entries[n] = _rewrite_changed_pages(ctx, first, ids, own, *earlier[n])
+            else:
+                pages = ManifestEntries()
+                write_list(ctx, first, ids, own, "variants", manifest=pages)
+                entries[n] = (tuple(pages.paths), tuple(pages.lines))
         return own, entries
 
     (mine, entries), (theirs, their_entries) = out.in_two(
@@ -109,10 +133,35 @@ def write_variants(
     )
     tally.merge(mine)
     tally.merge(theirs)
-    entries.update(their_entries)
+    written.update(entries)
+    written.update(their_entries)
     for n in range(len(kept)):
-        for entry in entries[n].entries:
-            manifest.add(*entry)
+        for line in written[n][1]:
+            manifest.add_line(line)
+    return {first: written[n] for n, (first, _) in enumerate(kept)}
+
+
+def _rewrite_changed_pages(
+    ctx: BuildContext, first: Query, ids: list[int], tally: Tally, earlier: Written, changed: frozenset[int]
+) -> Written:
+    """Write the pages of a list that hold a changed event; keep the others as the previous
+    build wrote them (the list selects the same events in the same order: `reuse.pages`)."""
+    offsets = range(0, max(len(ids), 1), first.limit)
+    assert len(offsets) == len(earlier[0])  # the same selection: as many pages as before
+    paths, lines = list(earlier[0]), list(earlier[1])
+    for n, offset in enumerate(offsets):
+        kept = (
+            None
+            if changed.intersection(ids[offset : offset + first.limit])
+            else ctx.out.keep_all(paths[n : n + 1])
+        )
+        if kept is not None:
+            tally.add("variants", kept[0])
+            continue
+        page = ManifestEntries()
+        write_page(ctx, page_at(first, ids, offset), tally, "variants", manifest=page)
+        paths[n], lines[n] = page.paths[0], page.lines[0]
+    return tuple(paths), tuple(lines)
 
 
 def requested_lists(settings: BuildSettings) -> list[Query]:
