@@ -40,10 +40,6 @@ def ram_temp_root(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # A snapshot in a folder on another file system than / makes git stop there with its own
-    # reason ("Stopping at filesystem boundary"), not "not a git repository": changes.json's
-    # reason would depend on where the temp folder is mounted.
-    os.environ.setdefault("GIT_DISCOVERY_ACROSS_FILESYSTEM", "1")
     chosen = config.option.basetemp or os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT")
     if not chosen and (root := ram_temp_root()):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)  # read by pytest's tmp_path_factory

@@ -18,10 +18,15 @@ def run_git(root: Path, *args: str) -> str:
     except FileNotFoundError:
         raise GitUnavailable("git is not installed") from None
     if done.returncode != 0:
-        raise GitUnavailable(
-            done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed"
-        )
+        raise GitUnavailable(_reason(done.stderr) or f"git {args[0]} failed")
     return done.stdout.strip()
+
+
+def _reason(stderr: str) -> str:
+    """git's own reason: its `fatal:` line (lines after it, such as "Stopping at filesystem
+    boundary" on a tmpfs or a container volume, only explain it), else its last line."""
+    lines = stderr.strip().splitlines()
+    return next((line for line in lines if line.startswith("fatal: ")), lines[-1] if lines else "")
 
 
 def _commit_info(top: Path, commit: str) -> dict[str, str]:
@@ -34,9 +39,7 @@ def find_base(root: Path) -> tuple[Path, str, dict[str, Any], bool]:
     try:
         inside = run_git(root, "rev-parse", "--is-inside-work-tree") == "true"
     except GitUnavailable as exc:
-        # git's last line on a folder whose mount it stops at (a tmpfs, a container volume):
-        # "Stopping at filesystem boundary ...", the line before saying "not a git repository"
-        if "not a git repository" not in str(exc) and "filesystem boundary" not in str(exc):
+        if "not a git repository" not in str(exc):
             raise
         inside = False
     if not inside:
