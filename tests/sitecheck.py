@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 TYPES = {".ics": "text/calendar", ".atom": "application/atom+xml", ".json": "application/json"}
 
@@ -97,27 +97,35 @@ def target_file(dist: Path, path: str) -> Path:
     return target / "index.html"
 
 
-def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:
-    """Internal links, images and feed references of every HTML file that point at no file.
-
-    `site_url` is where dist/ is published (e.g. https://user.github.io/repo); each page is
-    read at its own URL, so relative and root-relative links resolve as a browser would.
-    Returns the broken ones (page: link) and how many internal references were checked.
-    """
+def internal_refs(dist: Path, site_url: str) -> Iterator[tuple[str, str, SplitResult]]:
+    """(page, reference, absolute URL) for every internal href/src of every HTML file of
+    dist/, each page read at its own URL under `site_url` (where dist/ is published), so
+    relative and root-relative links resolve as a browser would; links outside the site
+    (another host, mailto:...) are left out."""
     site = urlsplit(site_url.rstrip("/") + "/")
-    broken, checked = [], 0
     for page in sorted(dist.rglob("*.html")):
         rel = page.relative_to(dist).as_posix()
         page_url = urljoin(site.geturl(), rel)
         for ref in page_refs(page.read_text(encoding="utf-8")):
             url = urlsplit(urljoin(page_url, ref))
-            if url.scheme not in ("http", "https") or url.netloc != site.netloc:
-                continue  # outside the site (or mailto:...)
-            checked += 1
-            if not url.path.startswith(site.path):
-                broken.append(f"{rel}: {ref} (outside {site.path})")
-            elif not target_file(dist, url.path[len(site.path) :]).is_file():
-                broken.append(f"{rel}: {ref}")
+            if url.scheme in ("http", "https") and url.netloc == site.netloc:
+                yield rel, ref, url
+
+
+def broken_links(dist: Path, site_url: str) -> tuple[list[str], int]:
+    """Internal links, images and feed references of every HTML file that point at no file.
+
+    `site_url` is where dist/ is published (e.g. https://user.github.io/repo).
+    Returns the broken ones (page: link) and how many internal references were checked.
+    """
+    site_path = urlsplit(site_url.rstrip("/") + "/").path
+    broken, checked = [], 0
+    for rel, ref, url in internal_refs(dist, site_url):
+        checked += 1
+        if not url.path.startswith(site_path):
+            broken.append(f"{rel}: {ref} (outside {site_path})")
+        elif not target_file(dist, url.path[len(site_path) :]).is_file():
+            broken.append(f"{rel}: {ref}")
     return broken, checked
 
 
@@ -130,18 +138,11 @@ def link_statuses(dist: Path, prefix: str = "") -> tuple[dict[str, int], dict[st
     statuses: dict[str, int] = {}
     linked_from: dict[str, str] = {}
     with serve(dist, prefix) as site_url:
-        site = urlsplit(site_url.rstrip("/") + "/")
-        for page in sorted(dist.rglob("*.html")):
-            rel = page.relative_to(dist).as_posix()
-            page_url = urljoin(site.geturl(), rel)
-            for ref in page_refs(page.read_text(encoding="utf-8")):
-                url = urlsplit(urljoin(page_url, ref))
-                if url.scheme not in ("http", "https") or url.netloc != site.netloc:
-                    continue  # outside the site (or mailto:...)
-                target = url._replace(fragment="").geturl()
-                if target not in statuses:
-                    statuses[target] = _status(target)
-                    linked_from[target] = rel
+        for rel, _, url in internal_refs(dist, site_url):
+            target = url._replace(fragment="").geturl()
+            if target not in statuses:
+                statuses[target] = _status(target)
+                linked_from[target] = rel
     return statuses, linked_from
 
 
