@@ -147,15 +147,19 @@ def read_redirects(dist: Path) -> list[tuple[str, list[tuple[str, str]], str]]:
     return rules
 
 
+def manifest_lists(dist: Path) -> list[dict[str, str]]:
+    """The list answers `manifest.json` names (its entries but single events), query and path."""
+    entries = json.loads((dist / "manifest.json").read_bytes())["entries"]
+    return [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+
+
 def test_netlify_rules_route_every_precomputed_list_to_its_file(
     variant_site: Path, variant_content: Path
 ) -> None:
-    import orjson
 
     rules = read_redirects(variant_site)
     assert len(rules) < 10_000  # Netlify's advice for a _redirects file
-    entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
-    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    lists = manifest_lists(variant_site)
     assert len(lists) > 1000
     for entry in lists:
         assert netlify_route(rules, entry["query"]) == "/" + entry["path"], entry["query"]
@@ -184,11 +188,9 @@ def test_netlify_rules_route_every_precomputed_list_to_its_file(
 
 def test_netlify_rules_of_the_seed_route_its_lists_and_defaults_to_their_files(seed_site: Path) -> None:
     """The Netlify rules at the seed's size (the fast loop's test of this module)."""
-    import orjson
 
     rules = read_redirects(seed_site)
-    entries = orjson.loads((seed_site / "manifest.json").read_bytes())["entries"]
-    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    lists = manifest_lists(seed_site)
     assert len(lists) > 50
     for entry in lists:
         assert netlify_route(rules, entry["query"]) == "/" + entry["path"], entry["query"]
@@ -196,10 +198,8 @@ def test_netlify_rules_of_the_seed_route_its_lists_and_defaults_to_their_files(s
 
 
 def test_nginx_serves_every_precomputed_list_at_its_canonical_url(nginx: str, variant_site: Path) -> None:
-    import orjson
 
-    entries = orjson.loads((variant_site / "manifest.json").read_bytes())["entries"]
-    lists = [e for e in entries if not re.search(r"/[0-9]+/", e["path"])]
+    lists = manifest_lists(variant_site)
     assert any("%3Cscript%3E" in e["query"] for e in lists)  # the hostile search is among them
     with httpx.Client(base_url=nginx) as client:
         for entry in lists[::3] + [e for e in lists if "search" in e["query"]]:
