@@ -20,12 +20,12 @@ from generator.hosts.write import rules_for, write_host_rules
 from generator.incremental.cache import BuildCache
 from generator.load.records import RecordSource
 from generator.load.snapshot import Snapshot
-from generator.load.validate import validate_snapshot
+from generator.load.validate import SnapshotIndex, validate_snapshot
 from generator.mirror.answers import write_json_mirror
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
 from generator.opendata.write import write_open_data
 from generator.output.budget import DistBudget
-from generator.output.parallel import Shares
+from generator.output.parallel import Background, Shares
 from generator.output.staging import StagedOutput
 from generator.output.tally import Tally
 from generator.progress import status
@@ -68,6 +68,25 @@ def run_steps(
     # The previous build's variant costs, trusted beside its cache state (a patch build).
     previous = load_basis(cache.root, cache.inputs) if cache.outputs else None
     reuse = CostReuse(previous, index, settings, now)
+    with Background(settings.jobs > 1) as background:  # joined once the cache is saved
+        ctx, tally = write_and_land(settings, now, index, cache, budget, reuse, background, inputs)
+        cache.save(inputs, index.validated, ctx.out.outputs)
+    events = {v: len(vi.facets) for v, vi in index.versions.items()}
+    return BuildReport(now, events, index.drift, tally, budget, reused=ctx.out.reused)
+
+
+def write_and_land(
+    settings: BuildSettings,
+    now: datetime,
+    index: SnapshotIndex,
+    cache: BuildCache,
+    budget: DistBudget,
+    reuse: CostReuse,
+    background: Background,
+    inputs: str,
+) -> tuple[BuildContext, Tally]:
+    """Write every output into the staging folder, then land it in dist/ (the swap or the
+    patch); the next build's basis is saved in `background` meanwhile."""
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,
         RecordSource(index) as records,
@@ -95,10 +114,10 @@ def run_steps(
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())
         status("landing dist/")
         cache.forget()  # dist/ is about to change
-    cache.save(inputs, index.validated, out.outputs)
-    save_basis(cache.root, reuse.basis(inputs, costed, written))
-    events = {v: len(vi.facets) for v, vi in index.versions.items()}
-    return BuildReport(now, events, index.drift, tally, budget, reused=out.reused)
+        # The next build's basis, saved by a second process while this one lands dist/: it
+        # is trusted only beside the cache state saved after (its `inputs`).
+        background.start(partial(save_basis, cache.root, reuse.basis(inputs, costed, written)))
+    return ctx, tally
 
 
 def write_core_site(

@@ -234,3 +234,65 @@ def test_validation_runs_the_meanwhile_work_once_in_this_process(
     )
     assert ran == [os.getpid()]  # here, not in the forked validator (whose list is not this one)
     assert {v: len(vi.facets) for v, vi in index.versions.items()} == {"2.2.0": 57, "2.3.0": 57}
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_background_work_is_done_when_its_block_ends_and_its_error_raised(
+    tmp_path: Path, parallel: bool
+) -> None:
+    from generator.output.parallel import Background
+
+    marker = tmp_path / "written"
+
+    def write_pid() -> None:
+        time.sleep(0.05)  # still working when the block's own work is done
+        marker.write_text(str(os.getpid()))
+
+    with Background(parallel) as background:
+        background.start(write_pid)
+        assert marker.exists() is not parallel  # inline: done at once; forked: not yet
+    assert (int(marker.read_text()) != os.getpid()) is parallel  # forked only where allowed
+
+    def fail() -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "variants.pickle"))
+
+    with pytest.raises(OSError, match="No space left"), Background(parallel) as background:
+        background.start(fail)
+
+
+def test_a_rebuild_saves_its_basis_in_the_background_and_the_next_one_reuses_it(
+    corpus_content: Path, tmp_path: Path
+) -> None:
+    """The basis (variants.pickle) a patch build saves while it lands dist/ is complete by the
+    time the command ends: the next rebuild takes every cost from it."""
+    content = copy_content(corpus_content, tmp_path)
+    dist = tmp_path / "dist"
+    code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", "2")
+    assert code == 0, err
+    from bench.run import change_events
+
+    change_events(content / "snapshot", 3)  # in every mode, as a fetch would
+    for _ in range(2):
+        code, _, err = run_cli(
+            "--content",
+            str(content),
+            "--dist",
+            str(dist),
+            "--jobs",
+            "2",
+            patch="""
+            import generator.variants.reuse as reuse
+            load = reuse.load_basis
+            def counted(*args):
+                basis = load(*args)
+                print("basis", "none" if basis is None else len(basis.costed), file=sys.stderr)
+                return basis
+            reuse.load_basis = counted
+            import generator.steps as steps
+            steps.load_basis = counted
+            """,
+        )
+        assert code == 0, err
+        assert re.search(r"^basis [1-9][0-9]*$", err, re.M), err  # the previous build's, whole
+        change_events(content / "snapshot", 3)
+    assert not leftovers(dist)

@@ -14,7 +14,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TypeVar
 
 from generator.errors import ChildFailed
@@ -116,6 +116,32 @@ def both(here: Callable[[], T], there: Callable[[bool], U], parallel: bool) -> t
             return mine, join()
     mine = here()
     return mine, there(False)
+
+
+class Background:
+    """Work started now and finished by the end of the block: in a forked child where
+    `parallel` and forking is safe (its result is not needed, only that it succeeded), else
+    right away in this process. Leaving the block joins the child and raises its error."""
+
+    def __init__(self, parallel: bool) -> None:
+        self._parallel = parallel
+        self._stack = ExitStack()
+        self._joins: list[Callable[[], object]] = []
+
+    def start(self, work: Callable[[], object]) -> None:
+        if self._parallel and can_fork():
+            self._joins.append(self._stack.enter_context(forked(work)))
+        else:
+            work()
+
+    def __enter__(self) -> "Background":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        with self._stack:  # kills and reaps a child not joined (this block failed)
+            if kind is None:
+                for join in self._joins:
+                    join()
 
 
 def halves(items: Iterable[T], weight: Callable[[T], int]) -> tuple[list[T], list[T]]:
