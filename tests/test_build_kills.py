@@ -48,16 +48,17 @@ def _install(hook: str, arg: str, dist: str) -> None:
 
         os.write = write  # type: ignore[assignment]
     elif hook == "apply":
-        real_replace, moved = os.replace, []
+        import generator.output.journal as journal
 
-        def replace(src: str, dst: str) -> None:
-            real_replace(src, dst)
-            if str(dst).startswith(dist + "/"):
-                moved.append(dst)
-                if len(moved) == int(arg):
-                    _die()
+        real_land, moved = journal.land_file, []
 
-        os.replace = replace  # type: ignore[assignment]
+        def land_file(source: str, target: str, swapping: bool) -> None:
+            real_land(source, target, swapping)  # swapped in, or renamed into place
+            moved.append(target)
+            if len(moved) == int(arg):
+                _die()
+
+        journal.land_file = land_file  # type: ignore[assignment]
     elif hook == "fork":
         import generator.output.parallel as parallel
 

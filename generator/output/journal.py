@@ -10,10 +10,24 @@ applying starts only once it is written: it is dropped with its staging folder.
 
 While a journal is present dist/ may hold some new files and some old ones:
 `finish_interrupted` (run under the build lock) completes it; readers check `applying`.
+
+A file replacing one in dist/ is swapped in (Linux's `renameat2(RENAME_EXCHANGE)`): the name
+in dist/ holds the new file at once, the old one takes the staged name and is freed with the
+staging folder. A plain rename over an existing file would do the same for readers, but ext4
+then writes the new file's data out before the rename returns (`auto_da_alloc`, its guard for
+programs that rename without fsync): 0.1-0.5 s for the 748 files of a 1,500-event rebuild
+(bench/timeline.py), against nothing for a swap. The journal records each staged file's inode,
+so that an apply that was interrupted knows which names already hold their new file. Where
+swapping is impossible (another system, a filesystem without it, a journal without inodes),
+files are renamed into place as before.
 """
 
+import ctypes
+import errno
+import functools
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -39,10 +53,13 @@ def write_journal(
 ) -> None:
     """Write the journal whole, then make it visible by a rename. `names`: each written file's
     name in the (flat) staging folder, where it is not its path in dist/."""
+    names = names or {}
+    inodes = [os.stat(f"{staging}/{names.get(relpath, relpath)}").st_ino for relpath in write]
     part = staging / _PART
     handle = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        view = memoryview(orjson.dumps({"write": write, "delete": delete, "names": names or {}}))
+        journal = {"write": write, "delete": delete, "names": names, "inodes": inodes}
+        view = memoryview(orjson.dumps(journal))
         while view:
             view = view[os.write(handle, view) :]
         os.fsync(handle)
@@ -51,9 +68,10 @@ def write_journal(
     os.replace(part, staging / JOURNAL)
 
 
-def read_journal(staging: Path) -> tuple[list[str], list[str], dict[str, str]] | None:
-    """(files to move in, files to delete, their names in the staging folder), or None for a
-    journal that is missing or not a whole one (nothing of it was applied)."""
+def read_journal(staging: Path) -> tuple[list[str], list[str], dict[str, str], list[int] | None] | None:
+    """(files to move in, files to delete, their names in the staging folder, their inodes
+    or None from an older build), or None for a journal that is missing or not a whole one
+    (nothing of it was applied)."""
     try:
         journal = orjson.loads((staging / JOURNAL).read_bytes())
     except (OSError, orjson.JSONDecodeError):
@@ -68,7 +86,12 @@ def read_journal(staging: Path) -> tuple[list[str], list[str], dict[str, str]] |
     names = journal.get("names", {})
     if not isinstance(names, dict) or not all(_plain(n) for n in names.values()):
         return None
-    return write, delete, names
+    inodes = journal.get("inodes")
+    if inodes is not None and (
+        not isinstance(inodes, list) or len(inodes) != len(write) or not all(type(i) is int for i in inodes)
+    ):
+        return None
+    return write, delete, names, inodes
 
 
 def _plain(relpath: object) -> bool:
@@ -102,24 +125,88 @@ def _keep_aside(final: Path, write: list[str], aside: Path) -> None:
             continue
 
 
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """libc's renameat2, where there is one (glibc 2.28+)."""
+    try:
+        call: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    return call
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def can_swap(folder: Path) -> bool:
+    """Whether two names in `folder` can be swapped atomically (tried on two scratch files)."""
+    if _renameat2() is None:
+        return False
+    first, second = folder / ".swap-a", folder / ".swap-b"
+    try:
+        first.touch()
+        second.touch()
+        return swap(str(first), str(second))
+    finally:
+        first.unlink(missing_ok=True)
+        second.unlink(missing_ok=True)
+
+
+def swap(source: str, target: str) -> bool:
+    """Exchange two existing paths atomically; False where the system or filesystem cannot or
+    `target` does not exist (the caller renames instead)."""
+    call = _renameat2()
+    if call is None:
+        return False
+    if call(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOENT, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), target)
+
+
+def land_file(source: str, target: str, swapping: bool) -> None:
+    """Put one staged file at its path in dist/: swapped with the file there (`swapping`), or
+    renamed into place (over it, or into a folder made for it)."""
+    if swapping and swap(source, target):
+        return
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)  # a new folder in dist/
+        os.replace(source, target)
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return None
+
+
 def apply_journal(staging: Path, final: Path) -> None:
     """Move a finished patch build's files into place and delete its stale files; then the
     staging folder. A journal that is not whole is dropped, dist/ left as it is."""
     journal = read_journal(staging)
-    write, delete, names = journal or ([], [], {})
+    write, delete, names, inodes = journal or ([], [], {}, None)
     aside = staging / _ASIDE
-    if write or delete:
+    swapping = inodes is not None and bool(write) and can_swap(staging)
+    if write and not swapping:
         _keep_aside(final, write, aside)
+    elif delete:
+        aside.mkdir(exist_ok=True)
     # dist/ is a mix of two builds from here ...
-    for relpath in write:
+    for number, relpath in enumerate(write):
         source, target = f"{staging}/{names.get(relpath, relpath)}", f"{final}/{relpath}"
-        try:
-            os.replace(source, target)
-        except FileNotFoundError:
-            if not os.path.exists(source):
-                continue  # already moved by an apply that was interrupted
-            os.makedirs(os.path.dirname(target), exist_ok=True)  # a new folder in dist/
-            os.replace(source, target)
+        if inodes is not None and _inode(target) == inodes[number]:
+            continue  # put in place by an apply that was interrupted
+        if inodes is not None and _inode(source) != inodes[number]:
+            continue  # not there (an apply that was interrupted moved it)
+        if inodes is None and not os.path.exists(source):
+            continue  # already moved by an apply that was interrupted
+        land_file(source, target, swapping)
     for number, relpath in enumerate(delete):
         try:
             os.rename(final / relpath, aside / f"stale-{number}")  # freed with the staging folder
