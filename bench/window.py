@@ -5,7 +5,7 @@
 Builds a generated corpus in full (the default budget), then two incremental rebuilds: after
 10 events changed in every mode (bench/run.py's rebuild), and the next day's build (`--now` a
 day later, as the scheduled refresh moves it: every upcoming/previous list changes). For each
-it times `apply_journal`, from its first rename into dist/ to its last deletion: the window in
+it times `apply_journal`, from its first file landed in dist/ to its last deletion: the window in
 which a reader that does not check for the journal (output/settle.py) could see a mix.
 Run it on a quiet machine: the figures are wall times.
 """
@@ -28,30 +28,32 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def timed_applies() -> list[tuple[int, int, float, float, float]]:
     """Patch `apply_journal` to record, for each call: files moved, files deleted, and the
-    seconds of its three steps: linking aside the files it replaces (dist/ still whole), the
-    renames and deletions (dist/ mixed), removing the staging folder (dist/ whole again)."""
+    seconds of its three steps: before the first file lands (dist/ still whole: the files it
+    replaces linked aside where they cannot be swapped in), landing the files and the
+    deletions (dist/ mixed), removing the staging folder (dist/ whole again)."""
     runs: list[tuple[int, int, float, float, float]] = []
-    real_apply, real_aside, real_rmtree = journal.apply_journal, journal._keep_aside, shutil.rmtree
+    real_apply, real_land, real_rmtree = journal.apply_journal, journal.land_file, shutil.rmtree
 
     def apply(stage: Path, final: Path) -> None:
         written = journal.read_journal(stage) or ([], [])
         marks: list[float] = []
 
-        def keep_aside(final: Path, write: list[str], aside: Path) -> None:
-            real_aside(final, write, aside)
-            marks.append(time.perf_counter())  # the first rename comes next: the mix begins
+        def land_file(source: str, target: str, swapping: bool) -> None:
+            if not marks:
+                marks.append(time.perf_counter())  # the first file lands: the mix begins
+            real_land(source, target, swapping)
 
         def rmtree(path: Path, ignore_errors: bool = False) -> None:
             marks.append(time.perf_counter())  # every file is in place: the mix is over
             real_rmtree(path, ignore_errors=ignore_errors)
 
-        journal._keep_aside, journal.shutil.rmtree = keep_aside, rmtree  # type: ignore[assignment]
+        journal.land_file, journal.shutil.rmtree = land_file, rmtree  # type: ignore[assignment]
         try:
             started = time.perf_counter()
             real_apply(stage, final)
             ended = time.perf_counter()
         finally:
-            journal._keep_aside, journal.shutil.rmtree = real_aside, real_rmtree  # type: ignore[assignment]
+            journal.land_file, journal.shutil.rmtree = real_land, real_rmtree  # type: ignore[assignment]
         linked, mixed = marks
         runs.append((len(written[0]), len(written[1]), linked - started, mixed - linked, ended - mixed))
 
@@ -90,8 +92,9 @@ def main() -> None:
         ):
             print(
                 f"{options.events} events, {label}: {moved:,} files moved in, {deleted:,} deleted; "
-                f"dist/ mixed for {mixed * 1000:.0f} ms (before it {linking * 1000:.0f} ms linking "
-                f"aside the files replaced; after it {cleanup * 1000:.0f} ms removing the staging folder)"
+                f"dist/ mixed for {mixed * 1000:.0f} ms (before it {linking * 1000:.0f} ms: the swap "
+                f"tried, or the files replaced linked aside; after it {cleanup * 1000:.0f} ms "
+                "removing the staging folder)"
             )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
