@@ -296,3 +296,46 @@ def test_a_rebuild_saves_its_basis_in_the_background_and_the_next_one_reuses_it(
         assert re.search(r"^basis [1-9][0-9]*$", err, re.M), err  # the previous build's, whole
         change_events(content / "snapshot", 3)
     assert not leftovers(dist)
+
+
+def test_a_rebuilds_changed_lines_are_validated_once_pydantic_is_loaded_with_one_report(
+    corpus_content: Path, tmp_path: Path
+) -> None:
+    """In a rebuild the second process reads its files without loading pydantic, leaving the
+    changed lines to the first (which loads it anyway): the report is the one process's."""
+    from bench.run import change_events
+
+    watch = """
+    import generator.load.validate as validate
+    scan = validate._scan_files
+    def watched(files, before, deferrals=None):
+        checks = scan(files, before, deferrals)
+        if deferrals is not None:
+            left = sum(line.checked is None for lines in checks.files.values() for line in lines)
+            print(f"second process: pydantic {'pydantic' in sys.modules}, {left} lines left", file=sys.stderr)
+        return checks
+    validate._scan_files = watched
+    """
+    reports = {}
+    for jobs in ("1", "2"):
+        content = copy_content(corpus_content, tmp_path / jobs)
+        dist = tmp_path / jobs / "dist"
+        code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs)
+        assert code == 0, err
+        change_events(content / "snapshot", 4)  # valid changes, in every mode
+        code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs, patch=watch)
+        assert code == 0, err
+        if jobs == "2":
+            assert "second process: pydantic False, 12 lines left" in err  # 4 in each 2.3.0 file
+        lines = (content / "snapshot/2.3.0/events.list.ndjson").read_bytes().splitlines(keepends=True)
+        lines[2] = lines[2].replace(b'"name":"', b'"name":7,"x":"', 1)  # a wrong type, a new field
+        (content / "snapshot/2.3.0/events.list.ndjson").write_bytes(b"".join(lines))
+        code, out, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs, patch=watch)
+        assert code == 1 and out == ""
+        err = err.replace(str(tmp_path / jobs), "TMP")
+        reports[jobs] = [line for line in err.splitlines() if not line.startswith("second process:")]
+    assert reports["1"] == reports["2"]
+    assert any(
+        "events.list.ndjson:3" in line and "name: Input should be a valid string" in line
+        for line in reports["1"]
+    )

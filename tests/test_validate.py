@@ -185,3 +185,13 @@ def test_a_record_validated_before_keeps_its_place_and_digest(corpus_content: Pa
     for version, vindex in fresh.versions.items():
         for mode, findex in vindex.files.items():
             assert again.versions[version].files[mode].spans == findex.spans
+
+
+def test_the_cache_keys_model_names_are_the_models_that_validate() -> None:
+    """A record's cache key names its model without loading pydantic (validate.MODEL_NAMES):
+    a renamed or moved model must rename it there, or a rebuild would trust records that the
+    new model never validated."""
+    from generator.api.models import EVENT_MODELS
+    from generator.load.validate import MODEL_NAMES
+
+    assert {key: (m.__module__, m.__qualname__) for key, m in EVENT_MODELS.items()} == MODEL_NAMES

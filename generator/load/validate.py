@@ -9,6 +9,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 """
 
 import functools
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -194,52 +195,109 @@ def check_line(model: "type[BaseModel]", file: SnapshotFile, line: Line) -> _Che
     return _Checked(record_id, model.model_validate_json(orjson.dumps(value)), [], drift)
 
 
-def _check_cached(
-    model: "type[BaseModel]",
+#: The model of each version and mode by module and class name: what a validated record's cache
+#: key names, known without importing pydantic (tests/test_validate.py holds it to EVENT_MODELS).
+MODEL_NAMES: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("2.2.0", None): ("generator.api.models.v2_2_0", "Event"),
+    ("2.3.0", "list"): ("generator.api.models.v2_3_0", "EventList"),
+    ("2.3.0", "normal"): ("generator.api.models.v2_3_0", "EventNormal"),
+    ("2.3.0", "detailed"): ("generator.api.models.v2_3_0", "EventDetailed"),
+}
+
+
+def _cache_key(file: SnapshotFile, line_digest: bytes) -> str:
+    """A record's key in the build cache: its model and the digest of its bytes."""
+    module, name = MODEL_NAMES[(file.version, file.mode)]
+    return digest(module.encode(), name.encode(), line_digest).hex()
+
+
+@dataclass
+class _Scanned:
+    """One line of a snapshot file, read: where it is, and what validating it found (None
+    until it is validated: a line a second process left to this one, `Deferrals`)."""
+
+    number: int
+    offset: int
+    length: int
+    digest: bytes
+    checked: _Checked | None = None
+    facets: Facets | None = None
+
+
+class Deferrals:
+    """How many changed lines a process may leave unvalidated for the first one, whose models
+    are loaded anyway: a rebuild's second process then reads the snapshot without loading
+    pydantic (0.1 s). Past `limit` lines (a full build) it validates them itself."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def _check(
+    file: SnapshotFile, line: _Scanned, data: bytes, keep_facets: bool, validated: dict[str, Any]
+) -> None:
+    """Validate one line with its model (pydantic loads with the first); fill in `line`, and
+    remember a valid record in `validated`."""
+    from generator.api.models import EVENT_MODELS
+
+    checked = check_line(EVENT_MODELS[(file.version, file.mode)], file, Line(line.number, line.offset, data))
+    if not checked.problems and checked.model is not None:
+        line.facets = facets_of(checked.model) if keep_facets else None
+        row = None if line.facets is None else facets_to_row(line.facets)
+        validated[_cache_key(file, line.digest)] = [checked.record_id, checked.drift, row]
+    line.checked = _Checked(checked.record_id, None, checked.problems, checked.drift)  # no model kept
+
+
+def scan_file(
     file: SnapshotFile,
-    line: Line,
-    line_digest: bytes,
     keep_facets: bool,
     validated_before: dict[str, Any],
     validated: dict[str, Any],
-) -> tuple[_Checked, Facets | None]:
-    """check_line, skipped for a line that validated before (same model, same bytes)."""
-    key = digest(model.__module__.encode(), model.__qualname__.encode(), line_digest).hex()
-    entry = validated_before.get(key)
-    if entry is not None and (entry[2] is not None or not keep_facets):
-        validated[key] = entry
-        facets = facets_from_row(entry[2]) if keep_facets else None
-        return _Checked(entry[0], None, [], entry[1]), facets
-    checked = check_line(model, file, line)
-    facets = None
-    if not checked.problems and checked.model is not None:
-        facets = facets_of(checked.model) if keep_facets else None
-        validated[key] = [checked.record_id, checked.drift, None if facets is None else facets_to_row(facets)]
-    return checked, facets
+    deferrals: Deferrals | None = None,
+) -> list[_Scanned]:
+    """Every line of one file, validated, or taken from `validated_before` when the same
+    bytes validated with the same model before; a changed line is left unvalidated while
+    `deferrals` allows (`resolve` validates it)."""
+    lines = []
+    for line in iter_lines(file.path):
+        scanned = _Scanned(line.number, line.offset, len(line.data), digest(line.data))
+        key = _cache_key(file, scanned.digest)
+        entry = validated_before.get(key)
+        if entry is not None and (entry[2] is not None or not keep_facets):
+            validated[key] = entry
+            scanned.checked = _Checked(entry[0], None, [], entry[1])
+            scanned.facets = facets_from_row(entry[2]) if keep_facets else None
+        elif deferrals is None or not deferrals.take():
+            _check(file, scanned, line.data, keep_facets, validated)
+        lines.append(scanned)
+    return lines
 
 
-def validate_file(
-    file: SnapshotFile,
-    problems: list[Problem],
-    drift: Counter[tuple[str, str]],
-    keep_facets: bool,
-    validated_before: dict[str, Any] | None = None,
-    validated: dict[str, Any] | None = None,
+def resolve(file: SnapshotFile, lines: list[_Scanned], keep_facets: bool, validated: dict[str, Any]) -> None:
+    """Validate the lines another process left unvalidated (read again by their offsets)."""
+    pending = [line for line in lines if line.checked is None]
+    if not pending:
+        return
+    with file.path.open("rb") as handle:
+        for line in pending:
+            _check(file, line, os.pread(handle.fileno(), line.length, line.offset), keep_facets, validated)
+
+
+def index_file(
+    file: SnapshotFile, lines: list[_Scanned], problems: list[Problem], drift: Counter[tuple[str, str]]
 ) -> tuple[FileIndex, dict[int, Facets]]:
-    """Validate one snapshot file; append its problems, count its drift, return its index."""
-    from generator.api.models import EVENT_MODELS
-
-    model = EVENT_MODELS[(file.version, file.mode)]
+    """The index of one file from its validated lines, in order: their problems and drift
+    collected, duplicate and out-of-order ids reported."""
     index = FileIndex(file)
     facets: dict[int, Facets] = {}
     previous_id: int | None = None
-    validated_before = {} if validated_before is None else validated_before
-    validated = {} if validated is None else validated
-    for line in iter_lines(file.path):
-        line_digest = digest(line.data)
-        checked, line_facets = _check_cached(
-            model, file, line, line_digest, keep_facets, validated_before, validated
-        )
+    for line in lines:
+        checked = line.checked
+        assert checked is not None  # resolved
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -263,10 +321,24 @@ def validate_file(
                 )
             )
         previous_id = record_id if previous_id is None else max(previous_id, record_id)
-        index.spans[record_id] = Span(line.number, line.offset, len(line.data), line_digest)
-        if line_facets is not None:
-            facets[record_id] = line_facets
+        index.spans[record_id] = Span(line.number, line.offset, line.length, line.digest)
+        if line.facets is not None:
+            facets[record_id] = line.facets
     return index, facets
+
+
+def validate_file(
+    file: SnapshotFile,
+    problems: list[Problem],
+    drift: Counter[tuple[str, str]],
+    keep_facets: bool,
+    validated_before: dict[str, Any] | None = None,
+    validated: dict[str, Any] | None = None,
+) -> tuple[FileIndex, dict[int, Facets]]:
+    """Validate one snapshot file; append its problems, count its drift, return its index."""
+    validated = {} if validated is None else validated
+    lines = scan_file(file, keep_facets, validated_before or {}, validated)
+    return index_file(file, lines, problems, drift)
 
 
 def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: list[Problem]) -> None:
@@ -289,21 +361,23 @@ def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: lis
 
 @dataclass
 class _Checks:
-    """What validating some of the snapshot's files found (sent back by a second process)."""
+    """What reading some of the snapshot's files found (sent back by a second process)."""
 
-    files: dict[SnapshotFile, tuple[FileIndex, dict[int, Facets]]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    drift: Counter[tuple[str, str]] = field(default_factory=Counter)
+    files: dict[SnapshotFile, list[_Scanned]] = field(default_factory=dict)
     validated: dict[str, Any] = field(default_factory=dict)
 
 
-def _validate_files(files: list[SnapshotFile], validated_before: dict[str, Any] | None) -> _Checks:
+#: Changed lines the second process may leave to the first (a rebuild changes a few dozen).
+DEFERRED_AT_MOST = 200
+
+
+def _scan_files(
+    files: list[SnapshotFile], validated_before: dict[str, Any] | None, deferrals: Deferrals | None = None
+) -> _Checks:
     checks = _Checks()
     for file in files:
         keep = file.mode == VERSIONS[file.version].facet_mode
-        checks.files[file] = validate_file(
-            file, checks.problems, checks.drift, keep, validated_before, checks.validated
-        )
+        checks.files[file] = scan_file(file, keep, validated_before or {}, checks.validated, deferrals)
     return checks
 
 
@@ -319,8 +393,10 @@ def validate_snapshot(
 
     `validated_before` holds the cache entries of records validated by an earlier build (see
     incremental/cache.py).
-    With `parallel`, half of the files (by bytes) are validated by a forked process, and
-    `meanwhile` runs here before this process's half (work the build needs next).
+    With `parallel`, half of the files (by bytes) are read by a forked process, and
+    `meanwhile` runs here before this process's half (work the build needs next, such as
+    loading the models). The forked process leaves up to DEFERRED_AT_MOST changed lines to
+    this one, so that a rebuild loads pydantic once, here.
     """
     # Two groups of files of about equal bytes, largest first.
     sizes = {f: f.path.stat().st_size for f in snapshot.files if f.version in VERSIONS}
@@ -329,13 +405,22 @@ def validate_snapshot(
     def here_part() -> _Checks:
         if meanwhile is not None:
             meanwhile()
-        return _validate_files(mine, validated_before)
+        return _scan_files(mine, validated_before)
 
-    here, there = both(here_part, lambda _: _validate_files(theirs, validated_before), parallel)
-    checked = {**here.files, **there.files}
-    problems = here.problems + there.problems
-    drift_counts = here.drift + there.drift
+    def their_part(in_child: bool) -> _Checks:
+        # A rebuild's few changed lines are left to this process; a full build's are not.
+        deferrals = Deferrals(DEFERRED_AT_MOST) if in_child and validated_before else None
+        return _scan_files(theirs, validated_before, deferrals)
+
+    here, there = both(here_part, their_part, parallel)
     validated = {**here.validated, **there.validated}
+    problems: list[Problem] = []
+    drift_counts: Counter[tuple[str, str]] = Counter()
+    checked: dict[SnapshotFile, tuple[FileIndex, dict[int, Facets]]] = {}
+    for file, lines in {**here.files, **there.files}.items():
+        keep = file.mode == VERSIONS[file.version].facet_mode
+        resolve(file, lines, keep, validated)
+        checked[file] = index_file(file, lines, problems, drift_counts)
     versions: dict[str, VersionIndex] = {}
     for version, spec in VERSIONS.items():
         files: dict[str | None, FileIndex] = {}
