@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: module -> names timed in it (a class's method as Class.method), besides steps.py's own.
 STAGES: dict[str, list[str]] = {
+    "generator.load.validate": ["validate_snapshot"],
     "generator.steps": [
-        "validate_snapshot",
-        "_load_deferred",
+        "load_deferred",
         "load_basis",
         "CostReuse",
         "write_json_mirror",

@@ -1,6 +1,6 @@
 """The build: dist/ checked and locked, the snapshot opened, and "up to date?" asked
-(incremental/inputs.py); only a build with work to do loads its stages (`steps.py`, the
-stages one call a line) and the libraries they need.
+(incremental/inputs.py); only a build with work to do validates the snapshot while it loads its
+stages (`steps.py`, the stages one call a line) and the libraries they need.
 
 Nothing touches dist/ until every record has validated; the writing goes to a staging folder
 that replaces dist/ only when complete. The build cache (incremental/) lets an unchanged input
@@ -15,6 +15,7 @@ from generator.load.snapshot import open_snapshot
 from generator.output.distcheck import check_dist, check_no_foreign_files
 from generator.output.lock import build_lock
 from generator.output.swap import recover_swap
+from generator.progress import status
 from generator.settings import BuildSettings
 
 __all__ = ["BuildReport", "build"]
@@ -42,6 +43,24 @@ def _build(settings: BuildSettings) -> BuildReport:
         return BuildReport(now, {}, [], None, None, up_to_date=True)
     if settings.clean or not cache.outputs:  # a swap build: it replaces dist/ whole
         check_no_foreign_files(settings.dist_dir, cache.last_written())
-    from generator.steps import run_steps  # every stage, imported only by a build with work
+    from generator.load.validate import validate_snapshot  # with the stages: a build with work
 
-    return run_steps(settings, snapshot, now, cache, inputs)
+    status("validating the snapshot")
+    index = validate_snapshot(
+        snapshot,
+        strict=settings.strict,
+        validated_before=cache.validated,
+        parallel=settings.jobs > 1,
+        meanwhile=_load_stages,
+    )
+    from generator.steps import run_steps
+
+    return run_steps(settings, index, now, cache, inputs)
+
+
+def _load_stages() -> None:
+    """Every stage and the libraries they need, imported only by a build with work to do,
+    while a second process reads the snapshot."""
+    from generator.steps import load_deferred
+
+    load_deferred()

@@ -1,7 +1,7 @@
-"""The build's stages once dist/ is known out of date, one call a line (docs/layout.md maps
-the folders):
+"""The build's stages once dist/ is known out of date and every record has validated
+(`pipeline.py` validates while this module and the libraries it needs load), one call a line
+(docs/layout.md maps the folders):
 
-    validate     every record against the models, before anything is written (load/)
     core site    the JSON mirror (mirror/) beside open data and the human site (opendata/,
                  site/), in two processes where the machine has two cores (output/parallel.py)
     client       ll2-static.js and the compact data it answers from (client/)
@@ -19,8 +19,7 @@ from generator.context import BuildContext, BuildReport
 from generator.hosts.write import rules_for, write_host_rules
 from generator.incremental.cache import BuildCache
 from generator.load.records import RecordSource
-from generator.load.snapshot import Snapshot
-from generator.load.validate import SnapshotIndex, validate_snapshot
+from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import write_json_mirror
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
 from generator.opendata.write import write_open_data
@@ -42,9 +41,9 @@ from generator.variants.precompute import (
 from generator.variants.reuse import Costed, CostReuse, load_basis, save_basis
 
 
-def _load_deferred() -> None:
+def load_deferred() -> None:
     """Import what the stages import on first use (pydantic and the models, Jinja, Markdown;
-    an up-to-date build needs none of it) while a forked process validates half the snapshot."""
+    an up-to-date build needs none of it) while a forked process reads the snapshot."""
     import jinja2  # noqa: F401
     import markdown  # noqa: F401
 
@@ -52,18 +51,10 @@ def _load_deferred() -> None:
 
 
 def run_steps(
-    settings: BuildSettings, snapshot: Snapshot, now: datetime, cache: BuildCache, inputs: str
+    settings: BuildSettings, index: SnapshotIndex, now: datetime, cache: BuildCache, inputs: str
 ) -> BuildReport:
-    """Validate, write every output to the staging folder, land it; `inputs` is this build's
-    digest for the cache (incremental/inputs.py)."""
-    status("validating the snapshot")
-    index = validate_snapshot(
-        snapshot,
-        strict=settings.strict,
-        validated_before=cache.validated,
-        parallel=settings.jobs > 1,
-        meanwhile=_load_deferred,
-    )
+    """Write every output of the validated snapshot (`index`) to the staging folder, land it;
+    `inputs` is this build's digest for the cache (incremental/inputs.py)."""
     budget = DistBudget(settings.limits())
     # The previous build's variant costs, trusted beside its cache state (a patch build).
     previous = load_basis(cache.root, cache.inputs) if cache.outputs else None

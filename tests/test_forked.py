@@ -325,8 +325,9 @@ def test_a_rebuilds_changed_lines_are_validated_once_pydantic_is_loaded_with_one
         change_events(content / "snapshot", 4)  # valid changes, in every mode
         code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs, patch=watch)
         assert code == 0, err
-        if jobs == "2":
-            assert "second process: pydantic False, 12 lines left" in err  # 4 in each 2.3.0 file
+        if jobs == "2":  # 4 changed lines in each file it read (the files go to whichever is free)
+            left = re.search(r"^second process: pydantic False, ([0-9]+) lines left$", err, re.M)
+            assert left and int(left[1]) in (4, 8, 12, 16), err
         lines = (content / "snapshot/2.3.0/events.list.ndjson").read_bytes().splitlines(keepends=True)
         lines[2] = lines[2].replace(b'"name":"', b'"name":7,"x":"', 1)  # a wrong type, a new field
         (content / "snapshot/2.3.0/events.list.ndjson").write_bytes(b"".join(lines))

@@ -11,7 +11,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 import functools
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from generator.common import digest
 from generator.errors import Problem, ValidationFailed
 from generator.load.modecheck import check_modes
 from generator.load.snapshot import Line, Snapshot, SnapshotFile, iter_lines
-from generator.output.parallel import both, halves
+from generator.output.parallel import Shares, both
 
 if TYPE_CHECKING:  # pydantic and the models load with the first record validated
     from pydantic import BaseModel
@@ -372,7 +372,7 @@ DEFERRED_AT_MOST = 200
 
 
 def _scan_files(
-    files: list[SnapshotFile], validated_before: dict[str, Any] | None, deferrals: Deferrals | None = None
+    files: Iterable[SnapshotFile], validated_before: dict[str, Any] | None, deferrals: Deferrals | None = None
 ) -> _Checks:
     checks = _Checks()
     for file in files:
@@ -393,26 +393,34 @@ def validate_snapshot(
 
     `validated_before` holds the cache entries of records validated by an earlier build (see
     incremental/cache.py).
-    With `parallel`, half of the files (by bytes) are read by a forked process, and
-    `meanwhile` runs here before this process's half (work the build needs next, such as
-    loading the models). The forked process leaves up to DEFERRED_AT_MOST changed lines to
-    this one, so that a rebuild loads pydantic once, here.
+    With `parallel`, a forked process reads files too, each file read by whichever process is
+    free (largest first), and `meanwhile` runs here before this process takes any (work the
+    build needs next, such as loading the stages and the models). In a rebuild the forked
+    process leaves up to DEFERRED_AT_MOST changed lines to this one, so that pydantic loads
+    once, here, while the other reads.
     """
-    # Two groups of files of about equal bytes, largest first.
-    sizes = {f: f.path.stat().st_size for f in snapshot.files if f.version in VERSIONS}
-    mine, theirs = halves(sorted(sizes, key=sizes.__getitem__, reverse=True), sizes.__getitem__)
+    largest_first = sorted(
+        (f for f in snapshot.files if f.version in VERSIONS),
+        key=lambda f: f.path.stat().st_size,
+        reverse=True,
+    )
+    shares = Shares(len(largest_first))
+
+    def taken() -> Iterator[SnapshotFile]:
+        return (largest_first[unit] for unit in shares.take())
 
     def here_part() -> _Checks:
         if meanwhile is not None:
             meanwhile()
-        return _scan_files(mine, validated_before)
+        return _scan_files(taken(), validated_before)
 
     def their_part(in_child: bool) -> _Checks:
         # A rebuild's few changed lines are left to this process; a full build's are not.
         deferrals = Deferrals(DEFERRED_AT_MOST) if in_child and validated_before else None
-        return _scan_files(theirs, validated_before, deferrals)
+        return _scan_files(taken(), validated_before, deferrals)
 
-    here, there = both(here_part, their_part, parallel)
+    with shares:
+        here, there = both(here_part, their_part, parallel)
     validated = {**here.validated, **there.validated}
     problems: list[Problem] = []
     drift_counts: Counter[tuple[str, str]] = Counter()
