@@ -86,7 +86,7 @@ def run_steps(
             status("choosing and writing the list variants")
             kept = choose_variants(costed, budget)
             written = write_variants(ctx, kept, tally, manifest, reuse)
-            rules = rules_for(ctx, (first for first, _ in kept))
+            rules = rules_for(ctx, (first for first, *_ in kept))
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
             write_host_rules(ctx, rules, netlify=not (settings.edge and settings.host == "cloudflare-pages"))

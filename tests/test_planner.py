@@ -19,6 +19,9 @@ from generator.output.staging import StagedOutput
 from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, plan
+from generator.variants.precompute import candidates
+from generator.variants.reuse import CostReuse, pack_ids
+from tests.conftest import copy_content, edit_event
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +78,37 @@ def test_the_plan_offers_every_default_page_size_list_before_any_limit_100(index
     order = [v.first.limit for v in single]
     assert 10 in order and 100 in order
     assert max(n for n, limit in enumerate(order) if limit == 10) < order.index(100)
+
+
+def test_a_rebuild_costs_a_list_with_the_same_events_from_its_changed_pages_exactly(
+    index, variant_content: Path, tmp_path: Path
+) -> None:
+    """reuse.CostReuse costs a list that still selects the same events in the same order from
+    the previous build's cost and the changed records' lengths on their pages (each page's
+    size, and its digits in the manifest): what list_cost gives over the new snapshot."""
+    content = copy_content(variant_content, tmp_path)
+    settings = BuildSettings(dist_dir=tmp_path / "dist")
+    now = max(f.date for vindex in index.versions.values() for f in vindex.facets.values() if f.date)
+    previous = []
+    for variant in candidates(index, settings):
+        first = variant.first
+        ids = select(index.versions[first.version].facets.values(), first, now)
+        cost = list_cost(first, ids, index.versions[first.version], settings)
+        previous.append((f"{first.version} {variant.family}", (), first, *cost, pack_ids(ids)))
+    basis = CostReuse(None, index, settings, now).basis("inputs", previous, {})
+    grown = sorted(index.versions["2.3.0"].facets)[5::15]
+    for event_id, extra in zip(
+        grown, (9, 900, 9000), strict=False
+    ):  # 9,000 bytes: a page's size gains a digit
+        edit_event(content, event_id, lambda record, n=extra: record.update(name=record["name"] + "x" * n))
+    changed = validate_snapshot(open_snapshot(content / "snapshot"))
+    reuse = CostReuse(basis, changed, settings, now)
+    by_pages = 0
+    for (_, _, first, files, size, _), variant in zip(previous, candidates(changed, settings), strict=True):
+        found = reuse.cost(variant)
+        if found is None:
+            continue
+        ids = select(changed.versions[first.version].facets.values(), first, now)
+        assert found == (*list_cost(first, ids, changed.versions[first.version], settings), pack_ids(ids))
+        by_pages += found[:2] != (files, size)
+    assert by_pages > 50 and reuse.reused > by_pages

@@ -6,7 +6,7 @@ mirror's own page files. Pages are produced one at a time (streaming): memory ho
 """
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -157,22 +157,42 @@ class _OffsetCosts:
         return self._entry + (2 * (_OFFSET_TEXT + len(str(offset))) if offset else 0) + len(str(size))
 
 
-def list_cost(first: Query, ids: list[int], vindex: VersionIndex, settings: BuildSettings) -> tuple[int, int]:
+class ListCosts:
+    """Bytes each page of one list spends (its body and its manifest entry), from the records'
+    lengths and the first page's URL: `list_cost` sums every page; a rebuild costs again only
+    the pages a changed record is on (variants/reuse.py)."""
+
+    def __init__(self, first: Query, count: int, settings: BuildSettings) -> None:
+        self._limit, self._count = first.limit, count
+        self._costs = _OffsetCosts(first, settings)
+        self._head = len(envelope(count, None, None, [])) - 2 * _NULL
+
+    def offsets(self) -> range:
+        """The offset of every page (one empty page when the list is)."""
+        return range(0, max(self._count, 1), self._limit)
+
+    def page(self, ids: Sequence[int], offset: int, length: Callable[[int], int]) -> int:
+        """Body and manifest entry of the page at `offset` of the list `ids`."""
+        limit, count, costs = self._limit, self._count, self._costs
+        on_page = ids[offset : offset + limit]
+        body = self._head + sum(map(length, on_page)) + max(len(on_page) - 1, 0)
+        body += costs.url(offset + limit) if offset + limit < count else _NULL
+        body += costs.url(max(offset - limit, 0)) if offset > 0 else _NULL
+        return body + costs.entry(offset, body)
+
+
+_NULL = len(b"null")
+
+
+def list_cost(
+    first: Query, ids: Sequence[int], vindex: VersionIndex, settings: BuildSettings
+) -> tuple[int, int]:
     """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
     computed from the records' lengths and the first page's URL."""
     length = vindex.files[first.mode].lengths.__getitem__
-    limit, count = first.limit, len(ids)
-    costs = _OffsetCosts(first, settings)
-    null = len(b"null")
-    head = len(envelope(count, None, None, [])) - 2 * null
-    size = 0
-    offsets = range(0, max(count, 1), limit)
-    for offset in offsets:
-        body = head + sum(map(length, ids[offset : offset + limit])) + max(min(limit, count - offset) - 1, 0)
-        body += costs.url(offset + limit) if offset + limit < count else null
-        body += costs.url(max(offset - limit, 0)) if offset > 0 else null
-        size += body + costs.entry(offset, body)
-    return len(offsets), size
+    costs = ListCosts(first, len(ids), settings)
+    offsets = costs.offsets()
+    return len(offsets), sum(costs.page(ids, offset, length) for offset in offsets)
 
 
 def write_details(

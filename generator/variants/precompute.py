@@ -17,10 +17,12 @@ from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
 from generator.variants.planner import Selections, Variant, plan
-from generator.variants.reuse import Costed, CostReuse, Written
+from generator.variants.reuse import Costed, CostReuse, Written, pack_ids, unpack_ids
 
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
+#: A list the budget keeps: its first page, bytes, and the ids it selects (`reuse.pack_ids`).
+Kept = tuple[Query, int, bytes]
 
 
 def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
@@ -47,6 +49,7 @@ def variant_costs(
     costed: dict[int, list[Costed]] = {}
     proposed: list[Variant] = []
     selections: dict[str, Selections] = {}
+    packed: dict[tuple[str, str, tuple[tuple[str, str], ...], str], bytes] = {}  # one per selection
     for chunk in shares.take():
         if not selections:
             known = reuse.candidates if reuse is not None else None
@@ -58,12 +61,18 @@ def variant_costs(
             version = variant.first.version
             found = reuse.cost(variant) if reuse is not None else None
             if found is None:
-                ids = selections[version].ids(variant.first)
-                found = list_cost(variant.first, ids, index.versions[version], settings)
-            files, size = found
+                first = variant.first
+                ids = selections[version].ids(first)
+                key = (version, first.subset, first.filters, first.ordering)
+                if key not in packed:
+                    packed[key] = pack_ids(ids)
+                found = (*list_cost(first, ids, index.versions[version], settings), packed[key])
+            files, size, selected = found
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()
-            costed[chunk].append((f"{version} {variant.family}", groups, variant.first, files, size))
+            costed[chunk].append(
+                (f"{version} {variant.family}", groups, variant.first, files, size, selected)
+            )
     return costed
 
 
@@ -73,19 +82,19 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
     return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
-def choose_variants(costed: list[Costed], budget: DistBudget) -> list[tuple[Query, int]]:
-    """The variants the budget admits, in priority order: first page and bytes (exact: the
-    browsable pages are shells that no variant adds to)."""
-    kept: list[tuple[Query, int]] = []
-    for family, groups, first, files, size in costed:
+def choose_variants(costed: list[Costed], budget: DistBudget) -> list[Kept]:
+    """The variants the budget admits, in priority order: first page, bytes (exact: the
+    browsable pages are shells that no variant adds to) and the ids it selects."""
+    kept: list[Kept] = []
+    for family, groups, first, files, size, ids in costed:
         if budget.admit(family, files, size, *groups):
-            kept.append((first, size))
+            kept.append((first, size, ids))
     return kept
 
 
 def write_variants(
     ctx: BuildContext,
-    kept: list[tuple[Query, int]],
+    kept: list[Kept],
     tally: Tally,
     manifest: ManifestWriter,
     reuse: CostReuse | None = None,
@@ -95,10 +104,10 @@ def write_variants(
     added in priority order either way, so the bytes do not depend on the number of processes.
     Pages the previous build wrote with the same bytes (`reuse.pages`) are kept as they are.
     Returns every kept list's pages and manifest lines, for the next build's `reuse`."""
-    index, out, settings, now = ctx.index, ctx.out, ctx.settings, ctx.now
+    out, settings = ctx.out, ctx.settings
     written: dict[int, Written] = {}
     earlier: dict[int, tuple[Written, frozenset[int]]] = {}  # lists with some pages to write again
-    for n, (first, _) in enumerate(kept):
+    for n, (first, _, _) in enumerate(kept):
         found = reuse.pages(first) if reuse is not None else None
         if found is None:
             continue
@@ -113,11 +122,10 @@ def write_variants(
     shares = halves((n for n in range(len(kept)) if n not in written), lambda n: kept[n][1])
 
     def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, Written]]:
-        selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
-            first = kept[n][0]
-            ids = selections[first.version].ids(first)
+            first, _, packed = kept[n]
+            ids = unpack_ids(packed).tolist()
             if n in earlier:
                 entries[n] = _rewrite_changed_pages(ctx, first, ids, own, *earlier[n])
             else:
@@ -138,7 +146,7 @@ def write_variants(
     for n in range(len(kept)):
         for line in written[n][1]:
             manifest.add_line(line)
-    return {first: written[n] for n, (first, _) in enumerate(kept)}
+    return {first: written[n] for n, (first, _, _) in enumerate(kept)}
 
 
 def _rewrite_changed_pages(

@@ -21,6 +21,8 @@ state of the build that wrote it (the same `inputs` digest).
 
 import os
 import pickle
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,15 +31,18 @@ from generator.api.facets import Facets
 from generator.api.query import Query
 from generator.common import digest
 from generator.load.validate import SnapshotIndex
+from generator.mirror.answers import ListCosts
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, Variant
 
-#: One costed candidate (precompute.Costed): family label, report groups, first page, files, bytes.
-Costed = tuple[str, tuple[str, ...], Query, int, int]
+#: One costed candidate (precompute.Costed): family label, report groups, first page, files,
+#: bytes, and the ids it selects in its order (`pack_ids`: one bytes object per selection).
+Costed = tuple[str, tuple[str, ...], Query, int, int, bytes]
 #: The pages a build wrote for one kept list: their paths in dist/ and their manifest lines.
 Written = tuple[tuple[str, ...], tuple[bytes, ...]]
 
 BASIS = "variants.pickle"
+_IDS = "q"  # array typecode of packed ids: any id LL2 can have
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Basis:
     costed: list[Costed]  # every candidate's cost, in priority order
     facets: dict[str, dict[int, Facets]]
     digests: dict[str, dict[str | None, dict[int, bytes]]]  # of each record, per version and mode
+    lengths: dict[str, dict[str | None, dict[int, int]]]  # of each record, per version and mode
     written: dict[Query, Written]  # the pages of every list the build kept
 
 
@@ -92,28 +98,31 @@ class _Members:
 
 
 class CostReuse:
-    """The previous build's costs, for the lists no changed event touches."""
+    """The previous build's costs, for the lists no changed event touches, and for those that
+    still select the same events in the same order (costed again only on the changed pages)."""
 
     def __init__(self, previous: Basis | None, index: SnapshotIndex, settings: BuildSettings, now: datetime):
         self.signature = signature(settings, now)
         self.plan_key = plan_key(index)
         self.index, self.settings = index, settings
         self.candidates: list[Variant] | None = None
-        self._costs: dict[Query, tuple[int, int]] = {}
+        self._costs: dict[Query, tuple[int, int, bytes]] = {}
         self._changed: dict[str, _Members] = {}  # per version: events whose facets or bytes changed
-        self._changed_ids: dict[str, frozenset[int]] = {}
         self._old_facets: dict[str, dict[int, Facets]] = {}
+        self._old_lengths: dict[str, dict[str | None, dict[int, int]]] = {}
         self._written: dict[Query, Written] = {}
+        self._unpacked: dict[tuple[str, str, tuple[tuple[str, str], ...], str], "array[int]"] = {}
         self.reused = 0
         if previous is None or previous.signature != self.signature:
             return
         self._written = previous.written
         self._old_facets = previous.facets
+        self._old_lengths = previous.lengths
         if previous.plan_key == self.plan_key:
             self.candidates = [
-                Variant(label.split(" ", 1)[1], first) for label, _, first, _, _ in previous.costed
+                Variant(label.split(" ", 1)[1], first) for label, _, first, _, _, _ in previous.costed
             ]
-        self._costs = {first: (files, size) for _, _, first, files, size in previous.costed}
+        self._costs = {first: (files, size, ids) for _, _, first, files, size, ids in previous.costed}
         for version, vindex in index.versions.items():
             old = previous.facets.get(version, {})
             new = vindex.facets
@@ -126,18 +135,47 @@ class CostReuse:
             self._changed[version] = _Members(
                 [old[i] for i in touched if i in old], [new[i] for i in touched if i in new], now
             )
-            self._changed_ids[version] = frozenset(touched)
 
-    def cost(self, variant: Variant) -> tuple[int, int] | None:
-        """Files and bytes of `variant` as the previous build costed them, or None when they
-        must be costed again (a new list, or one a changed event is or was in)."""
+    def cost(self, variant: Variant) -> tuple[int, int, bytes] | None:
+        """Files, bytes and packed ids of `variant`: as the previous build costed them, plus
+        what the changed events' new lengths add on their pages when the list selects the same
+        events in the same order; None when it must be costed again (a new list, or one whose
+        events or their order changed)."""
         query = variant.first
         found = self._costs.get(query)
-        changed = self._changed.get(query.version)
-        if found is None or changed is None or changed.any_in(query):
+        in_list = None if found is None else self._changed_in(query)
+        if found is None or in_list is None:
             return None
+        files, size, packed = found
+        if in_list:
+            delta = self._delta(query, packed, in_list)
+            if delta is None:
+                return None
+            size += delta
         self.reused += 1
-        return found
+        return files, size, packed
+
+    def _delta(self, first: Query, packed: bytes, in_list: frozenset[int]) -> int | None:
+        """What the changed events `in_list` add to the list's cost: each page holding one,
+        costed with their new lengths less with their old (the page's size and its manifest
+        entry's digits); None when the old lengths are unknown."""
+        version, mode = first.version, first.mode
+        old = self._old_lengths.get(version, {}).get(mode)
+        if old is None:
+            return None
+        key = (version, first.subset, first.filters, first.ordering)
+        ids = self._unpacked.get(key)
+        if ids is None:
+            ids = self._unpacked[key] = unpack_ids(packed)
+        new = self.index.versions[version].files[mode].lengths
+        limit = first.limit
+        costs = ListCosts(first, len(ids), self.settings)
+
+        def before(event_id: int) -> int:
+            return old[event_id] if event_id in in_list else new[event_id]
+
+        offsets = {ids.index(i) // limit * limit for i in in_list}
+        return sum(costs.page(ids, o, new.__getitem__) - costs.page(ids, o, before) for o in offsets)
 
     def pages(self, first: Query) -> tuple[Written, frozenset[int]] | None:
         """The pages the previous build wrote for the list `first` starts, with the changed
@@ -147,9 +185,9 @@ class CostReuse:
         return None if written is None or changed is None else (written, changed)
 
     def _changed_in(self, first: Query) -> frozenset[int] | None:
-        """Which events' pages of the list `first` starts may differ from the previous build's:
-        none when no changed event is or was in the list; every changed one when the list still
-        selects the same events in the same order; None when its events or their order changed."""
+        """The changed events in the list `first` starts, when it selects the same events in the
+        same order as in the previous build: none when no changed event is or was in the list;
+        None when its events or their order changed."""
         changed = self._changed.get(first.version)
         if changed is None:
             return None
@@ -163,26 +201,41 @@ class CostReuse:
         keys = [term.lstrip("-") for term in first.ordering.split(",")]
         if any(getattr(old[i], key) != getattr(new[i], key) for i in after for key in keys):
             return None
-        return self._changed_ids[first.version]
+        return frozenset(after)
 
     def basis(self, inputs: str, costed: list[Costed], written: dict[Query, Written]) -> Basis:
         """This build's basis, for the next build (`written`: the pages of its kept lists)."""
-        index = self.index
+        versions = self.index.versions.items()
         return Basis(
             inputs,
             self.signature,
             self.plan_key,
             costed,
-            {version: dict(vindex.facets) for version, vindex in index.versions.items()},
+            {version: dict(vindex.facets) for version, vindex in versions},
             {
                 version: {
                     mode: {i: span.digest for i, span in findex.spans.items()}
                     for mode, findex in vindex.files.items()
                 }
-                for version, vindex in index.versions.items()
+                for version, vindex in versions
+            },
+            {
+                version: {mode: findex.lengths for mode, findex in vindex.files.items()}
+                for version, vindex in versions
             },
             written,
         )
+
+
+def pack_ids(ids: Sequence[int]) -> bytes:
+    """A selection's ids as the basis keeps them: one bytes object, not a list of ints."""
+    return array(_IDS, ids).tobytes()
+
+
+def unpack_ids(packed: bytes) -> "array[int]":
+    ids = array(_IDS)
+    ids.frombytes(packed)
+    return ids
 
 
 def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
