@@ -158,9 +158,7 @@ class _OffsetCosts:
 
 
 class ListCosts:
-    """Bytes each page of one list spends (its body and its manifest entry), from the records'
-    lengths and the first page's URL: `list_cost` sums every page; a rebuild costs again only
-    the pages a changed record is on (variants/reuse.py)."""
+    """Bytes each page of one list spends, from the records' lengths and the first page's URL."""
 
     def __init__(self, first: Query, count: int, settings: BuildSettings) -> None:
         self._limit, self._count = first.limit, count
@@ -172,16 +170,31 @@ class ListCosts:
         return range(0, max(self._count, 1), self._limit)
 
     def page(self, ids: Sequence[int], offset: int, length: Callable[[int], int]) -> int:
-        """Body and manifest entry of the page at `offset` of the list `ids`."""
+        """Size of the page at `offset` of the list `ids`."""
         limit, count, costs = self._limit, self._count, self._costs
         on_page = ids[offset : offset + limit]
         body = self._head + sum(map(length, on_page)) + max(len(on_page) - 1, 0)
         body += costs.url(offset + limit) if offset + limit < count else _NULL
-        body += costs.url(max(offset - limit, 0)) if offset > 0 else _NULL
-        return body + costs.entry(offset, body)
+        return body + (costs.url(max(offset - limit, 0)) if offset > 0 else _NULL)
+
+    def entry(self, offset: int, size: int) -> int:
+        """Bytes of the manifest entry of the page at `offset` holding `size` bytes."""
+        return self._costs.entry(offset, size)
 
 
 _NULL = len(b"null")
+
+
+def list_pages(
+    first: Query, ids: Sequence[int], vindex: VersionIndex, settings: BuildSettings
+) -> tuple[int, list[int]]:
+    """Bytes (pages plus manifest entries) that write_list would spend, exactly, and each
+    page's size: a rebuild costs the list again from the pages a changed record is on
+    (variants/reuse.py)."""
+    length = vindex.files[first.mode].lengths.__getitem__
+    costs = ListCosts(first, len(ids), settings)
+    sizes = [costs.page(ids, offset, length) for offset in costs.offsets()]
+    return sum(sizes) + sum(map(costs.entry, costs.offsets(), sizes)), sizes
 
 
 def list_cost(
@@ -189,10 +202,8 @@ def list_cost(
 ) -> tuple[int, int]:
     """Files and bytes (pages plus manifest entries) that write_list would spend, exactly,
     computed from the records' lengths and the first page's URL."""
-    length = vindex.files[first.mode].lengths.__getitem__
-    costs = ListCosts(first, len(ids), settings)
-    offsets = costs.offsets()
-    return len(offsets), sum(costs.page(ids, offset, length) for offset in offsets)
+    size, pages = list_pages(first, ids, vindex, settings)
+    return len(pages), size
 
 
 def write_details(

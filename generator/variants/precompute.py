@@ -9,7 +9,7 @@ from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import core_list_queries, list_cost, page_at, write_list, write_page
+from generator.mirror.answers import core_list_queries, list_pages, page_at, write_list, write_page
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.budget import GROUPS, DistBudget
 from generator.output.parallel import Shares, halves
@@ -17,7 +17,7 @@ from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
 from generator.variants.planner import Selections, Variant, plan
-from generator.variants.reuse import Costed, CostReuse, Written, pack_ids, unpack_ids
+from generator.variants.reuse import Costed, CostReuse, SelectionKey, Written, pack, unpack
 
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
@@ -49,7 +49,7 @@ def variant_costs(
     costed: dict[int, list[Costed]] = {}
     proposed: list[Variant] = []
     selections: dict[str, Selections] = {}
-    packed: dict[tuple[str, str, tuple[tuple[str, str], ...], str], bytes] = {}  # one per selection
+    packed: dict[SelectionKey, bytes] = {}  # one per selection
     for chunk in shares.take():
         if not selections:
             known = reuse.candidates if reuse is not None else None
@@ -65,13 +65,14 @@ def variant_costs(
                 ids = selections[version].ids(first)
                 key = (version, first.subset, first.filters, first.ordering)
                 if key not in packed:
-                    packed[key] = pack_ids(ids)
-                found = (*list_cost(first, ids, index.versions[version], settings), packed[key])
-            files, size, selected = found
+                    packed[key] = pack(ids)
+                size, sizes = list_pages(first, ids, index.versions[version], settings)
+                found = (len(sizes), size, packed[key], pack(sizes))
+            files, size, selected, sizes_packed = found
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()
             costed[chunk].append(
-                (f"{version} {variant.family}", groups, variant.first, files, size, selected)
+                (f"{version} {variant.family}", groups, variant.first, files, size, selected, sizes_packed)
             )
     return costed
 
@@ -86,7 +87,7 @@ def choose_variants(costed: list[Costed], budget: DistBudget) -> list[Kept]:
     """The variants the budget admits, in priority order: first page, bytes (exact: the
     browsable pages are shells that no variant adds to) and the ids it selects."""
     kept: list[Kept] = []
-    for family, groups, first, files, size, ids in costed:
+    for family, groups, first, files, size, ids, _ in costed:
         if budget.admit(family, files, size, *groups):
             kept.append((first, size, ids))
     return kept
@@ -125,7 +126,7 @@ def write_variants(
         own, entries = Tally(), {}
         for n in share:
             first, _, packed = kept[n]
-            ids = unpack_ids(packed).tolist()
+            ids = unpack(packed).tolist()
             if n in earlier:
                 entries[n] = _rewrite_changed_pages(ctx, first, ids, own, *earlier[n])
             else:

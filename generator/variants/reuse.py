@@ -31,18 +31,20 @@ from generator.api.facets import Facets
 from generator.api.query import Query
 from generator.common import digest
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import ListCosts
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, Variant
 
 #: One costed candidate (precompute.Costed): family label, report groups, first page, files,
-#: bytes, and the ids it selects in its order (`pack_ids`: one bytes object per selection).
-Costed = tuple[str, tuple[str, ...], Query, int, int, bytes]
+#: bytes, the ids it selects in its order (`pack`: one bytes object per selection) and each
+#: page's size (packed too).
+Costed = tuple[str, tuple[str, ...], Query, int, int, bytes, bytes]
+#: A selection: version, subset, filters, ordering.
+SelectionKey = tuple[str, str, tuple[tuple[str, str], ...], str]
 #: The pages a build wrote for one kept list: their paths in dist/ and their manifest lines.
 Written = tuple[tuple[str, ...], tuple[bytes, ...]]
 
 BASIS = "variants.pickle"
-_IDS = "q"  # array typecode of packed ids: any id LL2 can have
+_PACKED = "q"  # array typecode of packed ids and sizes: any id LL2 can have
 
 
 @dataclass
@@ -106,12 +108,13 @@ class CostReuse:
         self.plan_key = plan_key(index)
         self.index, self.settings = index, settings
         self.candidates: list[Variant] | None = None
-        self._costs: dict[Query, tuple[int, int, bytes]] = {}
+        self._costs: dict[Query, tuple[int, int, bytes, bytes]] = {}
         self._changed: dict[str, _Members] = {}  # per version: events whose facets or bytes changed
         self._old_facets: dict[str, dict[int, Facets]] = {}
         self._old_lengths: dict[str, dict[str | None, dict[int, int]]] = {}
         self._written: dict[Query, Written] = {}
-        self._unpacked: dict[tuple[str, str, tuple[tuple[str, str], ...], str], "array[int]"] = {}
+        self._positions: dict[SelectionKey, dict[int, int]] = {}  # of changed events, per selection
+        self._in_list: dict[SelectionKey, frozenset[int] | None] = {}  # `_changed_in`, per selection
         self.reused = 0
         if previous is None or previous.signature != self.signature:
             return
@@ -120,9 +123,9 @@ class CostReuse:
         self._old_lengths = previous.lengths
         if previous.plan_key == self.plan_key:
             self.candidates = [
-                Variant(label.split(" ", 1)[1], first) for label, _, first, _, _, _ in previous.costed
+                Variant(label.split(" ", 1)[1], first) for label, _, first, *_ in previous.costed
             ]
-        self._costs = {first: (files, size, ids) for _, _, first, files, size, ids in previous.costed}
+        self._costs = {first: tuple(rest) for _, _, first, *rest in previous.costed}  # type: ignore[misc]
         for version, vindex in index.versions.items():
             old = previous.facets.get(version, {})
             new = vindex.facets
@@ -136,53 +139,69 @@ class CostReuse:
                 [old[i] for i in touched if i in old], [new[i] for i in touched if i in new], now
             )
 
-    def cost(self, variant: Variant) -> tuple[int, int, bytes] | None:
-        """Files, bytes and packed ids of `variant`: as the previous build costed them, plus
-        what the changed events' new lengths add on their pages when the list selects the same
-        events in the same order; None when it must be costed again (a new list, or one whose
-        events or their order changed)."""
+    def cost(self, variant: Variant) -> tuple[int, int, bytes, bytes] | None:
+        """Files, bytes, packed ids and page sizes of `variant`: as the previous build costed
+        them, with what the changed events' new lengths add on their pages when the list selects
+        the same events in the same order; None when it must be costed again (a new list, or
+        one whose events or their order changed)."""
         query = variant.first
         found = self._costs.get(query)
-        in_list = None if found is None else self._changed_in(query)
-        if found is None or in_list is None:
+        if found is None:
             return None
-        files, size, packed = found
+        key = (query.version, query.subset, query.filters, query.ordering)
+        in_list = self._changed_among(key, query)
+        if in_list is None:
+            return None
         if in_list:
-            delta = self._delta(query, packed, in_list)
-            if delta is None:
+            found = self._costed_again(query, key, found, in_list)
+            if found is None:
                 return None
-            size += delta
         self.reused += 1
-        return files, size, packed
+        return found
 
-    def _delta(self, first: Query, packed: bytes, in_list: frozenset[int]) -> int | None:
-        """What the changed events `in_list` add to the list's cost: each page holding one,
-        costed with their new lengths less with their old (the page's size and its manifest
-        entry's digits); None when the old lengths are unknown."""
+    def _costed_again(
+        self, first: Query, key: SelectionKey, found: tuple[int, int, bytes, bytes], in_list: frozenset[int]
+    ) -> tuple[int, int, bytes, bytes] | None:
+        """`found` with the changed events `in_list` at their new lengths: each page holding
+        one grows by their differences, and its manifest entry by its size's new digits; None
+        when the old lengths are unknown."""
         version, mode = first.version, first.mode
         old = self._old_lengths.get(version, {}).get(mode)
         if old is None:
             return None
-        key = (version, first.subset, first.filters, first.ordering)
-        ids = self._unpacked.get(key)
-        if ids is None:
-            ids = self._unpacked[key] = unpack_ids(packed)
         new = self.index.versions[version].files[mode].lengths
-        limit = first.limit
-        costs = ListCosts(first, len(ids), self.settings)
-
-        def before(event_id: int) -> int:
-            return old[event_id] if event_id in in_list else new[event_id]
-
-        offsets = {ids.index(i) // limit * limit for i in in_list}
-        return sum(costs.page(ids, o, new.__getitem__) - costs.page(ids, o, before) for o in offsets)
+        positions = self._positions.get(key)
+        if positions is None:
+            ids = unpack(found[2])
+            positions = self._positions[key] = {i: ids.index(i) for i in in_list}
+        grown: dict[int, int] = {}
+        for i in in_list:
+            if new[i] != old[i]:
+                page = positions[i] // first.limit
+                grown[page] = grown.get(page, 0) + new[i] - old[i]
+        if not grown:
+            return found
+        files, size, packed_ids, packed_sizes = found
+        sizes = unpack(packed_sizes)
+        for page, more in grown.items():
+            before, sizes[page] = sizes[page], sizes[page] + more
+            size += more + len(str(sizes[page])) - len(str(before))
+        return files, size, packed_ids, sizes.tobytes()
 
     def pages(self, first: Query) -> tuple[Written, frozenset[int]] | None:
         """The pages the previous build wrote for the list `first` starts, with the changed
         events whose pages must be written again (`_changed_in`); None: write every page."""
         written = self._written.get(first)
-        changed = None if written is None else self._changed_in(first)
+        key = (first.version, first.subset, first.filters, first.ordering)
+        changed = None if written is None else self._changed_among(key, first)
         return None if written is None or changed is None else (written, changed)
+
+    def _changed_among(self, key: SelectionKey, first: Query) -> frozenset[int] | None:
+        """`_changed_in` of the selection `key` (that of `first`), found once."""
+        if key in self._in_list:
+            return self._in_list[key]
+        found = self._in_list[key] = self._changed_in(first)
+        return found
 
     def _changed_in(self, first: Query) -> frozenset[int] | None:
         """The changed events in the list `first` starts, when it selects the same events in the
@@ -227,15 +246,16 @@ class CostReuse:
         )
 
 
-def pack_ids(ids: Sequence[int]) -> bytes:
-    """A selection's ids as the basis keeps them: one bytes object, not a list of ints."""
-    return array(_IDS, ids).tobytes()
+def pack(numbers: Sequence[int]) -> bytes:
+    """A selection's ids, or its pages' sizes, as the basis keeps them: one bytes object, not
+    a list of ints."""
+    return array(_PACKED, numbers).tobytes()
 
 
-def unpack_ids(packed: bytes) -> "array[int]":
-    ids = array(_IDS)
-    ids.frombytes(packed)
-    return ids
+def unpack(packed: bytes) -> "array[int]":
+    numbers = array(_PACKED)
+    numbers.frombytes(packed)
+    return numbers
 
 
 def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
