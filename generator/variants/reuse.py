@@ -19,13 +19,17 @@ The basis lives in the build cache (`variants.pickle`) and is trusted only besid
 state of the build that wrote it (the same `inputs` digest).
 """
 
+import gc
 import os
 import pickle
 from array import array
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from generator.api.facets import Facets
 from generator.api.query import Query
@@ -47,6 +51,12 @@ BASIS = "variants.pickle"
 _PACKED = "q"  # array typecode of packed ids and sizes: any id LL2 can have
 
 
+#: Every field of an event's Facets, in order: how the basis keeps them (`FacetRow`).
+_FACET_FIELDS = tuple(f.name for f in fields(Facets))
+facet_row = attrgetter(*_FACET_FIELDS)
+FacetRow = tuple[Any, ...]
+
+
 @dataclass
 class Basis:
     """What one build's variant costs were computed from, and the costs."""
@@ -55,7 +65,7 @@ class Basis:
     signature: bytes  # now and URLs: what every cost depends on besides the events
     plan_key: bytes  # what the list of candidates depends on
     costed: list[Costed]  # every candidate's cost, in priority order
-    facets: dict[str, dict[int, Facets]]
+    facets: dict[str, dict[int, FacetRow]]  # each event's (`facet_row`), per version
     digests: dict[str, dict[str | None, dict[int, bytes]]]  # of each record, per version and mode
     lengths: dict[str, dict[str | None, dict[int, int]]]  # of each record, per version and mode
     written: dict[Query, Written]  # the pages of every list the build kept
@@ -110,7 +120,8 @@ class CostReuse:
         self.candidates: list[Variant] | None = None
         self._costs: dict[Query, tuple[int, int, bytes, bytes]] = {}
         self._changed: dict[str, _Members] = {}  # per version: events whose facets or bytes changed
-        self._old_facets: dict[str, dict[int, Facets]] = {}
+        self._old_facets: dict[str, dict[int, Facets]] = {}  # of the changed events
+        self._rows = {v: {i: facet_row(f) for i, f in vi.facets.items()} for v, vi in index.versions.items()}
         self._old_lengths: dict[str, dict[str | None, dict[int, int]]] = {}
         self._written: dict[Query, Written] = {}
         self._positions: dict[SelectionKey, dict[int, int]] = {}  # of changed events, per selection
@@ -119,7 +130,6 @@ class CostReuse:
         if previous is None or previous.signature != self.signature:
             return
         self._written = previous.written
-        self._old_facets = previous.facets
         self._old_lengths = previous.lengths
         if previous.plan_key == self.plan_key:
             self.candidates = [
@@ -127,14 +137,15 @@ class CostReuse:
             ]
         self._costs = {first: tuple(rest) for _, _, first, *rest in previous.costed}  # type: ignore[misc]
         for version, vindex in index.versions.items():
-            old = previous.facets.get(version, {})
-            new = vindex.facets
-            touched = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
+            rows, new_rows = previous.facets.get(version, {}), self._rows[version]
+            touched = {i for i in rows.keys() | new_rows.keys() if rows.get(i) != new_rows.get(i)}
             old_digests = previous.digests.get(version, {})
             for mode, findex in vindex.files.items():
                 before = old_digests.get(mode, {})
                 touched |= {i for i, span in findex.spans.items() if before.get(i) != span.digest}
                 touched |= before.keys() - findex.spans.keys()
+            old = self._old_facets[version] = {i: Facets(*rows[i]) for i in touched if i in rows}
+            new = vindex.facets
             self._changed[version] = _Members(
                 [old[i] for i in touched if i in old], [new[i] for i in touched if i in new], now
             )
@@ -230,7 +241,7 @@ class CostReuse:
             self.signature,
             self.plan_key,
             costed,
-            {version: dict(vindex.facets) for version, vindex in versions},
+            self._rows,
             {
                 version: {
                     mode: {i: span.digest for i, span in findex.spans.items()}
@@ -258,14 +269,19 @@ def unpack(packed: bytes) -> "array[int]":
     return numbers
 
 
+#: The layout of the basis file: bump it when it changes (an older file is then a cache miss).
+_LAYOUT = 2
+
+
 def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
     """The basis the previous build saved, when it belongs to the cache state read (`inputs`,
     the previous build's digest); None otherwise, or when unreadable."""
     if inputs is None:
         return None
     try:
-        with open(cache_root / BASIS, "rb") as handle:
-            basis = pickle.load(handle)
+        with open(cache_root / BASIS, "rb") as handle, _gc_paused():
+            saved = pickle.load(handle)
+            return _from_saved(saved) if saved[:2] == (_LAYOUT, inputs) else None
     except (
         OSError,
         pickle.UnpicklingError,
@@ -278,13 +294,73 @@ def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
     ):
         # a damaged file is a cache miss: the costs are computed again
         return None
-    return basis if isinstance(basis, Basis) and basis.inputs == inputs else None
 
 
 def save_basis(cache_root: Path, basis: Basis) -> None:
     """Write the basis atomically beside the cache state."""
     cache_root.mkdir(parents=True, exist_ok=True)
     tmp = cache_root / f"{BASIS}.{os.getpid()}"
-    with open(tmp, "wb") as handle:
-        pickle.dump(basis, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with open(tmp, "wb") as handle, _gc_paused():
+        pickle.dump(_to_saved(basis), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, cache_root / BASIS)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection while the basis's many small objects are made or read: each
+    collection would walk the whole heap (the snapshot's index) for nothing, none being cyclic."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _to_saved(basis: Basis) -> tuple[Any, ...]:
+    """The basis as plain values, column by column, each repeated value once (pickle writes an
+    object it has seen as a reference): no Query is pickled, which is what made it slow."""
+    same: dict[Any, Any] = {}
+
+    def once(value: Any) -> Any:
+        return same.setdefault(value, value)
+
+    def query(first: Query) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        return once(first.version), once(first.subset), tuple(once(pair) for pair in first.params)
+
+    costed = basis.costed
+    return (
+        _LAYOUT,
+        basis.inputs,
+        basis.signature,
+        basis.plan_key,
+        [once(label) for label, *_ in costed],
+        [once(groups) for _, groups, *_ in costed],
+        [query(first) for _, _, first, *_ in costed],
+        pack([c[3] for c in costed]),
+        pack([c[4] for c in costed]),
+        [c[5] for c in costed],
+        [c[6] for c in costed],
+        basis.facets,
+        basis.digests,
+        basis.lengths,
+        {query(first): written for first, written in basis.written.items()},
+    )
+
+
+def _from_saved(saved: tuple[Any, ...]) -> Basis:
+    _, inputs, signature, plan_key, labels, groups, queries, files, sizes, ids, pages, *rest = saved
+    facets, digests, lengths, written = rest
+    firsts = [Query(version, subset, None, params) for version, subset, params in queries]
+    costed = list(zip(labels, groups, firsts, unpack(files), unpack(sizes), ids, pages, strict=True))
+    return Basis(
+        inputs,
+        signature,
+        plan_key,
+        costed,
+        facets,
+        digests,
+        lengths,
+        {Query(version, subset, None, params): kept for (version, subset, params), kept in written.items()},
+    )
