@@ -122,7 +122,7 @@ def write_core_site(
 def _mirror(
     ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None
 ) -> tuple[Tally, dict[int, list[Costed]]]:
-    tally = write_json_mirror(ctx, manifest)
+    tally = write_json_mirror(ctx, manifest, reuse, None if reuse is None else reuse.mirror)
     return tally, variant_costs(ctx, shares, reuse)
 
 

@@ -9,6 +9,7 @@ its cost can be known before a file is written (the planner budgets it):
     ]}
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import BinaryIO, Protocol
 
@@ -62,6 +63,16 @@ class ManifestWriter:
         self._handle.write(line)
         self.bytes += len(line)
         self.entries += 1
+
+    def add_lines(self, entries: Sequence[bytes]) -> None:
+        """Record answers by their entry lines, in order: `add_line` each, in one write."""
+        if not entries:
+            return
+        data = (b"" if self._first else b",\n") + b",\n".join(entries)
+        self._first = False
+        self._handle.write(data)
+        self.bytes += len(data)
+        self.entries += len(entries)
 
     def close(self) -> None:
         self._handle.write(b"\n]}\n")

@@ -9,7 +9,7 @@ from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import core_list_queries, list_pages, page_at, write_list, write_page
+from generator.mirror.answers import Written, core_list_queries, list_pages, write_list, write_list_again
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.budget import GROUPS, DistBudget
 from generator.output.parallel import Shares, halves
@@ -17,7 +17,7 @@ from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
 from generator.variants.planner import Selections, Variant, plan
-from generator.variants.reuse import Costed, CostReuse, SelectionKey, Written, pack, unpack
+from generator.variants.reuse import Costed, CostReuse, SelectionKey, pack, unpack
 
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
@@ -47,33 +47,37 @@ def variant_costs(
     `reuse` gives the previous build's candidates and costs where no changed event matters."""
     index, settings, now = ctx.index, ctx.settings, ctx.now
     costed: dict[int, list[Costed]] = {}
-    proposed: list[Variant] = []
+    proposed: list[Variant] | list[Costed] = []
     selections: dict[str, Selections] = {}
     packed: dict[SelectionKey, bytes] = {}  # one per selection
+
+    def cost(first: Query) -> tuple[int, int, bytes, bytes]:
+        version = first.version
+        ids = selections[version].ids(first)
+        key = (version, first.subset, first.filters, first.ordering)
+        if key not in packed:
+            packed[key] = pack(ids)
+        size, sizes = list_pages(first, ids, index.versions[version], settings)
+        return len(sizes), size, packed[key], pack(sizes)
+
     for chunk in shares.take():
         if not selections:
-            known = reuse.candidates if reuse is not None else None
+            known = reuse.costed if reuse is not None else None
             proposed = known if known is not None else candidates(index, settings)
             selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         start, end = (len(proposed) * n // shares.count for n in (chunk, chunk + 1))
-        costed[chunk] = []
+        mine = costed[chunk] = []
         for variant in proposed[start:end]:
-            version = variant.first.version
+            if not isinstance(variant, Variant):  # the previous build's cost of the same candidate
+                assert reuse is not None
+                again = reuse.again(variant)
+                mine.append(again if again is not None else (*variant[:3], *cost(variant[2])))
+                continue
             found = reuse.cost(variant) if reuse is not None else None
-            if found is None:
-                first = variant.first
-                ids = selections[version].ids(first)
-                key = (version, first.subset, first.filters, first.ordering)
-                if key not in packed:
-                    packed[key] = pack(ids)
-                size, sizes = list_pages(first, ids, index.versions[version], settings)
-                found = (len(sizes), size, packed[key], pack(sizes))
-            files, size, selected, sizes_packed = found
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()
-            costed[chunk].append(
-                (f"{version} {variant.family}", groups, variant.first, files, size, selected, sizes_packed)
-            )
+            label = f"{variant.first.version} {variant.family}"
+            mine.append((label, groups, variant.first, *(found or cost(variant.first))))
     return costed
 
 
@@ -128,7 +132,7 @@ def write_variants(
             first, _, packed = kept[n]
             ids = unpack(packed).tolist()
             if n in earlier:
-                entries[n] = _rewrite_changed_pages(ctx, first, ids, own, *earlier[n])
+                entries[n] = write_list_again(ctx, first, ids, own, "variants", *earlier[n])
             else:
                 pages = ManifestEntries()
                 write_list(ctx, first, ids, own, "variants", manifest=pages)
@@ -144,33 +148,8 @@ def write_variants(
     tally.merge(theirs)
     written.update(entries)
     written.update(their_entries)
-    for n in range(len(kept)):
-        for line in written[n][1]:
-            manifest.add_line(line)
+    manifest.add_lines([line for n in range(len(kept)) for line in written[n][1]])
     return {first: written[n] for n, (first, _, _) in enumerate(kept)}
-
-
-def _rewrite_changed_pages(
-    ctx: BuildContext, first: Query, ids: list[int], tally: Tally, earlier: Written, changed: frozenset[int]
-) -> Written:
-    """Write the pages of a list that hold a changed event; keep the others as the previous
-    build wrote them (the list selects the same events in the same order: `reuse.pages`)."""
-    offsets = range(0, max(len(ids), 1), first.limit)
-    assert len(offsets) == len(earlier[0])  # the same selection: as many pages as before
-    paths, lines = list(earlier[0]), list(earlier[1])
-    for n, offset in enumerate(offsets):
-        kept = (
-            None
-            if changed.intersection(ids[offset : offset + first.limit])
-            else ctx.out.keep_all(paths[n : n + 1])
-        )
-        if kept is not None:
-            tally.add("variants", kept[0])
-            continue
-        page = ManifestEntries()
-        write_page(ctx, page_at(first, ids, offset), tally, "variants", manifest=page)
-        paths[n], lines[n] = page.paths[0], page.lines[0]
-    return tuple(paths), tuple(lines)
 
 
 def requested_lists(settings: BuildSettings) -> list[Query]:

@@ -10,13 +10,22 @@ cost is the one the previous build computed. The candidates themselves (which li
 planned, in which order) depend on the values the facets hold and how many events hold each:
 when those are unchanged the previous list of candidates is taken as it was.
 
+A list that a changed event is in, but that selects the same events in the same order (the
+changed ones selected before and after alike, their sort keys unchanged), is costed from the
+previous build's cost too: the pages holding a changed event grow by its length difference,
+and their manifest entries by their sizes' new digits (each candidate keeps its selected ids
+and its pages' sizes, packed: `pack`).
+
 A changed event is one whose facets or record bytes (their digest, in any mode) differ, not
 only their length: so a kept list that no changed event is or was in also has exactly the
 pages the previous build wrote (same events, same bytes, same URLs), and a rebuild keeps
-those files and their manifest lines (`Written`) without paginating, keying or listing them.
+those files and their manifest lines (`Written`) without paginating, keying or listing them;
+of a list with the same selection, every page without a changed event. The core mirror
+(`mirror.answers.write_json_mirror`) is kept alike: its core lists, and each version's details
+in each mode but those of the changed records (`details`), as `PreviousPages`.
 
-The basis lives in the build cache (`variants.pickle`) and is trusted only beside the cache
-state of the build that wrote it (the same `inputs` digest).
+The basis lives in the build cache (`variants.pickle`, plain columns: `_to_saved`) and is
+trusted only beside the cache state of the build that wrote it (the same `inputs` digest).
 """
 
 import gc
@@ -35,6 +44,7 @@ from generator.api.facets import Facets
 from generator.api.query import Query
 from generator.common import digest
 from generator.load.validate import SnapshotIndex
+from generator.mirror.answers import MirrorPages, Written
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, Variant
 
@@ -44,8 +54,6 @@ from generator.variants.planner import Selections, Variant
 Costed = tuple[str, tuple[str, ...], Query, int, int, bytes, bytes]
 #: A selection: version, subset, filters, ordering.
 SelectionKey = tuple[str, str, tuple[tuple[str, str], ...], str]
-#: The pages a build wrote for one kept list: their paths in dist/ and their manifest lines.
-Written = tuple[tuple[str, ...], tuple[bytes, ...]]
 
 BASIS = "variants.pickle"
 _PACKED = "q"  # array typecode of packed ids and sizes: any id LL2 can have
@@ -68,7 +76,8 @@ class Basis:
     facets: dict[str, dict[int, FacetRow]]  # each event's (`facet_row`), per version
     digests: dict[str, dict[str | None, dict[int, bytes]]]  # of each record, per version and mode
     lengths: dict[str, dict[str | None, dict[int, int]]]  # of each record, per version and mode
-    written: dict[Query, Written]  # the pages of every list the build kept
+    written: dict[Query, Written]  # the pages of every list the build kept, core lists too
+    details: dict[tuple[str, str | None], Written]  # per version and mode
 
 
 def signature(settings: BuildSettings, now: datetime) -> bytes:
@@ -117,25 +126,29 @@ class CostReuse:
         self.signature = signature(settings, now)
         self.plan_key = plan_key(index)
         self.index, self.settings = index, settings
-        self.candidates: list[Variant] | None = None
-        self._costs: dict[Query, tuple[int, int, bytes, bytes]] = {}
+        #: The previous build's costs, candidate by candidate, when the candidates are the same.
+        self.costed: list[Costed] | None = None
+        self._previous: list[Costed] = []
+        self._costs: dict[Query, tuple[int, int, bytes, bytes]] | None = None  # made when asked
         self._changed: dict[str, _Members] = {}  # per version: events whose facets or bytes changed
         self._old_facets: dict[str, dict[int, Facets]] = {}  # of the changed events
         self._rows = {v: {i: facet_row(f) for i, f in vi.facets.items()} for v, vi in index.versions.items()}
         self._old_lengths: dict[str, dict[str | None, dict[int, int]]] = {}
         self._written: dict[Query, Written] = {}
+        self._details: dict[tuple[str, str | None], Written] = {}
+        self._old_digests: dict[str, dict[str | None, dict[int, bytes]]] = {}
+        #: What this build's mirror wrote (steps.py), for the next build's basis.
+        self.mirror = MirrorPages()
         self._positions: dict[SelectionKey, dict[int, int]] = {}  # of changed events, per selection
         self._in_list: dict[SelectionKey, frozenset[int] | None] = {}  # `_changed_in`, per selection
         self.reused = 0
         if previous is None or previous.signature != self.signature:
             return
-        self._written = previous.written
-        self._old_lengths = previous.lengths
+        self._written, self._details = previous.written, previous.details
+        self._old_lengths, self._old_digests = previous.lengths, previous.digests
+        self._previous = previous.costed
         if previous.plan_key == self.plan_key:
-            self.candidates = [
-                Variant(label.split(" ", 1)[1], first) for label, _, first, *_ in previous.costed
-            ]
-        self._costs = {first: tuple(rest) for _, _, first, *rest in previous.costed}  # type: ignore[misc]
+            self.costed = previous.costed
         for version, vindex in index.versions.items():
             rows, new_rows = previous.facets.get(version, {}), self._rows[version]
             touched = {i for i in rows.keys() | new_rows.keys() if rows.get(i) != new_rows.get(i)}
@@ -150,25 +163,33 @@ class CostReuse:
                 [old[i] for i in touched if i in old], [new[i] for i in touched if i in new], now
             )
 
+    def again(self, previous: Costed) -> Costed | None:
+        """One of the previous build's costs (`costed`: the same candidate) made this build's,
+        or None when it must be costed again (`cost`)."""
+        label, groups, first, *found = previous
+        found_now = self._reused(first, tuple(found))  # type: ignore[arg-type]
+        return None if found_now is None else (label, groups, first, *found_now)
+
     def cost(self, variant: Variant) -> tuple[int, int, bytes, bytes] | None:
         """Files, bytes, packed ids and page sizes of `variant`: as the previous build costed
         them, with what the changed events' new lengths add on their pages when the list selects
         the same events in the same order; None when it must be costed again (a new list, or
         one whose events or their order changed)."""
-        query = variant.first
-        found = self._costs.get(query)
-        if found is None:
-            return None
+        if self._costs is None:
+            self._costs = {first: tuple(rest) for _, _, first, *rest in self._previous}  # type: ignore[misc]
+        found = self._costs.get(variant.first)
+        return None if found is None else self._reused(variant.first, found)
+
+    def _reused(
+        self, query: Query, found: tuple[int, int, bytes, bytes]
+    ) -> tuple[int, int, bytes, bytes] | None:
         key = (query.version, query.subset, query.filters, query.ordering)
         in_list = self._changed_among(key, query)
-        if in_list is None:
+        if in_list is None:  # its events or their order changed
             return None
-        if in_list:
-            found = self._costed_again(query, key, found, in_list)
-            if found is None:
-                return None
-        self.reused += 1
-        return found
+        now = self._costed_again(query, key, found, in_list) if in_list else found
+        self.reused += now is not None
+        return now
 
     def _costed_again(
         self, first: Query, key: SelectionKey, found: tuple[int, int, bytes, bytes], in_list: frozenset[int]
@@ -206,6 +227,16 @@ class CostReuse:
         key = (first.version, first.subset, first.filters, first.ordering)
         changed = None if written is None else self._changed_among(key, first)
         return None if written is None or changed is None else (written, changed)
+
+    def details(self, version: str, mode: str | None) -> tuple[Written, frozenset[int]] | None:
+        """The details the previous build wrote of one version in one mode, with the events
+        whose records changed; None when the events or their order changed."""
+        written = self._details.get((version, mode))
+        before = self._old_digests.get(version, {}).get(mode)
+        findex = self.index.versions[version].files.get(mode)
+        if written is None or before is None or findex is None or list(before) != list(findex.spans):
+            return None
+        return written, frozenset(i for i, span in findex.spans.items() if before[i] != span.digest)
 
     def _changed_among(self, key: SelectionKey, first: Query) -> frozenset[int] | None:
         """`_changed_in` of the selection `key` (that of `first`), found once."""
@@ -253,7 +284,8 @@ class CostReuse:
                 version: {mode: findex.lengths for mode, findex in vindex.files.items()}
                 for version, vindex in versions
             },
-            written,
+            {**self.mirror.lists, **written},
+            self.mirror.details,
         )
 
 
@@ -270,7 +302,7 @@ def unpack(packed: bytes) -> "array[int]":
 
 
 #: The layout of the basis file: bump it when it changes (an older file is then a cache miss).
-_LAYOUT = 2
+_LAYOUT = 3
 
 
 def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
@@ -346,12 +378,13 @@ def _to_saved(basis: Basis) -> tuple[Any, ...]:
         basis.digests,
         basis.lengths,
         {query(first): written for first, written in basis.written.items()},
+        basis.details,
     )
 
 
 def _from_saved(saved: tuple[Any, ...]) -> Basis:
     _, inputs, signature, plan_key, labels, groups, queries, files, sizes, ids, pages, *rest = saved
-    facets, digests, lengths, written = rest
+    facets, digests, lengths, written, details = rest
     firsts = [Query(version, subset, None, params) for version, subset, params in queries]
     costed = list(zip(labels, groups, firsts, unpack(files), unpack(sizes), ids, pages, strict=True))
     return Basis(
@@ -363,4 +396,5 @@ def _from_saved(saved: tuple[Any, ...]) -> Basis:
         digests,
         lengths,
         {Query(version, subset, None, params): kept for (version, subset, params), kept in written.items()},
+        details,
     )
