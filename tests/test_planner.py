@@ -20,7 +20,7 @@ from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, plan
 from generator.variants.precompute import candidates
-from generator.variants.reuse import CostReuse, pack
+from generator.variants.reuse import CostReuse, load_basis, pack, save_basis
 from tests.conftest import copy_content, edit_event
 
 
@@ -104,9 +104,16 @@ def test_a_rebuild_costs_a_list_with_the_same_events_from_its_changed_pages_exac
         edit_event(content, event_id, lambda record, n=extra: record.update(name=record["name"] + "x" * n))
     changed = validate_snapshot(open_snapshot(content / "snapshot"))
     reuse = CostReuse(basis, changed, settings, now)
+    # As a rebuild reads it, the basis has the same candidates: each taken by its number.
+    save_basis(tmp_path, basis)
+    by_number = CostReuse(load_basis(tmp_path, "inputs"), changed, settings, now)
+    assert by_number.costed is not None
     by_pages = 0
-    for (_, _, first, *before), variant in zip(previous, candidates(changed, settings), strict=True):
+    for n, ((_, _, first, *before), variant) in enumerate(
+        zip(previous, candidates(changed, settings), strict=True)
+    ):
         found = reuse.cost(variant)
+        assert by_number.again(n) == (None if found is None else (*previous[n][:3], *found))
         if found is None:
             continue
         ids = select(changed.versions[first.version].facets.values(), first, now)

@@ -67,12 +67,14 @@ def variant_costs(
             selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         start, end = (len(proposed) * n // shares.count for n in (chunk, chunk + 1))
         mine = costed[chunk] = []
+        if proposed and not isinstance(proposed[0], Variant):  # the previous build's candidates
+            assert reuse is not None
+            for n in range(start, end):
+                again = reuse.again(n)
+                mine.append(again if again is not None else (*proposed[n][:3], *cost(proposed[n][2])))
+            continue
         for variant in proposed[start:end]:
-            if not isinstance(variant, Variant):  # the previous build's cost of the same candidate
-                assert reuse is not None
-                again = reuse.again(variant)
-                mine.append(again if again is not None else (*variant[:3], *cost(variant[2])))
-                continue
+            assert isinstance(variant, Variant)
             found = reuse.cost(variant) if reuse is not None else None
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()

@@ -40,6 +40,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from generator.api.engine import in_subset, predicate
 from generator.api.facets import Facets
 from generator.api.query import Query
 from generator.common import digest
@@ -78,6 +79,12 @@ class Basis:
     lengths: dict[str, dict[str | None, dict[int, int]]]  # of each record, per version and mode
     written: dict[Query, Written]  # the pages of every list the build kept, core lists too
     details: dict[tuple[str, str | None], Written]  # per version and mode
+    #: Each candidate's selection, numbered (candidates that differ only in mode and page
+    #: size share one); None: numbered when saved.
+    selections: list[int] | None = None
+    #: The saved columns of the candidates this basis was read from (`_from_saved`), written
+    #: again as they are when the candidates are those (the same Query objects).
+    columns: "_Columns | None" = None
 
 
 def signature(settings: BuildSettings, now: datetime) -> bytes:
@@ -102,6 +109,7 @@ class _Members:
     change: the same for every mode, page size and ordering of one selection, asked once each."""
 
     def __init__(self, old: list[Facets], new: list[Facets], now: datetime) -> None:
+        self._events, self._now = old + new, now
         self._before = Selections.of(old, now)
         self._after = Selections.of(new, now)
         self._found: dict[tuple[str, tuple[tuple[str, str], ...]], bool] = {}
@@ -109,8 +117,9 @@ class _Members:
     def any_in(self, query: Query) -> bool:
         key = (query.subset, query.filters)
         found = self._found.get(key)
-        if found is None:
-            found = self._found[key] = bool(self._before.ids(query) or self._after.ids(query))
+        if found is None:  # what Selections.ids tests, on a few events: each test in turn
+            tests = [in_subset(query, self._now), *(predicate(k, v) for k, v in key[1])]
+            found = self._found[key] = any(all(test(f) for test in tests) for f in self._events)
         return found
 
     def selected(self, query: Query) -> tuple[list[int], list[int]]:
@@ -129,6 +138,8 @@ class CostReuse:
         #: The previous build's costs, candidate by candidate, when the candidates are the same.
         self.costed: list[Costed] | None = None
         self._previous: list[Costed] = []
+        self._selection_of: list[int] = []  # with `costed`: each candidate's selection number
+        self._columns: _Columns | None = None
         self._costs: dict[Query, tuple[int, int, bytes, bytes]] | None = None  # made when asked
         self._changed: dict[str, _Members] = {}  # per version: events whose facets or bytes changed
         self._old_facets: dict[str, dict[int, Facets]] = {}  # of the changed events
@@ -139,16 +150,18 @@ class CostReuse:
         self._old_digests: dict[str, dict[str | None, dict[int, bytes]]] = {}
         #: What this build's mirror wrote (steps.py), for the next build's basis.
         self.mirror = MirrorPages()
-        self._positions: dict[SelectionKey, dict[int, int]] = {}  # of changed events, per selection
-        self._in_list: dict[SelectionKey, frozenset[int] | None] = {}  # `_changed_in`, per selection
+        # per selection (its key, or its number in `costed`):
+        self._positions: dict[SelectionKey | int, dict[int, int]] = {}  # of the changed events
+        self._in_list: dict[SelectionKey | int, frozenset[int] | None] = {}  # `_changed_in`
         self.reused = 0
         if previous is None or previous.signature != self.signature:
             return
         self._written, self._details = previous.written, previous.details
         self._old_lengths, self._old_digests = previous.lengths, previous.digests
         self._previous = previous.costed
-        if previous.plan_key == self.plan_key:
-            self.costed = previous.costed
+        if previous.plan_key == self.plan_key and previous.selections is not None:
+            self.costed, self._selection_of = previous.costed, previous.selections
+            self._columns = previous.columns
         for version, vindex in index.versions.items():
             rows, new_rows = previous.facets.get(version, {}), self._rows[version]
             touched = {i for i in rows.keys() | new_rows.keys() if rows.get(i) != new_rows.get(i)}
@@ -163,11 +176,16 @@ class CostReuse:
                 [old[i] for i in touched if i in old], [new[i] for i in touched if i in new], now
             )
 
-    def again(self, previous: Costed) -> Costed | None:
-        """One of the previous build's costs (`costed`: the same candidate) made this build's,
-        or None when it must be costed again (`cost`)."""
+    def again(self, n: int) -> Costed | None:
+        """The previous build's cost of its `n`th candidate (`costed`: the same candidates)
+        made this build's, or None when it must be costed again."""
+        previous = self._previous[n]
+        selection = self._selection_of[n]
+        if self._in_list.get(selection, ()) == frozenset():  # no changed event in it: as it was
+            self.reused += 1
+            return previous
         label, groups, first, *found = previous
-        found_now = self._reused(first, tuple(found))  # type: ignore[arg-type]
+        found_now = self._reused(first, tuple(found), selection)  # type: ignore[arg-type]
         return None if found_now is None else (label, groups, first, *found_now)
 
     def cost(self, variant: Variant) -> tuple[int, int, bytes, bytes] | None:
@@ -177,13 +195,14 @@ class CostReuse:
         one whose events or their order changed)."""
         if self._costs is None:
             self._costs = {first: tuple(rest) for _, _, first, *rest in self._previous}  # type: ignore[misc]
-        found = self._costs.get(variant.first)
-        return None if found is None else self._reused(variant.first, found)
+        query = variant.first
+        found = self._costs.get(query)
+        key = (query.version, query.subset, query.filters, query.ordering)
+        return None if found is None else self._reused(query, found, key)
 
     def _reused(
-        self, query: Query, found: tuple[int, int, bytes, bytes]
+        self, query: Query, found: tuple[int, int, bytes, bytes], key: SelectionKey | int
     ) -> tuple[int, int, bytes, bytes] | None:
-        key = (query.version, query.subset, query.filters, query.ordering)
         in_list = self._changed_among(key, query)
         if in_list is None:  # its events or their order changed
             return None
@@ -192,7 +211,11 @@ class CostReuse:
         return now
 
     def _costed_again(
-        self, first: Query, key: SelectionKey, found: tuple[int, int, bytes, bytes], in_list: frozenset[int]
+        self,
+        first: Query,
+        key: SelectionKey | int,
+        found: tuple[int, int, bytes, bytes],
+        in_list: frozenset[int],
     ) -> tuple[int, int, bytes, bytes] | None:
         """`found` with the changed events `in_list` at their new lengths: each page holding
         one grows by their differences, and its manifest entry by its size's new digits; None
@@ -238,7 +261,7 @@ class CostReuse:
             return None
         return written, frozenset(i for i, span in findex.spans.items() if before[i] != span.digest)
 
-    def _changed_among(self, key: SelectionKey, first: Query) -> frozenset[int] | None:
+    def _changed_among(self, key: SelectionKey | int, first: Query) -> frozenset[int] | None:
         """`_changed_in` of the selection `key` (that of `first`), found once."""
         if key in self._in_list:
             return self._in_list[key]
@@ -286,6 +309,8 @@ class CostReuse:
             },
             {**self.mirror.lists, **written},
             self.mirror.details,
+            self._selection_of if self.costed is not None else None,
+            self._columns,
         )
 
 
@@ -302,7 +327,7 @@ def unpack(packed: bytes) -> "array[int]":
 
 
 #: The layout of the basis file: bump it when it changes (an older file is then a cache miss).
-_LAYOUT = 3
+_LAYOUT = 4
 
 
 def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
@@ -361,15 +386,32 @@ def _to_saved(basis: Basis) -> tuple[Any, ...]:
     def query(first: Query) -> tuple[str, str, tuple[tuple[str, str], ...]]:
         return once(first.version), once(first.subset), tuple(once(pair) for pair in first.params)
 
-    costed = basis.costed
+    costed, columns = basis.costed, basis.columns
+    if columns is None or len(columns.firsts) != len(costed) or basis.selections is None:
+        columns = None
+    elif any(c[2] is not first for c, first in zip(costed, columns.firsts, strict=True)):
+        columns = None  # other candidates than those read
+    if columns is None:
+        numbers: dict[SelectionKey, int] = {}
+        columns = _Columns(
+            [],
+            [once(label) for label, *_ in costed],
+            [once(groups) for _, groups, *_ in costed],
+            [query(first) for _, _, first, *_ in costed],
+            [
+                numbers.setdefault((first.version, first.subset, first.filters, first.ordering), len(numbers))
+                for _, _, first, *_ in costed
+            ],
+        )
     return (
         _LAYOUT,
         basis.inputs,
         basis.signature,
         basis.plan_key,
-        [once(label) for label, *_ in costed],
-        [once(groups) for _, groups, *_ in costed],
-        [query(first) for _, _, first, *_ in costed],
+        columns.labels,
+        columns.groups,
+        columns.queries,
+        columns.selections,
         pack([c[3] for c in costed]),
         pack([c[4] for c in costed]),
         [c[5] for c in costed],
@@ -382,9 +424,20 @@ def _to_saved(basis: Basis) -> tuple[Any, ...]:
     )
 
 
+@dataclass
+class _Columns:
+    """The candidates as saved, column by column, and (read back) their first pages."""
+
+    firsts: list[Query]
+    labels: list[str]
+    groups: list[tuple[str, ...]]
+    queries: list[tuple[str, str, tuple[tuple[str, str], ...]]]
+    selections: list[int]
+
+
 def _from_saved(saved: tuple[Any, ...]) -> Basis:
-    _, inputs, signature, plan_key, labels, groups, queries, files, sizes, ids, pages, *rest = saved
-    facets, digests, lengths, written, details = rest
+    _, inputs, signature, plan_key, labels, groups, queries, selections, *rest = saved
+    files, sizes, ids, pages, facets, digests, lengths, written, details = rest
     firsts = [Query(version, subset, None, params) for version, subset, params in queries]
     costed = list(zip(labels, groups, firsts, unpack(files), unpack(sizes), ids, pages, strict=True))
     return Basis(
@@ -397,4 +450,6 @@ def _from_saved(saved: tuple[Any, ...]) -> Basis:
         lengths,
         {Query(version, subset, None, params): kept for (version, subset, params), kept in written.items()},
         details,
+        selections,
+        _Columns(firsts, labels, groups, queries, selections),
     )
