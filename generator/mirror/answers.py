@@ -168,21 +168,20 @@ def write_list_again(
 ) -> Written:
     """Write the pages of a list that hold a changed event; keep the others as the previous
     build wrote them (the list selects the same events in the same order: `PreviousPages`)."""
-    offsets = range(0, max(len(ids), 1), first.limit)
+    limit = first.limit
+    offsets = range(0, max(len(ids), 1), limit)
     assert len(offsets) == len(earlier[0])  # the same selection: as many pages as before
     paths, lines = list(earlier[0]), list(earlier[1])
+    unchanged = [n for n, offset in enumerate(offsets) if changed.isdisjoint(ids[offset : offset + limit])]
+    sizes = ctx.out.keep_all([paths[n] for n in unchanged])
+    for size in sizes or ():
+        tally.add(family, size)
+    kept = set(unchanged if sizes is not None else ())  # dist/ lacks one: write every page
     for n, offset in enumerate(offsets):
-        kept = (
-            None
-            if changed.intersection(ids[offset : offset + first.limit])
-            else ctx.out.keep_all(paths[n : n + 1])
-        )
-        if kept is not None:
-            tally.add(family, kept[0])
-            continue
-        page = ManifestEntries()
-        write_page(ctx, page_at(first, ids, offset), tally, family, manifest=page)
-        paths[n], lines[n] = page.paths[0], page.lines[0]
+        if n not in kept:
+            page = ManifestEntries()
+            write_page(ctx, page_at(first, ids, offset), tally, family, manifest=page)
+            paths[n], lines[n] = page.paths[0], page.lines[0]
     return tuple(paths), tuple(lines)
 
 
