@@ -215,6 +215,8 @@ class ListCosts:
         self._limit, self._count = first.limit, count
         self._costs = _OffsetCosts(first, settings)
         self._head = len(envelope(count, None, None, [])) - 2 * _NULL
+        #: Bytes of the manifest entry of the page at an offset holding some bytes.
+        self.entry = self._costs.entry
 
     def offsets(self) -> range:
         """The offset of every page (one empty page when the list is)."""
@@ -228,10 +230,6 @@ class ListCosts:
         body += costs.url(offset + limit) if offset + limit < count else _NULL
         return body + (costs.url(max(offset - limit, 0)) if offset > 0 else _NULL)
 
-    def entry(self, offset: int, size: int) -> int:
-        """Bytes of the manifest entry of the page at `offset` holding `size` bytes."""
-        return self._costs.entry(offset, size)
-
 
 _NULL = len(b"null")
 
@@ -244,8 +242,9 @@ def list_pages(
     (variants/reuse.py)."""
     length = vindex.files[first.mode].lengths.__getitem__
     costs = ListCosts(first, len(ids), settings)
-    sizes = [costs.page(ids, offset, length) for offset in costs.offsets()]
-    return sum(sizes) + sum(map(costs.entry, costs.offsets(), sizes)), sizes
+    offsets = costs.offsets()
+    sizes = [costs.page(ids, offset, length) for offset in offsets]
+    return sum(sizes) + sum(map(costs.entry, offsets, sizes)), sizes
 
 
 def list_cost(

@@ -384,7 +384,8 @@ def _to_saved(basis: Basis) -> tuple[Any, ...]:
         return same.setdefault(value, value)
 
     def query(first: Query) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-        return once(first.version), once(first.subset), tuple(once(pair) for pair in first.params)
+        params = first.params
+        return once(first.version), once(first.subset), tuple(map(same.setdefault, params, params))
 
     costed, columns = basis.costed, basis.columns
     if columns is None or len(columns.firsts) != len(costed) or basis.selections is None:
