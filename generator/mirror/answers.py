@@ -208,43 +208,27 @@ class _OffsetCosts:
         return self._entry + (2 * (_OFFSET_TEXT + len(str(offset))) if offset else 0) + len(str(size))
 
 
-class ListCosts:
-    """Bytes each page of one list spends, from the records' lengths and the first page's URL."""
-
-    def __init__(self, first: Query, count: int, settings: BuildSettings) -> None:
-        self._limit, self._count = first.limit, count
-        self._costs = _OffsetCosts(first, settings)
-        self._head = len(envelope(count, None, None, [])) - 2 * _NULL
-        #: Bytes of the manifest entry of the page at an offset holding some bytes.
-        self.entry = self._costs.entry
-
-    def offsets(self) -> range:
-        """The offset of every page (one empty page when the list is)."""
-        return range(0, max(self._count, 1), self._limit)
-
-    def page(self, ids: Sequence[int], offset: int, length: Callable[[int], int]) -> int:
-        """Size of the page at `offset` of the list `ids`."""
-        limit, count, costs = self._limit, self._count, self._costs
-        on_page = ids[offset : offset + limit]
-        body = self._head + sum(map(length, on_page)) + max(len(on_page) - 1, 0)
-        body += costs.url(offset + limit) if offset + limit < count else _NULL
-        return body + (costs.url(max(offset - limit, 0)) if offset > 0 else _NULL)
-
-
 _NULL = len(b"null")
 
 
 def list_pages(
     first: Query, ids: Sequence[int], vindex: VersionIndex, settings: BuildSettings
 ) -> tuple[int, list[int]]:
-    """Bytes (pages plus manifest entries) that write_list would spend, exactly, and each
-    page's size: a rebuild costs the list again from the pages a changed record is on
-    (variants/reuse.py)."""
+    """Bytes (pages plus manifest entries) that write_list would spend, exactly, computed from
+    the records' lengths and the first page's URL; and each page's size, from which a rebuild
+    costs the list again when only some records' lengths changed (variants/reuse.py)."""
     length = vindex.files[first.mode].lengths.__getitem__
-    costs = ListCosts(first, len(ids), settings)
-    offsets = costs.offsets()
-    sizes = [costs.page(ids, offset, length) for offset in offsets]
-    return sum(sizes) + sum(map(costs.entry, offsets, sizes)), sizes
+    limit, count = first.limit, len(ids)
+    costs = _OffsetCosts(first, settings)
+    head = len(envelope(count, None, None, [])) - 2 * _NULL
+    total, sizes = 0, []
+    for offset in range(0, max(count, 1), limit):
+        body = head + sum(map(length, ids[offset : offset + limit])) + max(min(limit, count - offset) - 1, 0)
+        body += costs.url(offset + limit) if offset + limit < count else _NULL
+        body += costs.url(max(offset - limit, 0)) if offset > 0 else _NULL
+        sizes.append(body)
+        total += body + costs.entry(offset, body)
+    return total, sizes
 
 
 def list_cost(
