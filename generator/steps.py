@@ -96,7 +96,7 @@ def write_and_land(
             status("choosing and writing the list variants")
             kept = choose_variants(costed, budget)
             written = write_variants(ctx, kept, tally, manifest, reuse)
-            rules = rules_for(ctx, (first for first, _ in kept))
+            rules = rules_for(ctx, (first for first, *_ in kept))
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
             write_host_rules(ctx, rules, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
@@ -132,7 +132,7 @@ def write_core_site(
 def _mirror(
     ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None
 ) -> tuple[Tally, dict[int, list[Costed]]]:
-    tally = write_json_mirror(ctx, manifest)
+    tally = write_json_mirror(ctx, manifest, reuse, None if reuse is None else reuse.mirror)
     return tally, variant_costs(ctx, shares, reuse)
 
 

@@ -253,3 +253,15 @@ def test_an_edit_that_keeps_a_records_length_rewrites_exactly_the_list_pages_tha
     assert rewritten == holding
     first = re.sub(r"offset-\d+/", "", later)  # the same list's first page: kept
     assert first not in rewritten and after[first] == before[first]
+    # Every other answer alike (the core mirror too, mirror/answers.py): of the details and
+    # the list pages, only the changed event's details and the pages showing it are written.
+    others = [e["path"] for e in entries if "__ids-" not in e["path"]]
+    rewritten = {path for path in others if after[path] != before[path]}
+    details = {path for path in others if f"/{event_id}/" in path}
+    lists = {path for path in others if event_id in _shown(dist / path)}
+    assert len(details) == 4 and lists and rewritten == details | lists
+
+
+def _shown(page: Path) -> list[int]:
+    """The ids of the events a list page shows ([] for a detail)."""
+    return [r["id"] for r in orjson.loads(page.read_bytes()).get("results", ())]

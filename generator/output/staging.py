@@ -309,11 +309,13 @@ class StagedOutput:
             for relpath, entry in zip(relpaths, before, strict=True)
         ):
             return None
-        sizes = []
+        outputs, sizes = self.outputs, []
         for relpath, entry in zip(relpaths, before, strict=True):
             assert entry is not None
-            self._claim(relpath, None)
-            self.outputs[relpath] = list(entry)
+            if relpath in outputs:
+                raise OutputError(f"{relpath} written twice in one build: two outputs claim one path")
+            # an output of the previous build: its path was checked when that build claimed it
+            outputs[relpath] = list(entry)
             sizes.append(int(entry[1] or 0))
         self.site_bytes += sum(sizes)
         self.reused += len(sizes)

@@ -9,7 +9,7 @@ from generator.api.query import Query, parse_request
 from generator.context import BuildContext
 from generator.errors import QueryError
 from generator.load.validate import SnapshotIndex
-from generator.mirror.answers import core_list_queries, list_cost, page_at, write_list, write_page
+from generator.mirror.answers import Written, core_list_queries, list_pages, write_list, write_list_again
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.budget import GROUPS, DistBudget
 from generator.output.parallel import Shares, halves
@@ -17,10 +17,12 @@ from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
 from generator.variants.planner import Selections, Variant, plan
-from generator.variants.reuse import Costed, CostReuse, Written
+from generator.variants.reuse import Costed, CostReuse, SelectionKey, pack, unpack
 
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
+#: A list the budget keeps: its first page, bytes, and the ids it selects (`reuse.pack_ids`).
+Kept = tuple[Query, int, bytes]
 
 
 def candidates(index: SnapshotIndex, settings: BuildSettings) -> list[Variant]:
@@ -45,25 +47,39 @@ def variant_costs(
     `reuse` gives the previous build's candidates and costs where no changed event matters."""
     index, settings, now = ctx.index, ctx.settings, ctx.now
     costed: dict[int, list[Costed]] = {}
-    proposed: list[Variant] = []
+    proposed: list[Variant] | list[Costed] = []
     selections: dict[str, Selections] = {}
+    packed: dict[SelectionKey, bytes] = {}  # one per selection
+
+    def cost(first: Query) -> tuple[int, int, bytes, bytes]:
+        version = first.version
+        ids = selections[version].ids(first)
+        key = (version, first.subset, first.filters, first.ordering)
+        if key not in packed:
+            packed[key] = pack(ids)
+        size, sizes = list_pages(first, ids, index.versions[version], settings)
+        return len(sizes), size, packed[key], pack(sizes)
+
     for chunk in shares.take():
         if not selections:
-            known = reuse.candidates if reuse is not None else None
+            known = reuse.costed if reuse is not None else None
             proposed = known if known is not None else candidates(index, settings)
             selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         start, end = (len(proposed) * n // shares.count for n in (chunk, chunk + 1))
-        costed[chunk] = []
+        mine = costed[chunk] = []
+        if proposed and not isinstance(proposed[0], Variant):  # the previous build's candidates
+            assert reuse is not None
+            for n in range(start, end):
+                again = reuse.again(n)
+                mine.append(again if again is not None else (*proposed[n][:3], *cost(proposed[n][2])))
+            continue
         for variant in proposed[start:end]:
-            version = variant.first.version
+            assert isinstance(variant, Variant)
             found = reuse.cost(variant) if reuse is not None else None
-            if found is None:
-                ids = selections[version].ids(variant.first)
-                found = list_cost(variant.first, ids, index.versions[version], settings)
-            files, size = found
             groups: tuple[str, ...] = () if variant.family == "requested" else (variant.group,)
             groups += (variant.tier,) if groups == (GROUPS[0],) else ()
-            costed[chunk].append((f"{version} {variant.family}", groups, variant.first, files, size))
+            label = f"{variant.first.version} {variant.family}"
+            mine.append((label, groups, variant.first, *(found or cost(variant.first))))
     return costed
 
 
@@ -73,19 +89,19 @@ def merge_costs(*parts: dict[int, list[Costed]]) -> list[Costed]:
     return [costed for n in sorted(chunks) for costed in chunks[n]]
 
 
-def choose_variants(costed: list[Costed], budget: DistBudget) -> list[tuple[Query, int]]:
-    """The variants the budget admits, in priority order: first page and bytes (exact: the
-    browsable pages are shells that no variant adds to)."""
-    kept: list[tuple[Query, int]] = []
-    for family, groups, first, files, size in costed:
+def choose_variants(costed: list[Costed], budget: DistBudget) -> list[Kept]:
+    """The variants the budget admits, in priority order: first page, bytes (exact: the
+    browsable pages are shells that no variant adds to) and the ids it selects."""
+    kept: list[Kept] = []
+    for family, groups, first, files, size, ids, _ in costed:
         if budget.admit(family, files, size, *groups):
-            kept.append((first, size))
+            kept.append((first, size, ids))
     return kept
 
 
 def write_variants(
     ctx: BuildContext,
-    kept: list[tuple[Query, int]],
+    kept: list[Kept],
     tally: Tally,
     manifest: ManifestWriter,
     reuse: CostReuse | None = None,
@@ -95,10 +111,10 @@ def write_variants(
     added in priority order either way, so the bytes do not depend on the number of processes.
     Pages the previous build wrote with the same bytes (`reuse.pages`) are kept as they are.
     Returns every kept list's pages and manifest lines, for the next build's `reuse`."""
-    index, out, settings, now = ctx.index, ctx.out, ctx.settings, ctx.now
+    out, settings = ctx.out, ctx.settings
     written: dict[int, Written] = {}
     earlier: dict[int, tuple[Written, frozenset[int]]] = {}  # lists with some pages to write again
-    for n, (first, _) in enumerate(kept):
+    for n, (first, _, _) in enumerate(kept):
         found = reuse.pages(first) if reuse is not None else None
         if found is None:
             continue
@@ -113,13 +129,12 @@ def write_variants(
     shares = halves((n for n in range(len(kept)) if n not in written), lambda n: kept[n][1])
 
     def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, Written]]:
-        selections = {v: Selections(vi, now) for v, vi in index.versions.items()}
         own, entries = Tally(), {}
         for n in share:
-            first = kept[n][0]
-            ids = selections[first.version].ids(first)
+            first, _, packed = kept[n]
+            ids = unpack(packed).tolist()
             if n in earlier:
-                entries[n] = _rewrite_changed_pages(ctx, first, ids, own, *earlier[n])
+                entries[n] = write_list_again(ctx, first, ids, own, "variants", *earlier[n])
             else:
                 pages = ManifestEntries()
                 write_list(ctx, first, ids, own, "variants", manifest=pages)
@@ -135,33 +150,8 @@ def write_variants(
     tally.merge(theirs)
     written.update(entries)
     written.update(their_entries)
-    for n in range(len(kept)):
-        for line in written[n][1]:
-            manifest.add_line(line)
-    return {first: written[n] for n, (first, _) in enumerate(kept)}
-
-
-def _rewrite_changed_pages(
-    ctx: BuildContext, first: Query, ids: list[int], tally: Tally, earlier: Written, changed: frozenset[int]
-) -> Written:
-    """Write the pages of a list that hold a changed event; keep the others as the previous
-    build wrote them (the list selects the same events in the same order: `reuse.pages`)."""
-    offsets = range(0, max(len(ids), 1), first.limit)
-    assert len(offsets) == len(earlier[0])  # the same selection: as many pages as before
-    paths, lines = list(earlier[0]), list(earlier[1])
-    for n, offset in enumerate(offsets):
-        kept = (
-            None
-            if changed.intersection(ids[offset : offset + first.limit])
-            else ctx.out.keep_all(paths[n : n + 1])
-        )
-        if kept is not None:
-            tally.add("variants", kept[0])
-            continue
-        page = ManifestEntries()
-        write_page(ctx, page_at(first, ids, offset), tally, "variants", manifest=page)
-        paths[n], lines[n] = page.paths[0], page.lines[0]
-    return tuple(paths), tuple(lines)
+    manifest.add_lines([line for n in range(len(kept)) for line in written[n][1]])
+    return {first: written[n] for n, (first, _, _) in enumerate(kept)}
 
 
 def requested_lists(settings: BuildSettings) -> list[Query]:
