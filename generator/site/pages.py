@@ -252,6 +252,10 @@ def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, wr
     writer.file(DUMPS_README, dumps_readme(data, as_of), "dumps")
 
 
+def _content_page(title: str, text: str, base_path: str) -> dict[str, Any]:
+    return {"title": title, "body": render_markdown(text, base_path)}
+
+
 def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenData | None" = None) -> None:
     """The human site, feeds and plumbing into the staging folder (beside the JSON), from the
     events gathered (`site/gather.py`); the /data/ page lists what the open data wrote
@@ -259,7 +263,8 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
     index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
     links, schedule = shown.links, shown.schedule
     pages = chrome.content_pages(settings)
-    renderer = Renderer(settings.templates_dir)
+    compiled = None if ctx.memo is None or ctx.memo.root is None else ctx.memo.root / "jinja"
+    renderer = Renderer(settings.templates_dir, compiled)
     writer = PageWriter(out, renderer, chrome.make_chrome(settings, links, pages, now), tally)
     write_events(index, records, shown, writer)
     events = shown.summaries
@@ -269,11 +274,12 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
     write_search(events, writer)
     for page in pages:  # last: a name the site already uses is named as the page's fault
         try:
-            writer.page(
+            # Keyed: an unchanged page is neither converted from Markdown nor rendered.
+            writer.keyed_page(
                 page.relpath,
                 "page.html",
-                title=page.title,
-                body=render_markdown(page.text, settings.base_path),
+                digest(page.title.encode(), page.text.encode(), settings.base_path.encode()),
+                partial(_content_page, page.title, page.text, settings.base_path),
             )
         except OutputError as exc:
             raise ContentError(

@@ -2,11 +2,14 @@
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from generator.errors import RenderError
+
+if TYPE_CHECKING:
+    import jinja2
 
 # Our own Markdown links root-relative (/about/); under a sub-path they need the base path.
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -15,9 +18,11 @@ _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 class Renderer:
     """Renders templates from `templates_dir` to bytes; a failure names template and page.
 
-    Jinja and Markdown load with the first renderer (an up-to-date build needs neither)."""
+    Jinja and Markdown load with the first renderer (an up-to-date build needs neither).
+    `compiled`: a folder where Jinja keeps each template compiled (keyed by its source's
+    checksum, so an edited template is compiled again): a rebuild compiles none."""
 
-    def __init__(self, templates_dir: Path) -> None:
+    def __init__(self, templates_dir: Path, compiled: Path | None = None) -> None:
         if not (templates_dir / "base.html").is_file():
             raise RenderError(f"{templates_dir}: no base.html here; is this the templates folder?")
         import jinja2
@@ -30,6 +35,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,  # templates do not change during a build: no stat per page
+            bytecode_cache=None if compiled is None else _bytecode_cache(compiled),
         )
 
     def render(self, template: str, target: str, **context: Any) -> bytes:
@@ -40,6 +46,13 @@ class Renderer:
             return self.env.get_template(template).render(**context).encode()
         except jinja2.TemplateError as exc:
             raise RenderError(f"template {template}: rendering {target}: {exc}") from exc
+
+
+def _bytecode_cache(folder: Path) -> "jinja2.BytecodeCache":
+    import jinja2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_markdown(text: str, base_path: str) -> Markup:
