@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from markupsafe import Markup
 
 from generator.api.engine import RECENT
 from generator.api.openapi import OPENAPI_PATH, load_events_spec, mirror_document, server_url
@@ -20,6 +21,7 @@ from generator.api.versions import NEWEST
 from generator.common import digest
 from generator.context import BuildContext
 from generator.errors import ContentError, OutputError
+from generator.incremental.memo import Memo
 from generator.load.history import History
 from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
@@ -32,7 +34,7 @@ from generator.site.indexes import api_list_links, write_indexes
 from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks
 from generator.site.plumbing import copy_assets, write_plumbing
-from generator.site.render import Renderer, render_markdown
+from generator.site.render import Blanks, Renderer, render_markdown
 from generator.site.schedule import Schedule, date_changes, moved
 from generator.site.views import (
     EventSummary,
@@ -257,13 +259,29 @@ def write_search(events: list[EventSummary], writer: PageWriter) -> None:
     writer.page(chrome.SEARCH, "search.html", listed=False)
 
 
-def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter) -> None:
-    """/data/ (every download, with examples) and the README of dist/dumps/."""
+def write_data_page(
+    data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter, memo: Memo
+) -> None:
+    """/data/ (every download, with examples) and the README of dist/dumps/. The page's HTML
+    is remembered without the values that change with the snapshot (sizes, sha256...), which
+    are put back: a rebuild converts no Markdown unless the rest of the page changed."""
     from generator.site.datapage import DUMPS_README, PAGE, data_markdown, dumps_readme
 
     as_of = index.snapshot.metadata["as_of"]
     rows = {v: len(vi.facets) for v, vi in index.versions.items()}
-    body = render_markdown(data_markdown(data, rows, as_of, links), links.base_path)
+    blanks = Blanks()
+    text = data_markdown(data, rows, as_of, links, blanks)
+    html = memo.value(
+        "markdown",
+        digest(text.encode(), links.base_path.encode()),
+        lambda: str(render_markdown(text, links.base_path)),
+    )
+    filled = blanks.fill(html)
+    body = (
+        render_markdown(data_markdown(data, rows, as_of, links), links.base_path)
+        if filled is None
+        else Markup(filled)  # Markdown's own HTML, with plain values put back
+    )
     writer.page(PAGE, "page.html", title="Open data", body=body)
     writer.file(DUMPS_README, dumps_readme(data, as_of), "dumps")
 
@@ -303,7 +321,7 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
                 "index); give this Markdown page another file name"
             ) from exc
     if data is not None:
-        write_data_page(data, index, links, writer)
+        write_data_page(data, index, links, writer, ctx.memo or Memo(None))
     write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)

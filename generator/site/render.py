@@ -64,6 +64,41 @@ def render_markdown(text: str, base_path: str) -> Markup:
     return Markup(_ROOT_LINK.sub(lambda m: f"{m.group(1)}{base}/", " " + html)[1:])
 
 
+#: A value Markdown passes through as it is (letters, digits, `.,:+-`, single inner spaces):
+#: one that can be left out of a text and put back into its HTML.
+_PLAIN = re.compile(r"[0-9A-Za-z.,:+-]+( [0-9A-Za-z.,:+-]+)*")
+
+
+class Blanks:
+    """Values left out of a Markdown text (each replaced by a token Markdown leaves alone),
+    so that the text's HTML can be remembered by the rest and the values put back: a page
+    whose numbers change is rendered without Markdown."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+
+    def __call__(self, value: str) -> str:
+        """`value` in the text: a token for it, or itself unless it is plain."""
+        if not _PLAIN.fullmatch(value):
+            return value
+        self.values.append(value)
+        return self._token(len(self.values) - 1)
+
+    @staticmethod
+    def _token(n: int) -> str:
+        return f"LLSTATICBLANK{n:05d}Z"
+
+    def fill(self, html: str) -> str | None:
+        """The HTML with the values back in place of their tokens (None: a token is not
+        there exactly once, and the text must be rendered with its values)."""
+        for n, value in enumerate(self.values):
+            token = self._token(n)
+            if html.count(token) != 1:
+                return None
+            html = html.replace(token, value)
+        return html
+
+
 def markdown_title(text: str, fallback: str) -> str:
     """The first level-1 heading of a Markdown text, or `fallback`."""
     for line in text.splitlines():
