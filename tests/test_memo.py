@@ -46,14 +46,3 @@ def test_rows_kept_in_tables_are_read_by_another_connection_and_dropped_when_unu
     with sqlite3.connect(tmp_path / "values.sqlite") as reader:
         assert reader.execute("SELECT value FROM rows_t_main").fetchall() == [("B",)]
     assert Memo(None).table_keys("rows_t_main", create, [b"a"]) is None
-
-
-def test_kept_values_survive_a_save_without_being_read(tmp_path: Path) -> None:
-    first = Memo(tmp_path)
-    first.values("n", [b"a", b"b"], lambda i: i)
-    first.save()
-    second = Memo(tmp_path)
-    second.keep("n", [b"a"])
-    second.save()
-    third = Memo(tmp_path)
-    assert third.values("n", [b"a", b"b"], lambda i: "made") == [0, "made"]

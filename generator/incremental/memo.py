@@ -139,10 +139,6 @@ class Memo:
         db.execute("BEGIN")
         return self.root / "values.sqlite"
 
-    def keep(self, name: str, keys: Iterable[bytes]) -> None:
-        """Count values as used by this build without reading them (kept by `save`)."""
-        self._used_values.setdefault(name, set()).update(key.hex() for key in keys)
-
     def blob(self, name: str, key: bytes, make: Callable[[], bytes]) -> bytes:
         """The bytes stored under `key`, or `make()` (then stored)."""
         hex_key = key.hex()

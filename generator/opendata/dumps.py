@@ -179,9 +179,6 @@ def write_csv(vindex: VersionIndex, out: StagedOutput, memo: Memo | None = None)
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.csv", version, table_mode(vindex), "csv")
     spans = list(vindex.files[table_mode(vindex)].spans.values())
-    # Every event's flat row stays remembered, read or not: a later rebuild makes the
-    # chunks of other events from them.
-    memo.keep("flat", (span.digest for span in spans))
     with out.stream(dump.relpath) as raw:
         raw.write(csv_rows([[c.name for c in CSV_COLUMNS]]))
         for start in range(0, len(spans), CHUNK):
