@@ -192,7 +192,7 @@ def _flat(event_id: int, agencies: list[tuple[int, str]]) -> FlatEvent:
 
 
 def test_related_objects_keep_the_first_events_fields_across_batches(monkeypatch, tmp_path: Path) -> None:
-    """Rows are stored a batch at a time, then copied table by table: an agency named differently by later
+    """Rows go in a batch at a time, table by table: an agency named differently by later
     events (in the same batch or a later one) keeps its lowest event id's name, and an event
     that lists an agency twice links it once, at its first position."""
     from generator.opendata import sqlite as dump

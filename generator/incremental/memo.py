@@ -4,9 +4,7 @@ Two kinds of entry, each under a name ("flat", "gz", ...):
 - `value`: a small JSON-able value (a flattened event row), kept in one SQLite file
   (`values.sqlite`) and looked up one at a time, so memory does not grow with the number of
   values;
-- `blob`: bytes (a compressed chunk of a dump), one file each;
-- rows in tables of their own in `values.sqlite` (`table_keys`, `store_rows`), for a reader
-  that attaches the database and copies them in SQL (the SQLite dumps' flat rows).
+- `blob`: bytes (a compressed chunk of a dump), one file each.
 
 An entry not used by a build is dropped when the build saves the memo, so the store holds
 what the current dist/ was made from and no more. The memo lives in the build cache and
@@ -16,7 +14,7 @@ goes with it (`--clean`, or code that changed).
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +22,6 @@ import orjson
 
 #: Keys looked up by one SELECT in `values` (well under SQLite's limit of bound parameters).
 _LOOKUP = 500
-
-
-def _rows_name(table: str) -> str:
-    """`rows:sqlite` for the memo's table `rows_sqlite_events`: the name its keys are used under."""
-    return "rows:" + table.split("_")[1]
 
 
 class Memo:
@@ -99,46 +92,6 @@ class Memo:
             result.append(made)
         return result
 
-    def table_keys(self, table: str, create: str, keys: Sequence[bytes]) -> list[int] | None:
-        """For rows kept in the memo's own tables, read by a connection that attaches the
-        database (`shared`): tables named `rows_{name}_{part}`, their first column `key`,
-        made by the `create` statements (`;`-separated) when missing. Marks `keys` used under
-        `name` and returns the positions of those `table` does not hold yet (None: no memo
-        on disk, nothing kept)."""
-        hex_keys = [key.hex() for key in keys]
-        self._used_values.setdefault(_rows_name(table), set()).update(hex_keys)
-        db = self._values()
-        if db is None:
-            return None
-        for statement in create.split(";"):
-            db.execute(statement)
-        held: set[str] = set()
-        for start in range(0, len(hex_keys), _LOOKUP):
-            part = hex_keys[start : start + _LOOKUP]
-            marks = ",".join("?" * len(part))
-            held.update(row[0] for row in db.execute(f"SELECT key FROM {table} WHERE key IN ({marks})", part))
-        self.hits += len(held)
-        self.misses += len(hex_keys) - len(held)
-        return [i for i, hex_key in enumerate(hex_keys) if hex_key not in held]
-
-    def store_rows(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Rows into one of the memo's own tables (`table_keys`)."""
-        db = self._values()
-        if db is not None:
-            first = next(iter(rows := list(rows)), None)
-            if first is not None:
-                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(first))})", rows)
-
-    def shared(self) -> Path | None:
-        """The memo's database, with what this build stored committed so that another
-        connection can read it (None: no memo on disk)."""
-        db = self._values()
-        if db is None or self.root is None:
-            return None
-        db.execute("COMMIT")
-        db.execute("BEGIN")
-        return self.root / "values.sqlite"
-
     def blob(self, name: str, key: bytes, make: Callable[[], bytes]) -> bytes:
         """The bytes stored under `key`, or `make()` (then stored)."""
         hex_key = key.hex()
@@ -185,10 +138,6 @@ class Memo:
                 ((name, key) for name, keys in self._used_values.items() for key in keys),
             )
             db.execute("DELETE FROM memo WHERE (name, key) NOT IN (SELECT name, key FROM used)")
-            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                if table.startswith("rows_"):
-                    sql = f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used WHERE name = ?)"
-                    db.execute(sql, (_rows_name(table),))
             db.execute("DROP TABLE used")
             db.execute("COMMIT")
             db.close()

@@ -5,15 +5,13 @@ Tables: `events` (one row per event; dates as UTC text that sorts as time does, 
 `agencies`, `programs`, `launches`, `expeditions`, `spacestations`, `astronauts`), one link
 table per relation (`event_agencies`, ...), `event_videos`, and `events_fts`, an FTS5 index of
 name and description. Foreign keys are declared and checked while writing; the filter columns
-are indexed. The flat rows of every event are kept in tables of the build memo's database
-(a temporary one without a memo), and the dump is filled from them by SQL alone, table by
-table, so memory does not grow with the snapshot and a rebuild flattens only the changed events.
+are indexed. Rows go in BATCH events at a time, table by table, so memory does not grow with
+the snapshot.
 A related object seen in several events keeps the fields of its first (lowest event id) one.
 """
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -95,33 +93,15 @@ def _link_schema() -> str:
     return "".join(parts)
 
 
-#: The flat rows the dump is filled from, in tables of their own (in the build memo's
-#: database, which the dump attaches as `m`, or a temporary one): one row per event, one per
-#: related object, link and video. `{m}` is the schema's prefix.
-ROWS = """
-CREATE TABLE IF NOT EXISTS {m}rows_sqlite_events (
-    key TEXT PRIMARY KEY, type_name, id, name, slug, type_id, date, year, month, day,
-    date_precision, last_updated, location, webcast_live, duration, description, image_url, url
-);
-CREATE TABLE IF NOT EXISTS {m}rows_sqlite_items (
-    key TEXT, kind TEXT, position INTEGER, c0, c1, c2, c3, c4, c5, PRIMARY KEY (key, kind, position)
-)
-"""
-#: The `events` table's columns as the rows table holds them.
-EVENT_COLUMNS = (
-    "id, name, slug, type_id, date, year, month, day, date_precision, last_updated, location, "
-    "webcast_live, duration, description, image_url, url"
-)
-#: Events whose rows are stored at a time.
+#: Events whose rows go in together, table by table: a few hundred SQL calls per build
+#: instead of a dozen per event, and only one batch's rows in memory.
 BATCH = 500
 
 
-def _event_row(key: str, row: dict[str, Any]) -> tuple[Any, ...]:
-    """One event's row of `rows_sqlite_events` (the date also as UTC year, month and day)."""
+def _event_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The `events` columns of one flat row (the date also as UTC year, month and day)."""
     date = row["date"]
     return (
-        key,
-        row["type_name"],
         row["id"],
         row["name"],
         row["slug"],
@@ -141,95 +121,54 @@ def _event_row(key: str, row: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _item_rows(key: str, flat: FlatEvent) -> Iterator[tuple[Any, ...]]:
-    """One event's rows of `rows_sqlite_items`: each related object in the record's order,
-    under its kind, padded to six values; `station_rows` are the `spacestations` rows the
-    event brings (its stations, then its expeditions' stations)."""
-    expeditions = [(x[0], x[1], x[2], x[3], x[4][0] if x[4] else None, x[5]) for x in flat.expeditions]
-    kinds: dict[str, list[tuple[Any, ...]]] = {
-        "agencies": flat.agencies,
-        "programs": flat.programs,
-        "launches": flat.launches,
-        "expeditions": expeditions,
-        "spacestations": flat.spacestations,
-        "station_rows": flat.spacestations + [x[4] for x in flat.expeditions if x[4] is not None],
-        "astronauts": flat.astronauts,
-        "videos": flat.videos,
-    }
-    for kind, items in kinds.items():
-        for n, item in enumerate(items):
-            yield (key, kind, n, *item, *(None,) * (6 - len(item)))
+def _first_of_each(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows of related objects, the first one of each id (column 0) only: what `INSERT OR
+    IGNORE` would keep, without sending SQLite the thousands of repeats."""
+    first: dict[Any, tuple[Any, ...]] = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+    return list(first.values())
 
 
-def _store(
-    insert: Callable[[str, list[tuple[Any, ...]]], None], keyed: Iterable[tuple[str, FlatEvent]]
-) -> None:
-    """Store events' flat rows, BATCH events at a time, through `insert(table, rows)`."""
-    events: list[tuple[Any, ...]] = []
-    items: list[tuple[Any, ...]] = []
-    for key, flat in keyed:
-        events.append(_event_row(key, flat.row))
-        items.extend(_item_rows(key, flat))
-        if len(events) == BATCH:
-            insert("rows_sqlite_events", events)
-            insert("rows_sqlite_items", items)
-            events, items = [], []
-    insert("rows_sqlite_events", events)
-    insert("rows_sqlite_items", items)
+def _insert_batch(db: sqlite3.Connection, batch: list[FlatEvent]) -> None:
+    """A batch of events (in id order) and everything they link to, one table at a time:
+    related objects first, then the events, then the rows that point at both (the foreign
+    keys are checked on each insert). Within a table rows go in event by event, so `OR
+    IGNORE` keeps each object's first (lowest event id) fields, as one event at a time would."""
 
+    def related(sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        db.executemany(f"INSERT OR IGNORE INTO {sql}", _first_of_each(rows))
 
-def _fill(db: sqlite3.Connection, keys: list[str]) -> None:
-    """Fill the dump from the rows of `keys` (in id order) in the attached `m`, in SQLite
-    alone: related objects first, then the events, then the rows that point at both (the
-    foreign keys are checked on each insert). Rows go in by event, then the record's order,
-    so `OR IGNORE` keeps each object's first (lowest event id) fields and an event listing
-    one object twice links it once, at its first position."""
-    db.execute("CREATE TEMP TABLE wanted (pos INTEGER PRIMARY KEY, key TEXT NOT NULL)")
-    db.executemany("INSERT INTO temp.wanted VALUES (?, ?)", enumerate(keys))
-    events = "FROM temp.wanted w JOIN m.rows_sqlite_events e ON e.key = w.key"
-
-    def items(kind: str) -> str:
-        return f"JOIN m.rows_sqlite_items i ON i.key = w.key AND i.kind = '{kind}'"
-
-    db.execute("BEGIN")
-    db.execute(f"INSERT OR IGNORE INTO event_types SELECT e.type_id, e.type_name {events} ORDER BY w.pos")
-    for table, kind, width in RELATED_TABLES:
-        values = ", ".join(f"i.c{n}" for n in range(width))
-        db.execute(
-            f"INSERT OR IGNORE INTO {table} SELECT {values} FROM temp.wanted w {items(kind)} "
-            "ORDER BY w.pos, i.position"
-        )
-    db.execute(f"INSERT INTO events SELECT {EVENT_COLUMNS} {events} ORDER BY w.pos")
-    for link, related, _key, _type in LINKS:
-        db.execute(
-            f"INSERT OR IGNORE INTO {link} SELECT e.id, i.c0, i.position {events} {items(related)} "
-            "ORDER BY w.pos, i.position"
-        )
-    db.execute(
-        "INSERT INTO event_videos SELECT e.id, i.position, i.c0, i.c1, i.c2, i.c3, i.c4 "
-        f"{events} {items('videos')} ORDER BY w.pos, i.position"
+    related("event_types VALUES (?, ?)", ((f.row["type_id"], f.row["type_name"]) for f in batch))
+    related("agencies VALUES (?,?,?,?,?)", (a for f in batch for a in f.agencies))
+    related("programs VALUES (?,?,?,?)", (p for f in batch for p in f.programs))
+    related("launches VALUES (?,?,?,?,?,?)", (x for f in batch for x in f.launches))
+    related(
+        "spacestations VALUES (?,?,?,?)",
+        (s for f in batch for s in f.spacestations + [x[4] for x in f.expeditions if x[4] is not None]),
     )
-    db.execute("COMMIT")
-    db.execute("DROP TABLE temp.wanted")
-    db.execute("DETACH DATABASE m")
-    # Indexes after the rows: one sort each instead of an update per insert.
-    db.executescript(INDEXES + FTS)
+    related(
+        "expeditions VALUES (?,?,?,?,?,?)",
+        ((x[0], x[1], x[2], x[3], x[4][0] if x[4] else None, x[5]) for f in batch for x in f.expeditions),
+    )
+    related("astronauts VALUES (?,?,?,?)", (x for f in batch for x in f.astronauts))
+    db.executemany(
+        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [_event_row(f.row) for f in batch]
+    )
+    for link, objects, _key, _type in LINKS:
+        # OR IGNORE: an event that lists one object twice gets one link, at its first position.
+        db.executemany(
+            f"INSERT OR IGNORE INTO {link} VALUES (?,?,?)",
+            [(f.row["id"], item[0], n) for f in batch for n, item in enumerate(getattr(f, objects))],
+        )
+    db.executemany(
+        "INSERT INTO event_videos VALUES (?,?,?,?,?,?,?)",
+        [(f.row["id"], n, *video) for f in batch for n, video in enumerate(f.videos)],
+    )
 
 
-#: (table, kind of item rows, columns): the related objects, in the order they go in.
-RELATED_TABLES = (
-    ("agencies", "agencies", 5),
-    ("programs", "programs", 4),
-    ("launches", "launches", 6),
-    ("spacestations", "station_rows", 4),
-    ("expeditions", "expeditions", 6),
-    ("astronauts", "astronauts", 4),
-)
-
-
-@contextmanager
-def _database(path: Path, metadata: dict[str, str]) -> Iterator[sqlite3.Connection]:
-    """A new dump at `path`: its tables created and its metadata in."""
+def write_database(path: Path, events: Iterable[FlatEvent], metadata: dict[str, str]) -> None:
+    """Create the database at `path` from flat events (in id order)."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
         # A fresh file in the staging folder: no journal needed, a failed build discards it.
@@ -237,60 +176,28 @@ def _database(path: Path, metadata: dict[str, str]) -> Iterator[sqlite3.Connecti
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA foreign_keys = ON")
         db.executescript(SCHEMA + _link_schema())
+        db.execute("BEGIN")
         db.executemany("INSERT INTO metadata VALUES (?, ?)", sorted(metadata.items()))
-        yield db
+        batch: list[FlatEvent] = []
+        for flat in events:
+            batch.append(flat)
+            if len(batch) == BATCH:
+                _insert_batch(db, batch)
+                batch.clear()
+        _insert_batch(db, batch)
+        db.execute("COMMIT")
+        # Indexes after the rows: one sort each instead of an update per insert.
+        db.executescript(INDEXES + FTS)
     finally:
         db.close()
-
-
-def write_database(path: Path, events: Iterable[FlatEvent], metadata: dict[str, str]) -> None:
-    """Create the database at `path` from flat events (in id order), their rows stored in a
-    temporary database first (on disk: memory does not grow with the events)."""
-    with _database(path, metadata) as db:
-        db.execute("ATTACH DATABASE '' AS m")
-        db.executescript(ROWS.format(m="m."))
-        keys: list[str] = []
-
-        def numbered() -> Iterator[tuple[str, FlatEvent]]:
-            for flat in events:
-                keys.append(str(len(keys)))
-                yield keys[-1], flat
-
-        db.execute("BEGIN")
-        _store(lambda table, rows: _insert(db, f"m.{table}", rows), numbered())
-        db.execute("COMMIT")
-        _fill(db, keys)
-
-
-def _insert(db: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
 
 
 def write_sqlite(
     vindex: VersionIndex, out: StagedOutput, metadata: dict[str, str], memo: Memo | None = None
 ) -> Dump:
-    """The SQLite dump of one version, filled from flat rows kept in the build memo's
-    database: a rebuild flattens and stores only the changed events' rows."""
+    """The SQLite dump of one version."""
     version = vindex.spec.version
     dump = Dump(f"{DUMPS_DIR}/{version}/{table_stem(vindex)}.sqlite", version, table_mode(vindex), "sqlite")
-    metadata = {"api_version": version, **metadata}
-    memo = memo or Memo(None)
-    spans = list(vindex.files[table_mode(vindex)].spans.values())
-    missing = memo.table_keys("rows_sqlite_events", ROWS.format(m=""), [span.digest for span in spans])
-    source = None
-    if missing is not None:
-        chosen = [spans[i] for i in missing]
-        _store(
-            memo.store_rows,
-            zip((s.digest.hex() for s in chosen), iter_flat(vindex, memo, chosen), strict=True),
-        )
-        source = memo.shared()
     with out.to_path(dump.relpath) as path:
-        if source is None:  # no memo on disk: the rows go through a temporary database
-            write_database(path, iter_flat(vindex, memo), metadata)
-        else:
-            with _database(path, metadata) as db:
-                db.execute("ATTACH DATABASE ? AS m", (str(source),))
-                _fill(db, [span.digest.hex() for span in spans])
+        write_database(path, iter_flat(vindex, memo), {"api_version": version, **metadata})
     return dump
