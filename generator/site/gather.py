@@ -67,25 +67,18 @@ def gather_events(ctx: BuildContext) -> SiteEvents:
     memo = ctx.memo or Memo(None)
     patterns = (links.href("types/{id}/"), links.href("agencies/{id}/"), links.href("programs/{id}/"))
     schedule = Schedule.load(ctx.index.snapshot)
-    records = list(shown_records(ctx.index))
-
-    def summary_of(i: int) -> list[Any]:
-        version, mode, event_id, _ = records[i]
-        record = orjson.loads(ctx.records.get(version, mode, event_id))
-        summary = summarise(record, version, *patterns, "")
-        summary.href = links.href(summary.relpath)
-        return summary_json(summary)
-
-    pattern_bytes = [p.encode() for p in patterns]
-    keys = [
-        digest(b"summary", version.encode(), record_digest, *pattern_bytes)
-        for version, _, _, record_digest in records
-    ]
     shown = []
-    # Looked up many at a time: one SELECT per few hundred summaries.
-    for (version, mode, event_id, record_digest), kept in zip(
-        records, memo.values("summary", keys, summary_of), strict=True
-    ):
-        summary = summary_from_json(kept)
+    for version, mode, event_id, record_digest in shown_records(ctx.index):
+
+        def summary_of(
+            version: str = version, mode: str | None = mode, event_id: int = event_id
+        ) -> list[Any]:
+            record = orjson.loads(ctx.records.get(version, mode, event_id))
+            summary = summarise(record, version, *patterns, "")
+            summary.href = links.href(summary.relpath)
+            return summary_json(summary)
+
+        summary_key = digest(b"summary", version.encode(), record_digest, *(p.encode() for p in patterns))
+        summary = summary_from_json(memo.value("summary", summary_key, summary_of))
         shown.append(ShownEvent(version, mode, event_id, record_digest, summary, schedule.see(summary)))
     return SiteEvents(links, schedule, shown)
