@@ -14,14 +14,11 @@ goes with it (`--clean`, or code that changed).
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
-
-#: Keys looked up by one SELECT in `values` (well under SQLite's limit of bound parameters).
-_LOOKUP = 500
 
 
 class Memo:
@@ -62,35 +59,6 @@ class Memo:
         if db is not None:
             db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", (name, hex_key, orjson.dumps(found)))
         return found
-
-    def values(self, name: str, keys: Sequence[bytes], make: Callable[[int], Any]) -> list[Any]:
-        """`value` for many keys with one lookup: the values stored under `keys`, in order,
-        each missing one `make(i)` for its position `i` (then stored)."""
-        hex_keys = [key.hex() for key in keys]
-        self._used_values.setdefault(name, set()).update(hex_keys)
-        db = self._values()
-        found: dict[str, bytes] = {}
-        for start in range(0, len(hex_keys), _LOOKUP):
-            part = hex_keys[start : start + _LOOKUP]
-            if db is not None and part:
-                marks = ",".join("?" * len(part))
-                sql = f"SELECT key, value FROM memo WHERE name = ? AND key IN ({marks})"
-                found.update(db.execute(sql, (name, *part)).fetchall())
-        result: list[Any] = []
-        for i, hex_key in enumerate(hex_keys):
-            stored = found.get(hex_key)
-            if stored is not None:
-                self.hits += 1
-                result.append(orjson.loads(stored))
-                continue
-            self.misses += 1
-            made = make(i)
-            if db is not None:
-                db.execute(
-                    "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", (name, hex_key, orjson.dumps(made))
-                )
-            result.append(made)
-        return result
 
     def blob(self, name: str, key: bytes, make: Callable[[], bytes]) -> bytes:
         """The bytes stored under `key`, or `make()` (then stored)."""

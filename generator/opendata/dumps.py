@@ -34,8 +34,6 @@ GZIP_LEVEL = 6
 #: Records per gzip member: deflate only looks back 32 KiB, so members of 20 records (about
 #: 200 KB) compress as well as one stream, and a changed record costs one small member.
 CHUNK = 20
-#: Flat rows looked up in the memo at a time (and in memory at once).
-FLAT_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -142,21 +140,18 @@ def write_record_dumps(
 def iter_flat(
     vindex: VersionIndex, memo: Memo | None = None, spans: Iterable[Span] | None = None
 ) -> Iterator[FlatEvent]:
-    """The events of a version (or those of `spans`) as flat rows, in id order: remembered
-    (looked up FLAT_BATCH at a time), or parsed one at a time."""
+    """The events of a version (or those of `spans`) as flat rows, in id order: remembered,
+    or parsed one at a time."""
     memo = memo or Memo(None)
     findex = vindex.files[table_mode(vindex)]
-    chosen = list(findex.spans.values() if spans is None else spans)
     with findex.file.path.open("rb") as handle:
-        for start in range(0, len(chosen), FLAT_BATCH):
-            batch = chosen[start : start + FLAT_BATCH]
 
-            def parse(i: int, batch: list[Span] = batch) -> dict[str, Any]:
-                handle.seek(batch[i].offset)
-                return flatten(orjson.loads(handle.read(batch[i].length))).to_json()
+        def parse(span: Span) -> dict[str, Any]:
+            handle.seek(span.offset)
+            return flatten(orjson.loads(handle.read(span.length))).to_json()
 
-            for value in memo.values("flat", [span.digest for span in batch], parse):
-                yield FlatEvent.from_json(value)
+        for span in findex.spans.values() if spans is None else spans:
+            yield FlatEvent.from_json(memo.value("flat", span.digest, partial(parse, span)))
 
 
 def _csv_chunk(vindex: VersionIndex, memo: Memo, spans: list[Span]) -> bytes:
