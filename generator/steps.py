@@ -10,6 +10,7 @@
     land         the budget settled on the real files, then the staging folder swapped in
 """
 
+import gc
 from datetime import datetime
 from functools import partial
 
@@ -143,6 +144,11 @@ def _open_data_and_site(
     to date), then the open data (changes.json lists the latest slips), then the site (its
     /data/ page lists what the open data wrote)."""
     tally = Tally()
+    if in_child:
+        # What the fork inherited (the index, the records...) is never this process's
+        # garbage: frozen, no collection walks it again (a rebuild's one full collection
+        # cost ~0.08 s here).
+        gc.freeze()
     shown = gather_events(ctx)
     data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
     write_site(ctx, tally, shown, data)

@@ -11,6 +11,7 @@ from generator.api.query import parse_request
 from generator.api.times import parse_utc
 from generator.load.snapshot import open_snapshot
 from generator.load.validate import validate_snapshot
+from generator.opendata.rows import FlatEvent
 
 NOW = "2025-06-01T00:00:00Z"  # the corpus' as_of: the build's "now"
 DATE = "ORDER BY date NULLS LAST, id"
@@ -168,3 +169,51 @@ def test_the_seeds_sqlite_dump_holds_its_event_and_finds_it_by_a_word(seed_site:
             "WHERE events_fts MATCH 'hatch'"
         ).fetchall()
         assert found == [(1304,)]
+
+
+def _flat(event_id: int, agencies: list[tuple[int, str]]) -> FlatEvent:
+    row = {
+        "id": event_id,
+        "url": f"https://ll.thespacedevs.com/2.3.0/events/{event_id}/",
+        "name": f"Event {event_id}",
+        "slug": f"event-{event_id}",
+        "type_id": 1,
+        "type_name": f"Type as event {event_id} names it",
+        "date": "2024-03-05T06:07:08Z",
+        "date_precision": None,
+        "last_updated": None,
+        "location": None,
+        "webcast_live": False,
+        "duration": None,
+        "description": None,
+        "image_url": None,
+    }
+    return FlatEvent(row, agencies=[(i, name, None, None, f"https://a/{i}/") for i, name in agencies])
+
+
+def test_related_objects_keep_the_first_events_fields_across_batches(monkeypatch, tmp_path: Path) -> None:
+    """Rows go in a batch at a time, table by table: an agency named differently by later
+    events (in the same batch or a later one) keeps its lowest event id's name, and an event
+    that lists an agency twice links it once, at its first position."""
+    from generator.opendata import sqlite as dump
+
+    monkeypatch.setattr(dump, "BATCH", 2)
+    events = [
+        _flat(1, [(7, "first name")]),
+        _flat(2, [(7, "second name"), (8, "other"), (7, "again")]),
+        _flat(3, [(7, "third name"), (9, "late")]),
+    ]
+    path = tmp_path / "x.sqlite"
+    dump.write_database(path, events, {"as_of": "x"})
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT id, name FROM agencies ORDER BY id").fetchall() == [
+            (7, "first name"),
+            (8, "other"),
+            (9, "late"),
+        ]
+        assert db.execute("SELECT name FROM event_types").fetchall() == [("Type as event 1 names it",)]
+        assert db.execute("SELECT agency_id, position FROM event_agencies WHERE event_id = 2").fetchall() == [
+            (7, 0),
+            (8, 1),
+        ]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []

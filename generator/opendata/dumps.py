@@ -14,6 +14,7 @@ records changed. Members carry no name or time, so a snapshot always gives the s
 import csv
 import gzip
 import io
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -68,10 +69,12 @@ def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[tuple[Span,
     One sequential pass over the file, where `RecordSource` answers reads in any order: the
     dumps read every record once, in the file's own order.
     """
-    with vindex.files[mode].file.path.open("rb") as handle:
+    fd = os.open(vindex.files[mode].file.path, os.O_RDONLY)
+    try:
         for span in vindex.files[mode].spans.values():
-            handle.seek(span.offset)
-            yield span, handle.read(span.length)
+            yield span, os.pread(fd, span.length, span.offset)  # one system call a record
+    finally:
+        os.close(fd)
 
 
 def _member(memo: Memo, kind: bytes, digests: list[bytes], data: Callable[[], bytes]) -> bytes:

@@ -5,13 +5,15 @@ Tables: `events` (one row per event; dates as UTC text that sorts as time does, 
 `agencies`, `programs`, `launches`, `expeditions`, `spacestations`, `astronauts`), one link
 table per relation (`event_agencies`, ...), `event_videos`, and `events_fts`, an FTS5 index of
 name and description. Foreign keys are declared and checked while writing; the filter columns
-are indexed. Rows go in one event at a time, so memory does not grow with the snapshot.
+are indexed. Rows go in BATCH events at a time, table by table, so memory does not grow with
+the snapshot.
 A related object seen in several events keeps the fields of its first (lowest event id) one.
 """
 
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from generator.incremental.memo import Memo
 from generator.load.validate import VersionIndex
@@ -91,51 +93,77 @@ def _link_schema() -> str:
     return "".join(parts)
 
 
-def _insert_event(db: sqlite3.Connection, flat: FlatEvent) -> None:
-    """One event and everything it links to; related objects first, for the foreign keys."""
-    row = flat.row
+#: Events whose rows go in together, table by table: a few hundred SQL calls per build
+#: instead of a dozen per event, and only one batch's rows in memory.
+BATCH = 500
+
+
+def _event_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The `events` columns of one flat row (the date also as UTC year, month and day)."""
     date = row["date"]
-    db.execute("INSERT OR IGNORE INTO event_types VALUES (?, ?)", (row["type_id"], row["type_name"]))
-    db.execute(
-        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            row["id"],
-            row["name"],
-            row["slug"],
-            row["type_id"],
-            date,
-            int(date[0:4]) if date else None,
-            int(date[5:7]) if date else None,
-            int(date[8:10]) if date else None,
-            row["date_precision"],
-            row["last_updated"],
-            row["location"],
-            None if row["webcast_live"] is None else int(row["webcast_live"]),
-            row["duration"],
-            row["description"],
-            row["image_url"],
-            row["url"],
-        ),
+    return (
+        row["id"],
+        row["name"],
+        row["slug"],
+        row["type_id"],
+        date,
+        int(date[0:4]) if date else None,
+        int(date[5:7]) if date else None,
+        int(date[8:10]) if date else None,
+        row["date_precision"],
+        row["last_updated"],
+        row["location"],
+        None if row["webcast_live"] is None else int(row["webcast_live"]),
+        row["duration"],
+        row["description"],
+        row["image_url"],
+        row["url"],
     )
-    db.executemany("INSERT OR IGNORE INTO agencies VALUES (?,?,?,?,?)", flat.agencies)
-    db.executemany("INSERT OR IGNORE INTO programs VALUES (?,?,?,?)", flat.programs)
-    db.executemany("INSERT OR IGNORE INTO launches VALUES (?,?,?,?,?,?)", flat.launches)
-    stations = flat.spacestations + [x[4] for x in flat.expeditions if x[4] is not None]
-    db.executemany("INSERT OR IGNORE INTO spacestations VALUES (?,?,?,?)", stations)
+
+
+def _first_of_each(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows of related objects, the first one of each id (column 0) only: what `INSERT OR
+    IGNORE` would keep, without sending SQLite the thousands of repeats."""
+    first: dict[Any, tuple[Any, ...]] = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+    return list(first.values())
+
+
+def _insert_batch(db: sqlite3.Connection, batch: list[FlatEvent]) -> None:
+    """A batch of events (in id order) and everything they link to, one table at a time:
+    related objects first, then the events, then the rows that point at both (the foreign
+    keys are checked on each insert). Within a table rows go in event by event, so `OR
+    IGNORE` keeps each object's first (lowest event id) fields, as one event at a time would."""
+
+    def related(sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        db.executemany(f"INSERT OR IGNORE INTO {sql}", _first_of_each(rows))
+
+    related("event_types VALUES (?, ?)", ((f.row["type_id"], f.row["type_name"]) for f in batch))
+    related("agencies VALUES (?,?,?,?,?)", (a for f in batch for a in f.agencies))
+    related("programs VALUES (?,?,?,?)", (p for f in batch for p in f.programs))
+    related("launches VALUES (?,?,?,?,?,?)", (x for f in batch for x in f.launches))
+    related(
+        "spacestations VALUES (?,?,?,?)",
+        (s for f in batch for s in f.spacestations + [x[4] for x in f.expeditions if x[4] is not None]),
+    )
+    related(
+        "expeditions VALUES (?,?,?,?,?,?)",
+        ((x[0], x[1], x[2], x[3], x[4][0] if x[4] else None, x[5]) for f in batch for x in f.expeditions),
+    )
+    related("astronauts VALUES (?,?,?,?)", (x for f in batch for x in f.astronauts))
     db.executemany(
-        "INSERT OR IGNORE INTO expeditions VALUES (?,?,?,?,?,?)",
-        [(x[0], x[1], x[2], x[3], x[4][0] if x[4] else None, x[5]) for x in flat.expeditions],
+        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [_event_row(f.row) for f in batch]
     )
-    db.executemany("INSERT OR IGNORE INTO astronauts VALUES (?,?,?,?)", flat.astronauts)
-    for link, related, _key, _type in LINKS:
+    for link, objects, _key, _type in LINKS:
         # OR IGNORE: an event that lists one object twice gets one link, at its first position.
         db.executemany(
             f"INSERT OR IGNORE INTO {link} VALUES (?,?,?)",
-            [(row["id"], item[0], n) for n, item in enumerate(getattr(flat, related))],
+            [(f.row["id"], item[0], n) for f in batch for n, item in enumerate(getattr(f, objects))],
         )
     db.executemany(
         "INSERT INTO event_videos VALUES (?,?,?,?,?,?,?)",
-        [(row["id"], n, *video) for n, video in enumerate(flat.videos)],
+        [(f.row["id"], n, *video) for f in batch for n, video in enumerate(f.videos)],
     )
 
 
@@ -150,8 +178,13 @@ def write_database(path: Path, events: Iterable[FlatEvent], metadata: dict[str, 
         db.executescript(SCHEMA + _link_schema())
         db.execute("BEGIN")
         db.executemany("INSERT INTO metadata VALUES (?, ?)", sorted(metadata.items()))
+        batch: list[FlatEvent] = []
         for flat in events:
-            _insert_event(db, flat)
+            batch.append(flat)
+            if len(batch) == BATCH:
+                _insert_batch(db, batch)
+                batch.clear()
+        _insert_batch(db, batch)
         db.execute("COMMIT")
         # Indexes after the rows: one sort each instead of an update per insert.
         db.executescript(INDEXES + FTS)

@@ -1,6 +1,7 @@
 """The /data/ page (every download of the snapshot, with copy-paste examples) and the short
 README in dist/dumps/: both made from what the open-data stage wrote (its data package)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from generator.api.openapi import OPENAPI_PATH
@@ -22,8 +23,12 @@ MACHINE_FILES = (
 _FORMATS = {"json": "JSON array", "ndjson": "NDJSON", "csv": "CSV", "sqlite": "SQLite"}
 
 
-def _row(r: dict[str, Any], size: int, rows: int, href: str) -> str:
-    """One resource of the data package, whatever its format."""
+def _keep(value: str) -> str:
+    return value
+
+
+def _row(r: dict[str, Any], size: int, rows: int, href: str, blank: Callable[[str], str] = _keep) -> str:
+    """One resource of the data package, whatever its format (`blank`: see data_markdown)."""
     fmt = _FORMATS.get(r["format"], r["format"]) + (", gzip" if r.get("compression") == "gz" else "")
     if "jsonSchema" in r:
         schema = f"[JSON Schema]({href}{r['jsonSchema']})"
@@ -34,11 +39,18 @@ def _row(r: dict[str, Any], size: int, rows: int, href: str) -> str:
     else:
         schema = "none"
     sha = r["hash"].removeprefix("sha256:")
-    return f"| [{r['path']}]({href}{r['path']}) | {fmt} | {size_text(size)} | {rows:,} | {schema} | `{sha}` |"
+    return (
+        f"| [{r['path']}]({href}{r['path']}) | {fmt} | {blank(size_text(size))} | {blank(f'{rows:,}')} | "
+        f"{schema} | `{blank(sha)}` |"
+    )
 
 
-def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteLinks) -> str:
-    """The /data/ page as Markdown: `rows` is the number of records per API version."""
+def data_markdown(
+    data: OpenData, rows: dict[str, int], as_of: str, links: SiteLinks, blank: Callable[[str], str] = _keep
+) -> str:
+    """The /data/ page as Markdown: `rows` is the number of records per API version; the
+    values that change with the snapshot (as_of, sizes, rows, sha256) pass through `blank`
+    (`render.Blanks`)."""
     href = "/"  # root-relative: render_markdown puts the site's base path in front
     site = links.absolute("") or "https://YOUR-SITE/"  # examples need a host: the build's, or a placeholder
     first = next(r for r in data.package["resources"] if r["format"] == "sqlite")["path"]
@@ -49,7 +61,7 @@ def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteL
     lines = [
         "# Open data",
         "",
-        f"The whole snapshot (as of {as_of}) as downloads: the records exactly as LL2 sent them "
+        f"The whole snapshot (as of {blank(as_of)}) as downloads: the records exactly as LL2 sent them "
         "(JSON, NDJSON, gzip), one flat row per event (CSV), and a SQLite database. Data: Launch "
         "Library 2 by The Space Devs, under their terms, with attribution ([licence](" + href + "licence/)).",
         "",
@@ -58,7 +70,7 @@ def data_markdown(data: OpenData, rows: dict[str, int], as_of: str, links: SiteL
         "| file | format | size | rows | schema | sha256 |",
         "|---|---|---:|---:|---|---|",
         *(
-            _row(r, data.sizes[r["path"]], rows[r["path"].split("/")[1]], href)
+            _row(r, data.sizes[r["path"]], rows[r["path"].split("/")[1]], href, blank)
             for r in data.package["resources"]
         ),
         "",

@@ -110,12 +110,14 @@ def _vevent(event: EventSummary, links: SiteLinks, now: datetime, sequence: int)
     return lines
 
 
-def calendar(
-    name: str, events: Iterable[EventSummary], links: SiteLinks, now: datetime, sequences: Mapping[int, int]
-) -> bytes:
-    """An iCalendar feed of `events` (those with a date), CRLF line ends, folded lines;
-    `sequences`: each event's SEQUENCE (0 when missing)."""
-    lines = [
+def vevent(event: EventSummary, links: SiteLinks, now: datetime, sequence: int) -> bytes:
+    """One dated event's VEVENT as calendar bytes (folded, CRLF line ends)."""
+    return b"".join(fold(line) for line in _vevent(event, links, now, sequence))
+
+
+def calendar_of(name: str, vevents: Iterable[bytes]) -> bytes:
+    """An iCalendar feed named `name` around VEVENTs already made (`vevent`)."""
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
@@ -125,11 +127,17 @@ def calendar(
         "REFRESH-INTERVAL;VALUE=DURATION:PT6H",
         "X-PUBLISHED-TTL:PT6H",
     ]
-    for event in events:
-        if event.date is not None:
-            lines += _vevent(event, links, now, sequences.get(event.id, 0))
-    lines.append("END:VCALENDAR")
-    return b"".join(fold(line) for line in lines)
+    return b"".join(fold(line) for line in head) + b"".join(vevents) + fold("END:VCALENDAR")
+
+
+def calendar(
+    name: str, events: Iterable[EventSummary], links: SiteLinks, now: datetime, sequences: Mapping[int, int]
+) -> bytes:
+    """An iCalendar feed of `events` (those with a date), CRLF line ends, folded lines;
+    `sequences`: each event's SEQUENCE (0 when missing)."""
+    return calendar_of(
+        name, (vevent(e, links, now, sequences.get(e.id, 0)) for e in events if e.date is not None)
+    )
 
 
 def entry_id(name: str) -> str:

@@ -6,12 +6,13 @@ the summaries. Summaries are kept between builds and pages are keyed, so an unch
 is not even read again.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from markupsafe import Markup
 
 from generator.api.engine import RECENT
 from generator.api.openapi import OPENAPI_PATH, load_events_spec, mirror_document, server_url
@@ -20,19 +21,20 @@ from generator.api.versions import NEWEST
 from generator.common import digest
 from generator.context import BuildContext
 from generator.errors import ContentError, OutputError
+from generator.incremental.memo import Memo
 from generator.load.history import History
 from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
 from generator.output.tally import Tally
 from generator.site import chrome
 from generator.site.browse import write_shells
-from generator.site.feeds import Entry, atom, atom_feed, calendar, entry_id
+from generator.site.feeds import Entry, atom, atom_feed, calendar_of, entry_id, vevent
 from generator.site.gather import SiteEvents
 from generator.site.indexes import api_list_links, write_indexes
 from generator.site.linked import LinkedLists
 from generator.site.links import SiteLinks
 from generator.site.plumbing import copy_assets, write_plumbing
-from generator.site.render import Renderer, render_markdown
+from generator.site.render import Blanks, Renderer, render_markdown
 from generator.site.schedule import Schedule, date_changes, moved
 from generator.site.views import (
     EventSummary,
@@ -66,13 +68,14 @@ def api_links(index: SnapshotIndex, event_id: int, links: SiteLinks) -> list[Nav
 def _event_context(
     record: Callable[[], dict[str, Any]],
     summary: EventSummary,
-    api: list[NavItem],
+    api: Callable[[], list[NavItem]],
     absolute: str | None,
     history: History,
     ics: str | None,
 ) -> dict[str, Any]:
-    """What event.html renders (the record is read only now: the page must be made)."""
-    return {"event": event_page(record(), summary, api, absolute, date_changes(history), ics)}
+    """What event.html renders (the record and the API links are made only now: the page
+    must be made)."""
+    return {"event": event_page(record(), summary, api(), absolute, date_changes(history), ics)}
 
 
 def write_events(index: SnapshotIndex, records: RecordSource, events: SiteEvents, writer: PageWriter) -> None:
@@ -89,13 +92,15 @@ def write_events(index: SnapshotIndex, records: RecordSource, events: SiteEvents
             parsed: dict[str, Any] = orjson.loads(records.get(version, mode, event_id))
             return parsed
 
-        api = api_links(index, summary.id, links)
         absolute = links.absolute(summary.relpath)
         ics = links.href(event_ics(summary.id)) if summary.date else None
+        # The API links are made from the versions that have the event, its id and the base
+        # path: those are keyed, the links made only for a page that is made.
+        present = ",".join(v for v, vindex in index.versions.items() if summary.id in vindex.facets)
         key = digest(
             version.encode(),
             event.record_digest,
-            repr(api).encode(),
+            f"{summary.id} {present} {links.base_path}".encode(),
             str(absolute).encode(),
             history.to_json(),
             str(ics).encode(),
@@ -104,7 +109,15 @@ def write_events(index: SnapshotIndex, records: RecordSource, events: SiteEvents
             summary.relpath,
             "event.html",
             key,
-            partial(_event_context, record, summary, api, absolute, history, ics),
+            partial(
+                _event_context,
+                record,
+                summary,
+                partial(api_links, index, summary.id, links),
+                absolute,
+                history,
+                ics,
+            ),
         )
 
 
@@ -162,42 +175,47 @@ def write_feeds(
     events: list[EventSummary], links: SiteLinks, now: datetime, writer: PageWriter, schedule: Schedule
 ) -> None:
     """The Atom feeds (recent changes, date slips) and the calendars: all upcoming, per type,
-    per agency, and each dated event alone."""
+    per agency, and each dated event alone. Every calendar is keyed by its events' keys (all
+    a VEVENT's bytes depend on), and each VEVENT made at most once: a rebuild makes those of
+    the calendars an event changed in."""
     sequences = schedule.sequences()
+    origin = str(links.absolute()).encode()
+    keys = {
+        # All its bytes depend on (DTSTAMP falls back to now without a last_updated).
+        e.id: digest(
+            orjson.dumps(summary_json(e)),
+            str(sequences.get(e.id)).encode(),
+            origin,
+            b"" if e.last_updated else str(now).encode(),
+        )
+        for e in events
+        if e.date is not None
+    }
+    made: dict[int, bytes] = {}
+
+    def vevents(chosen: list[EventSummary]) -> Iterator[bytes]:
+        for e in chosen:
+            if e.id not in made:
+                made[e.id] = vevent(e, links, now, sequences.get(e.id, 0))
+            yield made[e.id]
+
+    def write_calendar(relpath: str, name: str, chosen: list[EventSummary]) -> None:
+        key = digest(b"calendar", name.encode(), *(keys[e.id] for e in chosen))
+        writer.keyed_file(relpath, key, lambda: calendar_of(name, vevents(chosen)), "feeds")
+
     soon = upcoming(events, now - RECENT)
-    writer.file(chrome.ICS_ALL, calendar("Upcoming space events (LL2)", soon, links, now, sequences), "feeds")
+    write_calendar(chrome.ICS_ALL, "Upcoming space events (LL2)", soon)
     types = {e.type.id: e.type.name for e in events}
     agencies = {a.id: a.name for e in events for a in e.agencies}
     for type_id, name in sorted(types.items()):
         chosen = [e for e in soon if e.type.id == type_id]
-        writer.file(
-            f"calendar/types/{type_id}.ics",
-            calendar(f"{name} events (LL2)", chosen, links, now, sequences),
-            "feeds",
-        )
+        write_calendar(f"calendar/types/{type_id}.ics", f"{name} events (LL2)", chosen)
     for agency_id, name in sorted(agencies.items()):
         chosen = [e for e in soon if any(a.id == agency_id for a in e.agencies)]
-        writer.file(
-            f"calendar/agencies/{agency_id}.ics",
-            calendar(f"{name} events (LL2)", chosen, links, now, sequences),
-            "feeds",
-        )
+        write_calendar(f"calendar/agencies/{agency_id}.ics", f"{name} events (LL2)", chosen)
     for event in events:
         if event.date is not None:
-            # All its bytes depend on (DTSTAMP falls back to now without a last_updated).
-            stamp = "" if event.last_updated else str(now)
-            key = digest(
-                orjson.dumps(summary_json(event)),
-                str(sequences.get(event.id)).encode(),
-                str(links.absolute()).encode(),
-                stamp.encode(),
-            )
-            writer.keyed_file(
-                event_ics(event.id),
-                key,
-                partial(calendar, event.name, [event], links, now, sequences),
-                "feeds",
-            )
+            write_calendar(event_ics(event.id), event.name, [event])
     changed = sorted(events, key=lambda e: (e.last_updated or now, e.id), reverse=True)[:ATOM_ENTRIES]
     writer.file(
         chrome.ATOM,
@@ -241,15 +259,35 @@ def write_search(events: list[EventSummary], writer: PageWriter) -> None:
     writer.page(chrome.SEARCH, "search.html", listed=False)
 
 
-def write_data_page(data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter) -> None:
-    """/data/ (every download, with examples) and the README of dist/dumps/."""
+def write_data_page(
+    data: "OpenData", index: SnapshotIndex, links: SiteLinks, writer: PageWriter, memo: Memo
+) -> None:
+    """/data/ (every download, with examples) and the README of dist/dumps/. The page's HTML
+    is remembered without the values that change with the snapshot (sizes, sha256...), which
+    are put back: a rebuild converts no Markdown unless the rest of the page changed."""
     from generator.site.datapage import DUMPS_README, PAGE, data_markdown, dumps_readme
 
     as_of = index.snapshot.metadata["as_of"]
     rows = {v: len(vi.facets) for v, vi in index.versions.items()}
-    body = render_markdown(data_markdown(data, rows, as_of, links), links.base_path)
+    blanks = Blanks()
+    text = data_markdown(data, rows, as_of, links, blanks)
+    html = memo.value(
+        "markdown",
+        digest(text.encode(), links.base_path.encode()),
+        lambda: str(render_markdown(text, links.base_path)),
+    )
+    filled = blanks.fill(html)
+    body = (
+        render_markdown(data_markdown(data, rows, as_of, links), links.base_path)
+        if filled is None
+        else Markup(filled)  # Markdown's own HTML, with plain values put back
+    )
     writer.page(PAGE, "page.html", title="Open data", body=body)
     writer.file(DUMPS_README, dumps_readme(data, as_of), "dumps")
+
+
+def _content_page(title: str, text: str, base_path: str) -> dict[str, Any]:
+    return {"title": title, "body": render_markdown(text, base_path)}
 
 
 def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenData | None" = None) -> None:
@@ -259,7 +297,8 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
     index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
     links, schedule = shown.links, shown.schedule
     pages = chrome.content_pages(settings)
-    renderer = Renderer(settings.templates_dir)
+    compiled = None if ctx.memo is None or ctx.memo.root is None else ctx.memo.root / "jinja"
+    renderer = Renderer(settings.templates_dir, compiled)
     writer = PageWriter(out, renderer, chrome.make_chrome(settings, links, pages, now), tally)
     write_events(index, records, shown, writer)
     events = shown.summaries
@@ -269,11 +308,12 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
     write_search(events, writer)
     for page in pages:  # last: a name the site already uses is named as the page's fault
         try:
-            writer.page(
+            # Keyed: an unchanged page is neither converted from Markdown nor rendered.
+            writer.keyed_page(
                 page.relpath,
                 "page.html",
-                title=page.title,
-                body=render_markdown(page.text, settings.base_path),
+                digest(page.title.encode(), page.text.encode(), settings.base_path.encode()),
+                partial(_content_page, page.title, page.text, settings.base_path),
             )
         except OutputError as exc:
             raise ContentError(
@@ -281,7 +321,7 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
                 "index); give this Markdown page another file name"
             ) from exc
     if data is not None:
-        write_data_page(data, index, links, writer)
+        write_data_page(data, index, links, writer, ctx.memo or Memo(None))
     write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
     write_plumbing(out, links, settings.cname, writer.sitemap, tally)

@@ -3,6 +3,7 @@ human pages for the sitemap; keyed pages are left untouched when nothing they sh
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from generator.common import digest
@@ -22,6 +23,11 @@ class PageWriter:
     tally: Tally
     sitemap: list[str] = field(default_factory=list)
 
+    @cached_property
+    def _chrome_key(self) -> bytes:
+        """The shared layout as keyed pages' keys hold it (made once: every page has it)."""
+        return repr(self.chrome).encode()
+
     def page(self, folder: str, template: str, listed: bool = True, **context: Any) -> None:
         """Render `template` to `{folder}index.html` ('' is the home page)."""
         relpath = f"{folder}index.html"
@@ -35,7 +41,7 @@ class PageWriter:
         """`page`, unless the previous build wrote it with the same key (all it depends on
         besides the templates, which the build cache's code salt covers): then untouched."""
         relpath = f"{folder}index.html"
-        key = digest(b"page", template.encode(), repr(self.chrome).encode(), key)
+        key = digest(b"page", template.encode(), self._chrome_key, key)
         size, _ = self.out.write_keyed(
             relpath, key, lambda: self.renderer.render(template, relpath, chrome=self.chrome, **context())
         )
