@@ -29,7 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: module -> names timed in it (a class's method as Class.method), besides steps.py's own.
 STAGES: dict[str, list[str]] = {
-    "generator.load.validate": ["validate_snapshot"],
+    "generator.load.validate": [
+        "validate_snapshot",
+        "scan_file",
+        "resolve",
+        "index_file",
+        "check_modes",
+        "_cross_check",
+    ],
     "generator.steps": [
         "load_deferred",
         "load_basis",
@@ -39,6 +46,7 @@ STAGES: dict[str, list[str]] = {
         "gather_events",
         "write_open_data",
         "write_site",
+        "finish_site",
         "write_client_data",
         "choose_variants",
         "write_variants",

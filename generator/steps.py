@@ -23,15 +23,16 @@ from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import write_json_mirror
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
-from generator.opendata.write import write_open_data
+from generator.opendata.write import OpenData, write_open_data
 from generator.output.budget import DistBudget
 from generator.output.parallel import Background, Shares
 from generator.output.staging import StagedOutput
 from generator.output.tally import Tally
 from generator.progress import status
 from generator.settings import BuildSettings
-from generator.site.gather import gather_events
-from generator.site.pages import write_site
+from generator.site.gather import SiteEvents, gather_events
+from generator.site.pages import finish_site, write_site
+from generator.site.writer import PageWriter
 from generator.variants.precompute import (
     COST_CHUNKS,
     choose_variants,
@@ -89,7 +90,6 @@ def write_and_land(
             manifest = ManifestWriter(handle, now)
             status("writing the mirror, the dumps and the site", lambda: out.files_written)
             tally, costed = write_core_site(ctx, manifest, shares, reuse)
-            write_client_data(ctx)
             if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
                 write_edge(ctx, tally)
             budget.count(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
@@ -115,42 +115,44 @@ def write_and_land(
 def write_core_site(
     ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None = None
 ) -> tuple[Tally, list[Costed]]:
-    """The JSON mirror here; open data and the human site in a forked process where allowed
-    (they read the snapshot, nothing the mirror writes); then each costs variants until none
-    are left. Returns the merged tally and every variant's cost in priority order."""
-    (tally, my_costs), (side_tally, used, their_costs) = ctx.out.in_two(
-        partial(_mirror, ctx, manifest, shares, reuse),
-        partial(_open_data_and_site, ctx, shares, reuse),
+    """The events the site shows gathered first (their summaries bring the schedule history up
+    to date); then the JSON mirror, the client's data and the human site here, the open data in
+    a forked process where allowed (changes.json lists the latest slips; nothing either side
+    writes is read by the other), then each costs variants until none are left; the /data/
+    page and the sitemap last, from what both wrote. Returns the merged tally and every
+    variant's cost in priority order."""
+    shown = gather_events(ctx)
+    if ctx.memo is not None:
+        ctx.memo.release()  # each process opens the memo's database on its own
+    # What both processes hold now (the index, the records...) is never garbage: frozen, no
+    # collection walks it again (one full collection in a rebuild cost ~0.08 s).
+    gc.freeze()
+    (tally, writer, my_costs), (side_tally, used, data, their_costs) = ctx.out.in_two(
+        partial(_mirror_and_site, ctx, manifest, shares, reuse, shown),
+        partial(_open_data, ctx, shares, reuse, shown),
         ctx.settings.jobs > 1,
     )
     if used is not None:
         assert ctx.memo is not None  # the child detached it: a build always has its memo
         ctx.memo.adopt(used)  # type: ignore[arg-type]
+    finish_site(ctx, writer, data)
     tally.merge(side_tally)
     return tally, merge_costs(my_costs, their_costs)
 
 
-def _mirror(
-    ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None
-) -> tuple[Tally, dict[int, list[Costed]]]:
+def _mirror_and_site(
+    ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None, shown: SiteEvents
+) -> tuple[Tally, PageWriter, dict[int, list[Costed]]]:
     tally = write_json_mirror(ctx, manifest, reuse, None if reuse is None else reuse.mirror)
-    return tally, variant_costs(ctx, shares, reuse)
+    write_client_data(ctx)
+    writer = write_site(ctx, tally, shown)
+    return tally, writer, variant_costs(ctx, shares, reuse)
 
 
-def _open_data_and_site(
-    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, in_child: bool
-) -> tuple[Tally, object, dict[int, list[Costed]]]:
-    """The events the site shows gathered first (their summaries bring the schedule history up
-    to date), then the open data (changes.json lists the latest slips), then the site (its
-    /data/ page lists what the open data wrote)."""
+def _open_data(
+    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, shown: SiteEvents, in_child: bool
+) -> tuple[Tally, object, OpenData, dict[int, list[Costed]]]:
     tally = Tally()
-    if in_child:
-        # What the fork inherited (the index, the records...) is never this process's
-        # garbage: frozen, no collection walks it again (a rebuild's one full collection
-        # cost ~0.08 s here).
-        gc.freeze()
-    shown = gather_events(ctx)
     data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
-    write_site(ctx, tally, shown, data)
     costed = variant_costs(ctx, shares, reuse)
-    return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), costed
+    return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), data, costed

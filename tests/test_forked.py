@@ -106,9 +106,9 @@ def test_a_second_process_that_dies_fails_the_build_by_name(corpus_content: Path
         import generator.steps  # the build calls its stages by their names there
         first = os.getpid()
         def killed(*args, **kwargs):
-            assert os.getpid() != first, "the site must be written by the second process"
+            assert os.getpid() != first, "the open data must be written by the second process"
             os.kill(os.getpid(), signal.SIGKILL)
-        generator.steps.write_site = killed
+        generator.steps.write_open_data = killed
     """
     output = failed_rebuild(corpus_content, tmp_path / "dist", patch)
     assert "second process died (signal SIGKILL)" in output
@@ -140,7 +140,7 @@ def test_a_failure_in_the_first_process_stops_the_second(corpus_content: Path, t
     """
     output = failed_rebuild(corpus_content, tmp_path / "dist", patch, after)
     assert "Error: the mirror broke" in output
-    # Two forks: one validated half of the snapshot (and ended), one ran the side stages.
+    # Two forks: one read the snapshot beside the first (and ended), one ran the side stages.
     assert "second processes: 2, reaped" in output and "left running" not in output
 
 

@@ -82,12 +82,17 @@ class Memo:
         os.replace(tmp, path)
         return data
 
-    def detach(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        """In a forked child: commit what was stored; return what was used, for `adopt`."""
+    def release(self) -> None:
+        """Commit what was stored and close the values' database (opened again when next
+        needed): before a fork, since two processes must not share one connection."""
         if self._db is not None:
             self._db.execute("COMMIT")
             self._db.close()
             self._db = None
+
+    def detach(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """In a forked child: commit what was stored; return what was used, for `adopt`."""
+        self.release()
         return self._used_values, self._used_blobs
 
     def adopt(self, used: tuple[dict[str, set[str]], dict[str, set[str]]]) -> None:

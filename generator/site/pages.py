@@ -290,10 +290,9 @@ def _content_page(title: str, text: str, base_path: str) -> dict[str, Any]:
     return {"title": title, "body": render_markdown(text, base_path)}
 
 
-def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenData | None" = None) -> None:
-    """The human site, feeds and plumbing into the staging folder (beside the JSON), from the
-    events gathered (`site/gather.py`); the /data/ page lists what the open data wrote
-    (`data`; without it, no /data/ page)."""
+def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents) -> PageWriter:
+    """The human site and feeds into the staging folder (beside the JSON), from the events
+    gathered (`site/gather.py`); `finish_site` adds what waits for the open data."""
     index, records, out, settings, now = ctx.index, ctx.records, ctx.out, ctx.settings, ctx.now
     links, schedule = shown.links, shown.schedule
     pages = chrome.content_pages(settings)
@@ -320,11 +319,18 @@ def write_site(ctx: BuildContext, tally: Tally, shown: SiteEvents, data: "OpenDa
                 f"{page.source}: the site already has a page at /{page.relpath} (the {page.name!r} "
                 "index); give this Markdown page another file name"
             ) from exc
-    if data is not None:
-        write_data_page(data, index, links, writer, ctx.memo or Memo(None))
     write_shells(events, settings, links, renderer, writer.chrome, writer.file)
     copy_assets(settings.templates_dir / "static", out, tally)
-    write_plumbing(out, links, settings.cname, writer.sitemap, tally)
     spec = mirror_document(load_events_spec(), server_url(links.absolute(""), settings.base_path))
     out.write(OPENAPI_PATH, spec)
     tally.add("site", len(spec))
+    return writer
+
+
+def finish_site(ctx: BuildContext, writer: PageWriter, data: "OpenData | None" = None) -> None:
+    """The /data/ page, listing what the open data wrote (`data`; without it, no /data/
+    page), then the plumbing: the sitemap lists every page written."""
+    links = SiteLinks(ctx.settings)
+    if data is not None:
+        write_data_page(data, ctx.index, links, writer, ctx.memo or Memo(None))
+    write_plumbing(ctx.out, links, ctx.settings.cname, writer.sitemap, writer.tally)
