@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import BUILD_ENV
 from bench.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,7 @@ def timed(tree: Path, content: Path, dist: Path) -> float:
     subprocess.run(
         [sys.executable, "build.py", "--content", str(content), "--dist", str(dist)],
         cwd=tree,
+        env=BUILD_ENV,
         check=True,
         capture_output=True,
     )

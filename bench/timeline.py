@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import BUILD_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: module -> names timed in it (a class's method as Class.method), besides steps.py's own.
@@ -125,7 +127,7 @@ def _build(content: Path, dist: Path, jobs: int) -> float:
     os.sync()
     begin = time.perf_counter()
     cmd = [sys.executable, "build.py", "--content", str(content), "--dist", str(dist), "--jobs", str(jobs)]
-    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(cmd, cwd=ROOT, env=BUILD_ENV, check=True, capture_output=True)
     return time.perf_counter() - begin
 
 
@@ -140,7 +142,7 @@ def run_once(out: Path, jobs: int) -> tuple[float, list[tuple[str, float, float,
     _restore(out)
     os.sync()
     begin = time.perf_counter()
-    env = {**os.environ, "TIMELINE_START": str(begin)}
+    env = {**BUILD_ENV, "TIMELINE_START": str(begin)}
     argv = ["--content", str(out / "changed"), "--dist", str(out / "dist"), "--jobs", str(jobs)]
     done = subprocess.run(
         [sys.executable, "-m", "bench.timeline", "--child", *argv],
