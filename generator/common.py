@@ -9,9 +9,13 @@ from urllib.parse import urlsplit
 _URL_REFUSED = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
 
 
+#: Bytes of a `digest`.
+DIGEST_SIZE = 16
+
+
 def digest(*parts: bytes) -> bytes:
     """16-byte BLAKE2b of the parts (NUL-separated): cheap, and collisions are not a concern."""
-    h = hashlib.blake2b(digest_size=16)
+    h = hashlib.blake2b(digest_size=DIGEST_SIZE)
     for part in parts:
         h.update(part)
         h.update(b"\0")

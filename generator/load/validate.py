@@ -10,6 +10,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 
 import functools
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import orjson
 
 from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.api.versions import VERSIONS, VersionSpec
-from generator.common import digest
+from generator.common import DIGEST_SIZE, digest
 from generator.errors import Problem, ValidationFailed
 from generator.load.modecheck import check_modes
 from generator.load.snapshot import Line, Snapshot, SnapshotFile, iter_lines
@@ -252,6 +253,25 @@ def _check(
     line.checked = _Checked(checked.record_id, None, checked.problems, checked.drift)  # no model kept
 
 
+def _from_cache(
+    file: SnapshotFile,
+    line: _Scanned,
+    keep_facets: bool,
+    validated_before: dict[str, Any],
+    validated: dict[str, Any],
+) -> bool:
+    """Fill in `line` from `validated_before` when the same bytes validated with the same model
+    before (and its facets were kept, where they are needed); False when they did not."""
+    key = _cache_key(file, line.digest)
+    entry = validated_before.get(key)
+    if entry is None or (entry[2] is None and keep_facets):
+        return False
+    validated[key] = entry
+    line.checked = _Checked(entry[0], None, [], entry[1])
+    line.facets = facets_from_row(entry[2]) if keep_facets else None
+    return True
+
+
 def scan_file(
     file: SnapshotFile,
     keep_facets: bool,
@@ -265,15 +285,82 @@ def scan_file(
     lines = []
     for line in iter_lines(file.path):
         scanned = _Scanned(line.number, line.offset, len(line.data), digest(line.data))
-        key = _cache_key(file, scanned.digest)
-        entry = validated_before.get(key)
-        if entry is not None and (entry[2] is not None or not keep_facets):
-            validated[key] = entry
-            scanned.checked = _Checked(entry[0], None, [], entry[1])
-            scanned.facets = facets_from_row(entry[2]) if keep_facets else None
-        elif deferrals is None or not deferrals.take():
+        if not _from_cache(file, scanned, keep_facets, validated_before, validated) and (
+            deferrals is None or not deferrals.take()
+        ):
             _check(file, scanned, line.data, keep_facets, validated)
         lines.append(scanned)
+    return lines
+
+
+@dataclass
+class _Packed:
+    """One file's lines as a second process sends them back: columns, and only what the cache
+    does not say (pickling 6,000 lines as objects cost more than reading the files)."""
+
+    numbers: "array[int]"
+    offsets: "array[int]"
+    lengths: "array[int]"
+    digests: bytes  # DIGEST_SIZE bytes a line
+    #: position -> what validating found and the facets' row, for the lines validated there
+    checked: dict[int, tuple[_Checked, list[Any] | None]]
+
+
+def pack_file(
+    file: SnapshotFile,
+    keep_facets: bool,
+    validated_before: dict[str, Any],
+    validated: dict[str, Any],
+    deferrals: Deferrals | None = None,
+) -> _Packed:
+    """`scan_file` for a second process: the lines the cache knows are only located (the first
+    process reads them from the same cache), a changed line is validated there unless
+    `deferrals` leaves it to the first."""
+    packed = _Packed(array("q"), array("q"), array("q"), b"", {})
+    digests = []
+    for position, line in enumerate(iter_lines(file.path)):
+        scanned = _Scanned(line.number, line.offset, len(line.data), digest(line.data))
+        packed.numbers.append(scanned.number)
+        packed.offsets.append(scanned.offset)
+        packed.lengths.append(scanned.length)
+        digests.append(scanned.digest)
+        key = _cache_key(file, scanned.digest)
+        entry = validated_before.get(key)
+        if (entry is not None and (entry[2] is not None or not keep_facets)) or (
+            deferrals is not None and deferrals.take()
+        ):
+            continue
+        _check(file, scanned, line.data, keep_facets, validated)
+        assert scanned.checked is not None
+        packed.checked[position] = (
+            scanned.checked,
+            None if scanned.facets is None else facets_to_row(scanned.facets),
+        )
+    packed.digests = b"".join(digests)
+    return packed
+
+
+def unpack_file(
+    file: SnapshotFile,
+    packed: _Packed,
+    keep_facets: bool,
+    validated_before: dict[str, Any],
+    validated: dict[str, Any],
+) -> list[_Scanned]:
+    """The lines of `pack_file`'s columns, filled in from what was validated there and from the
+    cache; those left unvalidated are for `resolve`."""
+    lines = []
+    size = DIGEST_SIZE
+    columns = zip(packed.numbers, packed.offsets, packed.lengths, strict=True)
+    for position, (number, offset, length) in enumerate(columns):
+        line = _Scanned(number, offset, length, packed.digests[position * size : (position + 1) * size])
+        found = packed.checked.get(position)
+        if found is not None:
+            line.checked, row = found
+            line.facets = None if row is None else facets_from_row(row)
+        else:
+            _from_cache(file, line, keep_facets, validated_before, validated)
+        lines.append(line)
     return lines
 
 
@@ -361,9 +448,9 @@ def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: lis
 
 @dataclass
 class _Checks:
-    """What reading some of the snapshot's files found (sent back by a second process)."""
+    """What reading some of the snapshot's files found (a second process sends `_Packed`)."""
 
-    files: dict[SnapshotFile, list[_Scanned]] = field(default_factory=dict)
+    files: dict[SnapshotFile, list[_Scanned] | _Packed] = field(default_factory=dict)
     validated: dict[str, Any] = field(default_factory=dict)
 
 
@@ -372,12 +459,16 @@ DEFERRED_AT_MOST = 200
 
 
 def _scan_files(
-    files: Iterable[SnapshotFile], validated_before: dict[str, Any] | None, deferrals: Deferrals | None = None
+    files: Iterable[SnapshotFile],
+    validated_before: dict[str, Any] | None,
+    deferrals: Deferrals | None = None,
+    packed: bool = False,
 ) -> _Checks:
     checks = _Checks()
+    scan = pack_file if packed else scan_file
     for file in files:
         keep = file.mode == VERSIONS[file.version].facet_mode
-        checks.files[file] = scan_file(file, keep, validated_before or {}, checks.validated, deferrals)
+        checks.files[file] = scan(file, keep, validated_before or {}, checks.validated, deferrals)
     return checks
 
 
@@ -417,7 +508,7 @@ def validate_snapshot(
     def their_part(in_child: bool) -> _Checks:
         # A rebuild's few changed lines are left to this process; a full build's are not.
         deferrals = Deferrals(DEFERRED_AT_MOST) if in_child and validated_before else None
-        return _scan_files(taken(), validated_before, deferrals)
+        return _scan_files(taken(), validated_before, deferrals, packed=in_child)
 
     with shares:
         here, there = both(here_part, their_part, parallel)
@@ -425,8 +516,12 @@ def validate_snapshot(
     problems: list[Problem] = []
     drift_counts: Counter[tuple[str, str]] = Counter()
     checked: dict[SnapshotFile, tuple[FileIndex, dict[int, Facets]]] = {}
-    for file, lines in {**here.files, **there.files}.items():
+    for file, read in {**here.files, **there.files}.items():
         keep = file.mode == VERSIONS[file.version].facet_mode
+        if isinstance(read, _Packed):
+            lines = unpack_file(file, read, keep, validated_before or {}, validated)
+        else:
+            lines = read
         resolve(file, lines, keep, validated)
         checked[file] = index_file(file, lines, problems, drift_counts)
     versions: dict[str, VersionIndex] = {}
