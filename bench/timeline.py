@@ -40,7 +40,7 @@ STAGES: dict[str, list[str]] = {
         "_cross_check",
     ],
     "generator.steps": [
-        "load_deferred",
+        "prepare",
         "load_basis",
         "CostReuse",
         "write_json_mirror",

@@ -7,6 +7,8 @@ that replaces dist/ only when complete. The build cache (incremental/) lets an u
 skip the build, and unchanged records skip validation and rewriting.
 """
 
+from typing import TYPE_CHECKING
+
 from generator.context import BuildReport
 from generator.incremental.cache import BuildCache
 from generator.incremental.fingerprint import code_fingerprint
@@ -17,6 +19,9 @@ from generator.output.lock import build_lock
 from generator.output.swap import recover_swap
 from generator.progress import status
 from generator.settings import BuildSettings
+
+if TYPE_CHECKING:
+    from generator.variants.reuse import Basis
 
 __all__ = ["BuildReport", "build"]
 
@@ -46,21 +51,22 @@ def _build(settings: BuildSettings) -> BuildReport:
     from generator.load.validate import validate_snapshot  # with the stages: a build with work
 
     status("validating the snapshot")
+    prepared: list[Basis | None] = []  # what `prepare` read while a second process read the snapshot
     index = validate_snapshot(
         snapshot,
         strict=settings.strict,
         validated_before=cache.validated,
         parallel=settings.jobs > 1,
-        meanwhile=_load_stages,
+        meanwhile=lambda: prepared.append(_prepare(cache)),
     )
     from generator.steps import run_steps
 
-    return run_steps(settings, index, now, cache, inputs)
+    return run_steps(settings, index, now, cache, inputs, prepared[0])
 
 
-def _load_stages() -> None:
-    """Every stage and the libraries they need, imported only by a build with work to do,
-    while a second process reads the snapshot."""
-    from generator.steps import load_deferred
+def _prepare(cache: BuildCache) -> "Basis | None":
+    """Every stage and the libraries they need (imported only by a build with work to do),
+    and the previous build's variant costs."""
+    from generator.steps import prepare
 
-    load_deferred()
+    return prepare(cache)

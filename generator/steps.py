@@ -40,30 +40,38 @@ from generator.variants.precompute import (
     variant_costs,
     write_variants,
 )
-from generator.variants.reuse import Costed, CostReuse, load_basis, save_basis
+from generator.variants.reuse import Basis, Costed, CostReuse, load_basis, save_basis
 
 
-def load_deferred() -> None:
-    """Import what the stages import on first use (pydantic and the models, Jinja, Markdown;
-    an up-to-date build needs none of it) while a forked process reads the snapshot."""
+def prepare(cache: BuildCache) -> Basis | None:
+    """What the stages need before the snapshot has validated, done while a forked process
+    reads it: import what they import on first use (pydantic and the models, Jinja, Markdown;
+    an up-to-date build needs none of it), and read the previous build's variant costs (its
+    basis, trusted beside its cache state: a patch build)."""
     import jinja2  # noqa: F401
     import markdown  # noqa: F401
 
     import generator.api.models  # noqa: F401
 
+    return load_basis(cache.root, cache.inputs) if cache.outputs else None
+
 
 def run_steps(
-    settings: BuildSettings, index: SnapshotIndex, now: datetime, cache: BuildCache, inputs: str
+    settings: BuildSettings,
+    index: SnapshotIndex,
+    now: datetime,
+    cache: BuildCache,
+    inputs: str,
+    previous: Basis | None = None,
 ) -> BuildReport:
     """Write every output of the validated snapshot (`index`) to the staging folder, land it;
-    `inputs` is this build's digest for the cache (incremental/inputs.py)."""
+    `inputs` is this build's digest for the cache (incremental/inputs.py), `previous` what
+    `prepare` read."""
     budget = DistBudget(settings.limits())
-    # The previous build's variant costs, trusted beside its cache state (a patch build).
-    previous = load_basis(cache.root, cache.inputs) if cache.outputs else None
     reuse = CostReuse(previous, index, settings, now)
     with Background(settings.jobs > 1) as background:  # joined once the cache is saved
         ctx, tally = write_and_land(settings, now, index, cache, budget, reuse, background, inputs)
-        cache.save(inputs, index.validated, ctx.out.outputs)
+        cache.save(inputs, index.validated, ctx.out.outputs, memo=False)  # the memo: in `background`
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally, budget, reused=ctx.out.reused)
 
@@ -106,9 +114,11 @@ def write_and_land(
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())
         status("landing dist/")
         cache.forget()  # dist/ is about to change
-        # The next build's basis, saved by a second process while this one lands dist/: it
-        # is trusted only beside the cache state saved after (its `inputs`).
-        background.start(partial(save_basis, cache.root, reuse.basis(inputs, costed, written)))
+        # The next build's basis and the memo's entries this build used, saved by a second
+        # process while this one lands dist/: both are trusted only beside the cache state
+        # saved after (the basis by its `inputs`; the memo is cleared without a state).
+        cache.memo.release()  # the second process opens the memo's database on its own
+        background.start(partial(_save_for_next, cache, reuse.basis(inputs, costed, written)))
     return ctx, tally
 
 
@@ -156,3 +166,8 @@ def _open_data(
     data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
     costed = variant_costs(ctx, shares, reuse)
     return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), data, costed
+
+
+def _save_for_next(cache: BuildCache, basis: Basis) -> None:
+    save_basis(cache.root, basis)
+    cache.memo.save()

@@ -80,10 +80,14 @@ class BuildCache:
         except FileNotFoundError:
             pass
 
-    def save(self, inputs: str, validated: dict[str, Any], outputs: dict[str, list[Any]]) -> None:
-        """Write the new state atomically (after dist/ was swapped in)."""
+    def save(
+        self, inputs: str, validated: dict[str, Any], outputs: dict[str, list[Any]], *, memo: bool = True
+    ) -> None:
+        """Write the new state atomically (after dist/ was swapped in), and keep the memo's
+        entries this build used (unless the caller saves the memo: `memo=False`)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        self.memo.save()
+        if memo:
+            self.memo.save()
         state = {"salt": self.salt, "inputs": inputs, "validated": validated, "outputs": outputs}
         tmp = self.root / f"{STATE}.{os.getpid()}"
         tmp.write_bytes(orjson.dumps(state))

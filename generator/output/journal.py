@@ -3,8 +3,11 @@ whoever comes next.
 
 A patch build lists the files it moves into dist/ and the stale files it deletes in
 `.apply-journal.json` inside its staging folder, then applies it. The journal is written to a
-temporary name, flushed to disk and renamed, so that a kill while it is written leaves no
-journal (dist/ untouched; the staging folder is cleared later), never a torn one. A journal
+temporary name and renamed, so that a kill while it is written leaves no journal (dist/
+untouched; the staging folder is cleared later), never a torn one. It is not fsynced: it
+guards against a killed build, and after a crash of the machine an fsynced journal would be
+no better, as the files it moves in are not fsynced either (`verify` then refuses the dist/,
+and `--clean` builds it again). A journal
 that does not parse all the same (an older build's torn write) cannot have been applied, as
 applying starts only once it is written: it is dropped with its staging folder.
 
@@ -62,7 +65,6 @@ def write_journal(
         view = memoryview(orjson.dumps(journal))
         while view:
             view = view[os.write(handle, view) :]
-        os.fsync(handle)
     finally:
         os.close(handle)
     os.replace(part, staging / JOURNAL)
