@@ -265,3 +265,24 @@ def test_an_edit_that_keeps_a_records_length_rewrites_exactly_the_list_pages_tha
 def _shown(page: Path) -> list[int]:
     """The ids of the events a list page shows ([] for a detail)."""
     return [r["id"] for r in orjson.loads(page.read_bytes()).get("results", ())]
+
+
+def test_a_page_deleted_from_dist_by_hand_is_found_by_verify_and_mended_by_clean(
+    corpus_content: Path, tmp_path: Path, build_runner
+) -> None:
+    """A rebuild keeps the previous build's unchanged pages without asking dist/ for each one
+    (as the up-to-date check trusts dist/ whole): one deleted by hand stays missing, which the
+    check before publishing names, and a clean build puts back."""
+    content = copy_content(corpus_content, tmp_path)
+    dist = tmp_path / "dist"
+    assert build_runner("--content", str(content), "--dist", str(dist))[0] == 0
+    entries = orjson.loads((dist / "manifest.json").read_bytes())["entries"]
+    lost = next(e["path"] for e in entries if "__ids-" in e["path"] and "/offset-" in e["path"])
+    (dist / lost).unlink()
+    edit_event(content, 4, lambda record: record.update(name=record["name"].swapcase()))
+    assert build_runner("--content", str(content), "--dist", str(dist))[0] == 0
+    code, out, err = build_runner("verify", "--dist", str(dist))
+    assert code == 1 and lost in err, err
+    assert build_runner("--content", str(content), "--dist", str(dist), "--clean")[0] == 0
+    code, out, err = build_runner("verify", "--dist", str(dist))
+    assert code == 0 and err == "", err

@@ -301,13 +301,12 @@ class StagedOutput:
     def keep_all(self, relpaths: Sequence[str]) -> list[int] | None:
         """In a patch build, keep dist/'s files at `relpaths` as this build's outputs, as the
         previous build recorded them: for a caller that knows their bytes are unchanged
-        (variants/reuse.py). Their sizes; None, keeping none, unless dist/ has every one."""
-        final = self.final
+        (variants/reuse.py). Their sizes; None, keeping none, unless the previous build wrote
+        every one. dist/ is not asked (16,000 `stat`s were 0.05 s of a 1,500-event rebuild):
+        it is this build's own folder, trusted as the up-to-date check trusts it; a file
+        deleted or changed there by hand is `verify`'s to find and `--clean`'s to mend."""
         before = [self.previous.get(relpath) for relpath in relpaths]
-        if not self.patch or any(
-            entry is None or not os.path.isfile(f"{final}/{relpath}")
-            for relpath, entry in zip(relpaths, before, strict=True)
-        ):
+        if not self.patch or any(entry is None for entry in before):
             return None
         outputs, sizes = self.outputs, []
         for relpath, entry in zip(relpaths, before, strict=True):

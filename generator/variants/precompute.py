@@ -1,9 +1,12 @@
 """Variants: cost every list the planner proposes (in chunks either process takes),
-admit them in priority order within the budget, and write the kept ones in two halves.
+admit them in priority order within the budget, and write the kept ones in chunks either
+process takes.
 
 Runs after the core mirror (details and core lists) inside the same staged output; every file
 goes through `mirror.answers.emit`, so the manifest lists it.
 """
+
+from functools import partial
 
 from generator.api.query import Query, parse_request
 from generator.context import BuildContext
@@ -12,7 +15,7 @@ from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import Written, core_list_queries, list_pages, write_list, write_list_again
 from generator.mirror.manifest import ManifestEntries, ManifestWriter
 from generator.output.budget import GROUPS, DistBudget
-from generator.output.parallel import Shares, halves
+from generator.output.parallel import Shares
 from generator.output.tally import Tally
 from generator.settings import BuildSettings
 from generator.site.linked import LinkedLists
@@ -21,6 +24,9 @@ from generator.variants.reuse import Costed, CostReuse, SelectionKey, pack, unpa
 
 #: The candidates are costed in this many contiguous chunks, shared between the processes.
 COST_CHUNKS = 64
+#: The kept lists still to write, in as many chunks, shared the same way (a rebuild writes only
+#: the pages that hold a changed event: the lists' sizes say nothing of the work).
+WRITE_CHUNKS = 64
 #: A list the budget keeps: its first page, bytes, and the ids it selects (`reuse.pack_ids`).
 Kept = tuple[Query, int, bytes]
 
@@ -106,8 +112,8 @@ def write_variants(
     manifest: ManifestWriter,
     reuse: CostReuse | None = None,
 ) -> dict[Query, Written]:
-    """Write the chosen variants in two shares of about equal
-    bytes, the second by a forked process where `settings.jobs` allows; manifest entries are
+    """Write the chosen variants in chunks that this process and a forked one (where
+    `settings.jobs` allows) take in turn; manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes.
     Pages the previous build wrote with the same bytes (`reuse.pages`) are kept as they are.
     Returns every kept list's pages and manifest lines, for the next build's `reuse`."""
@@ -126,26 +132,29 @@ def write_variants(
             written[n] = found[0]
             for size in sizes:
                 tally.add("variants", size)
-    shares = halves((n for n in range(len(kept)) if n not in written), lambda n: kept[n][1])
+    todo = [n for n in range(len(kept)) if n not in written]
+    chunks = max(min(WRITE_CHUNKS, len(todo)), 1)
 
-    def write_share(share: list[int], in_child: bool) -> tuple[Tally, dict[int, Written]]:
+    def write_share(shares: Shares, in_child: bool) -> tuple[Tally, dict[int, Written]]:
         own, entries = Tally(), {}
-        for n in share:
-            first, _, packed = kept[n]
-            ids = unpack(packed).tolist()
-            if n in earlier:
-                entries[n] = write_list_again(ctx, first, ids, own, "variants", *earlier[n])
-            else:
-                pages = ManifestEntries()
-                write_list(ctx, first, ids, own, "variants", manifest=pages)
-                entries[n] = (tuple(pages.paths), tuple(pages.lines))
+        for chunk in shares.take():
+            for n in todo[len(todo) * chunk // chunks : len(todo) * (chunk + 1) // chunks]:
+                first, _, packed = kept[n]
+                ids = unpack(packed).tolist()
+                if n in earlier:
+                    entries[n] = write_list_again(ctx, first, ids, own, "variants", *earlier[n])
+                else:
+                    pages = ManifestEntries()
+                    write_list(ctx, first, ids, own, "variants", manifest=pages)
+                    entries[n] = (tuple(pages.paths), tuple(pages.lines))
         return own, entries
 
-    (mine, entries), (theirs, their_entries) = out.in_two(
-        lambda: write_share(shares[0], False),
-        lambda in_child: write_share(shares[1], in_child),
-        settings.jobs > 1,
-    )
+    with Shares(chunks) as shares:  # the lists in chunks, each written by whichever process is free
+        (mine, entries), (theirs, their_entries) = out.in_two(
+            lambda: write_share(shares, False),
+            partial(write_share, shares),
+            settings.jobs > 1,
+        )
     tally.merge(mine)
     tally.merge(theirs)
     written.update(entries)
