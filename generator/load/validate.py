@@ -253,6 +253,16 @@ def _check(
     line.checked = _Checked(checked.record_id, None, checked.problems, checked.drift)  # no model kept
 
 
+def _cached(
+    file: SnapshotFile, line_digest: bytes, keep_facets: bool, validated_before: dict[str, Any]
+) -> tuple[str, list[Any]] | None:
+    """The cache key and entry of a line whose bytes validated with the same model before (its
+    facets kept, where they are needed); None when there is none."""
+    key = _cache_key(file, line_digest)
+    entry = validated_before.get(key)
+    return None if entry is None or (entry[2] is None and keep_facets) else (key, entry)
+
+
 def _from_cache(
     file: SnapshotFile,
     line: _Scanned,
@@ -262,10 +272,10 @@ def _from_cache(
 ) -> bool:
     """Fill in `line` from `validated_before` when the same bytes validated with the same model
     before (and its facets were kept, where they are needed); False when they did not."""
-    key = _cache_key(file, line.digest)
-    entry = validated_before.get(key)
-    if entry is None or (entry[2] is None and keep_facets):
+    found = _cached(file, line.digest, keep_facets, validated_before)
+    if found is None:
         return False
+    key, entry = found
     validated[key] = entry
     line.checked = _Checked(entry[0], None, [], entry[1])
     line.facets = facets_from_row(entry[2]) if keep_facets else None
@@ -324,11 +334,8 @@ def pack_file(
         packed.offsets.append(scanned.offset)
         packed.lengths.append(scanned.length)
         digests.append(scanned.digest)
-        key = _cache_key(file, scanned.digest)
-        entry = validated_before.get(key)
-        if (entry is not None and (entry[2] is not None or not keep_facets)) or (
-            deferrals is not None and deferrals.take()
-        ):
+        cached = _cached(file, scanned.digest, keep_facets, validated_before) is not None
+        if cached or (deferrals is not None and deferrals.take()):
             continue
         _check(file, scanned, line.data, keep_facets, validated)
         assert scanned.checked is not None
