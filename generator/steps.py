@@ -69,9 +69,16 @@ def run_steps(
     `prepare` read."""
     budget = DistBudget(settings.limits())
     reuse = CostReuse(previous, index, settings, now)
-    with Background(settings.jobs > 1) as background:  # joined once the cache is saved
-        ctx, tally = write_and_land(settings, now, index, cache, budget, reuse, background, inputs)
-        cache.save(inputs, index.validated, ctx.out.outputs, memo=False)  # the memo: in `background`
+    # What the build holds from here (the index, the previous basis...) is never garbage:
+    # frozen, no collection walks it again (one full collection in a rebuild cost ~0.08 s),
+    # in this process and the ones it forks; thawed at the end, for a caller that goes on.
+    gc.freeze()
+    try:
+        with Background(settings.jobs > 1) as background:  # joined once the cache is saved
+            ctx, tally = write_and_land(settings, now, index, cache, budget, reuse, background, inputs)
+            cache.save(inputs, index.validated, ctx.out.outputs, memo=False)  # the memo: in `background`
+    finally:
+        gc.unfreeze()
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
     return BuildReport(now, events, index.drift, tally, budget, reused=ctx.out.reused)
 
@@ -87,7 +94,7 @@ def write_and_land(
     inputs: str,
 ) -> tuple[BuildContext, Tally]:
     """Write every output into the staging folder, then land it in dist/ (the swap or the
-    patch); the next build's basis is saved in `background` meanwhile."""
+    patch); the next build's basis and the pruned memo are saved in `background` meanwhile."""
     with (
         StagedOutput(settings.dist_dir, cache.outputs) as out,
         RecordSource(index) as records,
@@ -134,9 +141,6 @@ def write_core_site(
     shown = gather_events(ctx)
     if ctx.memo is not None:
         ctx.memo.release()  # each process opens the memo's database on its own
-    # What both processes hold now (the index, the records...) is never garbage: frozen, no
-    # collection walks it again (one full collection in a rebuild cost ~0.08 s).
-    gc.freeze()
     (tally, writer, my_costs), (side_tally, used, data, their_costs) = ctx.out.in_two(
         partial(_mirror_and_site, ctx, manifest, shares, reuse, shown),
         partial(_open_data, ctx, shares, reuse, shown),
