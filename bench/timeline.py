@@ -31,6 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: module -> names timed in it (a class's method as Class.method), besides steps.py's own.
 STAGES: dict[str, list[str]] = {
+    "generator.cli": ["build", "_print_report"],
+    "generator.pipeline": [
+        "check_dist",
+        "recover_swap",
+        "open_snapshot",
+        "BuildCache.load",
+        "code_fingerprint",
+        "inputs_digest",
+        "pages_digest",
+        "check_no_foreign_files",
+    ],
     "generator.load.validate": [
         "validate_snapshot",
         "scan_file",
@@ -55,6 +66,7 @@ STAGES: dict[str, list[str]] = {
         "rules_for",
         "write_host_rules",
         "save_basis",
+        "merge_costs",
     ],
     "generator.opendata.write": [
         "write_schemas",
@@ -75,7 +87,15 @@ STAGES: dict[str, list[str]] = {
         "copy_assets",
         "write_plumbing",
     ],
-    "generator.output.staging": ["StagedOutput.__enter__", "StagedOutput.commit"],
+    "generator.output.staging": [
+        "StagedOutput.__enter__",
+        "StagedOutput.commit",
+        "StagedOutput.merge",
+        "apply_journal",
+        "write_journal",
+    ],
+    "generator.output.budget": ["DistBudget.settle", "DistBudget.count"],
+    "generator.incremental.memo": ["Memo.adopt", "Memo.save"],
     "generator.incremental.cache": ["BuildCache.save"],
     "generator.mirror.manifest": ["ManifestWriter.close"],
 }

@@ -46,7 +46,7 @@ def _kill_after(steps: int) -> list[int]:
     os.rename = counted(os.rename)  # type: ignore[assignment]
     os.replace = counted(os.replace)  # type: ignore[assignment]
     shutil.rmtree = counted(shutil.rmtree)  # type: ignore[assignment]
-    generator.output.staging._write_file = counted(generator.output.staging._write_file)
+    generator.output.staging.write_file = counted(generator.output.staging.write_file)
     LL2Client.get_page = counted(LL2Client.get_page)  # type: ignore[method-assign]
     return taken
 

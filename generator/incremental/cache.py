@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from generator.incremental.memo import Memo
+from generator.output.writes import write_file
 
 STATE = "state.json"
 
@@ -90,5 +91,5 @@ class BuildCache:
             self.memo.save()
         state = {"salt": self.salt, "inputs": inputs, "validated": validated, "outputs": outputs}
         tmp = self.root / f"{STATE}.{os.getpid()}"
-        tmp.write_bytes(orjson.dumps(state))
+        write_file(str(tmp), orjson.dumps(state))
         os.replace(tmp, self.root / STATE)

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import orjson
 
+from generator.output.writes import write_all
+
 JOURNAL = ".apply-journal.json"
 _PART = ".apply-journal.part"
 _ASIDE = ".replaced"  # in the staging folder: the files the journal replaces, until it is removed
@@ -62,9 +64,7 @@ def write_journal(
     handle = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         journal = {"write": write, "delete": delete, "names": names, "inodes": inodes}
-        view = memoryview(orjson.dumps(journal))
-        while view:
-            view = view[os.write(handle, view) :]
+        write_all(handle, orjson.dumps(journal))
     finally:
         os.close(handle)
     os.replace(part, staging / JOURNAL)
