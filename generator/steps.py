@@ -105,6 +105,11 @@ def write_and_land(
             manifest = ManifestWriter(handle, now)
             status("writing the mirror, the dumps and the site", lambda: out.files_written)
             tally, costed = write_core_site(ctx, manifest, shares, reuse)
+            # Nothing after reads the memo: its entries this build used are kept, and the rest
+            # dropped, by a second process meanwhile (trusted only beside the cache state saved
+            # last: the memo is cleared without one).
+            cache.memo.release()  # the second process opens the memo's database on its own
+            background.start(cache.memo.save)
             if settings.edge:  # the Cloudflare worker and the data it reads (client/edge.py)
                 write_edge(ctx, tally)
             budget.count(out.files_written, out.site_bytes + manifest.bytes + ManifestWriter.HEAD_RESERVE)
@@ -112,6 +117,11 @@ def write_and_land(
             status("choosing and writing the list variants")
             kept = choose_variants(costed, budget)
             written = write_variants(ctx, kept, tally, manifest, reuse)
+            # The next build's basis, saved by another process while this one writes the host
+            # rules and lands dist/: trusted only beside the cache state saved last (by its
+            # `inputs`), so a build that fails from here loses neither dist/ nor its state, only
+            # the previous basis (the next build costs every list again).
+            background.start(partial(save_basis, cache.root, reuse.basis(inputs, costed, written)))
             rules = rules_for(ctx, (first for first, *_ in kept))
             # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
             # strings: with the worker there, the worker routes every query instead.
@@ -121,11 +131,6 @@ def write_and_land(
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())
         status("landing dist/")
         cache.forget()  # dist/ is about to change
-        # The next build's basis and the memo's entries this build used, saved by a second
-        # process while this one lands dist/: both are trusted only beside the cache state
-        # saved after (the basis by its `inputs`; the memo is cleared without a state).
-        cache.memo.release()  # the second process opens the memo's database on its own
-        background.start(partial(_save_for_next, cache, reuse.basis(inputs, costed, written)))
     return ctx, tally
 
 
@@ -170,8 +175,3 @@ def _open_data(
     data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
     costed = variant_costs(ctx, shares, reuse)
     return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), data, costed
-
-
-def _save_for_next(cache: BuildCache, basis: Basis) -> None:
-    save_basis(cache.root, basis)
-    cache.memo.save()

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from generator.incremental.memo import Memo
+from generator.output.journal import replace_file
 from generator.output.writes import write_file
 
 STATE = "state.json"
@@ -92,4 +93,4 @@ class BuildCache:
         state = {"salt": self.salt, "inputs": inputs, "validated": validated, "outputs": outputs}
         tmp = self.root / f"{STATE}.{os.getpid()}"
         write_file(str(tmp), orjson.dumps(state))
-        os.replace(tmp, self.root / STATE)
+        replace_file(str(tmp), str(self.root / STATE))

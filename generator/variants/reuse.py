@@ -29,7 +29,6 @@ trusted only beside the cache state of the build that wrote it (the same `inputs
 """
 
 import gc
-import os
 import pickle
 from array import array
 from collections.abc import Iterator, Sequence
@@ -46,6 +45,7 @@ from generator.api.query import Query
 from generator.common import digest
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import MirrorPages, Written
+from generator.output.journal import replace_file
 from generator.settings import BuildSettings
 from generator.variants.planner import Selections, Variant
 
@@ -356,10 +356,10 @@ def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
 def save_basis(cache_root: Path, basis: Basis) -> None:
     """Write the basis atomically beside the cache state."""
     cache_root.mkdir(parents=True, exist_ok=True)
-    tmp = cache_root / f"{BASIS}.{os.getpid()}"
+    tmp = cache_root / f"{BASIS}.part"  # one name: a save killed part-way is overwritten next time
     with open(tmp, "wb") as handle, _gc_paused():
         pickle.dump(_to_saved(basis), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, cache_root / BASIS)
+    replace_file(str(tmp), str(cache_root / BASIS))
 
 
 @contextmanager
