@@ -14,12 +14,11 @@ DIGEST_SIZE = 16
 
 
 def digest(*parts: bytes) -> bytes:
-    """16-byte BLAKE2b of the parts (NUL-separated): cheap, and collisions are not a concern."""
-    h = hashlib.blake2b(digest_size=DIGEST_SIZE)
-    for part in parts:
-        h.update(part)
-        h.update(b"\0")
-    return h.digest()
+    """The first 16 bytes of the SHA-256 of the parts, each followed by a NUL: collisions are
+    not a concern. SHA-256, not BLAKE2b: processors hash it in hardware (x86 since AMD Zen and
+    Intel Ice Lake, ARMv8), 1.8x BLAKE2b's speed on a 9 KB record here (`python -m
+    bench.digests`), which a rebuild hashes 6,000 of."""
+    return hashlib.sha256(b"\0".join((*parts, b""))).digest()[:DIGEST_SIZE]  # a NUL after each
 
 
 def safe_url(url: object) -> str | None:
