@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES: dict[str, list[str]] = {
     "generator.cli": ["build", "_print_report"],
     "generator.pipeline": [
+        "_build",
         "check_dist",
         "recover_swap",
         "open_snapshot",
@@ -51,6 +52,8 @@ STAGES: dict[str, list[str]] = {
         "_cross_check",
     ],
     "generator.steps": [
+        "run_steps",
+        "write_and_land",
         "prepare",
         "load_basis",
         "CostReuse",

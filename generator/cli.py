@@ -12,8 +12,9 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from generator.api.query import shown
 from generator.context import BuildReport
@@ -311,7 +312,9 @@ def _resolve(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, leave: Callable[[int], NoReturn] | None = None) -> int:
+    """Run one command; its exit code. `leave` (build.py's): called with the code instead of
+    returning after a build, while the build's objects are still held (see BuildReport.held)."""
     args = make_parser().parse_args(argv)
     try:
         if args.command == "resolve":
@@ -352,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with BuildProgress(sys.stderr):
             report = build(settings)
         _print_report(report, settings)
+        if leave is not None:
+            leave(0)
         return 0
     except (QueryError, SettingsError) as exc:  # the command line asks for what cannot be
         print(f"Error: {exc}", file=sys.stderr)

@@ -45,12 +45,10 @@ from generator.variants.reuse import Basis, Costed, CostReuse, load_basis, save_
 
 def prepare(cache: BuildCache) -> Basis | None:
     """What the stages need before the snapshot has validated, done while a forked process
-    reads it: import what they import on first use (pydantic and the models, Jinja, Markdown;
-    an up-to-date build needs none of it), and read the previous build's variant costs (its
-    basis, trusted beside its cache state: a patch build)."""
-    import jinja2  # noqa: F401
-    import markdown  # noqa: F401
-
+    reads it: import pydantic and the models (an up-to-date build needs neither), and read
+    the previous build's variant costs (its basis, trusted beside its cache state: a patch
+    build). Jinja and Markdown are left to the site's first page: only this process renders
+    pages, and the other one reads the snapshot for less time than this takes."""
     import generator.api.models  # noqa: F401
 
     return load_basis(cache.root, cache.inputs) if cache.outputs else None
@@ -80,7 +78,8 @@ def run_steps(
     finally:
         gc.unfreeze()
     events = {v: len(vi.facets) for v, vi in index.versions.items()}
-    return BuildReport(now, events, index.drift, tally, budget, reused=ctx.out.reused)
+    held = (ctx, reuse, cache)  # freed by the caller, or never (build.py)
+    return BuildReport(now, events, index.drift, tally, budget, reused=ctx.out.reused, held=held)
 
 
 def write_and_land(
