@@ -19,6 +19,7 @@ what was precomputed:
   and `?format=api`.
 """
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,9 +64,18 @@ _LIST_MODES = {spec.default_list_mode for spec in VERSIONS.values()}
 _DETAIL_DEFAULTS = {spec.default_detail_mode for spec in VERSIONS.values()}
 
 
+@functools.cache
 def _placeholder_safe(value: str) -> bool:
     """True when a value reads the same in a query string and in a mirror path."""
     return bool(value) and encode_value(value) == value and "." not in value
+
+
+@functools.cache
+def _spelled_out(name: str, value: str) -> bool:
+    """Whether nginx needs `value` of `name` in a map: all but single whole numbers of list
+    filters and the values of parameters with maps of their own (asked once per pair)."""
+    single_int = name in _LIST_PARAMS and re.fullmatch(_INT_VALUE, value)
+    return not single_int and name not in _OWN_MAPS
 
 
 @dataclass
@@ -91,10 +101,7 @@ class RuleSet:
         by_shape = self.shapes.setdefault((first.version, first.subset), {})
         by_shape.setdefault(names, set()).add(explicit)
         for name, value in params:
-            # nginx needs every value its maps cannot derive: all but single whole numbers
-            # of list filters and the parameters with maps of their own.
-            single_int = name in _LIST_PARAMS and re.fullmatch(_INT_VALUE, value)
-            if not single_int and name not in _OWN_MAPS:
+            if _spelled_out(name, value):  # a value nginx's maps cannot derive
                 self.values.setdefault(name, set()).add(value)
 
 

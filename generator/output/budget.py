@@ -82,8 +82,6 @@ class DistBudget:
     def admit(self, family: str, files: int, size: int, *groups: str) -> bool:
         """Keep a variant of `files` files and `size` bytes if it fits; record the decision
         under its family and each of its groups (Variant.group, Variant.tier)."""
-        reports = [self.families.setdefault(family, FamilyReport())]
-        reports += [self.groups.setdefault(group, FamilyReport()) for group in groups]
         fits = (
             self.files + files + RESERVE_FILES <= self.limits.max_files
             and self.bytes + size + RESERVE_BYTES <= self.limits.max_bytes
@@ -91,7 +89,10 @@ class DistBudget:
         if fits:
             self.files += files
             self.bytes += size
-        for report in reports:
+        for name, reports in ((family, self.families), *((group, self.groups) for group in groups)):
+            report = reports.get(name)
+            if report is None:
+                report = reports[name] = FamilyReport()
             if fits:
                 report.kept_lists += 1
                 report.kept_files += files

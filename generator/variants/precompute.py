@@ -99,8 +99,9 @@ def choose_variants(costed: list[Costed], budget: DistBudget) -> list[Kept]:
     """The variants the budget admits, in priority order: first page, bytes (exact: the
     browsable pages are shells that no variant adds to) and the ids it selects."""
     kept: list[Kept] = []
+    admit = budget.admit
     for family, groups, first, files, size, ids, _ in costed:
-        if budget.admit(family, files, size, *groups):
+        if admit(family, files, size, *groups):
             kept.append((first, size, ids))
     return kept
 
