@@ -21,6 +21,13 @@ def digest(*parts: bytes) -> bytes:
     return hashlib.sha256(b"\0".join((*parts, b""))).digest()[:DIGEST_SIZE]  # a NUL after each
 
 
+def digest_of(data: bytes | memoryview) -> bytes:
+    """`digest(data)` of one part, hashed where it lies (a slice of a mapped file: no copy)."""
+    h = hashlib.sha256(data)
+    h.update(b"\0")
+    return h.digest()[:DIGEST_SIZE]
+
+
 def safe_url(url: object) -> str | None:
     """`url` if it is an absolute http(s) URL with a host, else None (never javascript:...)."""
     if not isinstance(url, str):

@@ -5,11 +5,15 @@ content/snapshot/ is whatever the last refresh fetched, so its tests hold for an
 the tests' fixtures use the frozen seed snapshot (events 1185 and 1304)."""
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.derive import derive_mode
+from generator.load.snapshot import iter_lines, line_spans, mapped
 from tests.conftest import ROOT, SEED_1185, SEED_1304, SEED_SNAPSHOT
 
 EMBEDDED = ROOT / "content" / "snapshot"
@@ -82,3 +86,16 @@ def test_the_repository_build_command_serves_every_embedded_record_byte_for_byte
             ).read_bytes() == line
             served += 1
     assert served >= 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"{}", b'{"id":1}', b"", b" ", b"\t", b"\r", b"\x0c", b"x"]), max_size=12))
+def test_the_scan_finds_the_lines_iter_lines_reads(tmp_path_factory: Any, pieces: list[bytes]) -> None:
+    """line_spans (the scan, over the mapped file) and iter_lines (everything else) agree on
+    every line's number, offset and bytes: blank lines, CR LF, a last line without LF."""
+    data = b"".join(p + (b"\n" if n % 3 else b"\r\n") for n, p in enumerate(pieces))[: len(pieces) * 5]
+    path = tmp_path_factory.mktemp("lines") / "events.ndjson"
+    path.write_bytes(data)
+    with mapped(path) as mapped_data:
+        spans = [(n, start, bytes(mapped_data[start:end])) for n, start, end in line_spans(mapped_data)]
+    assert spans == [(line.number, line.offset, line.data) for line in iter_lines(path)]

@@ -9,7 +9,10 @@ Each line is the record's JSON exactly as LL2 sent it (compact, as its `format=j
 so a diff between two snapshots is one line per changed event.
 """
 
+import mmap
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +118,37 @@ class Line:
     number: int
     offset: int
     data: bytes
+
+
+@contextmanager
+def mapped(path: Path) -> Iterator["mmap.mmap | bytes"]:
+    """A file's bytes, mapped into memory rather than read (b"" for an empty file, which
+    cannot be mapped): a scan of the snapshot copies none of its 54 MB at 1,500 events."""
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
+
+
+_BLANK = frozenset(b" \t\n\r\x0b\x0c")
+
+
+def line_spans(data: "mmap.mmap | bytes") -> Iterator[tuple[int, int, int]]:
+    """(1-based number, start, end) of each non-blank line of NDJSON bytes, its line ending
+    left out: the lines `iter_lines` yields, as positions."""
+    size, start, number = len(data), 0, 0
+    while start < size:
+        number += 1
+        newline = data.find(b"\n", start)
+        stop = size if newline < 0 else newline
+        end = stop
+        while end > start and data[end - 1] == 13:  # \r
+            end -= 1
+        if end > start and (data[start] not in _BLANK or not data[start:end].isspace()):
+            yield number, start, end
+        start = stop + 1
 
 
 def iter_lines(path: Path) -> Iterator[Line]:

@@ -14,16 +14,17 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from mmap import mmap
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from generator.api.facets import Facets, facets_from_row, facets_of, facets_to_row
 from generator.api.versions import VERSIONS, VersionSpec
-from generator.common import DIGEST_SIZE, digest
+from generator.common import DIGEST_SIZE, digest, digest_of
 from generator.errors import Problem, ValidationFailed
 from generator.load.modecheck import check_modes
-from generator.load.snapshot import Line, Snapshot, SnapshotFile, iter_lines
+from generator.load.snapshot import Line, Snapshot, SnapshotFile, line_spans, mapped
 from generator.output.parallel import Shares, both
 
 if TYPE_CHECKING:  # pydantic and the models load with the first record validated
@@ -293,14 +294,21 @@ def scan_file(
     bytes validated with the same model before; a changed line is left unvalidated while
     `deferrals` allows (`resolve` validates it)."""
     lines = []
-    for line in iter_lines(file.path):
-        scanned = _Scanned(line.number, line.offset, len(line.data), digest(line.data))
-        if not _from_cache(file, scanned, keep_facets, validated_before, validated) and (
-            deferrals is None or not deferrals.take()
-        ):
-            _check(file, scanned, line.data, keep_facets, validated)
-        lines.append(scanned)
+    with mapped(file.path) as data:
+        for number, start, end in line_spans(data):
+            scanned = _Scanned(number, start, end - start, _line_digest(data, start, end))
+            if not _from_cache(file, scanned, keep_facets, validated_before, validated) and (
+                deferrals is None or not deferrals.take()
+            ):
+                _check(file, scanned, data[start:end], keep_facets, validated)
+            lines.append(scanned)
     return lines
+
+
+def _line_digest(data: "mmap | bytes", start: int, end: int) -> bytes:
+    """The digest of one line of a mapped file, hashed in place."""
+    with memoryview(data) as whole, whole[start:end] as line:
+        return digest_of(line)
 
 
 @dataclass
@@ -328,21 +336,22 @@ def pack_file(
     `deferrals` leaves it to the first."""
     packed = _Packed(array("q"), array("q"), array("q"), b"", {})
     digests = []
-    for position, line in enumerate(iter_lines(file.path)):
-        scanned = _Scanned(line.number, line.offset, len(line.data), digest(line.data))
-        packed.numbers.append(scanned.number)
-        packed.offsets.append(scanned.offset)
-        packed.lengths.append(scanned.length)
-        digests.append(scanned.digest)
-        cached = _cached(file, scanned.digest, keep_facets, validated_before) is not None
-        if cached or (deferrals is not None and deferrals.take()):
-            continue
-        _check(file, scanned, line.data, keep_facets, validated)
-        assert scanned.checked is not None
-        packed.checked[position] = (
-            scanned.checked,
-            None if scanned.facets is None else facets_to_row(scanned.facets),
-        )
+    with mapped(file.path) as data:
+        for position, (number, start, end) in enumerate(line_spans(data)):
+            scanned = _Scanned(number, start, end - start, _line_digest(data, start, end))
+            packed.numbers.append(number)
+            packed.offsets.append(start)
+            packed.lengths.append(end - start)
+            digests.append(scanned.digest)
+            cached = _cached(file, scanned.digest, keep_facets, validated_before) is not None
+            if cached or (deferrals is not None and deferrals.take()):
+                continue
+            _check(file, scanned, data[start:end], keep_facets, validated)
+            assert scanned.checked is not None
+            packed.checked[position] = (
+                scanned.checked,
+                None if scanned.facets is None else facets_to_row(scanned.facets),
+            )
     packed.digests = b"".join(digests)
     return packed
 
