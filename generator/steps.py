@@ -11,6 +11,7 @@
 """
 
 import gc
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
@@ -23,7 +24,7 @@ from generator.load.records import RecordSource
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import write_json_mirror
 from generator.mirror.manifest import MANIFEST_PATH, ManifestWriter
-from generator.opendata.write import OpenData, write_open_data
+from generator.opendata.write import OpenData, write_changes, write_open_data
 from generator.output.budget import DistBudget
 from generator.output.parallel import Background, Shares
 from generator.output.staging import StagedOutput
@@ -136,41 +137,43 @@ def write_and_land(
 def write_core_site(
     ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None = None
 ) -> tuple[Tally, list[Costed]]:
-    """The events the site shows gathered first (their summaries bring the schedule history up
-    to date); then the JSON mirror, the client's data and the human site here, the open data in
-    a forked process where allowed (changes.json lists the latest slips; nothing either side
-    writes is read by the other), then each costs variants until none are left; the /data/
-    page and the sitemap last, from what both wrote. Returns the merged tally and every
-    variant's cost in priority order."""
-    shown = gather_events(ctx)
+    """The JSON mirror, the client's data, the events the site shows (gathered: their
+    summaries bring the schedule history up to date) and the human site here; the open data in
+    a forked process where allowed (nothing either side writes is read by the other); then
+    each costs variants until none are left. changes.json (it lists the latest slips, which
+    this process gathered), the /data/ page and the sitemap last, from what both wrote.
+    Returns the merged tally and every variant's cost in priority order."""
     if ctx.memo is not None:
         ctx.memo.release()  # each process opens the memo's database on its own
-    (tally, writer, my_costs), (side_tally, used, data, their_costs) = ctx.out.in_two(
-        partial(_mirror_and_site, ctx, manifest, shares, reuse, shown),
-        partial(_open_data, ctx, shares, reuse, shown),
+    (tally, writer, shown, my_costs), (side_tally, used, data, their_costs) = ctx.out.in_two(
+        partial(_mirror_and_site, ctx, manifest, shares, reuse),
+        partial(_open_data, ctx, shares, reuse),
         ctx.settings.jobs > 1,
     )
     if used is not None:
         assert ctx.memo is not None  # the child detached it: a build always has its memo
         ctx.memo.adopt(used)  # type: ignore[arg-type]
-    finish_site(ctx, writer, data)
     tally.merge(side_tally)
+    if data is not None:  # changes.json: the latest slips are what this process gathered
+        data = replace(data, changes=write_changes(ctx, tally, shown.schedule.slips(latest=True)))
+    finish_site(ctx, writer, data)
     return tally, merge_costs(my_costs, their_costs)
 
 
 def _mirror_and_site(
-    ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None, shown: SiteEvents
-) -> tuple[Tally, PageWriter, dict[int, list[Costed]]]:
+    ctx: BuildContext, manifest: ManifestWriter, shares: Shares, reuse: CostReuse | None
+) -> tuple[Tally, PageWriter, SiteEvents, dict[int, list[Costed]]]:
     tally = write_json_mirror(ctx, manifest, reuse, None if reuse is None else reuse.mirror)
     write_client_data(ctx)
+    shown = gather_events(ctx)  # brings the schedule history up to date
     writer = write_site(ctx, tally, shown)
-    return tally, writer, variant_costs(ctx, shares, reuse)
+    return tally, writer, shown, variant_costs(ctx, shares, reuse)
 
 
 def _open_data(
-    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, shown: SiteEvents, in_child: bool
+    ctx: BuildContext, shares: Shares, reuse: CostReuse | None, in_child: bool
 ) -> tuple[Tally, object, OpenData, dict[int, list[Costed]]]:
     tally = Tally()
-    data = write_open_data(ctx, tally, shown.schedule.slips(latest=True))
+    data = write_open_data(ctx, tally, changes=False)  # changes.json: after the join
     costed = variant_costs(ctx, shares, reuse)
     return tally, (ctx.memo.detach() if in_child and ctx.memo is not None else None), data, costed

@@ -39,7 +39,7 @@ def test_a_patch_killed_after_its_journal_is_landed_by_the_next_build(
 ) -> None:
     final, previous = dist_with(tmp_path)
     with monkeypatch.context() as m:
-        m.setattr(staging, "apply_journal", lambda staging_dir, final_dir: None)  # killed here
+        m.setattr(staging, "apply_journal", lambda staging_dir, final_dir, **_: None)  # killed here
         with StagedOutput(final, previous) as out:
             patch(out)
     assert (final / "a" / "old.json").read_bytes() == b"old"  # not landed yet
@@ -53,7 +53,7 @@ def staged_patch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path,
     """A patch build of dist_with's dist/ stopped once its journal is written: (dist, staging)."""
     final, previous = dist_with(tmp_path)
     with monkeypatch.context() as m:
-        m.setattr(staging, "apply_journal", lambda staging_dir, final_dir: None)  # killed here
+        m.setattr(staging, "apply_journal", lambda staging_dir, final_dir, **_: None)  # killed here
         with StagedOutput(final, previous) as out:
             patch(out)
             out.write("a/third.json", b"third")

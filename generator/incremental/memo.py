@@ -30,20 +30,30 @@ class Memo:
         self._used_values: dict[str, set[str]] = {}
         self._used_blobs: dict[str, set[str]] = {}
         self._read: dict[str, dict[str, bytes]] = {}  # name -> key -> stored value (`_stored`)
+        self._pending: list[tuple[str, str, bytes]] = []  # made, not yet stored (`_flush`)
         self.hits = 0
         self.misses = 0
 
     def _values(self) -> sqlite3.Connection | None:
         if self._db is None and self.root is not None:
             self.root.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.root / "values.sqlite", isolation_level=None)
+            # No transaction held open: two processes (output/parallel.py) read it at once, and
+            # each writes what it made in one short transaction (`_flush`), waiting its turn.
+            self._db = sqlite3.connect(self.root / "values.sqlite", isolation_level=None, timeout=60)
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS memo (name TEXT, key TEXT, value BLOB, PRIMARY KEY (name, key))"
             )
-            self._db.execute("BEGIN")
         return self._db
+
+    def _flush(self) -> None:
+        """Store the values made since the last flush, in one transaction."""
+        if self._pending and self._db is not None:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", self._pending)
+            self._db.execute("COMMIT")
+        self._pending = []
 
     def value(self, name: str, key: bytes, make: Callable[[], Any]) -> Any:
         """The value stored under `key`, or `make()` (then stored)."""
@@ -57,10 +67,9 @@ class Memo:
                 return orjson.loads(raw)
         self.misses += 1
         found = make()
-        db = self._values()
-        if db is not None and stored is not None:
+        if stored is not None:
             stored[hex_key] = data = orjson.dumps(found)
-            db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", (name, hex_key, data))
+            self._pending.append((name, hex_key, data))  # stored by `_flush`
         return found
 
     def _stored(self, name: str) -> dict[str, bytes] | None:
@@ -98,15 +107,18 @@ class Memo:
         return data
 
     def release(self) -> None:
-        """Commit what was stored and close the values' database (opened again when next
-        needed): before a fork, since two processes must not share one connection."""
-        if self._db is not None:
-            self._db.execute("COMMIT")
+        """Store what was made and close the values' database (opened again when next
+        needed): before a fork, since two processes must not share one connection. The
+        database is made first if need be: two processes that both made it (in WAL mode) at
+        once would find it locked."""
+        if self._values() is not None:
+            self._flush()
+            assert self._db is not None
             self._db.close()
             self._db = None
 
     def detach(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        """In a forked child: commit what was stored; return what was used, for `adopt`."""
+        """In a forked child: store what was made; return what was used, for `adopt`."""
         self.release()
         return self._used_values, self._used_blobs
 
@@ -120,6 +132,8 @@ class Memo:
         """Keep exactly the entries this build used."""
         db = self._values()
         if db is not None:
+            self._flush()
+            db.execute("BEGIN IMMEDIATE")
             db.execute("CREATE TEMP TABLE used (name TEXT, key TEXT, PRIMARY KEY (name, key))")
             db.executemany(
                 "INSERT INTO used VALUES (?, ?)",
@@ -142,6 +156,7 @@ class Memo:
     def clear(self) -> None:
         """Forget everything stored (the code that made it changed)."""
         self._read.clear()
+        self._pending = []
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -36,10 +36,13 @@ class OpenData:
     sizes: dict[str, int]
 
 
-def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]] | None = None) -> OpenData:
+def write_open_data(
+    ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]] | None = None, *, changes: bool = True
+) -> OpenData:
     """Write the whole open-data stage into the staging folder (reusing the build memo's
     pieces). `slips`: the latest date changes as the site shows them (without: the history
-    file's)."""
+    file's); without `changes`, changes.json is left to `write_changes` (the data then has
+    no changes)."""
     index, out, settings, memo = ctx.index, ctx.out, ctx.settings, ctx.memo
     schemas = write_schemas(out, settings, memo)
     for relpath in schemas.values():
@@ -55,13 +58,23 @@ def write_open_data(ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]]
         )
     for dump in dumps:
         tally.add("dumps", out.size(dump.relpath))
-    changes = snapshot_changes(index.snapshot, index, slips)
+    found = write_changes(ctx, tally, slips) if changes else {}
     package = data_package(dumps, out, schemas, as_of, settings)
-    for relpath, body in (("changes.json", changes_json(changes)), ("datapackage.json", package)):
-        out.write(relpath, body)
-        tally.add("metadata", len(body))
+    out.write("datapackage.json", package)
+    tally.add("metadata", len(package))
     sizes = {dump.relpath: out.size(dump.relpath) for dump in dumps}
-    return OpenData(dumps, schemas, changes, orjson.loads(package), sizes)
+    return OpenData(dumps, schemas, found, orjson.loads(package), sizes)
+
+
+def write_changes(
+    ctx: BuildContext, tally: Tally, slips: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """changes.json: what changed since the previous snapshot in git, with the latest slips."""
+    changes = snapshot_changes(ctx.index.snapshot, ctx.index, slips)
+    body = changes_json(changes)
+    ctx.out.write("changes.json", body)
+    tally.add("metadata", len(body))
+    return changes
 
 
 def size_text(count: int) -> str:

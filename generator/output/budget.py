@@ -59,8 +59,10 @@ class DistBudget:
         BudgetError when they, or one file of `sizes` (path, bytes), exceed the limits."""
         self.count(files, size)
         self.check("the site")
+        limit = self.limits.max_file_bytes
         for relpath, file_size in sizes:
-            self.check_file(relpath, file_size)
+            if file_size > limit:
+                self.check_file(relpath, file_size)
 
     def check_file(self, relpath: str, size: int) -> None:
         """Raise BudgetError for a file larger than the host takes."""

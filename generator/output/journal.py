@@ -198,9 +198,10 @@ def _inode(path: str) -> int | None:
         return None
 
 
-def apply_journal(staging: Path, final: Path) -> None:
+def apply_journal(staging: Path, final: Path, *, fresh: bool = False) -> None:
     """Move a finished patch build's files into place and delete its stale files; then the
-    staging folder. A journal that is not whole is dropped, dist/ left as it is."""
+    staging folder. A journal that is not whole is dropped, dist/ left as it is. `fresh`: the
+    journal was just written, nothing of it applied yet (no file's inode need be checked)."""
     journal = read_journal(staging)
     write, delete, names, inodes = journal or ([], [], {}, None)
     aside = staging / _ASIDE
@@ -212,6 +213,9 @@ def apply_journal(staging: Path, final: Path) -> None:
     # dist/ is a mix of two builds from here ...
     for number, relpath in enumerate(write):
         source, target = f"{staging}/{names.get(relpath, relpath)}", f"{final}/{relpath}"
+        if fresh:
+            land_file(source, target, swapping)
+            continue
         if inodes is not None and _inode(target) == inodes[number]:
             continue  # put in place by an apply that was interrupted
         if inodes is not None and _inode(source) != inodes[number]:

@@ -376,7 +376,7 @@ class StagedOutput:
         if self.patch:
             stale = sorted(set(self.previous) - set(self.outputs))
             write_journal(self.root, self._staged, stale, self._names)
-            apply_journal(self.root, self.final)
+            apply_journal(self.root, self.final, fresh=True)
             return
         old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
         if self.final.exists():
