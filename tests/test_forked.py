@@ -242,15 +242,20 @@ def test_background_work_is_done_when_its_block_ends_and_its_error_raised(
 ) -> None:
     from generator.output.parallel import Background
 
-    marker = tmp_path / "written"
+    marker, go = tmp_path / "written", tmp_path / "go"
 
     def write_pid() -> None:
-        time.sleep(0.05)  # still working when the block's own work is done
+        deadline = time.monotonic() + 30  # still working until the block's own work is done
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
         marker.write_text(str(os.getpid()))
 
     with Background(parallel) as background:
+        if not parallel:
+            go.touch()  # run inline, at once: nothing to wait for
         background.start(write_pid)
         assert marker.exists() is not parallel  # inline: done at once; forked: not yet
+        go.touch()
     assert (int(marker.read_text()) != os.getpid()) is parallel  # forked only where allowed
 
     def fail() -> None:
