@@ -225,6 +225,10 @@ class _Scanned:
     checked: _Checked | None = None
     facets: Facets | None = None
 
+    def read(self, data: "mmap | bytes") -> bytes:
+        """The line's bytes, out of its file's (mapped) bytes."""
+        return data[self.offset : self.offset + self.length]
+
 
 class Deferrals:
     """How many changed lines a process may leave unvalidated for the first one, whose models
@@ -294,21 +298,23 @@ def scan_file(
     bytes validated with the same model before; a changed line is left unvalidated while
     `deferrals` allows (`resolve` validates it)."""
     lines = []
-    with mapped(file.path) as data:
-        for number, start, end in line_spans(data):
-            scanned = _Scanned(number, start, end - start, _line_digest(data, start, end))
-            if not _from_cache(file, scanned, keep_facets, validated_before, validated) and (
-                deferrals is None or not deferrals.take()
-            ):
-                _check(file, scanned, data[start:end], keep_facets, validated)
-            lines.append(scanned)
+    for scanned, data in _scan_lines(file):
+        if not _from_cache(file, scanned, keep_facets, validated_before, validated) and (
+            deferrals is None or not deferrals.take()
+        ):
+            _check(file, scanned, scanned.read(data), keep_facets, validated)
+        lines.append(scanned)
     return lines
 
 
-def _line_digest(data: "mmap | bytes", start: int, end: int) -> bytes:
-    """The digest of one line of a mapped file, hashed in place."""
-    with memoryview(data) as whole, whole[start:end] as line:
-        return digest_of(line)
+def _scan_lines(file: SnapshotFile) -> Iterator[tuple[_Scanned, "mmap | bytes"]]:
+    """Each line of a snapshot file, located and hashed where it lies in the mapped file
+    (nothing copied), with the mapped file (`_Scanned.read` copies a line out of it)."""
+    with mapped(file.path) as data, memoryview(data) as whole:
+        for number, start, end in line_spans(data):
+            with whole[start:end] as line:
+                line_digest = digest_of(line)
+            yield _Scanned(number, start, end - start, line_digest), data
 
 
 @dataclass
@@ -336,22 +342,20 @@ def pack_file(
     `deferrals` leaves it to the first."""
     packed = _Packed(array("q"), array("q"), array("q"), b"", {})
     digests = []
-    with mapped(file.path) as data:
-        for position, (number, start, end) in enumerate(line_spans(data)):
-            scanned = _Scanned(number, start, end - start, _line_digest(data, start, end))
-            packed.numbers.append(number)
-            packed.offsets.append(start)
-            packed.lengths.append(end - start)
-            digests.append(scanned.digest)
-            cached = _cached(file, scanned.digest, keep_facets, validated_before) is not None
-            if cached or (deferrals is not None and deferrals.take()):
-                continue
-            _check(file, scanned, data[start:end], keep_facets, validated)
-            assert scanned.checked is not None
-            packed.checked[position] = (
-                scanned.checked,
-                None if scanned.facets is None else facets_to_row(scanned.facets),
-            )
+    for position, (scanned, data) in enumerate(_scan_lines(file)):
+        packed.numbers.append(scanned.number)
+        packed.offsets.append(scanned.offset)
+        packed.lengths.append(scanned.length)
+        digests.append(scanned.digest)
+        cached = _cached(file, scanned.digest, keep_facets, validated_before) is not None
+        if cached or (deferrals is not None and deferrals.take()):
+            continue
+        _check(file, scanned, scanned.read(data), keep_facets, validated)
+        assert scanned.checked is not None
+        packed.checked[position] = (
+            scanned.checked,
+            None if scanned.facets is None else facets_to_row(scanned.facets),
+        )
     packed.digests = b"".join(digests)
     return packed
 
@@ -430,20 +434,6 @@ def index_file(
     return index, facets
 
 
-def validate_file(
-    file: SnapshotFile,
-    problems: list[Problem],
-    drift: Counter[tuple[str, str]],
-    keep_facets: bool,
-    validated_before: dict[str, Any] | None = None,
-    validated: dict[str, Any] | None = None,
-) -> tuple[FileIndex, dict[int, Facets]]:
-    """Validate one snapshot file; append its problems, count its drift, return its index."""
-    validated = {} if validated is None else validated
-    lines = scan_file(file, keep_facets, validated_before or {}, validated)
-    return index_file(file, lines, problems, drift)
-
-
 def _cross_check(files: Iterable[FileIndex], reference: FileIndex, problems: list[Problem]) -> None:
     """Every mode of a version must hold the same events as its reference mode."""
     for other in files:
@@ -470,6 +460,11 @@ class _Checks:
     validated: dict[str, Any] = field(default_factory=dict)
 
 
+def _keeps_facets(file: SnapshotFile) -> bool:
+    """Whether a file's records give their version's facets (the version's facet mode)."""
+    return file.mode == VERSIONS[file.version].facet_mode
+
+
 #: Changed lines the second process may leave to the first (a rebuild changes a few dozen).
 DEFERRED_AT_MOST = 200
 
@@ -483,7 +478,7 @@ def _scan_files(
     checks = _Checks()
     scan = pack_file if packed else scan_file
     for file in files:
-        keep = file.mode == VERSIONS[file.version].facet_mode
+        keep = _keeps_facets(file)
         checks.files[file] = scan(file, keep, validated_before or {}, checks.validated, deferrals)
     return checks
 
@@ -533,7 +528,7 @@ def validate_snapshot(
     drift_counts: Counter[tuple[str, str]] = Counter()
     checked: dict[SnapshotFile, tuple[FileIndex, dict[int, Facets]]] = {}
     for file, read in {**here.files, **there.files}.items():
-        keep = file.mode == VERSIONS[file.version].facet_mode
+        keep = _keeps_facets(file)
         if isinstance(read, _Packed):
             lines = unpack_file(file, read, keep, validated_before or {}, validated)
         else:
