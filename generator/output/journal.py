@@ -35,7 +35,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.output.writes import write_all
+from generator.output.writes import write_file
 
 JOURNAL = ".apply-journal.json"
 _PART = ".apply-journal.part"
@@ -61,12 +61,7 @@ def write_journal(
     names = names or {}
     inodes = [os.stat(f"{staging}/{names.get(relpath, relpath)}").st_ino for relpath in write]
     part = staging / _PART
-    handle = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        journal = {"write": write, "delete": delete, "names": names, "inodes": inodes}
-        write_all(handle, orjson.dumps(journal))
-    finally:
-        os.close(handle)
+    write_file(str(part), orjson.dumps({"write": write, "delete": delete, "names": names, "inodes": inodes}))
     os.replace(part, staging / JOURNAL)
 
 
@@ -191,6 +186,15 @@ def replace_file(source: str, target: str) -> None:
         os.replace(source, target)
 
 
+def _moved_before(source: str, target: str, inode: int | None) -> bool:
+    """Whether an apply that was interrupted already moved this staged file into place: its
+    target holds the staged inode, or the staged name no longer does (without inodes, from an
+    older build: the staged name is gone)."""
+    if inode is None:
+        return not os.path.exists(source)
+    return _inode(target) == inode or _inode(source) != inode
+
+
 def _inode(path: str) -> int | None:
     try:
         return os.stat(path).st_ino
@@ -213,15 +217,8 @@ def apply_journal(staging: Path, final: Path, *, fresh: bool = False) -> None:
     # dist/ is a mix of two builds from here ...
     for number, relpath in enumerate(write):
         source, target = f"{staging}/{names.get(relpath, relpath)}", f"{final}/{relpath}"
-        if fresh:
-            land_file(source, target, swapping)
+        if not fresh and _moved_before(source, target, None if inodes is None else inodes[number]):
             continue
-        if inodes is not None and _inode(target) == inodes[number]:
-            continue  # put in place by an apply that was interrupted
-        if inodes is not None and _inode(source) != inodes[number]:
-            continue  # not there (an apply that was interrupted moved it)
-        if inodes is None and not os.path.exists(source):
-            continue  # already moved by an apply that was interrupted
         land_file(source, target, swapping)
     for number, relpath in enumerate(delete):
         try:

@@ -13,7 +13,7 @@ import pickle
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TypeVar
 
@@ -142,18 +142,6 @@ class Background:
             if kind is None:
                 for join in self._joins:
                     join()
-
-
-def halves(items: Iterable[T], weight: Callable[[T], int]) -> tuple[list[T], list[T]]:
-    """Two groups of about equal weight: each item, in the order given, to the lighter group
-    (give the heaviest first for the closest balance)."""
-    groups: tuple[list[T], list[T]] = ([], [])
-    loads = [0, 0]
-    for item in items:
-        lighter = 0 if loads[0] <= loads[1] else 1
-        groups[lighter].append(item)
-        loads[lighter] += weight(item)
-    return groups
 
 
 class Shares:

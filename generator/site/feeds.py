@@ -6,7 +6,7 @@ so a snapshot always yields the same bytes.
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.etree import ElementTree
@@ -128,16 +128,6 @@ def calendar_of(name: str, vevents: Iterable[bytes]) -> bytes:
         "X-PUBLISHED-TTL:PT6H",
     ]
     return b"".join(fold(line) for line in head) + b"".join(vevents) + fold("END:VCALENDAR")
-
-
-def calendar(
-    name: str, events: Iterable[EventSummary], links: SiteLinks, now: datetime, sequences: Mapping[int, int]
-) -> bytes:
-    """An iCalendar feed of `events` (those with a date), CRLF line ends, folded lines;
-    `sequences`: each event's SEQUENCE (0 when missing)."""
-    return calendar_of(
-        name, (vevent(e, links, now, sequences.get(e.id, 0)) for e in events if e.date is not None)
-    )
 
 
 def entry_id(name: str) -> str:
