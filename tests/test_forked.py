@@ -345,3 +345,44 @@ def test_a_rebuilds_changed_lines_are_validated_once_pydantic_is_loaded_with_one
         "events.list.ndjson:3" in line and "name: Input should be a valid string" in line
         for line in reports["1"]
     )
+
+
+def test_a_memo_let_go_before_a_fork_has_made_its_database(tmp_path: Path) -> None:
+    """Two processes that each made the memo's database (WAL mode) at once found it locked
+    (a fresh build failed so, now and then, once the site's events were gathered after the
+    fork): letting go of the memo makes it first."""
+    import sqlite3
+
+    from generator.incremental.memo import Memo
+
+    Memo(tmp_path / "memo").release()
+    with sqlite3.connect(tmp_path / "memo" / "values.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_two_processes_store_memo_values_while_both_hold_the_memo(tmp_path: Path) -> None:
+    """Each process stores what it made when it lets go of the memo, in a short transaction:
+    one still working (holding values it made) never locks the other out."""
+    from generator.incremental.memo import Memo
+
+    memo = Memo(tmp_path / "memo")
+    memo.release()  # before the fork, as the build does
+    child_made, child_says = os.pipe()
+    parent_stored, parent_says = os.pipe()
+
+    def child() -> object:
+        memo.value("flat", b"child", lambda: {"made": "there"})
+        os.write(child_says, b".")
+        os.read(parent_stored, 1)  # still holding it while the parent stores its own
+        return memo.detach()
+
+    with forked(child) as join:
+        os.read(child_made, 1)
+        memo.value("flat", b"parent", lambda: {"made": "here"})
+        memo.release()
+        os.write(parent_says, b".")
+        join()
+    again = Memo(tmp_path / "memo")
+    nothing = lambda: pytest.fail("a value was not stored")  # noqa: E731
+    assert again.value("flat", b"child", nothing) == {"made": "there"}
+    assert again.value("flat", b"parent", nothing) == {"made": "here"}
