@@ -46,12 +46,10 @@ from generator.variants.reuse import Basis, Costed, CostReuse, load_basis, save_
 
 def prepare(cache: BuildCache) -> Basis | None:
     """What the stages need before the snapshot has validated, done while a forked process
-    reads it: import pydantic and the models (an up-to-date build needs neither), and read
-    the previous build's variant costs (its basis, trusted beside its cache state: a patch
-    build). Jinja and Markdown are left to the site's first page: only this process renders
-    pages, and the other one reads the snapshot for less time than this takes."""
-    import generator.api.models  # noqa: F401
-
+    works too: the previous build's variant costs (its basis, trusted beside its cache state:
+    a patch build). Importing this module loaded the stages. Pydantic and the models load
+    with the first record validated (a rebuild validates its changed records in the other
+    process: `validate._read_for_rebuild`), Jinja and Markdown with the site's first page."""
     return load_basis(cache.root, cache.inputs) if cache.outputs else None
 
 

@@ -40,7 +40,7 @@ SLOW_TESTS = frozenset(
         "test_forked.py::test_with_another_thread_running_the_build_stays_in_one_process",
         "test_forked.py::test_a_rebuild_saves_its_basis_in_the_background_and_the_next_one_reuses_it",
         "test_incremental.py::test_a_page_deleted_from_dist_by_hand_is_found_by_verify_and_mended_by_clean",
-        "test_forked.py::test_a_rebuilds_changed_lines_are_validated_once_pydantic_is_loaded_with_one_report",
+        "test_forked.py::test_a_rebuild_validates_its_changed_lines_in_the_second_process_with_one_report",
         "test_golden.py::test_the_build_of_a_frozen_input_equals_its_golden_listing[corpus57]",
         "test_history.py::test_a_date_moved_between_two_fetches_is_a_slip_a_page_line_and_a_calendar_update",
         "test_incremental.py::test_incremental_build_after_random_changes_equals_a_clean_build",

@@ -303,43 +303,57 @@ def test_a_rebuild_saves_its_basis_in_the_background_and_the_next_one_reuses_it(
     assert not leftovers(dist)
 
 
-def test_a_rebuilds_changed_lines_are_validated_once_pydantic_is_loaded_with_one_report(
+def test_a_rebuild_validates_its_changed_lines_in_the_second_process_with_one_report(
     corpus_content: Path, tmp_path: Path
 ) -> None:
-    """In a rebuild the second process reads its files without loading pydantic, leaving the
-    changed lines to the first (which loads it anyway): the report is the one process's."""
+    """In a rebuild the first process reads every file without loading pydantic and sends the
+    changed lines to the second, which loads it meanwhile; past SENT_AT_MOST lines each
+    validates half. Either way dist/ and the report are those of one process."""
     from bench.run import change_events
+    from generator.load.validate import SENT_AT_MOST
 
     watch = """
     import generator.load.validate as validate
-    scan = validate._scan_files
-    def watched(files, before, deferrals=None, packed=False):
-        checks = scan(files, before, deferrals, packed)
-        if deferrals is not None:
-            left = validate.DEFERRED_AT_MOST - deferrals.left
-            print(f"second process: pydantic {'pydantic' in sys.modules}, {left} lines left", file=sys.stderr)
-        return checks
-    validate._scan_files = watched
+    sent = validate._validate_sent
+    def watched(ask, asking):
+        found, validated = sent(ask, asking)
+        print(f"second process validated {len(found)} lines", file=sys.stderr)
+        return found, validated
+    validate._validate_sent = watched
     """
-    reports = {}
+    after = """
+    print(f"first process: pydantic {'pydantic' in sys.modules}", file=sys.stderr)
+    """
+    changed_lines = {4: 16, 57: 4 * 57}  # events renamed -> lines changed (4 files)
+    assert changed_lines[57] > SENT_AT_MOST
+    dists, reports, seen = {}, {}, []
     for jobs in ("1", "2"):
         content = copy_content(corpus_content, tmp_path / jobs)
         dist = tmp_path / jobs / "dist"
         code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs)
         assert code == 0, err
-        change_events(content / "snapshot", 4)  # valid changes, in every mode
-        code, _, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs, patch=watch)
-        assert code == 0, err
-        if jobs == "2":  # 4 changed lines in each file it read (the files go to whichever is free)
-            left = re.search(r"^second process: pydantic False, ([0-9]+) lines left$", err, re.M)
-            assert left and int(left[1]) in (4, 8, 12, 16), err
+        for count, lines in changed_lines.items():
+            change_events(content / "snapshot", count)  # valid changes, in every mode
+            code, _, err = run_cli(
+                "--content", str(content), "--dist", str(dist), "--jobs", jobs, patch=watch, after=after
+            )
+            assert code == 0, err
+            dists[(jobs, count)] = tree_digest(dist)
+            if jobs == "2":
+                there = lines if lines <= SENT_AT_MOST else lines - lines // 2
+                seen.append((count, f"second process validated {there} lines" in err.splitlines()))
+                seen.append((count, f"first process: pydantic {lines > SENT_AT_MOST}" in err.splitlines()))
         lines = (content / "snapshot/2.3.0/events.list.ndjson").read_bytes().splitlines(keepends=True)
         lines[2] = lines[2].replace(b'"name":"', b'"name":7,"x":"', 1)  # a wrong type, a new field
         (content / "snapshot/2.3.0/events.list.ndjson").write_bytes(b"".join(lines))
         code, out, err = run_cli("--content", str(content), "--dist", str(dist), "--jobs", jobs, patch=watch)
         assert code == 1 and out == ""
         err = err.replace(str(tmp_path / jobs), "TMP")
-        reports[jobs] = [line for line in err.splitlines() if not line.startswith("second process:")]
+        reports[jobs] = [line for line in err.splitlines() if not line.startswith("second process ")]
+        if jobs == "2":
+            assert "second process validated 1 lines" in err.splitlines(), err
+    assert seen == [(4, True), (4, True), (57, True), (57, True)]
+    assert all(dists[("1", count)] == dists[("2", count)] for count in changed_lines)
     assert reports["1"] == reports["2"]
     assert any(
         "events.list.ndjson:3" in line and "name: Input should be a valid string" in line

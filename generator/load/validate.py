@@ -10,6 +10,7 @@ Unknown fields are schema drift: a warning per field with its record count (an e
 
 import functools
 import os
+import pickle
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,7 +26,7 @@ from generator.common import DIGEST_SIZE, digest, digest_of
 from generator.errors import Problem, ValidationFailed
 from generator.load.modecheck import check_modes
 from generator.load.snapshot import Line, Snapshot, SnapshotFile, line_spans, mapped
-from generator.output.parallel import Shares, both
+from generator.output.parallel import Shares, both, can_fork, forked
 
 if TYPE_CHECKING:  # pydantic and the models load with the first record validated
     from pydantic import BaseModel
@@ -231,14 +232,16 @@ class _Scanned:
 
 
 class Deferrals:
-    """How many changed lines a process may leave unvalidated for the first one, whose models
-    are loaded anyway: a rebuild's second process then reads the snapshot without loading
-    pydantic (0.1 s). Past `limit` lines (a full build) it validates them itself."""
+    """How many changed lines a process may leave unvalidated, for `resolve` or another
+    process to validate: in a rebuild the reading process leaves them all, and need not load
+    pydantic (0.1 s) for a few dozen lines."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self.left = limit
 
     def take(self) -> bool:
+        if self.left is None:
+            return True
         self.left -= 1
         return self.left >= 0
 
@@ -465,8 +468,9 @@ def _keeps_facets(file: SnapshotFile) -> bool:
     return file.mode == VERSIONS[file.version].facet_mode
 
 
-#: Changed lines the second process may leave to the first (a rebuild changes a few dozen).
-DEFERRED_AT_MOST = 200
+#: Changed lines a rebuild's reading process sends the other one all of; past it (more like a
+#: full build) each process validates half.
+SENT_AT_MOST = 200
 
 
 def _scan_files(
@@ -483,6 +487,67 @@ def _scan_files(
     return checks
 
 
+#: A line left unvalidated, as sent to the process that validates it.
+_Pending = tuple[SnapshotFile, _Scanned]
+
+
+def _validate_pending(pending: list[_Pending], validated: dict[str, Any]) -> None:
+    """Validate lines left unvalidated (read again by their offsets), file by file."""
+    by_file: dict[SnapshotFile, list[_Scanned]] = {}
+    for file, line in pending:
+        by_file.setdefault(file, []).append(line)
+    for file, lines in by_file.items():
+        resolve(file, lines, _keeps_facets(file), validated)
+
+
+#: What validating a sent line found: its `_Scanned.checked` and `.facets`.
+_Found = tuple[_Checked | None, Facets | None]
+
+
+def _validate_sent(ask: int, asking: int) -> tuple[list[_Found], dict[str, Any]]:
+    """The forked side of `_read_for_rebuild`: load pydantic and the models while the first
+    process reads, then validate the lines it sends (to the end of the pipe `ask`)."""
+    os.close(asking)  # the pipe ends when the first process has sent
+    import generator.api.models  # noqa: F401
+
+    with os.fdopen(ask, "rb") as handle:
+        sent = handle.read()
+    pending: list[_Pending] = pickle.loads(sent) if sent else []
+    validated: dict[str, Any] = {}
+    _validate_pending(pending, validated)
+    return [(line.checked, line.facets) for _, line in pending], validated
+
+
+def _read_for_rebuild(
+    files: list[SnapshotFile], validated_before: dict[str, Any], meanwhile: Callable[[], None] | None
+) -> _Checks:
+    """A rebuild's reading: this process reads every file, each line that validated before
+    taken from the cache, while a forked one loads pydantic and the models (0.1 s); the
+    changed lines go to that one to validate (past SENT_AT_MOST, half of them), so that this
+    process, which writes the build, never loads them for a few dozen lines."""
+    ask, asking = os.pipe()
+    with forked(lambda: _validate_sent(ask, asking)) as join:
+        os.close(ask)
+        with os.fdopen(asking, "wb") as handle:
+            if meanwhile is not None:
+                meanwhile()
+            checks = _scan_files(files, validated_before, Deferrals())
+            pending = [
+                (file, line)
+                for file, lines in checks.files.items()
+                for line in lines  # type: ignore[union-attr]  # scan_file's: not packed
+                if line.checked is None
+            ]
+            sent = pending if len(pending) <= SENT_AT_MOST else pending[len(pending) // 2 :]
+            handle.write(pickle.dumps(sent))
+        _validate_pending(pending[: len(pending) - len(sent)], checks.validated)
+        found, validated = join()
+    for (_, line), (checked, facets) in zip(sent, found, strict=True):
+        line.checked, line.facets = checked, facets
+    checks.validated.update(validated)
+    return checks
+
+
 def validate_snapshot(
     snapshot: Snapshot,
     *,
@@ -495,34 +560,20 @@ def validate_snapshot(
 
     `validated_before` holds the cache entries of records validated by an earlier build (see
     incremental/cache.py).
-    With `parallel`, a forked process reads files too, each file read by whichever process is
-    free (largest first), and `meanwhile` runs here before this process takes any (work the
-    build needs next, such as loading the stages and the models). In a rebuild the forked
-    process leaves up to DEFERRED_AT_MOST changed lines to this one, so that pydantic loads
-    once, here, while the other reads.
+    With `parallel`, a forked process works too, while `meanwhile` runs here first (work the
+    build needs next, such as loading the stages). In a full build it reads files, each file
+    read by whichever process is free (largest first); in a rebuild it validates the changed
+    lines this process finds (`_read_for_rebuild`).
     """
     largest_first = sorted(
         (f for f in snapshot.files if f.version in VERSIONS),
         key=lambda f: f.path.stat().st_size,
         reverse=True,
     )
-    shares = Shares(len(largest_first))
-
-    def taken() -> Iterator[SnapshotFile]:
-        return (largest_first[unit] for unit in shares.take())
-
-    def here_part() -> _Checks:
-        if meanwhile is not None:
-            meanwhile()
-        return _scan_files(taken(), validated_before)
-
-    def their_part(in_child: bool) -> _Checks:
-        # A rebuild's few changed lines are left to this process; a full build's are not.
-        deferrals = Deferrals(DEFERRED_AT_MOST) if in_child and validated_before else None
-        return _scan_files(taken(), validated_before, deferrals, packed=in_child)
-
-    with shares:
-        here, there = both(here_part, their_part, parallel)
+    if validated_before and parallel and can_fork():
+        here, there = _read_for_rebuild(largest_first, validated_before, meanwhile), _Checks()
+    else:
+        here, there = _read_in_shares(largest_first, validated_before, parallel, meanwhile)
     validated = {**here.validated, **there.validated}
     problems: list[Problem] = []
     drift_counts: Counter[tuple[str, str]] = Counter()
@@ -556,3 +607,28 @@ def validate_snapshot(
     if problems:
         raise ValidationFailed(sorted(problems, key=lambda p: (p.file, p.line)))
     return SnapshotIndex(snapshot, versions, drift, validated)
+
+
+def _read_in_shares(
+    files: list[SnapshotFile],
+    validated_before: dict[str, Any] | None,
+    parallel: bool,
+    meanwhile: Callable[[], None] | None,
+) -> tuple[_Checks, _Checks]:
+    """Every file read and validated by whichever process is free (this one once `meanwhile`
+    has run; a forked one sends its lines packed), or all here."""
+    shares = Shares(len(files))
+
+    def taken() -> Iterator[SnapshotFile]:
+        return (files[unit] for unit in shares.take())
+
+    def here_part() -> _Checks:
+        if meanwhile is not None:
+            meanwhile()
+        return _scan_files(taken(), validated_before)
+
+    def their_part(in_child: bool) -> _Checks:
+        return _scan_files(taken(), validated_before, packed=in_child)
+
+    with shares:
+        return both(here_part, their_part, parallel)
