@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -291,3 +292,28 @@ def test_a_dump_format_the_package_cannot_describe_is_refused_not_called_sqlite(
     assert _describe(Dump("dumps/2.3.0/events.sqlite", "2.3.0", "detailed", "sqlite"))[0].endswith("(SQLite)")
     with pytest.raises(ValueError, match="'parquet'"):
         _describe(Dump("dumps/2.3.0/events.parquet", "2.3.0", "detailed", "parquet"))
+
+
+def test_dumps_hold_the_records_whatever_ends_the_snapshots_lines(corpus_content, tmp_path) -> None:
+    """A chunk of records a newline apart is read in one piece; CRLF endings and blank lines
+    between some records give the same dumps, record for record, gzip'd alike."""
+    from generator.load.snapshot import open_snapshot
+    from generator.load.validate import validate_snapshot
+    from generator.opendata.dumps import CHUNK, write_record_dumps
+    from generator.output.staging import StagedOutput
+
+    def dumps_of(snapshot: Path, dist: Path) -> dict[str, bytes]:
+        vindex = validate_snapshot(open_snapshot(snapshot)).versions["2.3.0"]
+        with StagedOutput(dist) as out:
+            write_record_dumps(vindex, "list", out)
+        return {p.name: p.read_bytes() for p in (dist / "dumps/2.3.0").iterdir()}
+
+    plain = dumps_of(corpus_content / "snapshot", tmp_path / "plain")
+    lines = (corpus_content / "snapshot/2.3.0/events.list.ndjson").read_bytes().splitlines()
+    assert len(lines) > 2 * CHUNK
+    endings = [b"\r\n" if n % 7 == 3 else b"\n\n" if n == CHUNK + 2 else b"\n" for n in range(len(lines))]
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(corpus_content / "snapshot", snapshot)
+    (snapshot / "2.3.0/events.list.ndjson").write_bytes(b"".join(map(bytes.__add__, lines, endings)))
+    assert dumps_of(snapshot, tmp_path / "mixed") == plain
+    assert plain["events.list.ndjson"] == b"".join(line + b"\n" for line in lines)

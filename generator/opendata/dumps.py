@@ -15,7 +15,7 @@ import csv
 import gzip
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -63,24 +63,33 @@ def table_stem(vindex: VersionIndex) -> str:
     return vindex.spec.endpoint
 
 
-def iter_records(vindex: VersionIndex, mode: str | None) -> Iterator[tuple[Span, bytes]]:
-    """The validated records of one file with their spans, in id order, read sequentially.
+def iter_chunks(vindex: VersionIndex, mode: str | None) -> Iterator[tuple[list[Span], bytes]]:
+    """The validated records of one file, CHUNK at a time in id order: their spans, and their
+    bytes one record a line (no line ending after the last).
 
-    One sequential pass over the file, where `RecordSource` answers reads in any order: the
-    dumps read every record once, in the file's own order.
+    Records that lie one after another in the file, a newline apart (a snapshot as written), are
+    read in one piece: the chunk's lines are then their bytes as they are there. Others (blank
+    lines, CRLF) are read one at a time and joined.
     """
+    spans = list(vindex.files[mode].spans.values())
     fd = os.open(vindex.files[mode].file.path, os.O_RDONLY)
     try:
-        for span in vindex.files[mode].spans.values():
-            yield span, os.pread(fd, span.length, span.offset)  # one system call a record
+        for start in range(0, len(spans), CHUNK):
+            chunk = spans[start : start + CHUNK]
+            first, last = chunk[0], chunk[-1]
+            size = last.offset + last.length - first.offset
+            if size == sum(span.length for span in chunk) + len(chunk) - 1:  # each a newline apart
+                yield chunk, os.pread(fd, size, first.offset)
+            else:
+                yield chunk, b"\n".join(os.pread(fd, span.length, span.offset) for span in chunk)
     finally:
         os.close(fd)
 
 
-def _member(memo: Memo, kind: bytes, digests: list[bytes], data: Callable[[], bytes]) -> bytes:
+def _member(memo: Memo, kind: bytes, digests: list[bytes], data: bytes) -> bytes:
     """One gzip member of a dump, remembered by the kind of chunk and its records' digests."""
     key = digest(b"gz", kind, *digests)
-    return memo.blob("gz", key, lambda: gzip.compress(data(), compresslevel=GZIP_LEVEL, mtime=0))
+    return memo.blob("gz", key, lambda: gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
 
 
 def write_record_dumps(
@@ -105,35 +114,25 @@ def write_record_dumps(
     total = len(vindex.files[mode].spans)
     with ExitStack() as stack:
         array, array_gz, lines, lines_gz = (stack.enter_context(out.stream(d.relpath)) for d in dumps)
-        chunk: list[bytes] = []
-        digests: list[bytes] = []
         done = 0
-
-        def flush() -> None:
-            # A chunk at a time (few writes): the plain dumps, then their gzip members.
-            first, last = done == len(chunk), done == total
+        # A chunk at a time (few writes): the plain dumps, then their gzip members.
+        for chunk, joined in iter_chunks(vindex, mode):
+            first, last = done == 0, done + len(chunk) == total
+            done += len(chunk)
             head = b"[\n" if first else b",\n"
             tail = b"\n]\n" if last else b""
             kind = b"json" + (b"-first" if first else b"") + (b"-last" if last else b"")
-            array_part = head + b",\n".join(chunk) + tail
-            lines_part = b"\n".join(chunk) + b"\n"
+            array_part = head + joined.replace(b"\n", b",\n") + tail  # a record holds no newline
+            lines_part = joined + b"\n"
+            digests = [span.digest for span in chunk]
             array.write(array_part)
             lines.write(lines_part)
-            array_gz.write(_member(memo, kind, digests, lambda: array_part))
-            lines_gz.write(_member(memo, b"ndjson", digests, lambda: lines_part))
-            chunk.clear()
-            digests.clear()
-
-        for span, data in iter_records(vindex, mode):
-            chunk.append(data)
-            digests.append(span.digest)
-            done += 1
-            if len(chunk) == CHUNK or done == total:
-                flush()
+            array_gz.write(_member(memo, kind, digests, array_part))
+            lines_gz.write(_member(memo, b"ndjson", digests, lines_part))
         if total == 0:
             array.write(b"[]\n")
-            array_gz.write(_member(memo, b"json-empty", [], lambda: b"[]\n"))
-            lines_gz.write(_member(memo, b"ndjson-empty", [], lambda: b""))
+            array_gz.write(_member(memo, b"json-empty", [], b"[]\n"))
+            lines_gz.write(_member(memo, b"ndjson-empty", [], b""))
     too_big = [d for d in dumps if max_file_bytes is not None and out.size(d.relpath) > max_file_bytes]
     for dump in too_big:
         out.discard(dump.relpath)
