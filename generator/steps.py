@@ -114,16 +114,19 @@ def write_and_land(
             budget.check("the core site (every event, the core lists, the dumps, the site)")
             status("choosing and writing the list variants")
             kept = choose_variants(costed, budget)
-            written = write_variants(ctx, kept, tally, manifest, reuse)
-            # The next build's basis, saved by another process while this one writes the host
-            # rules and lands dist/: trusted only beside the cache state saved last (by its
-            # `inputs`), so a build that fails from here loses neither dist/ nor its state, only
-            # the previous basis (the next build costs every list again).
+
+            def host_rules() -> None:  # here, while the other process writes lists
+                # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
+                # strings: with the worker there, the worker routes every query instead.
+                netlify = not (settings.edge and settings.host == "cloudflare-pages")
+                write_host_rules(ctx, rules_for(ctx, (first for first, *_ in kept)), netlify=netlify)
+
+            written = write_variants(ctx, kept, tally, manifest, reuse, host_rules)
+            # The next build's basis, saved by another process while this one lands dist/:
+            # trusted only beside the cache state saved last (by its `inputs`), so a build that
+            # fails from here loses neither dist/ nor its state, only the previous basis (the
+            # next build costs every list again).
             background.start(partial(save_basis, cache.root, reuse.basis(inputs, costed, written)))
-            rules = rules_for(ctx, (first for first, *_ in kept))
-            # Cloudflare Pages reads `_redirects` in its own syntax, which matches no query
-            # strings: with the worker there, the worker routes every query instead.
-            write_host_rules(ctx, rules, netlify=not (settings.edge and settings.host == "cloudflare-pages"))
             manifest.close()
         # before the swap: an over-budget build leaves dist/ alone
         budget.settle(out.files_written, out.site_bytes, out.file_sizes())

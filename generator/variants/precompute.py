@@ -6,6 +6,7 @@ Runs after the core mirror (details and core lists) inside the same staged outpu
 goes through `mirror.answers.emit`, so the manifest lists it.
 """
 
+from collections.abc import Callable
 from functools import partial
 
 from generator.api.query import Query, parse_request
@@ -112,9 +113,11 @@ def write_variants(
     tally: Tally,
     manifest: ManifestWriter,
     reuse: CostReuse | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[Query, Written]:
     """Write the chosen variants in chunks that this process and a forked one (where
-    `settings.jobs` allows) take in turn; manifest entries are
+    `settings.jobs` allows) take in turn, this one once `meanwhile` has run (other work of
+    the build's, which the forked process's chunks make up for); manifest entries are
     added in priority order either way, so the bytes do not depend on the number of processes.
     Pages the previous build wrote with the same bytes (`reuse.pages`) are kept as they are.
     Returns every kept list's pages and manifest lines, for the next build's `reuse`."""
@@ -150,9 +153,14 @@ def write_variants(
                     entries[n] = (tuple(pages.paths), tuple(pages.lines))
         return own, entries
 
+    def here_share() -> tuple[Tally, dict[int, Written]]:
+        if meanwhile is not None:
+            meanwhile()
+        return write_share(shares, False)
+
     with Shares(chunks) as shares:  # the lists in chunks, each written by whichever process is free
         (mine, entries), (theirs, their_entries) = out.in_two(
-            lambda: write_share(shares, False),
+            here_share,
             partial(write_share, shares),
             settings.jobs > 1,
         )
