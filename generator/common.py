@@ -1,8 +1,12 @@
-"""Two small helpers every floor of the code may use (docs/layout.md, "Floors"): the short
-digest that keys what a build reuses, and the test that makes a URL from the data safe to link."""
+"""Small helpers every floor of the code may use (docs/layout.md, "Floors"): the short digest
+that keys what a build reuses, the test that makes a URL from the data safe to link, and a pause
+of garbage collection while many long-lived objects are made."""
 
+import gc
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 # Browsers strip or reinterpret these inside URLs; refuse such URLs rather than guess.
@@ -42,3 +46,17 @@ def safe_url(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return text
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while many small objects that live on are made or read (a
+    rebuild's cache state, index and basis: none cyclic): each collection would walk them all
+    for nothing (about 0.03 s of a 1,500-event rebuild)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

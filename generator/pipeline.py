@@ -7,8 +7,10 @@ that replaces dist/ only when complete. The build cache (incremental/) lets an u
 skip the build, and unchanged records skip validation and rewriting.
 """
 
+import gc
 from typing import TYPE_CHECKING
 
+from generator.common import gc_paused
 from generator.context import BuildReport
 from generator.incremental.cache import BuildCache
 from generator.incremental.fingerprint import code_fingerprint
@@ -38,27 +40,31 @@ def build(settings: BuildSettings) -> BuildReport:
 
 
 def _build(settings: BuildSettings) -> BuildReport:
-    snapshot = open_snapshot(settings.snapshot_dir)
-    now = settings.now or snapshot.as_of
-    cache = BuildCache.load(
-        settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean
-    )
-    inputs = inputs_digest(cache.salt, settings, snapshot, pages_digest(settings))
-    if cache.inputs == inputs:
-        return BuildReport(now, {}, [], None, None, up_to_date=True)
-    if settings.clean or not cache.outputs:  # a swap build: it replaces dist/ whole
-        check_no_foreign_files(settings.dist_dir, cache.last_written())
-    from generator.load.validate import validate_snapshot  # with the stages: a build with work
+    # Reading makes many objects that live on (the cache state, the index, the basis) and no
+    # garbage: no collection walks them (0.03 s of a rebuild); the stages thaw them at the end.
+    with gc_paused():
+        snapshot = open_snapshot(settings.snapshot_dir)
+        now = settings.now or snapshot.as_of
+        cache = BuildCache.load(
+            settings.dist_dir, code_fingerprint(settings.templates_dir), enabled=not settings.clean
+        )
+        inputs = inputs_digest(cache.salt, settings, snapshot, pages_digest(settings))
+        if cache.inputs == inputs:
+            return BuildReport(now, {}, [], None, None, up_to_date=True)
+        if settings.clean or not cache.outputs:  # a swap build: it replaces dist/ whole
+            check_no_foreign_files(settings.dist_dir, cache.last_written())
+        from generator.load.validate import validate_snapshot  # with the stages: a build with work
 
-    status("validating the snapshot")
-    prepared: list[Basis | None] = []  # what `prepare` read while a second process read the snapshot
-    index = validate_snapshot(
-        snapshot,
-        strict=settings.strict,
-        validated_before=cache.validated,
-        parallel=settings.jobs > 1,
-        meanwhile=lambda: prepared.append(_prepare(cache)),
-    )
+        status("validating the snapshot")
+        prepared: list[Basis | None] = []  # what `prepare` read while a second process read the snapshot
+        index = validate_snapshot(
+            snapshot,
+            strict=settings.strict,
+            validated_before=cache.validated,
+            parallel=settings.jobs > 1,
+            meanwhile=lambda: prepared.append(_prepare(cache)),
+        )
+        gc.freeze()  # thawed by run_steps
     from generator.steps import run_steps
 
     return run_steps(settings, index, now, cache, inputs, prepared[0])

@@ -28,11 +28,9 @@ The basis lives in the build cache (`variants.pickle`, plain columns: `_to_saved
 trusted only beside the cache state of the build that wrote it (the same `inputs` digest).
 """
 
-import gc
 import pickle
 from array import array
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from operator import attrgetter
@@ -42,7 +40,7 @@ from typing import Any
 from generator.api.engine import in_subset, predicate
 from generator.api.facets import Facets
 from generator.api.query import Query
-from generator.common import digest
+from generator.common import digest, gc_paused
 from generator.load.validate import SnapshotIndex
 from generator.mirror.answers import MirrorPages, Written
 from generator.output.journal import replace_file
@@ -336,7 +334,7 @@ def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
     if inputs is None:
         return None
     try:
-        with open(cache_root / BASIS, "rb") as handle, _gc_paused():
+        with open(cache_root / BASIS, "rb") as handle, gc_paused():
             saved = pickle.load(handle)
             return _from_saved(saved) if saved[:2] == (_LAYOUT, inputs) else None
     except (
@@ -357,22 +355,9 @@ def save_basis(cache_root: Path, basis: Basis) -> None:
     """Write the basis atomically beside the cache state."""
     cache_root.mkdir(parents=True, exist_ok=True)
     tmp = cache_root / f"{BASIS}.part"  # one name: a save killed part-way is overwritten next time
-    with open(tmp, "wb") as handle, _gc_paused():
+    with open(tmp, "wb") as handle, gc_paused():
         pickle.dump(_to_saved(basis), handle, protocol=pickle.HIGHEST_PROTOCOL)
     replace_file(str(tmp), str(cache_root / BASIS))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No garbage collection while the basis's many small objects are made or read: each
-    collection would walk the whole heap (the snapshot's index) for nothing, none being cyclic."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _to_saved(basis: Basis) -> tuple[Any, ...]:
