@@ -223,7 +223,7 @@ def _cache_key(file: SnapshotFile, line_digest: bytes) -> str:
 @dataclass
 class _Scanned:
     """One line of a snapshot file, read: where it is, and what validating it found (None
-    until it is validated: a line a second process left to this one, `Deferrals`)."""
+    until it is validated: a changed line a rebuild leaves to its other process)."""
 
     number: int
     offset: int
@@ -235,21 +235,6 @@ class _Scanned:
     def read(self, data: "mmap | bytes") -> bytes:
         """The line's bytes, out of its file's (mapped) bytes."""
         return data[self.offset : self.offset + self.length]
-
-
-class Deferrals:
-    """How many changed lines a process may leave unvalidated, for `resolve` or another
-    process to validate: in a rebuild the reading process leaves them all, and need not load
-    pydantic (0.1 s) for a few dozen lines."""
-
-    def __init__(self, limit: int | None = None) -> None:
-        self.left = limit
-
-    def take(self) -> bool:
-        if self.left is None:
-            return True
-        self.left -= 1
-        return self.left >= 0
 
 
 def _check(
@@ -301,16 +286,15 @@ def scan_file(
     keep_facets: bool,
     validated_before: dict[str, Any],
     validated: dict[str, Any],
-    deferrals: Deferrals | None = None,
+    leave_changed: bool = False,
 ) -> list[_Scanned]:
     """Every line of one file, validated, or taken from `validated_before` when the same
-    bytes validated with the same model before; a changed line is left unvalidated while
-    `deferrals` allows (`resolve` validates it)."""
+    bytes validated with the same model before; with `leave_changed`, a changed line is left
+    unvalidated (for `resolve` or another process)."""
     lines = []
     for scanned, data in _scan_lines(file):
-        if not _from_cache(file, scanned, keep_facets, validated_before, validated) and (
-            deferrals is None or not deferrals.take()
-        ):
+        cached = _from_cache(file, scanned, keep_facets, validated_before, validated)
+        if not cached and not leave_changed:
             _check(file, scanned, scanned.read(data), keep_facets, validated)
         lines.append(scanned)
     return lines
@@ -344,11 +328,9 @@ def pack_file(
     keep_facets: bool,
     validated_before: dict[str, Any],
     validated: dict[str, Any],
-    deferrals: Deferrals | None = None,
 ) -> _Packed:
     """`scan_file` for a second process: the lines the cache knows are only located (the first
-    process reads them from the same cache), a changed line is validated there unless
-    `deferrals` leaves it to the first."""
+    process reads them from the same cache), a changed line is validated there."""
     packed = _Packed(array("q"), array("q"), array("q"), b"", {})
     digests = []
     for position, (scanned, data) in enumerate(_scan_lines(file)):
@@ -356,8 +338,7 @@ def pack_file(
         packed.offsets.append(scanned.offset)
         packed.lengths.append(scanned.length)
         digests.append(scanned.digest)
-        cached = _cached(file, scanned.digest, keep_facets, validated_before) is not None
-        if cached or (deferrals is not None and deferrals.take()):
+        if _cached(file, scanned.digest, keep_facets, validated_before) is not None:
             continue
         _check(file, scanned, scanned.read(data), keep_facets, validated)
         assert scanned.checked is not None
@@ -482,14 +463,18 @@ SENT_AT_MOST = 200
 def _scan_files(
     files: Iterable[SnapshotFile],
     validated_before: dict[str, Any] | None,
-    deferrals: Deferrals | None = None,
+    *,
+    leave_changed: bool = False,
     packed: bool = False,
 ) -> _Checks:
     checks = _Checks()
-    scan = pack_file if packed else scan_file
+    before = validated_before or {}
     for file in files:
         keep = _keeps_facets(file)
-        checks.files[file] = scan(file, keep, validated_before or {}, checks.validated, deferrals)
+        if packed:
+            checks.files[file] = pack_file(file, keep, before, checks.validated)
+        else:
+            checks.files[file] = scan_file(file, keep, before, checks.validated, leave_changed)
     return checks
 
 
@@ -535,7 +520,7 @@ def _read_for_rebuild(
     with forked(lambda: _validate_sent(ask, asking)) as join:
         os.close(ask)
         with os.fdopen(asking, "wb") as handle:
-            checks = _scan_files(files, validated_before, Deferrals())
+            checks = _scan_files(files, validated_before, leave_changed=True)
             pending = [
                 (file, line)
                 for file, lines in checks.files.items()
