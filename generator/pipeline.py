@@ -56,7 +56,7 @@ def _build(settings: BuildSettings) -> BuildReport:
         from generator.load.validate import validate_snapshot  # with the stages: a build with work
 
         status("validating the snapshot")
-        prepared: list[Basis | None] = []  # what `prepare` read while a second process read the snapshot
+        prepared: list[Basis | None] = []  # what `prepare` read while a second process worked
         index = validate_snapshot(
             snapshot,
             strict=settings.strict,

@@ -358,7 +358,7 @@ def unpack_file(
     validated: dict[str, Any],
 ) -> list[_Scanned]:
     """The lines of `pack_file`'s columns, filled in from what was validated there and from the
-    cache; those left unvalidated are for `resolve`."""
+    cache (the same test decided there which lines the cache knows)."""
     lines = []
     size = DIGEST_SIZE
     columns = zip(packed.numbers, packed.offsets, packed.lengths, strict=True)
@@ -375,7 +375,7 @@ def unpack_file(
 
 
 def resolve(file: SnapshotFile, lines: list[_Scanned], keep_facets: bool, validated: dict[str, Any]) -> None:
-    """Validate the lines another process left unvalidated (read again by their offsets)."""
+    """Validate the lines a scan left unvalidated (`leave_changed`), read again by their offsets."""
     pending = [line for line in lines if line.checked is None]
     if not pending:
         return
@@ -394,7 +394,7 @@ def index_file(
     previous_id: int | None = None
     for line in lines:
         checked = line.checked
-        assert checked is not None  # resolved
+        assert checked is not None  # every line is validated before it is indexed
         problems.extend(checked.problems)
         for path in checked.drift:
             drift[(file.label, path)] += 1
@@ -575,8 +575,7 @@ def validate_snapshot(
         if isinstance(read, _Packed):
             lines = unpack_file(file, read, keep, validated_before or {}, validated)
         else:
-            lines = read
-        resolve(file, lines, keep, validated)
+            lines = read  # every line validated: a rebuild's changed ones by `_read_for_rebuild`
         checked[file] = index_file(file, lines, problems, drift_counts)
     versions: dict[str, VersionIndex] = {}
     for version, spec in VERSIONS.items():

@@ -334,7 +334,7 @@ def load_basis(cache_root: Path, inputs: str | None) -> Basis | None:
     if inputs is None:
         return None
     try:
-        with open(cache_root / BASIS, "rb") as handle, gc_paused():
+        with open(cache_root / BASIS, "rb") as handle:  # the build reads with collections paused
             saved = pickle.load(handle)
             return _from_saved(saved) if saved[:2] == (_LAYOUT, inputs) else None
     except (
